@@ -1,0 +1,49 @@
+// The `wirechat` command: dispatches to one module per subcommand (src/cli/<name>.ts).
+import { UsageError, formatUserError } from '../shared/errors.js';
+
+type CommandModule = { run(args: string[]): Promise<number> };
+
+/** Subcommands, each loaded only when used so `wirechat read` never pays for the chat's imports. */
+const commands: Record<string, { summary: string; load: () => Promise<CommandModule> }> = {
+  serve: { summary: 'run the chat server and its web page', load: () => import('./serve.js') },
+  read: {
+    summary: 'decode a capture file (pcap/pcapng) into the WebSocket conversation',
+    load: () => import('./read.js'),
+  },
+};
+
+export const mainHelp = (): string =>
+  [
+    'Usage: wirechat <command> [options]',
+    '',
+    'Commands:',
+    ...Object.entries(commands).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`),
+    '',
+    "Run 'wirechat <command> --help' for a command's options.",
+  ].join('\n');
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(mainHelp() + '\n');
+    return name ? 0 : 2;
+  }
+  if (name === '--version' || name === '-V') {
+    process.stdout.write('wirechat 0.1.0\n');
+    return 0;
+  }
+  const command = commands[name];
+  if (!command) {
+    process.stderr.write(`wirechat: unknown command '${name}'\n\n${mainHelp()}\n`);
+    return 2;
+  }
+  try {
+    const mod = await command.load();
+    return await mod.run(rest);
+  } catch (err) {
+    const message = formatUserError(err);
+    if (message === undefined) throw err;
+    process.stderr.write(`wirechat ${name}: ${message}\n`);
+    return err instanceof UsageError ? 2 : ((err as { exitCode?: number }).exitCode ?? 1);
+  }
+}
