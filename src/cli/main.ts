@@ -6,6 +6,7 @@ type CommandModule = { run(args: string[]): Promise<number> };
 /** Subcommands, each loaded only when used so `wirechat read` never pays for the chat's imports. */
 const commands: Record<string, { summary: string; load: () => Promise<CommandModule> }> = {
   serve: { summary: 'run the chat server and its web page', load: () => import('./serve.js') },
+  bench: { summary: 'load-test a WebSocket chat server (ours or another)', load: () => import('./bench.js') },
   read: {
     summary: 'decode a capture file (pcap/pcapng) into the WebSocket conversation',
     load: () => import('./read.js'),
