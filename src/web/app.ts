@@ -1,0 +1,232 @@
+// The chat page: wires the join form, the conversation, the people list, the composer and the
+// connection together. Everything a user or the server supplies reaches the DOM as text only.
+import { Banner } from './banner.js';
+import { Composer } from './composer.js';
+import { Connection, type LinkState } from './connection.js';
+import { byId } from './dom.js';
+import { MessageView } from './message-view.js';
+import type { ChatMessage, ServerMessage, User } from './native-messages.js';
+import { PeopleView } from './people-view.js';
+import { loadPrefs, savePrefs } from './prefs.js';
+import { isUnknownTarget, politeError } from './server-errors.js';
+
+const HISTORY_LIMIT = 50;
+const NAME_MAX = 32;
+const ROOM_MAX = 64;
+
+function storage(): Storage | undefined {
+  try {
+    return window.localStorage;
+  } catch {
+    return undefined;
+  }
+}
+
+const joinView = byId('join-view');
+const chatView = byId('chat-view');
+const joinForm = byId<HTMLFormElement>('join-form');
+const nameInput = byId<HTMLInputElement>('name');
+const roomInput = byId<HTMLInputElement>('room');
+const joinError = byId('join-error');
+const joinButton = byId<HTMLButtonElement>('join-button');
+const joinCancel = byId<HTMLButtonElement>('join-cancel');
+
+let me: User | undefined;
+let room: string | undefined;
+let everOnline = false;
+let joining = false;
+let unread = 0;
+/** Last message id seen per room, for `join.after` when the link comes back. */
+const lastIds = new Map<string, string>();
+
+const messages = new MessageView(byId<HTMLOListElement>('messages'), byId<HTMLButtonElement>('jump'));
+const composer = new Composer(
+  {
+    form: byId<HTMLFormElement>('composer'),
+    text: byId<HTMLTextAreaElement>('text'),
+    send: byId<HTMLButtonElement>('send'),
+    target: byId('target'),
+    targetText: byId('target-text'),
+    targetClear: byId<HTMLButtonElement>('target-clear'),
+  },
+  (text, to) => connection.send({ type: 'send', to: to ? to.id : 'all', text }),
+);
+const people = new PeopleView(byId<HTMLUListElement>('people'), byId('people-count'), (user) => {
+  const next = composer.target?.id === user.id ? undefined : user;
+  composer.setTarget(next);
+  people.setTarget(next?.id);
+  composer.focus();
+});
+const connection = new Connection({
+  onState: showLink,
+  onMessage: handle,
+  lastMessageId: (r) => lastIds.get(r),
+});
+const banner = new Banner(byId('banner'), byId('banner-text'), byId<HTMLButtonElement>('retry'), () =>
+  connection.retryNow(),
+);
+
+let previousLink: LinkState['state'] = 'idle';
+
+function showLink(link: LinkState): void {
+  document.body.dataset.state = link.state;
+  composer.setOnline(link.state === 'online');
+  banner.show(link, everOnline);
+  // One notice per outage, not one per failed attempt.
+  if (link.state === 'offline' && previousLink === 'online') {
+    messages.addNotice('error', 'Connection lost. Reconnecting…');
+  }
+  previousLink = link.state;
+}
+
+function handle(m: ServerMessage): void {
+  switch (m.type) {
+    case 'welcome':
+      return welcome(m.you, m.room, m.users, m.ts);
+    case 'joined':
+      if (m.room && m.room !== room) return;
+      people.add(m.user);
+      messages.addNotice('join', `${m.user.name} joined`, m.ts);
+      return;
+    case 'left':
+      if (m.user.id === me?.id || (m.room && m.room !== room)) return;
+      people.remove(m.user.id);
+      messages.addNotice('leave', `${m.user.name} left`, m.ts);
+      if (composer.target?.id === m.user.id) {
+        privateTo(undefined);
+        messages.addNotice('info', `Messages go to everyone again.`, m.ts);
+      }
+      return;
+    case 'message':
+      return show(m);
+    case 'history':
+      for (const message of m.messages) show(message, true);
+      if (!m.complete) messages.addNotice('info', 'Some older messages are not shown.');
+      return;
+    case 'error':
+      return serverError(m.code, m.message);
+    default:
+      return;
+  }
+}
+
+function welcome(you: User, joinedRoom: string, users: User[], ts: number): void {
+  const rejoin = room === joinedRoom && everOnline;
+  me = you;
+  everOnline = true;
+  joining = false;
+  if (!rejoin) {
+    messages.clear();
+    privateTo(undefined);
+    room = joinedRoom;
+    messages.addNotice('info', `You joined #${joinedRoom} as ${you.name}.`, ts);
+  } else {
+    messages.addNotice('info', 'Reconnected.', ts);
+  }
+  people.reset(you, users);
+  if (!rejoin && !lastIds.has(joinedRoom)) connection.send({ type: 'history', limit: HISTORY_LIMIT });
+  byId('room-name').textContent = joinedRoom;
+  byId('me-name').textContent = you.name;
+  joinButton.disabled = false;
+  joinButton.textContent = 'Join';
+  joinError.textContent = '';
+  const wasJoining = chatView.hidden;
+  joinView.hidden = true;
+  chatView.hidden = false;
+  updateTitle();
+  if (wasJoining) composer.focus();
+}
+
+function show(m: ChatMessage, fromHistory = false): void {
+  if (!messages.addMessage(m, me)) return;
+  lastIds.set(m.room || room || '', m.id);
+  if (!fromHistory && document.hidden && m.from.id !== me?.id) {
+    unread += 1;
+    updateTitle();
+  }
+}
+
+function serverError(code: string, message: string): void {
+  const text = politeError(code, message);
+  if (joining) {
+    joining = false;
+    joinButton.disabled = false;
+    joinButton.textContent = 'Join';
+    joinError.textContent = text;
+    nameInput.focus();
+    return;
+  }
+  messages.addNotice('error', text);
+  if (isUnknownTarget(code)) privateTo(undefined);
+}
+
+function privateTo(user: User | undefined): void {
+  composer.setTarget(user);
+  people.setTarget(user?.id);
+}
+
+function updateTitle(): void {
+  const base = room === undefined ? 'wirechat' : `#${room} · wirechat`;
+  document.title = unread > 0 ? `(${unread}) ${base}` : base;
+}
+
+joinForm.addEventListener('submit', (event) => {
+  event.preventDefault();
+  const name = nameInput.value.trim();
+  const wanted = roomInput.value.trim();
+  if (!name || name.length > NAME_MAX) {
+    joinError.textContent = name
+      ? `A nickname has at most ${NAME_MAX} characters.`
+      : 'Please choose a nickname.';
+    nameInput.focus();
+    return;
+  }
+  if (!wanted || wanted.length > ROOM_MAX) {
+    joinError.textContent = wanted
+      ? `A room name has at most ${ROOM_MAX} characters.`
+      : 'Please choose a room.';
+    roomInput.focus();
+    return;
+  }
+  joinError.textContent = '';
+  savePrefs(storage(), { name, room: wanted });
+  if (me && name === me.name && wanted === room && connection.current.state === 'online') {
+    backToChat();
+    return;
+  }
+  joining = true;
+  joinButton.disabled = true;
+  joinButton.textContent = 'Joining…';
+  connection.joinRoom({ name, room: wanted });
+});
+
+function backToChat(): void {
+  joinView.hidden = true;
+  chatView.hidden = false;
+  composer.focus();
+}
+
+byId('change').addEventListener('click', () => {
+  nameInput.value = me?.name ?? nameInput.value;
+  roomInput.value = room ?? roomInput.value;
+  joinCancel.hidden = false;
+  chatView.hidden = true;
+  joinView.hidden = false;
+  nameInput.focus();
+});
+joinCancel.addEventListener('click', backToChat);
+
+document.addEventListener('visibilitychange', () => {
+  if (!document.hidden && unread > 0) {
+    unread = 0;
+    updateTitle();
+  }
+});
+// The network came back: no need to sit out the rest of the back-off.
+window.addEventListener('online', () => connection.retryNow());
+
+const prefs = loadPrefs(storage());
+nameInput.value = prefs.name;
+roomInput.value = prefs.room;
+composer.setOnline(false);
+(prefs.name ? joinButton : nameInput).focus();

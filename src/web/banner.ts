@@ -1,0 +1,48 @@
+// The connection banner: invisible while all is well, a clear notice (with a countdown and a
+// "Retry now" button) while the page is offline or reconnecting.
+import type { LinkState } from './connection.js';
+
+export class Banner {
+  private ticker: number | undefined;
+
+  constructor(
+    private readonly box: HTMLElement,
+    private readonly text: HTMLElement,
+    private readonly retry: HTMLButtonElement,
+    onRetry: () => void,
+  ) {
+    retry.addEventListener('click', onRetry);
+  }
+
+  show(link: LinkState, everOnline: boolean): void {
+    window.clearInterval(this.ticker);
+    this.ticker = undefined;
+    this.box.dataset.kind = link.state;
+    if (link.state === 'online' || link.state === 'idle') {
+      this.box.hidden = true;
+      return;
+    }
+    this.box.hidden = false;
+    if (link.state === 'connecting') {
+      this.text.textContent = everOnline || link.attempt > 0 ? 'Reconnecting…' : 'Connecting…';
+      this.retry.hidden = true;
+      return;
+    }
+    const render = () => {
+      const seconds = Math.max(0, Math.ceil((link.retryAt - Date.now()) / 1000));
+      this.text.textContent = `${offlineReason(link.closeCode, everOnline)} Trying again in ${seconds} s.`;
+    };
+    render();
+    this.retry.hidden = false;
+    this.ticker = window.setInterval(render, 1000);
+  }
+}
+
+function offlineReason(code: number | undefined, everOnline: boolean): string {
+  if (code === 1001) return 'The server is restarting.';
+  if (code === 1008) return 'The server closed the connection (too many messages too fast).';
+  if (code === 1009) return 'The server closed the connection (message too large).';
+  return everOnline
+    ? 'You are offline: the connection to the chat was lost.'
+    : 'Cannot reach the chat server.';
+}

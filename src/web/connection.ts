@@ -1,0 +1,178 @@
+// The page's link to the server: finds the WebSocket port (GET /config.json on the page's own
+// origin), connects, (re)joins the chosen room, answers heartbeats, notices a dead link, and
+// reconnects with back-off. It knows nothing about the page's elements.
+import { backoffDelay, defaultBackoff, type BackoffOptions } from './backoff.js';
+import { parseServerMessage, type ClientMessage, type ServerMessage } from './native-messages.js';
+
+export type LinkState =
+  | { state: 'idle' }
+  | { state: 'connecting'; attempt: number }
+  | { state: 'online' }
+  | { state: 'offline'; retryAt: number; closeCode?: number; attempt: number };
+
+export type JoinRequest = { name: string; room: string };
+
+export type ConnectionOptions = {
+  onState(state: LinkState): void;
+  onMessage(message: ServerMessage): void;
+  /** The last message id seen in `room`, sent with `join` so the server can replay what was missed. */
+  lastMessageId(room: string): string | undefined;
+  backoff?: BackoffOptions;
+  /** Silence after which the page asks the server for a sign of life (ms). */
+  quietMs?: number;
+  /** Further silence after that question before the link counts as dead (ms). */
+  deadMs?: number;
+};
+
+export class Connection {
+  private ws: WebSocket | undefined;
+  private join: JoinRequest | undefined;
+  private failures = 0;
+  private retryTimer: number | undefined;
+  private watchTimer: number | undefined;
+  private lastHeard = 0;
+  private askedAt = 0;
+  private state: LinkState = { state: 'idle' };
+  private readonly quietMs: number;
+  private readonly deadMs: number;
+
+  constructor(private readonly options: ConnectionOptions) {
+    this.quietMs = options.quietMs ?? 25_000;
+    this.deadMs = options.deadMs ?? 10_000;
+  }
+
+  get current(): LinkState {
+    return this.state;
+  }
+
+  /** Join a room (or move to another one): at once when connected, otherwise as soon as the link is up. */
+  joinRoom(request: JoinRequest): void {
+    const moving = this.join !== undefined;
+    this.join = request;
+    if (this.state.state === 'online' || (moving && this.ws?.readyState === WebSocket.OPEN)) {
+      this.sendJoin();
+    } else if (this.state.state === 'idle') {
+      void this.connect();
+    }
+  }
+
+  /** Sends a message; false when there is no open link (the caller keeps what the user typed). */
+  send(message: ClientMessage): boolean {
+    if (!this.ws || this.ws.readyState !== WebSocket.OPEN || this.state.state !== 'online') return false;
+    this.ws.send(JSON.stringify(message));
+    return true;
+  }
+
+  /** A person asked to retry: skip the remaining wait, but only when actually waiting. */
+  retryNow(): void {
+    if (this.state.state !== 'offline') return;
+    window.clearTimeout(this.retryTimer);
+    void this.connect();
+  }
+
+  private setState(state: LinkState): void {
+    this.state = state;
+    this.options.onState(state);
+  }
+
+  private async connect(): Promise<void> {
+    this.retryTimer = undefined;
+    this.setState({ state: 'connecting', attempt: this.failures });
+    let url: string;
+    try {
+      url = await this.socketUrl();
+    } catch {
+      this.scheduleRetry(undefined);
+      return;
+    }
+    let ws: WebSocket;
+    try {
+      ws = new WebSocket(url);
+    } catch {
+      this.scheduleRetry(undefined);
+      return;
+    }
+    this.ws = ws;
+    ws.onopen = () => {
+      this.heard();
+      this.sendJoin();
+      this.watchTimer = window.setInterval(() => this.watch(), 1000);
+    };
+    ws.onmessage = (event) => {
+      if (ws !== this.ws) return;
+      this.heard();
+      if (typeof event.data !== 'string') return;
+      const message = parseServerMessage(event.data);
+      if (!message) return;
+      if (message.type === 'ping') {
+        ws.send(JSON.stringify({ type: 'pong' }));
+        return;
+      }
+      if (message.type === 'welcome') {
+        // Only a welcome proves the server accepts us: a server that opens and closes at once
+        // keeps the back-off growing.
+        this.failures = 0;
+        if (this.state.state !== 'online') this.setState({ state: 'online' });
+      }
+      this.options.onMessage(message);
+    };
+    ws.onclose = (event) => {
+      if (ws !== this.ws) return;
+      this.ws = undefined;
+      window.clearInterval(this.watchTimer);
+      this.scheduleRetry(event.code);
+    };
+    // An error is always followed by close, which does the work.
+    ws.onerror = () => undefined;
+  }
+
+  private async socketUrl(): Promise<string> {
+    const response = await window.fetch('/config.json', { cache: 'no-store' });
+    if (!response.ok) throw new Error(`config.json: HTTP ${response.status}`);
+    const config: unknown = await response.json();
+    const port = (config as { wsPort?: unknown } | null)?.wsPort;
+    if (typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > 65535) {
+      throw new Error('config.json: no usable wsPort');
+    }
+    const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
+    return `${scheme}://${location.hostname}:${port}/`;
+  }
+
+  private sendJoin(): void {
+    if (!this.join || !this.ws || this.ws.readyState !== WebSocket.OPEN) return;
+    const { name, room } = this.join;
+    const after = this.options.lastMessageId(room);
+    const message: ClientMessage = after ? { type: 'join', name, room, after } : { type: 'join', name, room };
+    this.ws.send(JSON.stringify(message));
+  }
+
+  private scheduleRetry(closeCode: number | undefined): void {
+    const delay = backoffDelay(this.failures, this.options.backoff ?? defaultBackoff);
+    this.failures += 1;
+    const state: LinkState = { state: 'offline', retryAt: Date.now() + delay, attempt: this.failures };
+    if (closeCode !== undefined) state.closeCode = closeCode;
+    this.setState(state);
+    this.retryTimer = window.setTimeout(() => void this.connect(), delay);
+  }
+
+  private heard(): void {
+    this.lastHeard = Date.now();
+    this.askedAt = 0;
+  }
+
+  /** Catches a link that died without a close (sleeping laptop, vanished network): ask, then give up. */
+  private watch(): void {
+    const ws = this.ws;
+    if (!ws || ws.readyState !== WebSocket.OPEN) return;
+    const now = Date.now();
+    if (this.askedAt === 0 && now - this.lastHeard > this.quietMs) {
+      this.askedAt = now;
+      ws.send(JSON.stringify({ type: 'ping' }));
+    } else if (this.askedAt !== 0 && now - this.askedAt > this.deadMs) {
+      this.ws = undefined;
+      window.clearInterval(this.watchTimer);
+      ws.close();
+      this.scheduleRetry(undefined);
+    }
+  }
+}
