@@ -1,30 +1,32 @@
-// Turns the server's error answers into polite sentences. The server's codes are stable; its
-// wording is for developers, so known codes get a sentence of our own and unknown ones fall back
-// to the server's message.
+// Turns the server's error answers into polite sentences. The codes are stable (docs/protocol.md
+// §3); the server's wording is for developers, so known codes get a sentence of our own and an
+// unknown one falls back to the server's message.
 
-const byCode: Array<[RegExp, string]> = [
-  [/RATE|FLOOD|TOO_MANY/, 'You are sending messages a little too fast. Please wait a moment.'],
-  [/NAME.*(EMPTY|MISSING)|EMPTY_NAME/, 'Please choose a nickname.'],
-  [/NAME.*(LONG|LARGE)/, 'That nickname is too long. Please choose a shorter one.'],
-  [/NAME.*(CONTROL|INVALID|CHAR)/, 'That nickname contains characters that cannot be used.'],
-  [/ROOM/, 'That room name cannot be used. Please choose another one.'],
-  [/(TEXT|CONTENT|MESSAGE).*(LONG|LARGE)|FRAME_TOO_LARGE|TOO_LARGE/, 'That message is too long to send.'],
-  [/(TEXT|CONTENT).*(EMPTY|MISSING)/, 'An empty message cannot be sent.'],
-  [
-    /TARGET|UNKNOWN_USER|NO_SUCH_USER/,
-    'That person is no longer in the room, so the message was not delivered.',
-  ],
-  [/NOT_JOINED|NOT_LOGGED_IN|LOGIN_REQUIRED/, 'You are not in a room yet. Please join again.'],
-];
+const byCode = new Map<string, string>(
+  Object.entries({
+    NAME_EMPTY: 'Please choose a nickname.',
+    NAME_TOO_LONG: 'That nickname is too long. Please choose a shorter one.',
+    NAME_INVALID: 'That nickname contains characters that cannot be used.',
+    ROOM_INVALID: 'That room name cannot be used. Please choose another one.',
+    CONTENT_EMPTY: 'An empty message cannot be sent.',
+    CONTENT_TOO_LONG: 'That message is too long to send. Please shorten it.',
+    FRAME_TOO_LARGE: 'That message is too large to send.',
+    RATE_LIMITED: 'You are sending messages a little too fast. Please wait a moment.',
+    UNKNOWN_TARGET: 'That person is no longer here, so the private message was not delivered.',
+    INVALID_TARGET: 'A private message needs someone else in the room.',
+    NOT_LOGGED_IN: 'You are not in a room yet. Please join again.',
+  }),
+);
 
 export function politeError(code: string, message: string): string {
-  for (const [pattern, text] of byCode) if (pattern.test(code)) return text;
+  const known = byCode.get(code);
+  if (known) return known;
   const fromServer = message.trim();
   if (fromServer) return `Sorry, that did not work: ${fromServer}`;
   return `Sorry, that did not work (${code}).`;
 }
 
-/** Errors after which a private conversation should fall back to "everyone". */
+/** Errors after which a private conversation falls back to "everyone". */
 export function isUnknownTarget(code: string): boolean {
-  return /TARGET|UNKNOWN_USER|NO_SUCH_USER/.test(code);
+  return code === 'UNKNOWN_TARGET' || code === 'INVALID_TARGET';
 }

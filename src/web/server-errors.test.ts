@@ -1,0 +1,14 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { politeError } from './server-errors.js';
+
+test('known codes get the page own sentence, unknown ones the server message', () => {
+  assert.match(politeError('RATE_LIMITED', 'rate limit exceeded'), /too fast/);
+  assert.equal(politeError('SOMETHING_NEW', ' the reason '), 'Sorry, that did not work: the reason');
+  assert.equal(politeError('SOMETHING_NEW', ''), 'Sorry, that did not work (SOMETHING_NEW).');
+});
+
+test('codes that name Object properties are not mistaken for known codes', () => {
+  assert.equal(politeError('constructor', ''), 'Sorry, that did not work (constructor).');
+  assert.equal(politeError('__proto__', 'x'), 'Sorry, that did not work: x');
+});
