@@ -1,0 +1,182 @@
+// Live capture with tcpdump as the engine: tcpdump does the privileged part (the socket, BPF),
+// writes pcap to its stdout, and the bytes go straight into the decoder as they arrive.
+// --immediate-mode hands each packet to tcpdump at once (without it libpcap buffers ~1 s), and -U
+// makes tcpdump flush its output per packet, so a message is on screen moments after it passed.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { UserError } from '../../shared/errors.js';
+
+export interface LiveCaptureOptions {
+  /** tcpdump's -i: an interface name, or 'any'. */
+  iface: string;
+  /** A BPF filter expression as tcpdump takes it (words joined by spaces). */
+  expression: string[];
+  /** Stop after this many packets (tcpdump -c). */
+  count?: number;
+  /** The tcpdump program (default 'tcpdump', found on PATH). */
+  tcpdumpPath?: string;
+  /** Every chunk of the pcap stream, as tcpdump writes it. */
+  onData(chunk: Buffer): void;
+}
+
+export interface LiveCaptureResult {
+  /** tcpdump's closing statistics ("12 packets captured", …). */
+  stats: string[];
+}
+
+export interface LiveCapture {
+  /** Resolves once tcpdump says it is listening; rejects with a UserError when it cannot start. */
+  readonly ready: Promise<void>;
+  /** Resolves when tcpdump exited and its whole output was delivered; rejects with a UserError. */
+  readonly done: Promise<LiveCaptureResult>;
+  /** Asks tcpdump to stop (SIGINT, as Ctrl-C would): it flushes, prints statistics and exits. */
+  stop(): void;
+  readonly pid: number | undefined;
+}
+
+/** The arguments given to tcpdump (exported so they can be shown and tested). */
+export function tcpdumpArgs(options: Pick<LiveCaptureOptions, 'iface' | 'expression' | 'count'>): string[] {
+  const args = ['-i', options.iface, '-U', '--immediate-mode', '-w', '-', '-s', '0'];
+  if (options.count !== undefined) args.push('-c', String(options.count));
+  // The filter's words follow the options; tcpdump joins them into one expression itself.
+  return [...args, ...options.expression];
+}
+
+const PERMISSION_HINT =
+  'run with sudo, give tcpdump cap_net_raw,cap_net_admin (sudo setcap cap_net_raw,cap_net_admin=eip "$(command -v tcpdump)"), or use `wirechat tap`';
+
+/** Turns tcpdump's complaint (its stderr) into one line that says what to do. */
+export function classifyTcpdumpFailure(
+  stderr: string,
+  options: Pick<LiveCaptureOptions, 'iface' | 'expression'>,
+): UserError {
+  const text = stderr.trim();
+  const first =
+    text
+      .split('\n')
+      .map((l) => l.trim())
+      .find((l) => l && !l.startsWith('tcpdump: listening') && !l.startsWith('(')) ?? text;
+  const detail = first.replace(/^tcpdump:\s*/, '');
+  if (/permission|not permitted|Operation not permitted|cap_net/i.test(text)) {
+    return new UserError(
+      `no permission to capture on '${options.iface}': ${PERMISSION_HINT}`,
+      'CAPTURE_PERMISSION',
+      2,
+    );
+  }
+  if (/no such device|doesn't exist|does not exist|no suitable device|SIOCGIFHWADDR/i.test(text)) {
+    return new UserError(
+      `no such interface '${options.iface}' (tcpdump -D lists them; 'any' captures on all)`,
+      'NO_SUCH_INTERFACE',
+      2,
+    );
+  }
+  if (/syntax error|parse filter|filter expression|unknown host|illegal|not a valid|invalid/i.test(text)) {
+    return new UserError(
+      `bad filter expression '${options.expression.join(' ')}': ${detail}`,
+      'BAD_FILTER',
+      2,
+    );
+  }
+  return new UserError(`tcpdump failed: ${detail || 'no message'}`, 'CAPTURE_FAILED', 2);
+}
+
+export function startLiveCapture(options: LiveCaptureOptions): LiveCapture {
+  const program = options.tcpdumpPath ?? 'tcpdump';
+  let child: ChildProcess;
+  let stderr = '';
+  let listening = false;
+  let resolveReady!: () => void;
+  let rejectReady!: (err: Error) => void;
+  const ready = new Promise<void>((res, rej) => {
+    resolveReady = res;
+    rejectReady = rej;
+  });
+  // Callers that only await `done` must not see an unhandled rejection from `ready`.
+  ready.catch(() => undefined);
+
+  const done = new Promise<LiveCaptureResult>((resolve, reject) => {
+    const fail = (err: UserError): void => {
+      rejectReady(err);
+      reject(err);
+    };
+    try {
+      child = spawn(program, tcpdumpArgs(options), { stdio: ['ignore', 'pipe', 'pipe'] });
+    } catch (err) {
+      fail(spawnFailure(err as NodeJS.ErrnoException, program));
+      return;
+    }
+    let exited: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+    let stdoutEnded = false;
+    const finish = (): void => {
+      if (!exited || !stdoutEnded) return;
+      const stats = stderr
+        .split('\n')
+        .map((l) => l.trim())
+        .filter((l) => /packets? (captured|received by filter|dropped by)/.test(l));
+      // SIGINT/SIGTERM ends a capture normally; tcpdump itself exits 0 then.
+      if (
+        exited.code === 0 ||
+        exited.signal === 'SIGINT' ||
+        exited.signal === 'SIGTERM' ||
+        (listening && exited.code === null)
+      ) {
+        resolveReady();
+        resolve({ stats });
+      } else {
+        fail(classifyTcpdumpFailure(stderr, options));
+      }
+    };
+    child.once('error', (err: NodeJS.ErrnoException) => {
+      exited = { code: -1, signal: null };
+      stdoutEnded = true;
+      fail(spawnFailure(err, program));
+    });
+    child.stdout!.on('data', (chunk: Buffer) => options.onData(chunk));
+    child.stdout!.once('end', () => {
+      stdoutEnded = true;
+      finish();
+    });
+    child.stderr!.setEncoding('utf8');
+    child.stderr!.on('data', (text: string) => {
+      // Keep the head (where errors are) and the tail (statistics); never grow without bound.
+      stderr =
+        stderr.length < 64 * 1024
+          ? stderr + text
+          : stderr.slice(0, 32 * 1024) + stderr.slice(-16 * 1024) + text;
+      if (!listening && /listening on/.test(stderr)) {
+        listening = true;
+        resolveReady();
+      }
+    });
+    child.once('exit', (code, signal) => {
+      exited = { code, signal };
+      finish();
+    });
+  });
+  done.catch(() => undefined);
+
+  return {
+    ready,
+    done,
+    stop() {
+      if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGINT');
+    },
+    get pid() {
+      return child?.pid;
+    },
+  };
+}
+
+function spawnFailure(err: NodeJS.ErrnoException, program: string): UserError {
+  if (err.code === 'ENOENT') {
+    return new UserError(
+      `tcpdump not found ('${program}'): install it: apt-get install tcpdump`,
+      'TCPDUMP_NOT_FOUND',
+      2,
+    );
+  }
+  if (err.code === 'EACCES') {
+    return new UserError(`cannot run '${program}': ${PERMISSION_HINT}`, 'CAPTURE_PERMISSION', 2);
+  }
+  return new UserError(`cannot start tcpdump: ${err.message}`, 'CAPTURE_FAILED', 2);
+}
