@@ -1,6 +1,247 @@
-// Placeholder until the 'read' command lands; replaced by its real implementation.
-import { UserError } from '../shared/errors.js';
+// `wirechat read FILE|-`: decodes a pcap/pcapng capture into the WebSocket conversation.
+// Only wiring lives here: options, the input stream, the chosen view, stdout and stderr.
+import { createReadStream, statSync } from 'node:fs';
+import { once } from 'node:events';
+import type { Readable } from 'node:stream';
+import { parseCommandArgs, intOption, type CommandSpec, type ParsedArgs } from '../shared/args.js';
+import { UsageError, UserError } from '../shared/errors.js';
+import { createCaptureDecoder, type CaptureDecoderOptions } from '../wire/decode-capture.js';
+import type { DecodeProblemEvent, WireEvent } from '../wire/events.js';
+import { renderJsonl, eventToJson } from '../wire/render/jsonl.js';
+import { createTextRenderer, formatSummary } from '../wire/render/text.js';
+import { createTcpdumpRenderer } from '../wire/render/tcpdump.js';
+import { createProgress } from './read-progress.js';
 
-export async function run(_args: string[]): Promise<number> {
-  throw new UserError("'read' is not available in this build", 'NOT_AVAILABLE', 2);
+export const readSpec: CommandSpec = {
+  name: 'read',
+  usage: '[options] FILE|-',
+  summary: 'Decode a pcap or pcapng capture (a file, or - for stdin) into TCP, HTTP and WebSocket events.',
+  allowPositionals: true,
+  options: {
+    format: {
+      type: 'string',
+      short: 'f',
+      value: 'FORMAT',
+      description: 'text, tcpdump or jsonl',
+      default: 'text',
+    },
+    A: { type: 'boolean', short: 'A', description: "tcpdump view with each packet in ASCII (tcpdump's -A)" },
+    X: {
+      type: 'boolean',
+      short: 'X',
+      description: "tcpdump view with each packet in hex and ASCII (tcpdump's -X)",
+    },
+    port: {
+      type: 'string',
+      short: 'p',
+      value: 'N[,N…]',
+      multiple: true,
+      description: 'only connections with this port (repeatable)',
+    },
+    host: {
+      type: 'string',
+      value: 'IP[,IP…]',
+      multiple: true,
+      description: 'only connections with this address (repeatable)',
+    },
+    'no-acks': { type: 'boolean', description: 'text view: hide segments that only acknowledge' },
+    'no-tcp': { type: 'boolean', description: 'text view: hide every TCP segment line' },
+    full: { type: 'boolean', description: 'text view: show whole messages (default: first 2000 characters)' },
+    utc: { type: 'boolean', description: 'print times in UTC instead of local time' },
+    'no-color': { type: 'boolean', description: 'no colours (also NO_COLOR=1; colours only on a terminal)' },
+    quiet: { type: 'boolean', short: 'q', description: 'no summary and no progress bar on stderr' },
+    'max-message-bytes': {
+      type: 'string',
+      value: 'BYTES',
+      description: 'largest WebSocket message kept whole (default 67108864)',
+    },
+  },
+  epilog: [
+    'Views: text (the default) is a timeline like tcpdump with every packet explained and every',
+    'message unmasked and inflated; tcpdump prints tcpdump -A/-X output plus the unmasked payload of',
+    "client frames; jsonl prints one JSON event per line (see docs/jsonl.md), ending with a 'summary'.",
+    '',
+    'Exit status: 0 when the capture was decoded (even with problems), 1 when the input is not a',
+    'usable capture (missing, empty, garbage), 2 for a wrong option.',
+    '',
+    'Examples:',
+    '  wirechat read chat.pcap',
+    '  wirechat read --format jsonl --port 7272 chat.pcap | jq -r \'select(.event=="ws.message") | .text\'',
+    '  tcpdump -i any -w - port 7272 | wirechat read -',
+  ].join('\n'),
+};
+
+type Format = 'text' | 'tcpdump' | 'jsonl';
+
+function listOption(values: ParsedArgs['values'], name: string): string[] {
+  const raw = values[name];
+  const items = Array.isArray(raw) ? raw : typeof raw === 'string' ? [raw] : [];
+  return items
+    .flatMap((s) => s.split(','))
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+}
+
+function parsePorts(values: ParsedArgs['values']): number[] {
+  return listOption(values, 'port').map((p) => {
+    const n = /^\d+$/.test(p) ? Number(p) : NaN;
+    if (!Number.isInteger(n) || n < 1 || n > 65535)
+      throw new UsageError(`--port must be from 1 to 65535, got '${p}'`);
+    return n;
+  });
+}
+
+function parseHosts(values: ParsedArgs['values']): string[] {
+  return listOption(values, 'host').map((h) => {
+    const bare = h.startsWith('[') && h.endsWith(']') ? h.slice(1, -1) : h;
+    if (!/^[0-9a-fA-F.:]+$/.test(bare))
+      throw new UsageError(`--host must be an IPv4 or IPv6 address, got '${h}'`);
+    return bare.toLowerCase();
+  });
+}
+
+function parseFormat(values: ParsedArgs['values'], argv: string[]): Format {
+  const format = String(values.format);
+  if (format !== 'text' && format !== 'tcpdump' && format !== 'jsonl') {
+    throw new UsageError(`--format must be text, tcpdump or jsonl, got '${format}'`);
+  }
+  if (values.A || values.X) {
+    const explicit = argv.some((a) => a === '-f' || a.startsWith('--format') || /^-f./.test(a));
+    if (explicit && format !== 'tcpdump')
+      throw new UsageError(`-A and -X belong to the tcpdump view, not --format ${format}`);
+    if (values.A && values.X) throw new UsageError('choose one of -A and -X');
+    return 'tcpdump';
+  }
+  return format;
+}
+
+/** Opens the input, turning the usual mistakes into one clear line. */
+function openInput(path: string): { stream: Readable; size: number | undefined } {
+  if (path === '-') return { stream: process.stdin, size: undefined };
+  let size: number;
+  try {
+    const st = statSync(path);
+    if (st.isDirectory()) throw new UserError(`${path}: is a directory, not a capture file`, 'IS_DIRECTORY');
+    size = st.isFile() ? st.size : 0;
+  } catch (err) {
+    if (err instanceof UserError) throw err;
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new UserError(`${path}: no such file`, 'FILE_NOT_FOUND');
+    if (code === 'EACCES') throw new UserError(`${path}: permission denied`, 'FILE_NOT_READABLE');
+    throw new UserError(`${path}: cannot read (${code ?? 'error'})`, 'FILE_NOT_READABLE');
+  }
+  return { stream: createReadStream(path, { highWaterMark: 1 << 20 }), size: size || undefined };
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const parsed = parseCommandArgs(readSpec, argv);
+  if (!parsed) return 0;
+  const { values, positionals } = parsed;
+  if (positionals.length !== 1) {
+    throw new UsageError(
+      positionals.length === 0
+        ? "missing FILE (or - for stdin); see 'wirechat read --help'"
+        : `one FILE only, got ${positionals.length}`,
+    );
+  }
+  const format = parseFormat(values, argv);
+  const decoderOptions: CaptureDecoderOptions = {
+    ports: parsePorts(values),
+    hosts: parseHosts(values),
+    includeFramePayloads: format === 'tcpdump',
+  };
+  if (values['max-message-bytes'] !== undefined) {
+    decoderOptions.maxMessageBytes = intOption(values, 'max-message-bytes', 1024, 2 ** 31);
+  }
+  const env = process.env;
+  const color =
+    format === 'text' &&
+    process.stdout.isTTY === true &&
+    !values['no-color'] &&
+    !env.NO_COLOR &&
+    env.TERM !== 'dumb';
+  const utc = values.utc === true;
+  const quiet = values.quiet === true;
+
+  const path = positionals[0]!;
+  const { stream, size } = openInput(path);
+
+  const render: (events: WireEvent[]) => string =
+    format === 'jsonl'
+      ? renderJsonl
+      : format === 'tcpdump'
+        ? (
+            (r) => (events) =>
+              r.render(events)
+          )(createTcpdumpRenderer({ dump: values.X ? 'X' : 'A', utc }))
+        : (
+            (r) => (events) =>
+              r.render(events)
+          )(
+            createTextRenderer({
+              color,
+              utc,
+              hideAcks: values['no-acks'] === true,
+              hideTcp: values['no-tcp'] === true,
+              maxBodyChars: values.full ? Number.MAX_SAFE_INTEGER : 2000,
+            }),
+          );
+
+  // A closed pipe (`| head`) ends the run quietly: the reader wanted no more.
+  let outputClosed = false;
+  const onStdoutError = (err: NodeJS.ErrnoException): void => {
+    if (err.code === 'EPIPE') outputClosed = true;
+    else throw err;
+  };
+  process.stdout.on('error', onStdoutError);
+
+  let needDrain = false;
+  let firstProblem: DecodeProblemEvent | undefined;
+  const decoder = createCaptureDecoder(decoderOptions, (events) => {
+    if (firstProblem === undefined)
+      firstProblem = events.find((e): e is DecodeProblemEvent => e.event === 'decode.problem');
+    if (outputClosed) return;
+    const text = render(events);
+    if (text && !process.stdout.write(text)) needDrain = true;
+  });
+
+  const progress = createProgress({
+    enabled: !quiet && process.stderr.isTTY === true && process.stdout.isTTY !== true,
+    total: size,
+  });
+  let bytesRead = 0;
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      bytesRead += chunk.length;
+      decoder.push(chunk);
+      progress.update(bytesRead);
+      if (outputClosed) break;
+      if (needDrain) {
+        needDrain = false;
+        await Promise.race([once(process.stdout, 'drain'), once(process.stdout, 'error')]);
+        if (outputClosed) break;
+      }
+    }
+  } catch (err) {
+    progress.done();
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new UserError(`${path}: read failed (${code ?? (err as Error).message})`, 'READ_FAILED');
+  } finally {
+    if (outputClosed && stream !== process.stdin) stream.destroy();
+  }
+  progress.done();
+  if (outputClosed) return 0;
+
+  const summary = decoder.end();
+  if (bytesRead === 0) throw new UserError(`${path}: empty input, not a capture`, 'EMPTY_CAPTURE');
+  if (!decoder.usable || decoder.format === undefined) {
+    const why = firstProblem
+      ? `${firstProblem.message} (${firstProblem.code})`
+      : 'not a pcap or pcapng capture';
+    throw new UserError(`${path}: ${why}`, firstProblem?.code ?? 'NOT_A_CAPTURE');
+  }
+  if (format === 'jsonl') process.stdout.write(eventToJson(summary) + '\n');
+  const showSummary = !quiet && (format !== 'jsonl' || process.stderr.isTTY === true);
+  if (showSummary) process.stderr.write(formatSummary(summary) + '\n');
+  return 0;
 }

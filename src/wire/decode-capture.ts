@@ -1,0 +1,201 @@
+// The decoder pipeline: capture bytes in, WireEvents out, in batches.
+//
+//   capture reader → decodePacket → flow table (tcp.*) → WebSocket decoder (http.*, ws.*)
+//   → chat meaning (annotate) → onEvents(batch) → a view
+//
+// Synchronous and push-based: push(chunk) decodes what the chunk completes and hands the events
+// of that chunk to onEvents in one array (never a promise per packet). It knows nothing about
+// files, terminals or the CLI, so `read`, `capture` and `tap` share it.
+import type { DecodeProblemEvent, SummaryEvent, WireEvent } from './events.js';
+import { createCaptureReader } from './source/capture-reader.js';
+import { decodePacket } from './layers/decode-packet.js';
+import { createFlowTable } from './flow/flow-table.js';
+import { createWebSocketConnectionDecoder } from './websocket/connection-decoder.js';
+import { createChatContext } from './annotate/chat-meaning.js';
+
+export interface CaptureDecoderOptions {
+  /** Keep only connections with one of these ports on either side (empty = all). */
+  ports?: number[];
+  /** Keep only connections with one of these addresses on either side (empty = all). */
+  hosts?: string[];
+  /** Capture-time seconds after which an idle connection's state is released. */
+  idleTimeout?: number;
+  /** Out-of-order bytes buffered per direction before declaring a gap. */
+  maxBufferedBytes?: number;
+  /** Largest reassembled/inflated WebSocket message kept. */
+  maxMessageBytes?: number;
+  /** Inflate-bomb guard. */
+  maxInflateRatio?: number;
+  /** Attach payload Buffers to ws.frame events (tcpdump and HTML views). */
+  includeFramePayloads?: boolean;
+  /** Recognise chat messages and set ws.message.chat (default true). */
+  chat?: boolean;
+}
+
+export interface CaptureDecoder {
+  push(chunk: Buffer): void;
+  /** The capture is over: flushes every connection, delivers the last batch, returns the summary. */
+  end(): SummaryEvent;
+  /** 'pcap' | 'pcapng' once the header was read. */
+  readonly format: 'pcap' | 'pcapng' | undefined;
+  /** false when the input is not a capture at all. */
+  readonly usable: boolean;
+  /** Packets read so far. */
+  readonly packets: number;
+}
+
+/** Problems that mean trouble in the capture (normal TCP life like retransmissions is not counted). */
+const PROBLEM_EVENTS = new Set(['decode.problem', 'tcp.gap', 'tcp.overlap-conflict']);
+
+export function createCaptureDecoder(
+  options: CaptureDecoderOptions,
+  onEvents: (events: WireEvent[]) => void,
+): CaptureDecoder {
+  let batch: WireEvent[] = [];
+  const chat = options.chat === false ? undefined : createChatContext();
+  const summary: SummaryEvent = {
+    event: 'summary',
+    ts: 0,
+    src: '',
+    dst: '',
+    packets: 0,
+    tcpPackets: 0,
+    connections: 0,
+    websocketConnections: 0,
+    messages: { client: 0, server: 0 },
+    bytes: { client: 0, server: 0 },
+    problems: 0,
+    problemsByCode: {},
+  };
+  // Connections known to carry WebSocket; entries leave when the connection is released.
+  const wsConns = new Set<number>();
+
+  const countProblem = (code: string): void => {
+    summary.problems++;
+    summary.problemsByCode[code] = (summary.problemsByCode[code] ?? 0) + 1;
+  };
+
+  const emit = (ev: WireEvent): void => {
+    switch (ev.event) {
+      case 'tcp.segment':
+        summary.bytes[ev.from] += ev.len;
+        if (ev.conn > summary.connections) summary.connections = ev.conn;
+        break;
+      case 'ws.message':
+        summary.messages[ev.from]++;
+        if (chat && ev.opcode === 1 && ev.text !== undefined && ev.chat === undefined) {
+          const meaning = chat.describe(ev.conn, ev.from, ev.text);
+          if (meaning) ev.chat = meaning;
+        }
+        markWebSocket(ev.conn);
+        break;
+      case 'ws.frame':
+        markWebSocket(ev.conn);
+        break;
+      case 'http.response':
+        if (ev.status === 101) markWebSocket(ev.conn);
+        break;
+      case 'tcp.close':
+        if (ev.how !== 'fin' && ev.how !== 'rst') {
+          chat?.release(ev.conn);
+          wsConns.delete(ev.conn);
+        }
+        break;
+      default:
+        if (PROBLEM_EVENTS.has(ev.event)) {
+          countProblem(
+            ev.event === 'decode.problem'
+              ? ev.code
+              : ev.event.replace('tcp.', 'TCP_').toUpperCase().replace(/-/g, '_'),
+          );
+        }
+    }
+    batch.push(ev);
+  };
+
+  const markWebSocket = (conn: number): void => {
+    if (wsConns.has(conn)) return;
+    wsConns.add(conn);
+    summary.websocketConnections++;
+  };
+
+  const flowTable = createFlowTable({
+    sinkFactory: (info, sinkEmit) =>
+      createWebSocketConnectionDecoder(info, sinkEmit, {
+        ...(options.maxMessageBytes !== undefined ? { maxMessageBytes: options.maxMessageBytes } : {}),
+        ...(options.maxInflateRatio !== undefined ? { maxInflateRatio: options.maxInflateRatio } : {}),
+        includeFramePayloads: options.includeFramePayloads ?? false,
+      }),
+    emit,
+    ...(options.ports?.length ? { ports: options.ports } : {}),
+    ...(options.hosts?.length ? { hosts: options.hosts } : {}),
+    ...(options.idleTimeout !== undefined ? { idleTimeout: options.idleTimeout } : {}),
+    ...(options.maxBufferedBytes !== undefined ? { maxBufferedBytes: options.maxBufferedBytes } : {}),
+  });
+
+  const problem = (p: DecodeProblemEvent): void => emit(p);
+
+  const reader = createCaptureReader({
+    onPacket(raw) {
+      summary.packets++;
+      summary.ts = raw.ts;
+      const result = decodePacket(raw);
+      if (result.kind === 'tcp') {
+        summary.tcpPackets++;
+        flowTable.push(result.packet);
+      } else if (result.kind === 'problem') {
+        problem({
+          event: 'decode.problem',
+          ts: raw.ts,
+          src: '',
+          dst: '',
+          conn: null,
+          packet: raw.index,
+          code: result.code,
+          message: result.message,
+          severity: 'warning',
+        });
+      }
+    },
+    onProblem: problem,
+  });
+
+  const flush = (): void => {
+    if (batch.length === 0) return;
+    const out = batch;
+    batch = [];
+    onEvents(out);
+  };
+
+  let ended = false;
+  return {
+    push(chunk) {
+      if (ended) return;
+      reader.push(chunk);
+      flush();
+    },
+    end() {
+      if (!ended) {
+        ended = true;
+        reader.end();
+        flowTable.end();
+        flush();
+      }
+      return {
+        ...summary,
+        messages: { ...summary.messages },
+        bytes: { ...summary.bytes },
+        problemsByCode: { ...summary.problemsByCode },
+      };
+    },
+    get format() {
+      return reader.format;
+    },
+    get usable() {
+      return reader.usable;
+    },
+    get packets() {
+      return summary.packets;
+    },
+  };
+}

@@ -1,0 +1,103 @@
+// Small formatting helpers shared by the views: times, tcpdump's one-line packet summary,
+// hex dumps, safe display of untrusted text.
+import type { TcpSegmentEvent } from '../events.js';
+import { tcpdumpEndpoint } from '../annotate/explain.js';
+
+function pad(n: number, width: number): string {
+  return String(n).padStart(width, '0');
+}
+
+/** "17:50:00.523910", the time of day as tcpdump prints it (local time unless utc). */
+export function formatTime(ts: number, utc: boolean): string {
+  if (!Number.isFinite(ts)) return '??:??:??.??????';
+  const micros = Math.round(ts * 1e6);
+  const seconds = Math.floor(micros / 1e6);
+  const frac = micros - seconds * 1e6;
+  const d = new Date(seconds * 1000);
+  const [h, m, s] = utc
+    ? [d.getUTCHours(), d.getUTCMinutes(), d.getUTCSeconds()]
+    : [d.getHours(), d.getMinutes(), d.getSeconds()];
+  return `${pad(h, 2)}:${pad(m, 2)}:${pad(s, 2)}.${pad(frac, 6)}`;
+}
+
+/** tcpdump's line for a TCP segment, without the time: "IP a.1 > b.2: Flags [P.], seq 1:716, …". */
+export function formatSegmentLine(ev: TcpSegmentEvent): string {
+  const ip = ev.src.startsWith('[') ? 'IP6' : 'IP';
+  let line = `${ip} ${tcpdumpEndpoint(ev.src)} > ${tcpdumpEndpoint(ev.dst)}: Flags [${ev.flags}]`;
+  if (ev.len > 0) line += `, seq ${ev.seq}:${ev.seqEnd}`;
+  else if (/[SFR]/.test(ev.flags)) line += `, seq ${ev.seq}`;
+  if (ev.ack !== null) line += `, ack ${ev.ack}`;
+  line += `, win ${ev.win}`;
+  if (ev.options) line += `, options [${ev.options}]`;
+  line += `, length ${ev.len}`;
+  return line;
+}
+
+/** Bytes of link-layer header before the IP header, per LINKTYPE (tcpdump -A/-X skip them). */
+export function linkHeaderLength(linkType: number, data: Buffer): number {
+  switch (linkType) {
+    case 1: {
+      let off = 14;
+      // 802.1Q / 802.1ad tags sit between the MAC addresses and the real EtherType.
+      while (off + 4 <= data.length && [0x8100, 0x88a8, 0x9100].includes(data.readUInt16BE(off - 2)))
+        off += 4;
+      return Math.min(off, data.length);
+    }
+    case 113:
+      return Math.min(16, data.length);
+    case 276:
+      return Math.min(20, data.length);
+    case 0:
+    case 108:
+      return Math.min(4, data.length);
+    default:
+      return 0;
+  }
+}
+
+/** tcpdump -A: printable ASCII, tab, space and newline as is; CR dropped before a newline; others '.'. */
+export function asciiDump(bytes: Buffer): string {
+  let out = '';
+  for (let i = 0; i < bytes.length; i++) {
+    const c = bytes[i]!;
+    if (c === 0x0d) {
+      if (bytes.length - (i + 1) > 1 && bytes[i + 1] !== 0x0a) out += '.';
+    } else if ((c > 0x20 && c < 0x7f) || c === 0x09 || c === 0x20 || c === 0x0a)
+      out += String.fromCharCode(c);
+    else out += '.';
+  }
+  return out;
+}
+
+/** tcpdump -X: "\t0x0000:  4500 003c …  E..<…" lines, 16 bytes each (no trailing newline). */
+export function hexAsciiDump(bytes: Buffer, indent = '\t'): string {
+  const lines: string[] = [];
+  for (let off = 0; off < bytes.length; off += 16) {
+    const row = bytes.subarray(off, off + 16);
+    let hex = '';
+    let ascii = '';
+    for (let i = 0; i < row.length; i++) {
+      if (i % 2 === 0) hex += ' ';
+      hex += row[i]!.toString(16).padStart(2, '0');
+      const c = row[i]!;
+      ascii += c > 0x20 && c < 0x7f ? String.fromCharCode(c) : '.';
+    }
+    lines.push(`${indent}0x${off.toString(16).padStart(4, '0')}: ${hex.padEnd(40)}  ${ascii}`);
+  }
+  return lines.join('\n');
+}
+
+// C0/C1 controls (but tab and newline), DEL, and bidirectional overrides that could disguise text
+// on a terminal: shown as escapes so hostile payloads cannot drive the terminal.
+// eslint-disable-next-line no-control-regex -- control characters are exactly what is escaped
+const UNSAFE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+export function safeText(text: string): string {
+  return text.replace(UNSAFE, (c) => {
+    const code = c.charCodeAt(0);
+    if (code === 0x0d) return '\\r';
+    return code < 0x100
+      ? `\\x${code.toString(16).padStart(2, '0')}`
+      : `\\u${code.toString(16).padStart(4, '0')}`;
+  });
+}

@@ -1,0 +1,40 @@
+// The tcpdump view: each packet exactly as `tcpdump -n -A` (or `-X`) prints it from a capture
+// file, plus what tcpdump cannot show: the unmasked payload of every masked client frame.
+import type { WireEvent } from '../events.js';
+import { formatSegmentLine, formatTime, asciiDump, hexAsciiDump, linkHeaderLength } from './format.js';
+
+export interface TcpdumpViewOptions {
+  /** 'A': ASCII (tcpdump -A, the default), 'X': hex and ASCII (tcpdump -X), 'none': lines only. */
+  dump?: 'A' | 'X' | 'none';
+  utc?: boolean;
+}
+
+export interface TcpdumpRenderer {
+  render(events: readonly WireEvent[]): string;
+}
+
+export function createTcpdumpRenderer(options: TcpdumpViewOptions = {}): TcpdumpRenderer {
+  const dump = options.dump ?? 'A';
+  const show = (bytes: Buffer): string =>
+    dump === 'X' ? '\n' + hexAsciiDump(bytes) : '\n' + asciiDump(bytes);
+  return {
+    render(events) {
+      let out = '';
+      for (const ev of events) {
+        if (ev.event === 'tcp.segment') {
+          out += `${formatTime(ev.ts, options.utc ?? false)} ${formatSegmentLine(ev)}`;
+          if (dump !== 'none' && ev.raw)
+            out += show(ev.raw.data.subarray(linkHeaderLength(ev.raw.linkType, ev.raw.data)));
+          out += '\n';
+        } else if (ev.event === 'ws.frame' && ev.masked && ev.payload && ev.payload.length > 0) {
+          out += `\t[unmasked payload of the client frame, key 0x${ev.mask ?? ''}, ${ev.payload.length} of ${ev.length} bytes]`;
+          out += dump === 'X' ? show(ev.payload) : show(ev.payload);
+          out += '\n';
+        } else if (ev.event === 'decode.problem') {
+          out += `\t[${ev.code}: ${ev.message}]\n`;
+        }
+      }
+      return out;
+    },
+  };
+}
