@@ -1,0 +1,212 @@
+// The page in a real browser against the real server: Debian's chromium driven by playwright-core,
+// several people in separate browser contexts (separate storage, separate connections).
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
+import { createChatServer } from '../chat/server.js';
+import { testOutputDir } from '../shared/paths.js';
+
+/** This file is compiled next to the page, so its folder is the page's web root (dist/web). */
+const webRoot = dirname(fileURLToPath(import.meta.url));
+const XSS = '<img src=x onerror=window.__xss=1>';
+const WAIT = 30_000;
+
+type Server = Awaited<ReturnType<typeof createChatServer>>;
+
+let server: Server | undefined;
+let browser: Browser | undefined;
+let ports = { wsPort: 0, webPort: 0 };
+const pages: Page[] = [];
+const pageErrors: string[] = [];
+
+async function startServer(wsPort: number, webPort: number): Promise<Server> {
+  const s = await createChatServer({ host: '127.0.0.1', wsPort, webPort, logLevel: 'silent', webRoot });
+  ports = { wsPort: s.wsPort, webPort: s.webPort };
+  return s;
+}
+
+before(async () => {
+  server = await startServer(0, 0);
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+/** A person with their own browser context who opens the page and joins `room` as `name`. */
+async function person(name: string, room: string, options: BrowserContextOptions = {}): Promise<Page> {
+  assert.ok(browser);
+  const context = await browser.newContext({ viewport: { width: 1100, height: 720 }, ...options });
+  const page = await context.newPage();
+  page.setDefaultTimeout(WAIT);
+  page.on('pageerror', (err) => pageErrors.push(`${name}: ${err.message}`));
+  pages.push(page);
+  await page.goto(`http://127.0.0.1:${ports.webPort}/`);
+  await page.getByLabel('Nickname').fill(name);
+  await page.getByLabel('Room').fill(room);
+  await page.getByRole('button', { name: 'Join' }).click();
+  await page.locator('#chat-view').waitFor({ state: 'visible' });
+  assert.equal(await page.locator('#me-name').textContent(), name);
+  assert.equal(await page.locator('#room-name').textContent(), room);
+  return page;
+}
+
+async function say(page: Page, text: string): Promise<void> {
+  await page.locator('#text').fill(text);
+  await page.locator('#text').press('Enter');
+}
+
+/** The message whose text is exactly `text`, once it is on the page. */
+async function message(page: Page, text: string) {
+  const item = page.locator('#messages li.msg').filter({
+    has: page.locator('.text').getByText(text, { exact: true }),
+  });
+  await item.waitFor();
+  return item;
+}
+
+const personItem = (page: Page, name: string) =>
+  page.locator('#people li').filter({ has: page.locator('.person-name').getByText(name, { exact: true }) });
+
+let alice: Page;
+let bob: Page;
+let carol: Page;
+
+test('two people in one room see each other and talk both ways', async () => {
+  alice = await person('alice', 'lobby', { colorScheme: 'light' });
+  bob = await person('bob', 'lobby', { colorScheme: 'dark' });
+  await personItem(alice, 'bob').waitFor();
+  await personItem(bob, 'alice').waitFor();
+  await alice.locator('#messages .notice').getByText('bob joined').waitFor();
+
+  await say(alice, 'Hello Bob, how are you?');
+  const atBob = await message(bob, 'Hello Bob, how are you?');
+  assert.equal(await atBob.locator('.sender').textContent(), 'alice');
+  assert.match((await atBob.getAttribute('class')) ?? '', /\bother\b/);
+  const atAlice = await message(alice, 'Hello Bob, how are you?');
+  assert.match((await atAlice.getAttribute('class')) ?? '', /\bown\b/);
+  // The composer is emptied once the message has left.
+  assert.equal(await alice.locator('#text').inputValue(), '');
+
+  await say(bob, 'Fine, thanks!\nAnd you?');
+  const atAlice2 = await message(alice, 'Fine, thanks!\nAnd you?');
+  assert.equal(await atAlice2.locator('.sender').textContent(), 'bob');
+  assert.match((await atAlice2.locator('time').getAttribute('datetime')) ?? '', /^\d{4}-\d\d-\d\dT/);
+});
+
+test('a private message reaches only its target and its sender', async () => {
+  carol = await person('carol', 'lobby', { viewport: { width: 400, height: 760 } });
+  await personItem(alice, 'carol').waitFor();
+
+  await personItem(alice, 'bob').getByRole('button').click();
+  assert.equal(await alice.locator('#target-text').textContent(), 'Private to bob');
+  await say(alice, 'psst, a secret for bob');
+
+  const atBob = await message(bob, 'psst, a secret for bob');
+  assert.match((await atBob.getAttribute('class')) ?? '', /\bprivate\b/);
+  assert.equal(await atBob.locator('.badge').textContent(), 'private to you');
+  const atAlice = await message(alice, 'psst, a secret for bob');
+  assert.equal(await atAlice.locator('.badge').textContent(), 'private to bob');
+
+  // Back to everyone; carol receives this one, so the secret (sent before it) would be there by now.
+  await alice.getByRole('button', { name: 'Back to everyone' }).click();
+  assert.equal(await alice.locator('#target-text').textContent(), 'To everyone');
+  await say(alice, 'hello everyone');
+  await message(carol, 'hello everyone');
+  await message(bob, 'hello everyone');
+  assert.equal(await carol.locator('#messages').getByText('secret').count(), 0);
+  assert.equal(await carol.locator('#messages .private').count(), 0);
+});
+
+test('the online list updates when someone leaves', async () => {
+  assert.equal(await alice.locator('#people-count').textContent(), '3');
+  await carol.context().close();
+  await personItem(alice, 'carol').waitFor({ state: 'detached' });
+  await personItem(bob, 'carol').waitFor({ state: 'detached' });
+  await alice.locator('#messages .notice').getByText('carol left').waitFor();
+  assert.equal(await alice.locator('#people-count').textContent(), '2');
+});
+
+test('a name and a message written as HTML stay text and never run', async () => {
+  const mallory = await person(XSS, 'lobby', { viewport: { width: 400, height: 760 } });
+  await personItem(alice, XSS).waitFor();
+  await alice.locator('#messages .notice').getByText(`${XSS} joined`).waitFor();
+  await say(mallory, XSS);
+  for (const page of [alice, bob, mallory]) {
+    const item = await message(page, XSS);
+    assert.equal(await item.locator('.text').textContent(), XSS);
+  }
+  assert.equal(await (await message(alice, XSS)).locator('.sender').textContent(), XSS);
+  for (const page of [alice, bob, mallory]) {
+    assert.equal(await page.locator('img').count(), 0, 'no <img> element was created');
+    assert.equal(await page.evaluate(() => (window as { __xss?: unknown }).__xss), undefined);
+  }
+
+  mkdirSync(testOutputDir, { recursive: true });
+  await alice.screenshot({ path: join(testOutputDir, 'chat-page.png') });
+  await bob.screenshot({ path: join(testOutputDir, 'chat-page-dark.png') });
+  await mallory.screenshot({ path: join(testOutputDir, 'chat-page-narrow.png') });
+  await mallory.context().close();
+  await personItem(alice, XSS).waitFor({ state: 'detached' });
+});
+
+test('nickname and room are remembered for the next visit', async () => {
+  const again = await alice.context().newPage();
+  again.setDefaultTimeout(WAIT);
+  await again.goto(`http://127.0.0.1:${ports.webPort}/`);
+  assert.equal(await again.getByLabel('Nickname').inputValue(), 'alice');
+  assert.equal(await again.getByLabel('Room').inputValue(), 'lobby');
+  await again.close();
+});
+
+test('when the server goes away the page says so, then reconnects and rejoins the room', async () => {
+  assert.ok(server);
+  const { wsPort, webPort } = ports;
+  await server.close();
+  server = undefined;
+  for (const page of [alice, bob]) {
+    await page
+      .locator('#banner')
+      .getByText(/Trying again in/)
+      .waitFor();
+    assert.equal(await page.locator('body').getAttribute('data-state'), 'offline');
+    assert.ok(await page.locator('#send').isDisabled(), 'sending is disabled while offline');
+  }
+  server = await startServer(wsPort, webPort);
+  for (const page of [alice, bob]) {
+    await page.locator('body[data-state="online"]').waitFor();
+    await page.locator('#banner').waitFor({ state: 'hidden' });
+    await page.locator('#messages .notice').getByText('Reconnected.').waitFor();
+  }
+  await personItem(alice, 'bob').waitFor();
+  await personItem(bob, 'alice').waitFor();
+  assert.equal(await alice.locator('#room-name').textContent(), 'lobby');
+  await say(bob, 'back again');
+  await message(alice, 'back again');
+  // Whatever the server replays after `after`, nothing is shown twice.
+  assert.equal(
+    await alice.locator('#messages .text').getByText('hello everyone', { exact: true }).count(),
+    1,
+  );
+});
+
+test('no script error happened in any page', () => {
+  assert.deepEqual(pageErrors, []);
+});
