@@ -1,0 +1,85 @@
+// Messages between the bench coordinator and its client processes (over the fork IPC channel).
+import type { Dialect } from './bench-message.js';
+
+export interface ConnectCommand {
+  cmd: 'connect';
+  url: string;
+  dialect: Dialect;
+  /** Receivers to open in this process. */
+  receivers: number;
+  /** Global sender ids to open in this process. */
+  senders: number[];
+  /** Total senders in the run: size of each receiver's per-sender order table. */
+  totalSenders: number;
+  namePrefix: string;
+  localAddress?: string;
+  timeoutMs: number;
+  /** Connections being opened at once. */
+  concurrency: number;
+}
+
+export interface StartCommand {
+  cmd: 'start';
+  /** Messages in flight per sender (sent, own copy not yet back). */
+  inflight: number;
+  durationMs: number;
+  /** Stop each sender after this many messages (0: no limit). */
+  maxPerSender: number;
+  /** Messages stamped before this are leftovers of an earlier phase and are ignored. */
+  startMicros: number;
+  /** How long senders wait for their last copies after sending stops. */
+  drainMs: number;
+}
+
+export interface CollectCommand {
+  cmd: 'collect';
+  /** Bench messages each receiver should have got. */
+  expected: number;
+  timeoutMs: number;
+  /** Give up waiting once nothing arrived for this long. */
+  idleMs: number;
+}
+
+export type WorkerCommand = ConnectCommand | StartCommand | CollectCommand | { cmd: 'close' };
+
+export interface ConnectedEvent {
+  ev: 'connected';
+  opened: number;
+  failed: number;
+  errors: Record<string, number>;
+  firstError?: string;
+}
+
+export interface SentEvent {
+  ev: 'sent';
+  sent: number;
+  /** Messages whose copy never came back to their sender. */
+  unanswered: number;
+  /** Send → own copy back, as an encoded HDR histogram (µs). */
+  rtt: string;
+}
+
+export interface ResultEvent {
+  ev: 'result';
+  receivers: number;
+  /** Receivers that got exactly the expected count. */
+  complete: number;
+  missing: number;
+  extra: number;
+  outOfOrder: number;
+  delivered: number;
+  firstAtMs: number;
+  lastAtMs: number;
+  /** Send → receive, encoded HDR histogram (µs). */
+  latency: string;
+  closed: Record<string, number>;
+}
+
+export interface TickEvent {
+  ev: 'tick';
+  delivered: number;
+  sent: number;
+  open: number;
+}
+
+export type WorkerEvent = ConnectedEvent | SentEvent | ResultEvent | TickEvent | { ev: 'closed' };
