@@ -1,0 +1,95 @@
+// Brokers for nodes living in one process: they share a MemoryBus. A single server uses a bus of
+// its own (nothing is ever published to another node); tests join several hubs on one bus to
+// exercise cross-node routing without any external service.
+import type { ChatEvent } from '../protocol/events.js';
+import type { Broker, BrokerHandler } from './broker.js';
+
+interface Pending {
+  from: MemoryBroker;
+  channel: string;
+  event: ChatEvent;
+}
+
+export class MemoryBus {
+  private readonly nodes = new Set<MemoryBroker>();
+  private queue: Pending[] = [];
+  private scheduled = false;
+
+  join(node: MemoryBroker): void {
+    this.nodes.add(node);
+  }
+
+  leave(node: MemoryBroker): void {
+    this.nodes.delete(node);
+  }
+
+  /**
+   * Queued and handed over in a later microtask, in one global FIFO: that keeps every node's
+   * publication order, and a handler that publishes never re-enters another handler.
+   */
+  post(pending: Pending): void {
+    this.queue.push(pending);
+    if (this.scheduled) return;
+    this.scheduled = true;
+    queueMicrotask(() => this.flush());
+  }
+
+  private flush(): void {
+    this.scheduled = false;
+    const batch = this.queue;
+    this.queue = [];
+    for (const { from, channel, event } of batch) {
+      for (const node of this.nodes) {
+        if (node !== from && node.isSubscribed(channel)) node.deliver(channel, event);
+      }
+    }
+  }
+}
+
+export class MemoryBroker implements Broker {
+  private readonly channels = new Set<string>();
+  private handler: BrokerHandler = () => {};
+  private closed = false;
+
+  constructor(
+    readonly nodeId: string,
+    private readonly bus: MemoryBus = new MemoryBus(),
+  ) {
+    bus.join(this);
+  }
+
+  publish(channel: string, event: ChatEvent): void {
+    if (!this.closed) this.bus.post({ from: this, channel, event });
+  }
+
+  subscribe(channel: string): void {
+    this.channels.add(channel);
+  }
+
+  unsubscribe(channel: string): void {
+    this.channels.delete(channel);
+  }
+
+  onEvent(handler: BrokerHandler): void {
+    this.handler = handler;
+  }
+
+  isSubscribed(channel: string): boolean {
+    return this.channels.has(channel);
+  }
+
+  deliver(channel: string, event: ChatEvent): void {
+    if (this.closed) return;
+    try {
+      this.handler(channel, event);
+    } catch {
+      // A failing handler must not keep the event from the other nodes; the hub logs its own errors.
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.channels.clear();
+    this.bus.leave(this);
+  }
+}

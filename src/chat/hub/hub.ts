@@ -1,0 +1,267 @@
+// The hub: sessions, rooms, presence and routing. No sockets, no timers, no I/O of its own: the
+// transport feeds it text frames and closes, it answers through each session's Link, and it
+// reaches other nodes only through the Broker. Every frame is encoded by a Codec, once per
+// dialect for a broadcast, so the hub never knows which dialect a user speaks.
+import { nodeChannel, roomChannel, type Broker } from '../broker/broker.js';
+import type { Codec } from '../protocol/codec.js';
+import { detectDialect, parseFrame } from '../protocol/dialects.js';
+import { encodeError, isProtocolError, protocolError, type ProtocolError } from '../protocol/errors.js';
+import type { ChatEvent, Command, Dialect, LeaveEvent, MessageEvent } from '../protocol/events.js';
+import { DEFAULT_INPUT_LIMITS, type InputLimits } from '../protocol/limits.js';
+import type { HistoryStore } from '../store/history.js';
+import type { Presence } from '../store/presence.js';
+import { uniqueUserId } from './ids.js';
+import type { HubLogger, Link } from './link.js';
+import { Session } from './session.js';
+
+export interface HubOptions {
+  broker: Broker;
+  presence: Presence;
+  history: HistoryStore;
+  logger: HubLogger;
+  limits?: InputLimits;
+  now?: () => number;
+}
+
+const PONG = Buffer.from('{"type":"pong"}');
+
+export class Hub {
+  private readonly sessions = new Map<number, Session>();
+  /** Local sessions per room, in join order. */
+  private readonly rooms = new Map<string, Set<Session>>();
+  private readonly limits: InputLimits;
+  private readonly now: () => number;
+  private readonly pings = new Map<Dialect, Buffer | undefined>();
+  private shuttingDown = false;
+
+  constructor(private readonly options: HubOptions) {
+    this.limits = options.limits ?? DEFAULT_INPUT_LIMITS;
+    this.now = options.now ?? Date.now;
+    options.broker.subscribe(nodeChannel(options.broker.nodeId));
+    options.broker.onEvent((channel, event) => this.fromBroker(channel, event));
+  }
+
+  get size(): number {
+    return this.sessions.size;
+  }
+
+  connect(link: Link): Session {
+    const id = uniqueUserId((n) => this.sessions.has(n) || this.options.presence.get(n) !== undefined);
+    const session = new Session(id, link);
+    this.sessions.set(id, session);
+    return session;
+  }
+
+  /** One text frame from the client. Never throws: bad input is answered, bugs are logged. */
+  receive(session: Session, text: string): void {
+    if (session.closed) return;
+    try {
+      const message = parseFrame(text);
+      if (isProtocolError(message)) return this.reject(session, message);
+      const codec = session.codec ?? detectDialect(message);
+      if (!codec) return this.beforeLogin(session, message.type as string, message);
+      const command = codec.decode(message, this.limits);
+      if (isProtocolError(command)) return this.reject(session, command);
+      this.execute(session, codec, command);
+    } catch (err) {
+      this.options.logger.error({ err, user: session.id }, 'error while handling a message');
+    }
+  }
+
+  /** Answers a bad message (or a transport-level problem) to that client only. */
+  reject(session: Session, error: ProtocolError): void {
+    this.options.logger.debug({ user: session.id, code: error.code }, 'rejected input');
+    session.link.send(Buffer.from(encodeError(error)));
+  }
+
+  /** The heartbeat frame for this session's dialect (cached), or undefined if it has none. */
+  heartbeat(session: Session): Buffer | undefined {
+    const codec = session.codec;
+    if (!codec) return undefined;
+    if (!this.pings.has(codec.dialect)) {
+      const ping = codec.ping();
+      this.pings.set(codec.dialect, ping === undefined ? undefined : Buffer.from(ping));
+    }
+    return this.pings.get(codec.dialect);
+  }
+
+  /** The connection is gone (closed, idle, shut down): its logout is broadcast once. */
+  disconnect(session: Session, reason: 'close' | 'idle'): void {
+    if (session.closed) return;
+    session.closed = true;
+    this.sessions.delete(session.id);
+    if (session.user) {
+      this.options.logger.info({ user: session.id, reason }, 'logout');
+      this.leaveRoom(session, reason, this.now());
+    }
+  }
+
+  /**
+   * From now on departures are published for other nodes but not delivered locally: every local
+   * connection is about to close, and telling each of n users about n departures is n² frames.
+   */
+  beginShutdown(): void {
+    this.shuttingDown = true;
+  }
+
+  private beforeLogin(session: Session, type: string, message: Record<string, unknown>): void {
+    switch (type) {
+      case 'ping':
+        return session.link.send(PONG);
+      case 'pong':
+        return;
+      case 'login':
+        return this.reject(
+          session,
+          protocolError('MISSING_FIELD', "'login' needs 'client_name' (or 'name')"),
+        );
+      case 'say':
+      case 'send':
+      case 'history':
+        return this.reject(session, protocolError('NOT_LOGGED_IN', 'log in first'));
+      default:
+        return this.reject(
+          session,
+          protocolError('UNKNOWN_TYPE', `unknown message type '${String(message.type).slice(0, 40)}'`),
+        );
+    }
+  }
+
+  private execute(session: Session, codec: Codec, command: Command): void {
+    switch (command.type) {
+      case 'login':
+        return this.login(session, codec, command.name, command.room, command.after);
+      case 'say':
+        if (!session.user) return this.reject(session, protocolError('NOT_LOGGED_IN', 'log in first'));
+        return this.say(session, codec, command.to, command.text);
+      case 'history': {
+        if (!session.user) return this.reject(session, protocolError('NOT_LOGGED_IN', 'log in first'));
+        const room = session.room!;
+        const frame = codec.history(room, this.options.history.recent(room, command.limit), true);
+        if (frame !== undefined) session.link.send(Buffer.from(frame));
+        return;
+      }
+      case 'ping': {
+        const pong = codec.pong();
+        if (pong !== undefined) session.link.send(Buffer.from(pong));
+        return;
+      }
+      case 'pong':
+        return;
+    }
+  }
+
+  private login(session: Session, codec: Codec, name: string, room: string, after?: string): void {
+    const ts = this.now();
+    // A second login moves the user: logout from the old room first, then login in the new one.
+    if (session.user) this.leaveRoom(session, 'move', ts);
+    const user = { id: session.id, name };
+    session.codec = codec;
+    session.user = user;
+    session.room = room;
+    this.options.presence.add({ user, room, node: this.options.broker.nodeId });
+    let local = this.rooms.get(room);
+    if (!local) {
+      this.rooms.set(room, (local = new Set()));
+      this.options.broker.subscribe(roomChannel(room));
+    }
+    local.add(session);
+    for (const frame of codec.welcome(user, room, this.options.presence.members(room), ts)) {
+      session.link.send(Buffer.from(frame));
+    }
+    if (after !== undefined) {
+      const { messages, complete } = this.options.history.since(room, after);
+      const frame = codec.history(room, messages, complete);
+      if (frame !== undefined) session.link.send(Buffer.from(frame));
+    }
+    this.options.logger.info({ user: user.id, dialect: codec.dialect, room }, 'login');
+    this.broadcast({ type: 'join', room, user, ts });
+  }
+
+  private say(session: Session, codec: Codec, to: 'all' | number, text: string): void {
+    const from = session.user!;
+    const room = session.room!;
+    const ts = this.now();
+    if (to === 'all') {
+      this.broadcast(this.options.history.append({ type: 'message', room, from, to: null, text, ts }, true));
+      return;
+    }
+    // Private messages stay within the sender's room and never target the sender.
+    if (to === from.id)
+      return this.reject(session, protocolError('INVALID_TARGET', 'you cannot write to yourself'));
+    const target = this.options.presence.get(to);
+    if (!target || target.room !== room) {
+      return this.reject(session, protocolError('UNKNOWN_TARGET', `no user ${to} in this room`));
+    }
+    const event = this.options.history.append(
+      { type: 'message', room, from, to: target.user, text, ts },
+      false,
+    );
+    if (target.node === this.options.broker.nodeId) this.deliverPrivate(event);
+    else this.options.broker.publish(nodeChannel(target.node), event);
+    const copy = codec.privateMessage(event, true);
+    if (copy !== undefined) session.link.send(Buffer.from(copy));
+  }
+
+  private leaveRoom(session: Session, reason: LeaveEvent['reason'], ts: number): void {
+    const user = session.user!;
+    const room = session.room!;
+    const current = this.options.presence.get(user.id);
+    if (current?.room === room) this.options.presence.remove(user.id);
+    const local = this.rooms.get(room);
+    local?.delete(session);
+    if (local && local.size === 0) {
+      this.rooms.delete(room);
+      this.options.broker.unsubscribe(roomChannel(room));
+    }
+    session.user = undefined;
+    session.room = undefined;
+    const event: LeaveEvent = { type: 'leave', room, user, ts, reason };
+    if (this.shuttingDown) this.options.broker.publish(roomChannel(event.room), event);
+    else this.broadcast(event);
+  }
+
+  /** A room event: to this node's members now, and through the broker to the other nodes. */
+  private broadcast(event: ChatEvent): void {
+    this.deliverRoom(event);
+    this.options.broker.publish(roomChannel(event.room), event);
+  }
+
+  private fromBroker(channel: string, event: ChatEvent): void {
+    if (channel.startsWith('room:')) this.deliverRoom(event);
+    else if (event.type === 'message' && event.to) this.deliverPrivate(event);
+  }
+
+  /** Encodes the event once per dialect present, then hands the same bytes to every member. */
+  private deliverRoom(event: ChatEvent): void {
+    const members = this.rooms.get(event.room);
+    if (!members) return;
+    const frames = new Map<Dialect, Buffer>();
+    const actor = event.type === 'message' ? event.from.id : event.user.id;
+    for (const member of members) {
+      const codec = member.codec!;
+      if (event.type === 'join' && member.id === actor && !codec.echoesOwnJoin) continue;
+      let frame = frames.get(codec.dialect);
+      if (!frame) frames.set(codec.dialect, (frame = Buffer.from(encodeRoomEvent(codec, event))));
+      member.link.send(frame);
+    }
+  }
+
+  private deliverPrivate(event: MessageEvent): void {
+    const target = this.sessions.get(event.to!.id);
+    if (!target?.codec || target.room !== event.room) return;
+    const frame = target.codec.privateMessage(event, false);
+    if (frame !== undefined) target.link.send(Buffer.from(frame));
+  }
+}
+
+function encodeRoomEvent(codec: Codec, event: ChatEvent): string {
+  switch (event.type) {
+    case 'join':
+      return codec.join(event);
+    case 'leave':
+      return codec.leave(event);
+    case 'message':
+      return codec.publicMessage(event);
+  }
+}

@@ -1,0 +1,80 @@
+// wirechat's own dialect (the page's): see docs/protocol.md §5. Plain text (never escaped),
+// string ids, millisecond `ts`, message ids for history and resume.
+import type { Codec, JsonObject } from './codec.js';
+import type { Command, JoinEvent, LeaveEvent, MessageEvent, UserRef } from './events.js';
+import { isProtocolError, protocolError, type ProtocolError } from './errors.js';
+import { MAX_HISTORY, type InputLimits } from './limits.js';
+import { checkContent, checkName, checkRoom, checkTarget } from './validate.js';
+
+const DEFAULT_HISTORY = 50;
+
+const user = (u: UserRef) => ({ id: String(u.id), name: u.name });
+
+function decode(message: JsonObject, limits: InputLimits): Command | ProtocolError {
+  switch (message.type) {
+    case 'join': {
+      const name = checkName(message.name, 'name', limits);
+      if (isProtocolError(name)) return name;
+      const room = checkRoom(message.room, 'room', false);
+      if (isProtocolError(room)) return room;
+      const after = message.after;
+      if (after === undefined) return { type: 'login', name, room };
+      if (typeof after !== 'string' || after.length > 64) {
+        return protocolError('INVALID_FIELD', "'after' must be a message id");
+      }
+      return { type: 'login', name, room, after };
+    }
+    case 'send': {
+      const to = checkTarget(message.to, 'to');
+      if (isProtocolError(to)) return to;
+      const text = checkContent(message.text, 'text', limits);
+      return isProtocolError(text) ? text : { type: 'say', to, text };
+    }
+    case 'history': {
+      const limit = message.limit ?? DEFAULT_HISTORY;
+      if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1) {
+        return protocolError('INVALID_FIELD', "'limit' must be a positive integer");
+      }
+      return { type: 'history', limit: Math.min(limit, MAX_HISTORY) };
+    }
+    case 'ping':
+      return { type: 'ping' };
+    case 'pong':
+      return { type: 'pong' };
+    default:
+      return protocolError('UNKNOWN_TYPE', `unknown message type '${String(message.type).slice(0, 40)}'`);
+  }
+}
+
+/** The message object, shared by live messages and history entries. */
+function messageObject(event: MessageEvent) {
+  const base = {
+    type: 'message',
+    id: event.id,
+    room: event.room,
+    from: user(event.from),
+    to: event.to ? user(event.to) : 'all',
+    text: event.text,
+    ts: event.ts,
+  };
+  return event.to ? { ...base, private: true } : base;
+}
+
+export const nativeCodec: Codec = {
+  dialect: 'native',
+  echoesOwnJoin: false,
+  decode,
+  welcome: (you: UserRef, room: string, users: UserRef[], ts: number) => [
+    JSON.stringify({ type: 'welcome', you: user(you), room, users: users.map(user), ts }),
+  ],
+  join: (event: JoinEvent) =>
+    JSON.stringify({ type: 'joined', room: event.room, user: user(event.user), ts: event.ts }),
+  leave: (event: LeaveEvent) =>
+    JSON.stringify({ type: 'left', room: event.room, user: user(event.user), ts: event.ts }),
+  publicMessage: (event: MessageEvent) => JSON.stringify(messageObject(event)),
+  privateMessage: (event: MessageEvent) => JSON.stringify(messageObject(event)),
+  history: (room: string, messages: MessageEvent[], complete: boolean) =>
+    JSON.stringify({ type: 'history', room, messages: messages.map(messageObject), complete }),
+  ping: () => '{"type":"ping"}',
+  pong: () => '{"type":"pong"}',
+};

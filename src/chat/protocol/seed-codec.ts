@@ -1,0 +1,70 @@
+// The seed dialect (workerman-chat 2014, "uid era"): see docs/protocol.md §1. Everyone is in
+// room "1"; names and content are HTML-escaped; frames are written the way PHP wrote them.
+import type { Codec, JsonObject } from './codec.js';
+import type { Command, JoinEvent, LeaveEvent, MessageEvent, UserRef } from './events.js';
+import { isProtocolError, protocolError, type ProtocolError } from './errors.js';
+import { htmlContent, htmlSpecialChars } from './html.js';
+import type { InputLimits } from './limits.js';
+import { phpJson } from './php-json.js';
+import { formatPhpTime } from './time.js';
+import { checkContent, checkName, checkTarget } from './validate.js';
+
+/** The one room of the seed dialect, shared with the other dialects' room "1". */
+export const SEED_ROOM = '1';
+
+function decode(message: JsonObject, limits: InputLimits): Command | ProtocolError {
+  switch (message.type) {
+    case 'login': {
+      const name = checkName(message.name, 'name', limits);
+      return isProtocolError(name) ? name : { type: 'login', name, room: SEED_ROOM };
+    }
+    case 'say': {
+      const to = checkTarget(message.to_uid, 'to_uid');
+      if (isProtocolError(to)) return to;
+      const text = checkContent(message.content, 'content', limits);
+      return isProtocolError(text) ? text : { type: 'say', to, text };
+    }
+    // The seed had no heartbeat messages; accepting them costs nothing and helps mixed clients.
+    case 'ping':
+    case 'pong':
+      return { type: 'pong' };
+    default:
+      return protocolError('UNKNOWN_TYPE', `unknown message type '${String(message.type).slice(0, 40)}'`);
+  }
+}
+
+const say = (event: MessageEvent): string =>
+  phpJson({
+    type: 'say',
+    from_uid: event.from.id,
+    to_uid: event.to ? event.to.id : 'all',
+    content: htmlContent(event.text),
+    time: formatPhpTime(event.ts),
+  });
+
+export const seedCodec: Codec = {
+  dialect: 'seed',
+  echoesOwnJoin: true,
+  decode,
+  welcome: (_you: UserRef, _room: string, users: UserRef[]) => [
+    phpJson({
+      type: 'user_list',
+      user_list: users.map((u) => ({ uid: u.id, name: htmlSpecialChars(u.name) })),
+    }),
+  ],
+  join: (event: JoinEvent) =>
+    phpJson({
+      type: 'login',
+      uid: event.user.id,
+      name: htmlSpecialChars(event.user.name),
+      time: formatPhpTime(event.ts),
+    }),
+  leave: (event: LeaveEvent) =>
+    phpJson({ type: 'logout', uid: event.user.id, time: formatPhpTime(event.ts) }),
+  publicMessage: say,
+  // The original sent the sender no copy of a private message; its page shows what was typed.
+  privateMessage: (event: MessageEvent, asSender: boolean) => (asSender ? undefined : say(event)),
+  history: () => undefined,
+  ping: () => undefined,
+  pong: () => undefined,
+};

@@ -1,0 +1,90 @@
+// Today's workerman-chat dialect: see docs/protocol.md §2. Rooms, string client ids, names and
+// content HTML-escaped once, frames written the way PHP wrote them, keys in the original order.
+import type { Codec, JsonObject } from './codec.js';
+import type { Command, JoinEvent, LeaveEvent, MessageEvent, UserRef } from './events.js';
+import { isProtocolError, protocolError, type ProtocolError } from './errors.js';
+import { htmlContent, htmlSpecialChars } from './html.js';
+import type { InputLimits } from './limits.js';
+import { phpJson, phpString } from './php-json.js';
+import { formatPhpTime } from './time.js';
+import { checkContent, checkName, checkRoom, checkTarget } from './validate.js';
+
+const SAID_TO_YOU = '<b>对你说: </b>';
+const youSaidTo = (name: string): string => `<b>你对${htmlSpecialChars(name)}说: </b>`;
+
+function decode(message: JsonObject, limits: InputLimits): Command | ProtocolError {
+  switch (message.type) {
+    case 'login': {
+      const name = checkName(message.client_name, 'client_name', limits);
+      if (isProtocolError(name)) return name;
+      const room = checkRoom(message.room_id, 'room_id', true);
+      return isProtocolError(room) ? room : { type: 'login', name, room };
+    }
+    case 'say': {
+      // `to_client_name` is not trusted: the sender's copy names the target as the server knows it.
+      const to = checkTarget(message.to_client_id, 'to_client_id');
+      if (isProtocolError(to)) return to;
+      const text = checkContent(message.content, 'content', limits);
+      return isProtocolError(text) ? text : { type: 'say', to, text };
+    }
+    case 'pong':
+    case 'ping':
+      return { type: 'pong' };
+    default:
+      return protocolError('UNKNOWN_TYPE', `unknown message type '${String(message.type).slice(0, 40)}'`);
+  }
+}
+
+const loginFields = (user: UserRef, ts: number) => ({
+  type: 'login',
+  client_id: String(user.id),
+  client_name: htmlSpecialChars(user.name),
+  time: formatPhpTime(ts),
+});
+
+function say(event: MessageEvent, content: string): string {
+  return phpJson({
+    type: 'say',
+    from_client_id: String(event.from.id),
+    from_client_name: htmlSpecialChars(event.from.name),
+    to_client_id: event.to ? String(event.to.id) : 'all',
+    content,
+    time: formatPhpTime(event.ts),
+  });
+}
+
+/**
+ * `client_list` is written by hand: its keys are digit strings, which a JS object would reorder
+ * numerically, while the original lists the room in join order with the newcomer last.
+ */
+function clientList(users: UserRef[]): string {
+  return (
+    '{' +
+    users.map((u) => `${phpString(String(u.id))}:${phpString(htmlSpecialChars(u.name))}`).join(',') +
+    '}'
+  );
+}
+
+export const workermanCodec: Codec = {
+  dialect: 'workerman',
+  echoesOwnJoin: false,
+  decode,
+  welcome: (you: UserRef, _room: string, users: UserRef[], ts: number) => {
+    const head = phpJson(loginFields(you, ts));
+    return [head.slice(0, -1) + ',"client_list":' + clientList(users) + '}'];
+  },
+  join: (event: JoinEvent) => phpJson(loginFields(event.user, event.ts)),
+  leave: (event: LeaveEvent) =>
+    phpJson({
+      type: 'logout',
+      from_client_id: String(event.user.id),
+      from_client_name: htmlSpecialChars(event.user.name),
+      time: formatPhpTime(event.ts),
+    }),
+  publicMessage: (event: MessageEvent) => say(event, htmlContent(event.text)),
+  privateMessage: (event: MessageEvent, asSender: boolean) =>
+    say(event, (asSender ? youSaidTo(event.to?.name ?? '') : SAID_TO_YOU) + htmlContent(event.text)),
+  history: () => undefined,
+  ping: () => '{"type":"ping"}',
+  pong: () => undefined,
+};

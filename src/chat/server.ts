@@ -1,0 +1,107 @@
+// The composition root: one process's chat server. Wires hub, memory broker, presence, history,
+// the WebSocket transport and the page's web server, and shuts them down in order.
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { pino, type Logger } from 'pino';
+import { projectRoot } from '../shared/paths.js';
+import { MemoryBroker } from './broker/memory-broker.js';
+import { Hub } from './hub/hub.js';
+import { DEFAULT_INPUT_LIMITS } from './protocol/limits.js';
+import { MemoryHistory } from './store/memory-history.js';
+import { MemoryPresence } from './store/memory-presence.js';
+import { WebServer } from './transport/web-server.js';
+import { WsTransport } from './transport/ws-transport.js';
+
+export interface ChatServerOptions {
+  host?: string; // default '0.0.0.0'
+  wsPort?: number; // default 7272; 0 = pick a free port
+  webPort?: number; // default 55151; 0 = pick a free port
+  pingInterval?: number; // seconds, default 10
+  idleTimeout?: number; // seconds, default 30
+  logLevel?: string; // pino level, default 'info'; tests use 'silent'
+  webRoot?: string; // folder of the page's files, default <project>/dist/web
+}
+
+/** Limits beyond the page's contract, for `wirechat serve` and tests. */
+export interface ChatServerLimits {
+  maxFrame?: number; // bytes, default 65536
+  maxName?: number; // characters, default 32
+  maxContent?: number; // characters, default 4000
+  rate?: number; // messages per second per connection, default 20
+  maxBuffered?: number; // bytes queued for one client before it is cut off, default 8 MiB
+}
+
+export interface ChatServer {
+  wsPort: number;
+  webPort: number;
+  close(): Promise<void>;
+}
+
+export const DEFAULTS = {
+  host: '0.0.0.0',
+  wsPort: 7272,
+  webPort: 55151,
+  pingInterval: 10,
+  idleTimeout: 30,
+  logLevel: 'info',
+  maxFrame: 65536,
+  rate: 20,
+  maxBuffered: 8 * 1024 * 1024,
+} as const;
+
+export async function createChatServer(
+  options: ChatServerOptions & ChatServerLimits = {},
+  logger?: Logger,
+): Promise<ChatServer> {
+  const log = logger ?? pino({ level: options.logLevel ?? DEFAULTS.logLevel }, pino.destination(2));
+  const host = options.host ?? DEFAULTS.host;
+  const broker = new MemoryBroker(randomUUID());
+  const hub = new Hub({
+    broker,
+    presence: new MemoryPresence(),
+    history: new MemoryHistory(),
+    logger: log,
+    limits: {
+      maxName: options.maxName ?? DEFAULT_INPUT_LIMITS.maxName,
+      maxContent: options.maxContent ?? DEFAULT_INPUT_LIMITS.maxContent,
+    },
+  });
+  const transport = new WsTransport(hub, {
+    host,
+    port: options.wsPort ?? DEFAULTS.wsPort,
+    maxFrame: options.maxFrame ?? DEFAULTS.maxFrame,
+    rate: options.rate ?? DEFAULTS.rate,
+    maxBuffered: options.maxBuffered ?? DEFAULTS.maxBuffered,
+    pingIntervalMs: (options.pingInterval ?? DEFAULTS.pingInterval) * 1000,
+    idleTimeoutMs: (options.idleTimeout ?? DEFAULTS.idleTimeout) * 1000,
+    logger: log,
+  });
+  const web = new WebServer({
+    host,
+    port: options.webPort ?? DEFAULTS.webPort,
+    root: options.webRoot ?? join(projectRoot, 'dist', 'web'),
+    wsPort: () => transport.port,
+  });
+  const wsPort = await transport.start();
+  let webPort: number;
+  try {
+    webPort = await web.start();
+  } catch (err) {
+    await transport.close(0);
+    await broker.close();
+    throw err;
+  }
+  log.info({ host, wsPort, webPort }, 'wirechat listening');
+
+  let closing: Promise<void> | undefined;
+  return {
+    wsPort,
+    webPort,
+    close: () =>
+      (closing ??= (async () => {
+        await Promise.all([transport.close(), web.close()]);
+        await broker.close();
+        log.info({}, 'wirechat stopped');
+      })()),
+  };
+}

@@ -1,0 +1,26 @@
+// Recent messages per room, for `history` requests and resume after a reconnect (native dialect).
+// Message ids look like Redis stream ids, `<ms>-<seq>`, and increase within a room, so "what came
+// after id X" is a comparison, and a Redis-stream store can later keep the same ids.
+import type { MessageEvent } from '../protocol/events.js';
+
+export interface HistoryStore {
+  /** Gives the message its id; public messages (keep=true) are kept for history. */
+  append(message: Omit<MessageEvent, 'id'>, keep: boolean): MessageEvent;
+  /** The room's last `limit` kept messages, oldest first. */
+  recent(room: string, limit: number): MessageEvent[];
+  /**
+   * The messages kept after `after`, oldest first. complete=false when some of the messages after
+   * it are no longer kept (or the id is unknown); then `messages` is the recent history instead.
+   */
+  since(room: string, after: string): { messages: MessageEvent[]; complete: boolean };
+}
+
+/** Parses `<ms>-<seq>` into a comparable pair, or undefined. */
+export function parseMessageId(id: string): [number, number] | undefined {
+  const m = /^(\d{1,15})-(\d{1,9})$/.exec(id);
+  return m ? [Number(m[1]), Number(m[2])] : undefined;
+}
+
+export function compareMessageIds(a: [number, number], b: [number, number]): number {
+  return a[0] - b[0] || a[1] - b[1];
+}

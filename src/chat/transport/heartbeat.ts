@@ -1,0 +1,52 @@
+// The heartbeat: ONE interval for all connections. Each tick looks at every connection's last
+// activity: silent for the ping interval → a WebSocket ping frame plus the dialect's
+// {"type":"ping"}; silent for the idle timeout → evicted (logout broadcast now, close frame sent,
+// socket destroyed on a later tick if the peer never answers the close).
+import type { Connection } from './connection.js';
+
+export interface HeartbeatOptions {
+  pingIntervalMs: number;
+  idleTimeoutMs: number;
+  connections: Iterable<Connection>;
+  ping(conn: Connection): void;
+  evict(conn: Connection): void;
+  now?: () => number;
+}
+
+/** How long a connection may take to finish a close handshake the server started. */
+const CLOSE_GRACE_MS = 2000;
+
+export class Heartbeat {
+  private readonly timer: NodeJS.Timeout;
+  private readonly now: () => number;
+
+  constructor(private readonly options: HeartbeatOptions) {
+    this.now = options.now ?? Date.now;
+    // A tick a quarter of the shortest period keeps pings and evictions within 25% of their time.
+    const tickMs = Math.max(20, Math.min(options.pingIntervalMs, options.idleTimeoutMs) / 4);
+    this.timer = setInterval(() => this.tick(), tickMs);
+    this.timer.unref();
+  }
+
+  tick(): void {
+    const now = this.now();
+    const { pingIntervalMs, idleTimeoutMs } = this.options;
+    for (const conn of this.options.connections) {
+      if (conn.closingSince !== 0) {
+        if (now - conn.closingSince >= Math.min(CLOSE_GRACE_MS, idleTimeoutMs)) conn.ws.terminate();
+        continue;
+      }
+      const silent = now - conn.lastSeen;
+      if (silent >= idleTimeoutMs) {
+        this.options.evict(conn);
+      } else if (silent >= pingIntervalMs && now - conn.lastPing >= pingIntervalMs) {
+        conn.lastPing = now;
+        this.options.ping(conn);
+      }
+    }
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+}

@@ -1,0 +1,139 @@
+// The WebSocket side: upgrade, frame and rate limits, backpressure, heartbeat and shutdown.
+// Text frames go to the hub as strings; everything the hub says goes out through Connection.
+import { createServer, type Server } from 'node:http';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import type { Hub } from '../hub/hub.js';
+import type { HubLogger } from '../hub/link.js';
+import { protocolError } from '../protocol/errors.js';
+import { Connection, type ConnectionLimits } from './connection.js';
+import { Heartbeat } from './heartbeat.js';
+import { closeServer, listen } from './listen.js';
+
+export interface WsTransportOptions extends ConnectionLimits {
+  host: string;
+  port: number;
+  /** Largest frame (message) accepted, in bytes; larger ones close the connection with 1009. */
+  maxFrame: number;
+  pingIntervalMs: number;
+  idleTimeoutMs: number;
+  logger: HubLogger & { warn(obj: object, msg?: string): void };
+}
+
+export const CLOSE_GOING_AWAY = 1001;
+export const CLOSE_POLICY = 1008;
+export const CLOSE_TOO_BIG = 1009;
+export const CLOSE_TRY_AGAIN = 1013;
+
+export class WsTransport {
+  readonly connections = new Set<Connection>();
+  private readonly http: Server;
+  private readonly wss: WebSocketServer;
+  private heartbeat: Heartbeat | undefined;
+  port = 0;
+
+  constructor(
+    private readonly hub: Hub,
+    private readonly options: WsTransportOptions,
+  ) {
+    this.http = createServer((_req, res) => {
+      res.writeHead(426, { 'content-type': 'text/plain', upgrade: 'websocket' });
+      res.end('this port speaks WebSocket; the chat page is on the web port\n');
+    });
+    // No permessage-deflate: compressing each copy would undo "frame once, send to everyone".
+    this.wss = new WebSocketServer({
+      server: this.http,
+      maxPayload: options.maxFrame,
+      perMessageDeflate: false,
+    });
+    this.wss.on('connection', (ws, req) => this.accept(ws, req.socket.remoteAddress ?? ''));
+    this.wss.on('error', (err) => options.logger.warn({ err }, 'websocket server error'));
+  }
+
+  async start(): Promise<number> {
+    this.port = await listen(this.http, this.options.port, this.options.host, 'WebSocket');
+    this.heartbeat = new Heartbeat({
+      pingIntervalMs: this.options.pingIntervalMs,
+      idleTimeoutMs: this.options.idleTimeoutMs,
+      connections: this.connections,
+      ping: (conn) => {
+        conn.ws.ping();
+        const frame = this.hub.heartbeat(conn.session);
+        if (frame) conn.send(frame);
+      },
+      evict: (conn) => {
+        this.options.logger.info({ user: conn.session.id }, 'idle connection closed');
+        conn.evictedIdle = true;
+        this.hub.disconnect(conn.session, 'idle');
+        conn.close(CLOSE_GOING_AWAY, 'idle timeout');
+      },
+    });
+    return this.port;
+  }
+
+  /** Closes every client with 1001, waits a little for their close frames, then stops. */
+  async close(graceMs = 2000): Promise<void> {
+    this.heartbeat?.stop();
+    this.hub.beginShutdown();
+    const closed = [...this.connections].map(
+      (conn) =>
+        new Promise<void>((resolve) => {
+          conn.ws.once('close', () => resolve());
+          conn.close(CLOSE_GOING_AWAY, 'server shutting down');
+        }),
+    );
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([Promise.all(closed), new Promise<void>((r) => (timer = setTimeout(r, graceMs)))]);
+    clearTimeout(timer);
+    for (const conn of this.connections) conn.ws.terminate();
+    await new Promise<void>((resolve) => this.wss.close(() => resolve()));
+    await closeServer(this.http);
+  }
+
+  private accept(ws: WebSocket, address: string): void {
+    const conn = new Connection(ws, Date.now(), this.options);
+    conn.onSlow = (slow) => this.cutOff(slow, 'SLOW_CONSUMER', CLOSE_TRY_AGAIN, 'too slow to keep up');
+    conn.session = this.hub.connect(conn);
+    this.connections.add(conn);
+    this.options.logger.debug({ user: conn.session.id, address }, 'connected');
+    ws.on('message', (data, isBinary) => this.onMessage(conn, data, isBinary));
+    ws.on('pong', () => (conn.lastSeen = Date.now()));
+    ws.on('error', (err: Error & { code?: string }) => {
+      // ws has already answered with a close code (1009 for a too-large frame, 1002/1007 for bad frames).
+      const code = err.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH' ? 'FRAME_TOO_LARGE' : err.code;
+      this.options.logger.info({ user: conn.session.id, code }, 'protocol violation, connection closed');
+    });
+    ws.on('close', () => {
+      this.connections.delete(conn);
+      this.hub.disconnect(conn.session, conn.evictedIdle ? 'idle' : 'close');
+      this.options.logger.debug({ user: conn.session.id }, 'disconnected');
+    });
+  }
+
+  private onMessage(conn: Connection, data: RawData, isBinary: boolean): void {
+    const now = Date.now();
+    conn.lastSeen = now;
+    if (conn.closingSince !== 0) return;
+    if (!conn.take(now)) {
+      this.cutOff(conn, 'RATE_LIMITED', CLOSE_POLICY, 'too many messages');
+      return;
+    }
+    if (isBinary) {
+      this.hub.reject(conn.session, protocolError('BINARY_NOT_SUPPORTED', 'send text frames holding JSON'));
+      return;
+    }
+    this.hub.receive(conn.session, data.toString());
+  }
+
+  /** Closes a connection for abuse, telling the client why first (when it can still hear it). */
+  private cutOff(
+    conn: Connection,
+    code: 'RATE_LIMITED' | 'SLOW_CONSUMER',
+    closeCode: number,
+    why: string,
+  ): void {
+    if (conn.closingSince !== 0) return;
+    this.options.logger.info({ user: conn.session.id, code }, 'connection cut off');
+    if (code === 'RATE_LIMITED') this.hub.reject(conn.session, protocolError(code, why));
+    conn.close(closeCode, why);
+  }
+}
