@@ -18,13 +18,15 @@ export class Banner {
     window.clearInterval(this.ticker);
     this.ticker = undefined;
     this.box.dataset.kind = link.state;
-    if (link.state === 'online' || link.state === 'idle') {
+    // Joining for the first time shows on the join button; only a rejoin needs the banner.
+    if (link.state === 'online' || link.state === 'idle' || (link.state === 'joining' && !everOnline)) {
       this.box.hidden = true;
       return;
     }
     this.box.hidden = false;
-    if (link.state === 'connecting') {
-      this.text.textContent = everOnline || link.attempt > 0 ? 'Reconnecting…' : 'Connecting…';
+    if (link.state === 'connecting' || link.state === 'joining') {
+      const again = everOnline || (link.state === 'connecting' && link.attempt > 0);
+      this.text.textContent = again ? 'Reconnecting…' : 'Connecting…';
       this.retry.hidden = true;
       return;
     }

@@ -7,6 +7,8 @@ import { parseServerMessage, type ClientMessage, type ServerMessage } from './na
 export type LinkState =
   | { state: 'idle' }
   | { state: 'connecting'; attempt: number }
+  /** The socket is open and `join` was sent; no welcome yet (or the server refused the join). */
+  | { state: 'joining' }
   | { state: 'online' }
   | { state: 'offline'; retryAt: number; closeCode?: number; attempt: number };
 
@@ -49,7 +51,7 @@ export class Connection {
   joinRoom(request: JoinRequest): void {
     const moving = this.join !== undefined;
     this.join = request;
-    if (this.state.state === 'online' || (moving && this.ws?.readyState === WebSocket.OPEN)) {
+    if (this.state.state === 'online' || (moving && this.state.state === 'joining')) {
       this.sendJoin();
     } else if (this.state.state === 'idle') {
       void this.connect();
@@ -95,6 +97,7 @@ export class Connection {
     this.ws = ws;
     ws.onopen = () => {
       this.heard();
+      this.setState({ state: 'joining' });
       this.sendJoin();
       this.watchTimer = window.setInterval(() => this.watch(), 1000);
     };
