@@ -1,0 +1,197 @@
+// `npm run bench:read`: how fast `wirechat read` decodes a large capture, next to tshark.
+//
+// 1. Makes a realistic capture (default ≥ 100 MB) in bench-output/: a real `ws` server and several
+//    real clients on a free port (half with permessage-deflate; chat JSON, plain text, fragmented
+//    and binary messages), recorded by a real `tcpdump -i lo -B 65536`. Reused when present
+//    (delete it, or pass --regenerate, to make a new one).
+// 2. Times `wirechat read --format jsonl F > /dev/null` and
+//    `tshark -r F -Y websocket -T fields -e websocket.payload.text > /dev/null`, measuring peak RSS
+//    with /usr/bin/time -v, and prints a table (also written to bench-output/read-bench.json).
+//
+// Options: --mb N (capture size), --regenerate, --skip-tshark.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, openSync, statSync, writeFileSync, closeSync } from 'node:fs';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { freePort } from '../shared/free-port.js';
+import { projectRoot } from '../shared/paths.js';
+import { startTcpdumpRecorder } from '../shared/tcpdump-recorder.js';
+import { startEchoServer, runClient, type OutMessage } from '../shared/ws-traffic.js';
+
+const outDir = join(projectRoot, 'bench-output');
+const CLIENTS = 6;
+
+function argValue(name: string): string | undefined {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+/** A deterministic pseudo-random generator, so two runs make comparable captures. */
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s * 1664525 + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+
+const WORDS = 'the quick brown fox jumps over lazy dog hi all chat message wire decode frame socket'.split(
+  ' ',
+);
+
+/** An endless mix like a busy chat: mostly small JSON, some large text, binary, fragments. */
+function* workload(client: number, stop: () => boolean): Generator<OutMessage> {
+  const r = rng(client + 1);
+  const sentence = (n: number): string =>
+    Array.from({ length: n }, () => WORDS[Math.floor(r() * WORDS.length)]).join(' ');
+  for (let i = 0; !stop(); i++) {
+    const p = r();
+    if (p < 0.55) {
+      yield {
+        kind: 'text',
+        data: JSON.stringify({
+          type: 'say',
+          to_uid: 'all',
+          content: `${i}: ${sentence(4 + Math.floor(r() * 20))}`,
+        }),
+      };
+    } else if (p < 0.7) {
+      yield { kind: 'text', data: JSON.stringify({ type: 'login', name: `user${client}-${i}` }) };
+    } else if (p < 0.82) {
+      yield {
+        kind: 'text',
+        data: sentence(400 + Math.floor(r() * 4000)),
+        fragments: 1 + Math.floor(r() * 4),
+      };
+    } else if (p < 0.95) {
+      yield { kind: 'binary', data: randomBytes(256 + Math.floor(r() * 8192)) };
+    } else {
+      yield { kind: 'text', data: sentence(6000 + Math.floor(r() * 10000)), fragments: 3 };
+    }
+  }
+}
+
+async function makeCapture(
+  file: string,
+  targetBytes: number,
+): Promise<{ dropped: number; captured: number }> {
+  const port = await freePort();
+  const server = await startEchoServer(port);
+  const recorder = await startTcpdumpRecorder({ file, port, bufferKiB: 65536 });
+  const stop = (): boolean => (existsSync(file) ? statSync(file).size : 0) >= targetBytes;
+  let last = 0;
+  const timer = setInterval(() => {
+    const size = existsSync(file) ? statSync(file).size : 0;
+    if (size - last > 10 * 1048576) {
+      last = size;
+      process.stderr.write(`\rcapturing: ${(size / 1048576).toFixed(0)} MB`);
+    }
+  }, 500);
+  // Checking the file size on every message would dominate; check every 200 messages.
+  let tick = 0;
+  let done = false;
+  const throttledStop = (): boolean => {
+    if (done) return true;
+    if (++tick % 200 === 0) done = stop();
+    return done;
+  };
+  try {
+    await Promise.all(
+      Array.from({ length: CLIENTS }, (_, i) =>
+        runClient(port, i % 2 === 0, workload(i, throttledStop), { maxBuffered: 4 << 20 }),
+      ),
+    );
+  } finally {
+    clearInterval(timer);
+    process.stderr.write('\n');
+    await server.close();
+  }
+  const stats = await recorder.stop();
+  return { dropped: stats.dropped, captured: stats.captured };
+}
+
+interface Measured {
+  name: string;
+  seconds: number;
+  maxRssMB: number;
+  exitCode: number | null;
+}
+
+/** Runs a command with stdout to /dev/null under /usr/bin/time -v; wall time and peak RSS. */
+async function measure(name: string, cmd: string, args: string[]): Promise<Measured> {
+  const devnull = openSync('/dev/null', 'w');
+  const useTime = existsSync('/usr/bin/time');
+  const start = process.hrtime.bigint();
+  const child = spawn(useTime ? '/usr/bin/time' : cmd, useTime ? ['-v', cmd, ...args] : args, {
+    stdio: ['ignore', devnull, 'pipe'],
+  });
+  let stderr = '';
+  child.stderr!.setEncoding('utf8');
+  child.stderr!.on('data', (s: string) => (stderr += s.slice(-20000)));
+  const exitCode = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  closeSync(devnull);
+  const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(stderr);
+  return { name, seconds, maxRssMB: rss ? Number(rss[1]) / 1024 : NaN, exitCode };
+}
+
+async function main(): Promise<void> {
+  mkdirSync(outDir, { recursive: true });
+  const mb = Number(argValue('--mb') ?? process.env.WIRECHAT_READ_BENCH_MB ?? 100);
+  const file = join(outDir, `read-bench-${mb}mb.pcap`);
+  let capture: { dropped: number; captured: number } | undefined;
+  if (process.argv.includes('--regenerate') || !existsSync(file) || statSync(file).size < mb * 1e6) {
+    process.stderr.write(`making a ${mb} MB capture in ${file} …\n`);
+    capture = await makeCapture(file, mb * 1e6);
+    if (capture.dropped > 0)
+      process.stderr.write(`warning: tcpdump reports ${capture.dropped} packets dropped by kernel\n`);
+  }
+  const size = statSync(file).size;
+  const wirechat = join(projectRoot, 'bin', 'wirechat.js');
+  const results: Measured[] = [];
+  results.push(
+    await measure('wirechat read --format jsonl', process.execPath, [
+      wirechat,
+      'read',
+      '--format',
+      'jsonl',
+      '--quiet',
+      file,
+    ]),
+  );
+  if (!process.argv.includes('--skip-tshark')) {
+    results.push(
+      await measure('tshark -Y websocket -e websocket.payload.text', 'tshark', [
+        '-r',
+        file,
+        '-Y',
+        'websocket',
+        '-T',
+        'fields',
+        '-e',
+        'websocket.payload.text',
+      ]),
+    );
+  }
+  const rows = results.map((r) => ({ ...r, mbPerSecond: size / 1e6 / r.seconds }));
+  console.log(
+    `capture: ${file} (${(size / 1e6).toFixed(1)} MB${capture ? `, ${capture.captured} packets, ${capture.dropped} dropped by kernel` : ''})`,
+  );
+  console.log('| tool | seconds | MB/s | peak RSS (MB) | exit |');
+  console.log('|---|---:|---:|---:|---:|');
+  for (const r of rows) {
+    console.log(
+      `| ${r.name} | ${r.seconds.toFixed(2)} | ${r.mbPerSecond.toFixed(1)} | ${r.maxRssMB.toFixed(0)} | ${r.exitCode} |`,
+    );
+  }
+  if (rows.length === 2) console.log(`speed-up: ${(rows[1]!.seconds / rows[0]!.seconds).toFixed(1)}× tshark`);
+  writeFileSync(
+    join(outDir, 'read-bench.json'),
+    JSON.stringify({ file, size, capture, rows }, null, 2) + '\n',
+  );
+}
+
+main().catch((err: unknown) => {
+  console.error(`read-bench: ${err instanceof Error ? err.message : String(err)}`);
+  process.exitCode = 1;
+});
