@@ -12,6 +12,8 @@ import { testOutputDir } from '../shared/paths.js';
 /** This file is compiled next to the page, so its folder is the page's web root (dist/web). */
 const webRoot = dirname(fileURLToPath(import.meta.url));
 const XSS = '<img src=x onerror=window.__xss=1>';
+/** The same attack as a nickname, short enough for the default 32-character name limit. */
+const XSS_NAME = '<img src=x onerror=__xss=1>';
 const WAIT = 30_000;
 
 type Server = Awaited<ReturnType<typeof createChatServer>>;
@@ -145,15 +147,15 @@ test('the online list updates when someone leaves', async () => {
 });
 
 test('a name and a message written as HTML stay text and never run', async () => {
-  const mallory = await person(XSS, 'lobby', { viewport: { width: 400, height: 760 } });
-  await personItem(alice, XSS).waitFor();
-  await alice.locator('#messages .notice').getByText(`${XSS} joined`).waitFor();
+  const mallory = await person(XSS_NAME, 'lobby', { viewport: { width: 400, height: 760 } });
+  await personItem(alice, XSS_NAME).waitFor();
+  await alice.locator('#messages .notice').getByText(`${XSS_NAME} joined`).waitFor();
   await say(mallory, XSS);
   for (const page of [alice, bob, mallory]) {
     const item = await message(page, XSS);
     assert.equal(await item.locator('.text').textContent(), XSS);
   }
-  assert.equal(await (await message(alice, XSS)).locator('.sender').textContent(), XSS);
+  assert.equal(await (await message(alice, XSS)).locator('.sender').textContent(), XSS_NAME);
   for (const page of [alice, bob, mallory]) {
     assert.equal(await page.locator('img').count(), 0, 'no <img> element was created');
     assert.equal(await page.evaluate(() => (window as { __xss?: unknown }).__xss), undefined);
@@ -164,7 +166,7 @@ test('a name and a message written as HTML stay text and never run', async () =>
   await bob.screenshot({ path: join(testOutputDir, 'chat-page-dark.png') });
   await mallory.screenshot({ path: join(testOutputDir, 'chat-page-narrow.png') });
   await mallory.context().close();
-  await personItem(alice, XSS).waitFor({ state: 'detached' });
+  await personItem(alice, XSS_NAME).waitFor({ state: 'detached' });
 });
 
 test('nickname and room are remembered for the next visit', async () => {
