@@ -1,0 +1,42 @@
+// The decoded TCP segment handed to the flow table. Header and payload are views into the
+// captured bytes, never copies; the options text is built only when someone reads it.
+import type { Endpoint, RawPacket, TcpFlags, TcpPacket } from '../events.js';
+import { formatTcpOptions } from './tcp-options.js';
+import { tcpFlagsObject } from './tcp-flags.js';
+
+export class DecodedTcpPacket implements TcpPacket {
+  private optionsText: string | undefined;
+  readonly flags: TcpFlags;
+
+  constructor(
+    readonly raw: RawPacket,
+    readonly src: Endpoint,
+    readonly dst: Endpoint,
+    readonly ipVersion: 4 | 6,
+    readonly seq: number,
+    readonly ack: number,
+    /** All 9 flag bits (TH_* in tcp-flags.ts), for code that wants numbers rather than booleans. */
+    readonly flagBits: number,
+    readonly window: number,
+    /** The option bytes of the header (after the fixed 20 bytes), a view. */
+    readonly optionBytes: Buffer,
+    readonly payload: Buffer,
+    readonly payloadLength: number,
+  ) {
+    this.flags = tcpFlagsObject(flagBits);
+  }
+
+  get index(): number {
+    return this.raw.index;
+  }
+
+  get ts(): number {
+    return this.raw.ts;
+  }
+
+  /** tcpdump's text for the options, with SACK edges absolute. */
+  get options(): string {
+    if (this.optionsText === undefined) this.optionsText = formatTcpOptions(this.optionBytes);
+    return this.optionsText;
+  }
+}

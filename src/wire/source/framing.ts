@@ -1,0 +1,39 @@
+// Shared by the pcap and pcapng readers: how a reader reports packets and problems, and the
+// limits that keep a hostile file from making us allocate without bound.
+import type { DecodeProblemEvent, RawPacket } from '../events.js';
+
+export interface CaptureReaderCallbacks {
+  onPacket(packet: RawPacket): void;
+  /** TRUNCATED_FILE, BAD_CAPTURE_HEADER, BAD_RECORD, BAD_BLOCK, CAPLEN_OVER_SNAPLEN, … */
+  onProblem(problem: DecodeProblemEvent): void;
+}
+
+/**
+ * libpcap's largest packet for ordinary link types (MAXIMUM_SNAPLEN). A record claiming more
+ * than this (and more than the file's snaplen) is corrupt: we stop instead of allocating it.
+ */
+export const MAX_PACKET_BYTES = 262144;
+/** Largest pcapng block we buffer (a packet block holds at most one MAX_PACKET_BYTES frame; other
+ * blocks are small); a longer block length is treated as corruption. */
+export const MAX_BLOCK_BYTES = 16 * 1024 * 1024;
+
+/** A format parser: tells the streaming reader how long the next unit is, then takes it whole. */
+export interface UnitParser {
+  /**
+   * Bytes needed for the next complete unit, given `avail` bytes at `off` (when `avail` is too
+   * short to tell, the number needed to learn more). Negative: stop (a problem was reported).
+   */
+  need(buf: Buffer, off: number, avail: number): number;
+  /** Handles one complete unit of exactly `len` bytes. Packets it emits may be views into buf. */
+  unit(buf: Buffer, off: number, len: number): void;
+}
+
+export function readerProblem(
+  code: string,
+  message: string,
+  severity: 'warning' | 'error',
+  ts: number,
+  packet: number | null,
+): DecodeProblemEvent {
+  return { event: 'decode.problem', ts, src: '', dst: '', conn: null, packet, code, message, severity };
+}

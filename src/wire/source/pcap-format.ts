@@ -1,0 +1,100 @@
+// Classic libpcap files: a 24-byte header, then 16-byte record headers each followed by the
+// captured bytes. Either byte order; magic a1b2c3d4 = microseconds, a1b23c4d = nanoseconds.
+import type { RawPacket } from '../events.js';
+import { MAX_PACKET_BYTES, readerProblem, type CaptureReaderCallbacks, type UnitParser } from './framing.js';
+
+export const PCAP_MAGIC_US = 0xa1b2c3d4;
+export const PCAP_MAGIC_NS = 0xa1b23c4d;
+
+export class PcapParser implements UnitParser {
+  private headerDone = false;
+  private little = true;
+  private fracPerSecond = 1e6;
+  private snaplen = 0;
+  linkType = 0;
+  private index = 0;
+  private lastTs = 0;
+  private warnedSnaplen = false;
+
+  constructor(
+    private readonly cb: CaptureReaderCallbacks,
+    private readonly onHeader: () => void,
+  ) {}
+
+  need(buf: Buffer, off: number, avail: number): number {
+    if (!this.headerDone) return 24;
+    if (avail < 16) return 16;
+    const caplen = this.little ? buf.readUInt32LE(off + 8) : buf.readUInt32BE(off + 8);
+    if (caplen > MAX_PACKET_BYTES && caplen > this.snaplen) {
+      this.cb.onProblem(
+        readerProblem(
+          'BAD_RECORD',
+          `record ${this.index + 1} claims ${caplen} captured bytes (snaplen ${this.snaplen}); the rest of the file cannot be trusted`,
+          'error',
+          this.lastTs,
+          this.index + 1,
+        ),
+      );
+      return -1;
+    }
+    return 16 + caplen;
+  }
+
+  unit(buf: Buffer, off: number, len: number): void {
+    if (!this.headerDone) {
+      this.readHeader(buf, off);
+      return;
+    }
+    const le = this.little;
+    const sec = le ? buf.readUInt32LE(off) : buf.readUInt32BE(off);
+    const frac = le ? buf.readUInt32LE(off + 4) : buf.readUInt32BE(off + 4);
+    const caplen = len - 16;
+    const origLen = le ? buf.readUInt32LE(off + 12) : buf.readUInt32BE(off + 12);
+    this.index++;
+    if (caplen > this.snaplen && this.snaplen > 0 && !this.warnedSnaplen) {
+      // libpcap reads such records too; we say so once and go on.
+      this.warnedSnaplen = true;
+      this.cb.onProblem(
+        readerProblem(
+          'CAPLEN_OVER_SNAPLEN',
+          `record ${this.index} has ${caplen} captured bytes, more than the file's snaplen ${this.snaplen}`,
+          'warning',
+          this.lastTs,
+          this.index,
+        ),
+      );
+    }
+    const ts = sec + frac / this.fracPerSecond;
+    this.lastTs = ts;
+    const packet: RawPacket = {
+      index: this.index,
+      ts,
+      linkType: this.linkType,
+      data: buf.subarray(off + 16, off + len),
+      origLen: origLen < caplen ? caplen : origLen,
+      interfaceId: 0,
+    };
+    this.cb.onPacket(packet);
+  }
+
+  private readHeader(buf: Buffer, off: number): void {
+    const magicLe = buf.readUInt32LE(off);
+    this.little = magicLe === PCAP_MAGIC_US || magicLe === PCAP_MAGIC_NS;
+    const magic = this.little ? magicLe : buf.readUInt32BE(off);
+    this.fracPerSecond = magic === PCAP_MAGIC_NS ? 1e9 : 1e6;
+    this.snaplen = this.little ? buf.readUInt32LE(off + 16) : buf.readUInt32BE(off + 16);
+    const linkField = this.little ? buf.readUInt32LE(off + 20) : buf.readUInt32BE(off + 20);
+    // The upper bits may carry FCS information; the link type is the low 16 bits.
+    this.linkType = linkField & 0xffff;
+    this.headerDone = true;
+    this.onHeader();
+  }
+
+  get lastTimestamp(): number {
+    return this.lastTs;
+  }
+
+  get packetCount(): number {
+    return this.index;
+  }
+}
