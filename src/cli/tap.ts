@@ -1,0 +1,134 @@
+// `wirechat tap --listen HOST:PORT --upstream HOST:PORT`: a transparent proxy whose traffic is
+// decoded and shown exactly as `capture` shows a live capture (no root needed). The relayed bytes
+// become synthetic packets, written as pcapng, and those bytes feed the same decoder as a file.
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { once } from 'node:events';
+import { parseCommandArgs, type CommandSpec } from '../shared/args.js';
+import { UsageError, UserError } from '../shared/errors.js';
+import { createCaptureDecoder, type CaptureDecoder } from '../wire/decode-capture.js';
+import { startTapProxy, type TapProxy } from '../wire/source/tap-proxy.js';
+import { createPcapngWriter } from '../wire/source/pcapng-writer.js';
+import type { SyntheticPacket } from '../wire/source/synthetic-tcp.js';
+import { createLiveView, openOutput, viewOptions } from './live-view.js';
+
+export const tapSpec: CommandSpec = {
+  name: 'tap',
+  usage: '--listen HOST:PORT --upstream HOST:PORT [options]',
+  summary:
+    'Relay TCP connections to an upstream server, unchanged, and show their WebSocket conversation as capture does (no root needed).',
+  options: {
+    listen: {
+      type: 'string',
+      short: 'l',
+      value: 'HOST:PORT',
+      description: 'where clients connect',
+      default: '127.0.0.1:7273',
+    },
+    upstream: {
+      type: 'string',
+      short: 'u',
+      value: 'HOST:PORT',
+      description: 'the real server',
+      default: '127.0.0.1:7272',
+    },
+    write: {
+      type: 'string',
+      short: 'w',
+      value: 'FILE',
+      description: 'also save what passed as pcapng (read, tcpdump and tshark open it)',
+    },
+    ...viewOptions,
+  },
+  epilog: [
+    'Point clients at the listen address instead of the server. Ctrl-C (SIGINT) stops: open',
+    'connections are reset, the summary is printed last.',
+    '',
+    'Example:',
+    '  wirechat tap --listen 127.0.0.1:7273 --upstream 127.0.0.1:7272 -w chat.pcapng',
+  ].join('\n'),
+};
+
+/** "127.0.0.1:7272", "[::1]:7272", "localhost:7272" or ":7272" (all interfaces). */
+export function parseHostPort(text: string, option: string): { host: string; port: number } {
+  const m = /^(?:\[([^\]]+)\]|([^:]*)):(\d{1,5})$/.exec(text.trim());
+  const port = m ? Number(m[3]) : NaN;
+  if (!m || port < 0 || port > 65535) throw new UsageError(`--${option} must be HOST:PORT, got '${text}'`);
+  return { host: m[1] ?? (m[2] || '0.0.0.0'), port };
+}
+
+/** The tap's packets, as pcapng bytes, into a decoder (and a file). */
+export function createTapRecorder(
+  decoder: CaptureDecoder,
+  save?: WriteStream,
+): (packet: SyntheticPacket) => void {
+  const writer = createPcapngWriter({ application: 'wirechat tap' });
+  const header = writer.header();
+  save?.write(header);
+  decoder.push(header);
+  return (packet) => {
+    const bytes = writer.packet(packet);
+    save?.write(bytes);
+    decoder.push(bytes);
+  };
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const parsed = parseCommandArgs(tapSpec, argv);
+  if (!parsed) return 0;
+  const { values } = parsed;
+  const listen = parseHostPort(String(values.listen), 'listen');
+  const upstream = parseHostPort(String(values.upstream), 'upstream');
+  if (upstream.port === 0) throw new UsageError('--upstream needs a port');
+  const view = createLiveView(values, {
+    title: `wirechat tap ${listen.host}:${listen.port} → ${upstream.host}:${upstream.port}`,
+    source: `tap --listen ${String(values.listen)} --upstream ${String(values.upstream)}`,
+  });
+  const save =
+    typeof values.write === 'string' ? createWriteStream('', { fd: openOutput(values.write) }) : undefined;
+  save?.on('error', () => undefined);
+  const decoder = createCaptureDecoder({ includeFramePayloads: view.needsPayloads }, (events) =>
+    view.write(events),
+  );
+  const record = createTapRecorder(decoder, save);
+
+  const proxy: TapProxy = await startTapProxy({
+    listenHost: listen.host,
+    listenPort: listen.port,
+    upstreamHost: upstream.host,
+    upstreamPort: upstream.port,
+    onPacket: record,
+    onNotice: (n) => {
+      if (!values.quiet) process.stderr.write(`wirechat tap: ${n.message}\n`);
+    },
+  });
+  if (!values.quiet) {
+    process.stderr.write(
+      `wirechat tap: listening on ${listen.host}:${proxy.port}, relaying to ${upstream.host}:${upstream.port}; Ctrl-C stops\n`,
+    );
+  }
+  await new Promise<void>((resolve) => {
+    const stop = (): void => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+  await proxy.close();
+  const summary = decoder.end();
+  await view.end(summary);
+  if (save) {
+    save.end();
+    try {
+      await once(save, 'finish');
+    } catch (err) {
+      throw new UserError(
+        `cannot write ${String(values.write)}: ${(err as Error).message}`,
+        'OUTPUT_FAILED',
+        1,
+      );
+    }
+  }
+  return 0;
+}

@@ -1,0 +1,372 @@
+/* global document, window */
+// The ladder page's script (inlined into the page by html-ladder.ts). Reads the embedded JSON,
+// draws only the rows in view (so 100,000 arrows scroll smoothly), and shows a row's details on
+// click. Every captured string goes in through textContent, never as markup.
+(function () {
+  'use strict';
+  var ROW = 46;
+  var TIME_COL = 118;
+  var SVGNS = 'http://www.w3.org/2000/svg';
+  var data = JSON.parse(document.getElementById('wirechat-data').textContent);
+  var rows = data.rows;
+  var colors = { c: 'var(--client)', s: 'var(--server)' };
+
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text !== undefined) e.textContent = text;
+    return e;
+  }
+  function svg(tag, attrs, text) {
+    var e = document.createElementNS(SVGNS, tag);
+    for (var k in attrs) e.setAttribute(k, attrs[k]);
+    if (text !== undefined) e.textContent = text;
+    return e;
+  }
+
+  // Page skeleton.
+  var app = el('div');
+  app.id = 'app';
+  var header = el('header');
+  var h1 = el('h1', '', data.title);
+  header.appendChild(h1);
+  if (data.source) header.appendChild(el('span', 'src', data.source));
+  var s = data.summary;
+  if (s) {
+    header.appendChild(
+      el(
+        'span',
+        'stats',
+        s.packets +
+          ' packets · ' +
+          s.connections +
+          ' connections (' +
+          s.websocketConnections +
+          ' WebSocket) · ' +
+          s.messages.client +
+          ' messages from clients, ' +
+          s.messages.server +
+          ' from servers · ' +
+          s.problems +
+          ' problems',
+      ),
+    );
+  }
+  var connSel = el('select');
+  connSel.id = 'conn-filter';
+  connSel.appendChild(new window.Option('all connections', ''));
+  var conns = {};
+  rows.forEach(function (r) {
+    if (r.c !== null && !(r.c in conns)) conns[r.c] = data.lanes[r.s].name + ' ↔ ' + data.lanes[r.d].name;
+  });
+  Object.keys(conns).forEach(function (c) {
+    connSel.appendChild(new window.Option('connection ' + c + ': ' + conns[c], c));
+  });
+  var tcpSel = el('select');
+  tcpSel.id = 'tcp-filter';
+  [
+    ['all', 'every TCP packet'],
+    ['hs', 'handshake, FIN, RST only'],
+    ['none', 'no TCP-only packets'],
+  ].forEach(function (o) {
+    tcpSel.appendChild(new window.Option(o[1], o[0]));
+  });
+  // Large captures start collapsed: pure ACKs hide the conversation.
+  tcpSel.value = rows.length > 400 ? 'hs' : 'all';
+  var l1 = el('label', '', 'show ');
+  l1.appendChild(connSel);
+  var l2 = el('label', '', 'TCP ');
+  l2.appendChild(tcpSel);
+  header.appendChild(l1);
+  header.appendChild(l2);
+  var count = el('span', 'stats');
+  header.appendChild(count);
+  app.appendChild(header);
+
+  var main = el('main');
+  var diagram = el('div');
+  diagram.id = 'diagram';
+  var lanesBar = el('div');
+  lanesBar.id = 'lanes';
+  var scroller = el('div');
+  scroller.id = 'scroller';
+  var canvas = el('div');
+  canvas.id = 'canvas';
+  scroller.appendChild(canvas);
+  diagram.appendChild(lanesBar);
+  diagram.appendChild(scroller);
+  var detail = el('div');
+  detail.id = 'detail';
+  detail.appendChild(el('div', 'empty', 'Click an arrow to see its decoded text and wire bytes.'));
+  main.appendChild(diagram);
+  main.appendChild(detail);
+  app.appendChild(main);
+  document.body.appendChild(app);
+
+  var visible = [];
+  var laneOrder = [];
+  var laneX = {};
+  var selected = -1;
+  var t0 = rows.length ? rows[0].t : 0;
+
+  function keep(r) {
+    if (connSel.value !== '' && String(r.c) !== connSel.value) return false;
+    if (r.k === 'tcp' && tcpSel.value !== 'all') return false;
+    if ((r.k === 'hs' || r.k === 'data') && tcpSel.value === 'none') return false;
+    return true;
+  }
+
+  // Lanes in use, servers in the middle of their clients so arrows stay short.
+  function layout() {
+    var used = {};
+    visible.forEach(function (i) {
+      used[rows[i].s] = true;
+      used[rows[i].d] = true;
+    });
+    var clients = [];
+    var servers = [];
+    data.lanes.forEach(function (l, i) {
+      if (!used[i]) return;
+      (l.role === 'server' ? servers : clients).push(i);
+    });
+    var half = Math.ceil(clients.length / 2);
+    laneOrder = clients.slice(0, half).concat(servers, clients.slice(half));
+    var width = Math.max(scroller.clientWidth - TIME_COL - 20, laneOrder.length * 190);
+    var step = laneOrder.length > 1 ? width / laneOrder.length : width;
+    laneX = {};
+    laneOrder.forEach(function (lane, n) {
+      laneX[lane] = Math.round(TIME_COL + step * (n + 0.5));
+    });
+    canvas.style.width = TIME_COL + width + 20 + 'px';
+    canvas.style.height = visible.length * ROW + 20 + 'px';
+    lanesBar.textContent = '';
+    Array.prototype.slice.call(canvas.querySelectorAll('.lane-line')).forEach(function (n) {
+      n.remove();
+    });
+    laneOrder.forEach(function (lane) {
+      var info = data.lanes[lane];
+      var head = el('div', 'lane-head ' + info.role, info.name);
+      head.appendChild(el('small', '', info.role === 'unknown' ? 'endpoint' : info.role));
+      head.style.left = laneX[lane] + 'px';
+      lanesBar.appendChild(head);
+      var line = el('div', 'lane-line');
+      line.style.left = laneX[lane] + 'px';
+      canvas.appendChild(line);
+    });
+  }
+
+  function colorOf(r) {
+    if (r.k === 'problem') return 'var(--problem)';
+    if (r.k === 'note') return 'var(--note)';
+    if (r.k === 'tcp') return 'var(--tcp)';
+    if (r.k === 'hs') return 'var(--hs)';
+    return colors[r.f] || 'var(--ink)';
+  }
+
+  function drawRow(pos) {
+    var i = visible[pos];
+    var r = rows[i];
+    var div = el('div', 'row' + (i === selected ? ' sel' : ''));
+    div.style.top = pos * ROW + 'px';
+    div.style.height = ROW + 'px';
+    div.dataset.index = String(i);
+    div.dataset.kind = r.k;
+    div.appendChild(el('span', 'time', '+' + (r.t - t0).toFixed(6)));
+    div.title = new Date(r.t * 1000).toISOString();
+    var g = svg('svg', { width: canvas.style.width.replace('px', ''), height: ROW });
+    var x1 = laneX[r.s];
+    var x2 = laneX[r.d];
+    var color = colorOf(r);
+    if (r.k === 'note' || r.k === 'problem' || x1 === x2) {
+      var lo = Math.min(x1, x2) - 60;
+      var hi = Math.max(x1, x2) + 60;
+      g.appendChild(
+        svg('rect', {
+          x: lo,
+          y: 9,
+          width: hi - lo,
+          height: 26,
+          rx: 6,
+          fill: '#fff',
+          stroke: color,
+          'stroke-width': 1,
+        }),
+      );
+      g.appendChild(svg('text', { x: (lo + hi) / 2, y: 26, 'text-anchor': 'middle', fill: color }, r.l));
+    } else {
+      var dir = x2 > x1 ? 1 : -1;
+      var thin = r.k === 'tcp';
+      g.appendChild(
+        svg('line', {
+          x1: x1,
+          y1: 24,
+          x2: x2 - dir * 7,
+          y2: 24,
+          stroke: color,
+          'stroke-width': thin ? 1.2 : r.k === 'ws' || r.k === 'http' ? 2.4 : 1.8,
+          'stroke-dasharray': thin ? '4 3' : '',
+        }),
+      );
+      g.appendChild(svg('path', { d: 'M' + x2 + ' 24 l' + -dir * 9 + ' -5 v10 z', fill: color }));
+      var mid = (x1 + x2) / 2;
+      var label = svg('text', { x: mid, y: 18, 'text-anchor': 'middle', fill: color, class: 'lbl' }, r.l);
+      if (r.k === 'ws' || r.k === 'http') label.setAttribute('font-weight', '600');
+      g.appendChild(label);
+      if (r.cap)
+        g.appendChild(
+          svg(
+            'text',
+            { x: mid, y: 39, 'text-anchor': 'middle', class: 'cap' },
+            r.cap.length > 80 ? r.cap.slice(0, 79) + '…' : r.cap,
+          ),
+        );
+    }
+    div.appendChild(g);
+    return div;
+  }
+
+  var drawn = {};
+  function paint() {
+    var first = Math.max(0, Math.floor(scroller.scrollTop / ROW) - 10);
+    var last = Math.min(visible.length, Math.ceil((scroller.scrollTop + scroller.clientHeight) / ROW) + 10);
+    var want = {};
+    for (var pos = first; pos < last; pos++) want[pos] = true;
+    Object.keys(drawn).forEach(function (pos) {
+      if (!want[pos]) {
+        drawn[pos].remove();
+        delete drawn[pos];
+      }
+    });
+    for (pos = first; pos < last; pos++) {
+      if (!drawn[pos]) {
+        drawn[pos] = drawRow(pos);
+        canvas.appendChild(drawn[pos]);
+      }
+    }
+  }
+
+  function refresh() {
+    visible = [];
+    for (var i = 0; i < rows.length; i++) if (keep(rows[i])) visible.push(i);
+    Object.keys(drawn).forEach(function (pos) {
+      drawn[pos].remove();
+    });
+    drawn = {};
+    layout();
+    count.textContent =
+      visible.length +
+      ' of ' +
+      rows.length +
+      ' rows' +
+      (data.dropped ? ' (' + data.dropped + ' more not kept)' : '');
+    paint();
+  }
+
+  function hexDump(hex, mask) {
+    var lines = [];
+    for (var off = 0; off < hex.length / 2; off += 16) {
+      var chunk = hex.slice(off * 2, off * 2 + 32);
+      var bytes = chunk.match(/../g) || [];
+      var ascii = bytes
+        .map(function (b) {
+          var c = parseInt(b, 16);
+          return c > 0x20 && c < 0x7f ? String.fromCharCode(c) : '.';
+        })
+        .join('');
+      lines.push(
+        ('000' + off.toString(16)).slice(-4) +
+          '  ' +
+          (bytes.join(' ') + '                                                ').slice(0, 48) +
+          '  ' +
+          ascii,
+      );
+    }
+    return (mask ? 'mask key 0x' + mask + '\n' : '') + lines.join('\n');
+  }
+
+  function section(title, node) {
+    detail.appendChild(el('h3', '', title));
+    detail.appendChild(node);
+  }
+
+  function show(i) {
+    selected = i;
+    Object.keys(drawn).forEach(function (pos) {
+      drawn[pos].classList.toggle('sel', visible[pos] === i);
+    });
+    var r = rows[i];
+    detail.textContent = '';
+    var h = el('h2');
+    var badge = el('span', 'badge', r.f === 'c' ? 'client → server' : r.f === 's' ? 'server → client' : r.k);
+    badge.style.background = colorOf(r);
+    h.appendChild(badge);
+    h.appendChild(document.createTextNode(r.l));
+    detail.appendChild(h);
+    detail.appendChild(
+      el(
+        'div',
+        'meta',
+        new Date(r.t * 1000).toISOString() +
+          ' · ' +
+          data.lanes[r.s].name +
+          ' → ' +
+          data.lanes[r.d].name +
+          (r.c !== null ? ' · connection ' + r.c : '') +
+          (r.p !== null ? ' · packet ' + r.p : ''),
+      ),
+    );
+    if (r.x && r.x.length) {
+      var ul = el('ul');
+      r.x.forEach(function (line) {
+        ul.appendChild(el('li', '', line));
+      });
+      section('What it is', ul);
+    }
+    if (r.text !== undefined && r.text !== null) {
+      var text = r.text;
+      if (/^\s*[[{]/.test(text)) {
+        try {
+          text = JSON.stringify(JSON.parse(text), null, 2);
+        } catch {
+          // not JSON: shown as sent
+        }
+      }
+      var pre = el('pre', 'text', text);
+      pre.id = 'detail-text';
+      section(r.k === 'http' ? 'Headers' : 'Decoded text', pre);
+    }
+    if (r.line) section('tcpdump', el('pre', '', r.line));
+    var cut = r.cut ? '\n… ' + r.cut + ' more bytes not kept' : '';
+    if (r.wire) {
+      var title = r.mask
+        ? 'Wire bytes (masked, as tcpdump shows them)'
+        : r.k === 'ws' || r.k === 'ctl'
+          ? 'Wire bytes (payload)'
+          : 'Wire bytes (IP packet)';
+      section(title, el('pre', 'hex-wire', hexDump(r.wire, r.mask) + cut));
+    }
+    if (r.plain)
+      section(r.mask ? 'Unmasked payload' : 'Payload', el('pre', 'hex-plain', hexDump(r.plain) + cut));
+  }
+
+  canvas.addEventListener('click', function (e) {
+    var row = e.target.closest ? e.target.closest('.row') : null;
+    if (row) show(Number(row.dataset.index));
+  });
+  scroller.addEventListener('scroll', function () {
+    lanesBar.scrollLeft = scroller.scrollLeft;
+    paint();
+  });
+  connSel.addEventListener('change', refresh);
+  tcpSel.addEventListener('change', refresh);
+  window.addEventListener('resize', refresh);
+  document.addEventListener('keydown', function (e) {
+    if (selected < 0 || (e.key !== 'ArrowDown' && e.key !== 'ArrowUp')) return;
+    var pos = visible.indexOf(selected) + (e.key === 'ArrowDown' ? 1 : -1);
+    if (pos >= 0 && pos < visible.length) {
+      show(visible[pos]);
+      e.preventDefault();
+    }
+  });
+  refresh();
+})();
