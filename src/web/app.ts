@@ -50,6 +50,7 @@ const composer = new Composer(
     targetClear: byId<HTMLButtonElement>('target-clear'),
   },
   (text, to) => connection.send({ type: 'send', to: to ? to.id : 'all', text }),
+  () => people.setTarget(undefined),
 );
 const people = new PeopleView(byId<HTMLUListElement>('people'), byId('people-count'), (user) => {
   const next = composer.target?.id === user.id ? undefined : user;

@@ -22,6 +22,8 @@ export class Composer {
     private readonly e: ComposerElements,
     /** Returns true when the message left; otherwise the text stays for another try. */
     private readonly onSend: (text: string, to: User | undefined) => boolean,
+    /** Told when the person returns to "everyone" from the composer itself (button or Escape). */
+    private readonly onTargetCleared: () => void,
   ) {
     e.form.addEventListener('submit', (event) => {
       event.preventDefault();
@@ -34,11 +36,13 @@ export class Composer {
       } else if (event.key === 'Escape' && this.to) {
         event.preventDefault();
         this.setTarget(undefined);
+        this.onTargetCleared();
       }
     });
     e.text.addEventListener('input', () => this.fit());
     e.targetClear.addEventListener('click', () => {
       this.setTarget(undefined);
+      this.onTargetCleared();
       this.focus();
     });
   }

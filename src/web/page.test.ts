@@ -117,8 +117,10 @@ test('a private message reaches only its target and its sender', async () => {
   carol = await person('carol', 'lobby', { viewport: { width: 400, height: 760 } });
   await personItem(alice, 'carol').waitFor();
 
-  await personItem(alice, 'bob').getByRole('button').click();
+  const bobButton = personItem(alice, 'bob').getByRole('button');
+  await bobButton.click();
   assert.equal(await alice.locator('#target-text').textContent(), 'Private to bob');
+  assert.equal(await bobButton.getAttribute('aria-pressed'), 'true');
   await say(alice, 'psst, a secret for bob');
 
   const atBob = await message(bob, 'psst, a secret for bob');
@@ -130,6 +132,7 @@ test('a private message reaches only its target and its sender', async () => {
   // Back to everyone; carol receives this one, so the secret (sent before it) would be there by now.
   await alice.getByRole('button', { name: 'Back to everyone' }).click();
   assert.equal(await alice.locator('#target-text').textContent(), 'To everyone');
+  assert.equal(await bobButton.getAttribute('aria-pressed'), 'false');
   await say(alice, 'hello everyone');
   await message(carol, 'hello everyone');
   await message(bob, 'hello everyone');
