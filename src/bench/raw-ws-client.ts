@@ -89,7 +89,8 @@ export class RawWsClient {
   private closing = false;
   private closed = false;
   onMessage: FrameHandler = () => {};
-  onClose: (code: ClientErrorCode | 'SERVER_CLOSED' | null) => void = () => {};
+  /** Why the connection ended: null when we closed it; SERVER_CLOSED_<status> for a close frame. */
+  onClose: (code: string | null) => void = () => {};
 
   constructor(private readonly options: RawClientOptions) {
     this.reader = new FrameReader({ masked: false, maxMessage: MAX_MESSAGE }, (op, buf, start, end) =>
@@ -183,8 +184,9 @@ export class RawWsClient {
       this.send(encodeClientFrame(Buffer.from(buf.subarray(start, end)), OP_PONG));
     } else if (opcode === OP_CLOSE) {
       if (!this.closing) {
+        const status = end - start >= 2 ? buf.readUInt16BE(start) : 1005;
         this.send(encodeClientFrame(Buffer.from(buf.subarray(start, Math.min(end, start + 2))), OP_CLOSE));
-        this.finish('SERVER_CLOSED');
+        this.finish(`SERVER_CLOSED_${status}`);
         this.socket?.end();
       }
     } else if (opcode !== OP_PONG) {
@@ -205,7 +207,7 @@ export class RawWsClient {
     return !this.closed;
   }
 
-  private finish(code: ClientErrorCode | 'SERVER_CLOSED' | null): void {
+  private finish(code: string | null): void {
     if (this.closed) return;
     this.closed = true;
     this.onClose(code);

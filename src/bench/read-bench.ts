@@ -46,27 +46,17 @@ function* workload(client: number, stop: () => boolean): Generator<OutMessage> {
     Array.from({ length: n }, () => WORDS[Math.floor(r() * WORDS.length)]).join(' ');
   for (let i = 0; !stop(); i++) {
     const p = r();
-    if (p < 0.55) {
-      yield {
-        kind: 'text',
-        data: JSON.stringify({
-          type: 'say',
-          to_uid: 'all',
-          content: `${i}: ${sentence(4 + Math.floor(r() * 20))}`,
-        }),
-      };
-    } else if (p < 0.7) {
+    if (p < 0.6) {
+      const say = { type: 'say', to_uid: 'all', content: `${i}: ${sentence(4 + Math.floor(r() * 20))}` };
+      yield { kind: 'text', data: JSON.stringify(say) };
+    } else if (p < 0.75) {
       yield { kind: 'text', data: JSON.stringify({ type: 'login', name: `user${client}-${i}` }) };
-    } else if (p < 0.82) {
-      yield {
-        kind: 'text',
-        data: sentence(400 + Math.floor(r() * 4000)),
-        fragments: 1 + Math.floor(r() * 4),
-      };
-    } else if (p < 0.95) {
-      yield { kind: 'binary', data: randomBytes(256 + Math.floor(r() * 8192)) };
+    } else if (p < 0.88) {
+      yield { kind: 'text', data: sentence(50 + Math.floor(r() * 550)), fragments: 1 + Math.floor(r() * 4) };
+    } else if (p < 0.97) {
+      yield { kind: 'binary', data: randomBytes(256 + Math.floor(r() * 3840)) };
     } else {
-      yield { kind: 'text', data: sentence(6000 + Math.floor(r() * 10000)), fragments: 3 };
+      yield { kind: 'text', data: sentence(3000 + Math.floor(r() * 5000)), fragments: 3 };
     }
   }
 }

@@ -30,7 +30,9 @@ async function startWirechat(host: string): Promise<Running> {
       code: 'TARGET_UNAVAILABLE',
     });
   }
-  const server = await mod.createChatServer({ host, wsPort: 0, webPort: 0, logLevel: 'silent' });
+  // A bench sender floods on purpose: lift the per-connection rate limit that protects real
+  // users from floods; every other limit (frame size, buffered bytes) stays as configured.
+  const server = await mod.createChatServer({ host, wsPort: 0, webPort: 0, logLevel: 'silent', rate: 1e9 });
   return { port: server.wsPort, close: () => server.close() };
 }
 

@@ -1,6 +1,211 @@
-// Placeholder until the 'bench' command lands; replaced by its real implementation.
-import { UserError } from '../shared/errors.js';
+// `wirechat bench <scenario>`: load-tests a WebSocket chat (ours, a baseline, or any --url).
+// Argument parsing and wiring only; the scenarios live in src/bench/.
+import { UsageError } from '../shared/errors.js';
+import {
+  formatHelp,
+  intOption,
+  numberOption,
+  parseCommandArgs,
+  type CommandSpec,
+  type OptionSpec,
+  type ParsedArgs,
+} from '../shared/args.js';
+import { DIALECTS, type Dialect } from '../bench/bench-message.js';
+import { TARGETS, type TargetName } from '../bench/target.js';
+import { Progress } from '../bench/progress.js';
+import { parseTargetUrl } from '../bench/raw-ws-client.js';
+import { runFanout } from '../bench/fanout.js';
+import { runCapacity } from '../bench/broadcast-capacity.js';
+import { runConnections } from '../bench/connections.js';
+import { fanoutRatios, formatCapacity, formatConnections, formatFanout } from '../bench/report.js';
 
-export async function run(_args: string[]): Promise<number> {
-  throw new UserError("'bench' is not available in this build", 'NOT_AVAILABLE', 2);
+const common: Record<string, OptionSpec> = {
+  url: {
+    type: 'string',
+    value: 'URL',
+    description: 'load this running server (ws:// or wss://) instead of starting one',
+  },
+  target: {
+    type: 'string',
+    value: 'NAME',
+    description: 'server to start and load: wirechat, naive, limit, or all (one after another)',
+    default: 'wirechat',
+  },
+  dialect: {
+    type: 'string',
+    value: 'DIALECT',
+    description: 'login/say dialect: seed or workerman',
+    default: 'seed',
+  },
+  procs: {
+    type: 'string',
+    value: 'P',
+    description: 'client processes (default: cores, more past 15,000 connections)',
+  },
+  timeout: {
+    type: 'string',
+    value: 'SEC',
+    description: 'per-connection connect and login timeout',
+    default: '30',
+  },
+  json: { type: 'boolean', description: 'print results as JSON on stdout' },
+  quiet: { type: 'boolean', short: 'q', description: 'no progress on stderr' },
+};
+
+const specs: Record<string, CommandSpec> = {
+  fanout: {
+    name: 'bench fanout',
+    usage: '[options]',
+    summary: 'N receivers and S senders in one room, W messages in flight per sender: msg/s and latency.',
+    options: {
+      receivers: { type: 'string', value: 'N', description: 'receiving users', default: '1000' },
+      senders: { type: 'string', value: 'S', description: 'sending users', default: '1' },
+      inflight: { type: 'string', value: 'W', description: 'messages in flight per sender', default: '32' },
+      duration: { type: 'string', value: 'SEC', description: 'sending time', default: '10' },
+      ...common,
+    },
+  },
+  'broadcast-capacity': {
+    name: 'bench broadcast-capacity',
+    usage: '[options]',
+    summary:
+      'Adds clients in steps while C broadcasters run; the largest count whose p95 stays under the limit.',
+    options: {
+      broadcasters: { type: 'string', value: 'C', description: 'concurrent broadcasters', default: '4' },
+      step: { type: 'string', value: 'N', description: 'clients added per step', default: '1000' },
+      'max-clients': {
+        type: 'string',
+        value: 'N',
+        description: 'stop after this many clients',
+        default: '20000',
+      },
+      'limit-ms': { type: 'string', value: 'MS', description: 'p95 broadcast latency limit', default: '250' },
+      'step-duration': { type: 'string', value: 'SEC', description: 'measuring time per step', default: '3' },
+      ...common,
+    },
+  },
+  connections: {
+    name: 'bench connections',
+    usage: '[options]',
+    summary:
+      'Opens N logged-in users, reports server memory per user, checks each receives a final broadcast.',
+    options: {
+      users: { type: 'string', value: 'N', description: 'users to log in', default: '1000' },
+      pid: { type: 'string', value: 'PID', description: 'with --url: the server process, to read its RSS' },
+      ...common,
+    },
+  },
+};
+
+const overview = `Usage: wirechat bench <scenario> [options]
+
+Load-tests a WebSocket chat server: wirechat, a baseline, or any server speaking the
+workerman-chat seed or workerman dialect (--url). Progress goes to stderr, results to stdout.
+
+Scenarios:
+  fanout               delivered msg/s and send → receive latency (p50/p95/p99)
+  broadcast-capacity   largest client count with p95 broadcast latency under a limit
+  connections          server memory per logged-in user; every user still reachable
+
+Run 'wirechat bench <scenario> --help' for its options.
+`;
+
+interface Common {
+  url?: string;
+  targets: TargetName[];
+  dialect: Dialect;
+  procs?: number;
+  timeoutMs: number;
 }
+
+function readCommon(values: ParsedArgs['values']): Common {
+  const url = typeof values.url === 'string' ? values.url : undefined;
+  if (url !== undefined && !parseTargetUrl(url))
+    throw new UsageError(`--url must be a ws:// or wss:// URL, got '${url}'`);
+  const target = String(values.target);
+  const targets: TargetName[] =
+    target === 'all' ? [...TARGETS] : TARGETS.includes(target as TargetName) ? [target as TargetName] : [];
+  if (targets.length === 0)
+    throw new UsageError(`--target must be one of ${TARGETS.join(', ')}, all; got '${target}'`);
+  const dialect = String(values.dialect) as Dialect;
+  if (!DIALECTS.includes(dialect))
+    throw new UsageError(`--dialect must be seed or workerman, got '${dialect}'`);
+  return {
+    ...(url ? { url } : {}),
+    targets,
+    dialect,
+    ...(values.procs !== undefined ? { procs: intOption(values, 'procs', 1, 64) } : {}),
+    timeoutMs: numberOption(values, 'timeout', 0.1, 3600) * 1000,
+  };
+}
+
+function print(json: boolean, data: unknown, text: string): void {
+  process.stdout.write(json ? JSON.stringify(data, null, 2) + '\n' : text);
+}
+
+export async function run(args: string[]): Promise<number> {
+  const [scenario, ...rest] = args;
+  if (!scenario || scenario === '--help' || scenario === '-h') {
+    process.stdout.write(overview);
+    return scenario ? 0 : 2;
+  }
+  const spec = specs[scenario];
+  if (!spec) throw new UsageError(`unknown scenario '${scenario}' (fanout, broadcast-capacity, connections)`);
+  const parsed = parseCommandArgs(spec, rest);
+  if (!parsed) return 0;
+  const { values } = parsed;
+  const base = readCommon(values);
+  const json = values.json === true;
+  const progress = new Progress(process.stderr, values.quiet === true);
+
+  if (scenario === 'fanout') {
+    const options = {
+      ...base,
+      receivers: intOption(values, 'receivers', 1, 1_000_000),
+      senders: intOption(values, 'senders', 1, 10_000),
+      inflight: intOption(values, 'inflight', 1, 100_000),
+      durationSec: numberOption(values, 'duration', 0.1, 86_400),
+    };
+    const runs = await runFanout(options, progress);
+    const ratios = fanoutRatios(runs);
+    print(
+      json,
+      { scenario, options, runs: runs.map((r) => ({ ...r, ratios: ratios[r.target] })) },
+      formatFanout(runs),
+    );
+    const bad = runs.filter((r) => r.result.complete !== r.result.receivers || r.result.outOfOrder > 0);
+    for (const r of bad) {
+      process.stderr.write(
+        `wirechat bench: ${r.target}: ${r.result.receivers - r.result.complete} of ${r.result.receivers} receivers did not get every message exactly once, in order (missing ${r.result.missing}, extra ${r.result.extra}, out of order ${r.result.outOfOrder})\n`,
+      );
+    }
+    return bad.length ? 1 : 0;
+  }
+  if (scenario === 'broadcast-capacity') {
+    const options = {
+      ...base,
+      broadcasters: intOption(values, 'broadcasters', 1, 1000),
+      step: intOption(values, 'step', 1, 1_000_000),
+      maxClients: intOption(values, 'max-clients', 1, 1_000_000),
+      limitMs: numberOption(values, 'limit-ms', 0.1, 600_000),
+      stepDurationSec: numberOption(values, 'step-duration', 0.1, 3600),
+    };
+    const runs = await runCapacity(options, progress);
+    print(json, { scenario, options, runs }, formatCapacity(runs));
+    return 0;
+  }
+  const users = intOption(values, 'users', 2, 10_000_000);
+  const pid = values.pid !== undefined ? intOption(values, 'pid', 1, 2 ** 31) : undefined;
+  const options = { ...base, users, ...(pid ? { pid } : {}) };
+  const runs = await runConnections(options, progress);
+  print(json, { scenario, options, runs }, formatConnections(runs));
+  const bad = runs.filter((r) => !r.result.allReached);
+  for (const r of bad) {
+    process.stderr.write(
+      `wirechat bench: ${r.target}: only ${r.result.reached} of ${r.result.users} users received the final broadcast\n`,
+    );
+  }
+  return bad.length ? 1 : 0;
+}
+
+export const help = (): string => overview + Object.values(specs).map(formatHelp).join('\n');
