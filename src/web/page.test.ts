@@ -5,7 +5,13 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
+import {
+  chromium,
+  type Browser,
+  type BrowserContextOptions,
+  type Page,
+  type WebSocket,
+} from 'playwright-core';
 import { createChatServer } from '../chat/server.js';
 import { testOutputDir } from '../shared/paths.js';
 
@@ -184,6 +190,10 @@ test('nickname and room are remembered for the next visit', async () => {
 test('when the server goes away the page says so, then reconnects and rejoins the room', async () => {
   assert.ok(server);
   const { wsPort, webPort } = ports;
+  const lastSeen = await alice.locator('#messages li.msg').last().getAttribute('data-id');
+  assert.ok(lastSeen);
+  const sent: string[] = [];
+  alice.on('websocket', (ws: WebSocket) => ws.on('framesent', (f) => sent.push(String(f.payload))));
   await server.close();
   server = undefined;
   for (const page of [alice, bob]) {
@@ -203,6 +213,9 @@ test('when the server goes away the page says so, then reconnects and rejoins th
   await personItem(alice, 'bob').waitFor();
   await personItem(bob, 'alice').waitFor();
   assert.equal(await alice.locator('#room-name').textContent(), 'lobby');
+  // The rejoin asks for what was missed since the last message seen.
+  const rejoin = sent.map((f) => JSON.parse(f)).find((m) => m.type === 'join');
+  assert.deepEqual(rejoin, { type: 'join', name: 'alice', room: 'lobby', after: lastSeen });
   await say(bob, 'back again');
   await message(alice, 'back again');
   // Whatever the server replays after `after`, nothing is shown twice.
@@ -210,6 +223,33 @@ test('when the server goes away the page says so, then reconnects and rejoins th
     await alice.locator('#messages .text').getByText('hello everyone', { exact: true }).count(),
     1,
   );
+});
+
+test("the page answers the server's ping with a pong", async () => {
+  assert.ok(browser);
+  const fast = await createChatServer({
+    host: '127.0.0.1',
+    wsPort: 0,
+    webPort: 0,
+    logLevel: 'silent',
+    webRoot,
+    pingInterval: 0.3,
+  });
+  const context = await browser.newContext();
+  try {
+    const page = await context.newPage();
+    page.setDefaultTimeout(WAIT);
+    const socket = page.waitForEvent('websocket');
+    await page.goto(`http://127.0.0.1:${fast.webPort}/`);
+    await page.getByLabel('Nickname').fill('dave');
+    await page.getByRole('button', { name: 'Join' }).click();
+    const ws = await socket;
+    await ws.waitForEvent('framereceived', { predicate: (f) => f.payload === '{"type":"ping"}' });
+    await ws.waitForEvent('framesent', { predicate: (f) => f.payload === '{"type":"pong"}' });
+  } finally {
+    await context.close();
+    await fast.close();
+  }
 });
 
 test('no script error happened in any page', () => {

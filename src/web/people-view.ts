@@ -59,7 +59,7 @@ export class PeopleView {
     if (isMe) {
       const row = el(
         'div',
-        'person me',
+        'person self',
         avatar,
         el('span', 'person-name', user.name),
         el('span', 'you', 'you'),
