@@ -85,6 +85,11 @@ export class FrameReader {
       len = buf.readUInt32BE(pos + 6);
       header = 10;
     }
+    const b0 = buf[pos]!;
+    if ((b0 & 0x0f) >= 0x8 && (len > 125 || (b0 & 0x80) === 0)) {
+      this.error = 'BAD_CONTROL_FRAME';
+      return 0;
+    }
     const masked = (b1 & 0x80) !== 0;
     if (masked !== this.options.masked) {
       this.error = 'MASK_MISMATCH';
@@ -117,8 +122,7 @@ export class FrameReader {
     const opcode = b0 & 0x0f;
     const fin = (b0 & 0x80) !== 0;
     if (opcode >= 0x8) {
-      if (!fin || len > 125) this.error = 'BAD_CONTROL_FRAME';
-      else this.onMessage(opcode, buf, at, end);
+      this.onMessage(opcode, buf, at, end);
       return;
     }
     if (opcode === OP_CONTINUATION) {
