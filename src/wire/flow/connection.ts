@@ -1,0 +1,120 @@
+// One TCP connection's state in the flow table: who is client and server, the handshake,
+// relative sequence bases, and one reassembler per direction.
+import type { Endpoint, Side } from '../events.js';
+import { formatEndpoint } from '../events.js';
+import type { ConnectionSink } from '../stream.js';
+import {
+  StreamReassembler,
+  type ReassemblyListener,
+  type ReassemblyProblem,
+} from '../reassembly/stream-reassembler.js';
+import type { PacketBatch, SinkOwner } from './packet-batch.js';
+
+/** Reports a reassembly problem as a tcp.* event (implemented by the flow table). */
+export type ProblemReporter = (
+  conn: Connection,
+  side: Side,
+  kind: ReassemblyProblem | 'tcp.gap',
+  bytes: number,
+) => void;
+
+/** One direction: its reassembler, the base for relative sequence numbers, FIN state. */
+export class Direction implements ReassemblyListener {
+  readonly reassembler: StreamReassembler;
+  /** The sequence number relative numbers count from (the ISN, or first seen − 1). */
+  base = 0;
+  baseKnown = false;
+  finSeen = false;
+  snaplenReported = false;
+
+  constructor(
+    private readonly conn: Connection,
+    readonly side: Side,
+    private readonly batch: PacketBatch,
+    private readonly report: ProblemReporter,
+    maxBufferedBytes: number,
+  ) {
+    this.reassembler = new StreamReassembler(this, { maxBufferedBytes });
+  }
+
+  setBase(seq: number): void {
+    if (this.baseKnown) return;
+    this.base = seq >>> 0;
+    this.baseKnown = true;
+  }
+
+  onData(bytes: Buffer): void {
+    this.batch.data(this.conn, this.side, bytes);
+  }
+
+  onGap(missing: number): void {
+    this.report(this.conn, this.side, 'tcp.gap', missing);
+    this.batch.gap(this.conn, this.side, missing);
+  }
+
+  onEnd(): void {
+    this.batch.end(this.conn, this.side);
+  }
+
+  onProblem(kind: ReassemblyProblem, bytes: number): void {
+    this.report(this.conn, this.side, kind, bytes);
+  }
+}
+
+export class Connection implements SinkOwner {
+  sink: ConnectionSink | null = null;
+  readonly clientText: string;
+  readonly serverText: string;
+  readonly client: Direction;
+  readonly server: Direction;
+  /** SYN and SYN-ACK seen, handshake completed (tcp.open emitted). */
+  synSeen = false;
+  synAckSeen = false;
+  opened = false;
+  lastTs = 0;
+  lastPacket = 0;
+
+  constructor(
+    readonly conn: number,
+    readonly key: string,
+    readonly clientEp: Endpoint,
+    readonly serverEp: Endpoint,
+    readonly handshakeSeen: boolean,
+    batch: PacketBatch,
+    report: ProblemReporter,
+    maxBufferedBytes: number,
+  ) {
+    this.clientText = formatEndpoint(clientEp);
+    this.serverText = formatEndpoint(serverEp);
+    this.client = new Direction(this, 'client', batch, report, maxBufferedBytes);
+    this.server = new Direction(this, 'server', batch, report, maxBufferedBytes);
+  }
+
+  /** Which side sent a packet from `src` (the client's endpoint, else the server). */
+  sideOf(src: Endpoint): Side {
+    return src.port === this.clientEp.port && src.ip === this.clientEp.ip ? 'client' : 'server';
+  }
+
+  dir(side: Side): Direction {
+    return side === 'client' ? this.client : this.server;
+  }
+
+  textOf(side: Side): string {
+    return side === 'client' ? this.clientText : this.serverText;
+  }
+
+  otherText(side: Side): string {
+    return side === 'client' ? this.serverText : this.clientText;
+  }
+}
+
+/** What is left of a closed connection: enough to number its stray last packets (final ACKs). */
+export interface Tombstone {
+  conn: number;
+  clientEp: Endpoint;
+  clientText: string;
+  serverText: string;
+  clientBase: number;
+  serverBase: number;
+  expires: number;
+}

@@ -1,0 +1,411 @@
+// TcpPackets → connections. Emits the tcp.* events and feeds each connection's ConnectionSink
+// with in-order bytes from both directions.
+//
+// - Connections are numbered 1, 2, … in order of first appearance. The client is the SYN
+//   sender; when the SYN was not captured the sides are guessed (flow-key.ts) and the
+//   connection is opened at pick-up with handshakeSeen=false.
+// - Sequence numbers in tcp.segment events are relative to each side's ISN (absolute on SYN
+//   and SYN-ACK, like tcpdump). For a connection picked up mid-stream, first seen − 1 stands in
+//   for the ISN, so its first byte is numbered 1 as after a handshake.
+// - State is released after both FINs, an RST, or idleTimeout seconds of capture time without
+//   a packet, and at the end of the capture. A small tombstone keeps the connection number for
+//   stray packets that follow a close (the last ACK); a new SYN on the same 4-tuple starts a
+//   new connection.
+// - Order for one packet: tcp.segment, tcp.open, reassembly problems (tcp.gap, …),
+//   tcp.close, then the sink calls.
+import type { Endpoint, Side, TcpCloseEvent, TcpPacket, TcpSegmentEvent } from '../events.js';
+import type { ConnectionSinkFactory, EmitEvent } from '../stream.js';
+import { DecodedTcpPacket } from '../layers/tcp-segment.js';
+import { formatTcpOptions } from '../layers/tcp-options.js';
+import { formatTcpFlags, tcpFlagBits, TH_ACK, TH_FIN, TH_RST, TH_SYN } from '../layers/tcp-flags.js';
+import { SegmentClass } from '../reassembly/stream-reassembler.js';
+import { seqAdd } from '../reassembly/seq.js';
+import { Connection, type Tombstone } from './connection.js';
+import { flowKey, guessAIsClient, sameEndpoint } from './flow-key.js';
+import { PacketBatch } from './packet-batch.js';
+
+export interface FlowTableOptions {
+  sinkFactory: ConnectionSinkFactory;
+  emit: EmitEvent;
+  /** Keep only packets with one of these ports / hosts on either side (empty = all). */
+  ports?: number[];
+  hosts?: string[];
+  /** Capture-time seconds after which an idle connection's state is released (default 600). */
+  idleTimeout?: number;
+  /** Max out-of-order bytes buffered per direction before declaring a gap (default 4 MiB). */
+  maxBufferedBytes?: number;
+}
+
+export interface FlowTable {
+  /** Emits 'tcp.segment' first, then open/close/problem events, then calls the sink. */
+  push(packet: TcpPacket): void;
+  /** Capture over: flush, end every sink, release everything. */
+  end(): void;
+  /** Connections seen so far (the highest connection number). */
+  readonly connectionCount: number;
+  /** Connections whose state is currently held. */
+  readonly activeConnections: number;
+}
+
+export function createFlowTable(options: FlowTableOptions): FlowTable {
+  return new TcpFlowTable(options);
+}
+
+/** How long a closed connection's number is kept for its stray packets (capture seconds). */
+const TOMBSTONE_SECONDS = 60;
+
+class TcpFlowTable implements FlowTable {
+  private readonly emit: EmitEvent;
+  private readonly factory: ConnectionSinkFactory;
+  private readonly ports: Set<number>;
+  private readonly hosts: Set<string>;
+  private readonly idleTimeout: number;
+  private readonly maxBuffered: number;
+  private readonly conns = new Map<string, Connection>();
+  private readonly tombstones = new Map<string, Tombstone>();
+  private readonly batch: PacketBatch;
+  private lastConn: Connection | null = null;
+  private count = 0;
+  private now = 0;
+  private nextSweep = 0;
+  private readonly sweepEvery: number;
+  private readonly report = (c: Connection, side: Side, kind: TcpProblemKind, bytes: number): void => {
+    this.batch.defer({
+      event: kind,
+      ts: c.lastTs,
+      src: c.textOf(side),
+      dst: c.otherText(side),
+      conn: c.conn,
+      packet: c.lastPacket,
+      from: side,
+      bytes,
+    });
+  };
+
+  constructor(options: FlowTableOptions) {
+    this.emit = options.emit;
+    this.factory = options.sinkFactory;
+    this.ports = new Set(options.ports ?? []);
+    this.hosts = new Set((options.hosts ?? []).map((h) => h.toLowerCase()));
+    this.idleTimeout = options.idleTimeout ?? 600;
+    this.maxBuffered = options.maxBufferedBytes ?? 4 * 1024 * 1024;
+    this.sweepEvery = Math.max(1, Math.min(this.idleTimeout, TOMBSTONE_SECONDS) / 4);
+    this.batch = new PacketBatch(this.emit);
+  }
+
+  get connectionCount(): number {
+    return this.count;
+  }
+
+  get activeConnections(): number {
+    return this.conns.size;
+  }
+
+  push(p: TcpPacket): void {
+    if (!this.accepts(p.src, p.dst)) return;
+    if (p.ts > this.now) this.now = p.ts;
+    if (this.now >= this.nextSweep) this.sweep();
+    const bits = p instanceof DecodedTcpPacket ? p.flagBits : tcpFlagBits(p.flags);
+    const newSyn = (bits & (TH_SYN | TH_ACK)) === TH_SYN;
+    let c = this.find(p.src, p.dst);
+    if (c !== null && newSyn && (c.sideOf(p.src) === 'server' || !c.synSeen || p.seq !== c.client.base)) {
+      // A new SYN on a 4-tuple still held: the old connection was abandoned; start afresh.
+      this.close(c, 'idle', 'client');
+      c = null;
+    }
+    if (c === null) {
+      const key = flowKey(p.src, p.dst);
+      const t = this.tombstones.get(key);
+      if (t !== undefined && !newSyn) return this.stray(p, bits, t);
+      if (t !== undefined) this.tombstones.delete(key);
+      c = this.create(p, bits, key);
+    }
+    this.process(c, p, bits);
+  }
+
+  end(): void {
+    for (const c of [...this.conns.values()]) this.close(c, 'end-of-capture', 'client');
+    this.tombstones.clear();
+    this.lastConn = null;
+  }
+
+  private accepts(a: Endpoint, b: Endpoint): boolean {
+    if (this.ports.size > 0 && !this.ports.has(a.port) && !this.ports.has(b.port)) return false;
+    if (this.hosts.size > 0 && !this.hosts.has(a.ip) && !this.hosts.has(b.ip)) return false;
+    return true;
+  }
+
+  private find(src: Endpoint, dst: Endpoint): Connection | null {
+    const l = this.lastConn;
+    if (
+      l !== null &&
+      ((sameEndpoint(l.clientEp, src) && sameEndpoint(l.serverEp, dst)) ||
+        (sameEndpoint(l.serverEp, src) && sameEndpoint(l.clientEp, dst)))
+    ) {
+      return l;
+    }
+    const c = this.conns.get(flowKey(src, dst)) ?? null;
+    if (c !== null) this.lastConn = c;
+    return c;
+  }
+
+  private create(p: TcpPacket, bits: number, key: string): Connection {
+    let srcIsClient: boolean;
+    let handshakeSeen = false;
+    if (bits & TH_SYN) {
+      srcIsClient = (bits & TH_ACK) === 0;
+      handshakeSeen = srcIsClient;
+    } else {
+      srcIsClient = guessAIsClient(p.src, p.dst);
+    }
+    const client = srcIsClient ? p.src : p.dst;
+    const server = srcIsClient ? p.dst : p.src;
+    const c = new Connection(
+      ++this.count,
+      key,
+      client,
+      server,
+      handshakeSeen,
+      this.batch,
+      this.report,
+      this.maxBuffered,
+    );
+    this.conns.set(key, c);
+    this.lastConn = c;
+    try {
+      c.sink = this.factory({ conn: c.conn, client, server, handshakeSeen }, this.emit);
+    } catch (err) {
+      this.emit({
+        event: 'decode.problem',
+        ts: p.ts,
+        src: c.clientText,
+        dst: c.serverText,
+        conn: c.conn,
+        packet: p.index,
+        code: 'DECODER_FAILED',
+        message: `could not start decoding connection ${c.conn} (${err instanceof Error ? err.message : String(err)})`,
+        severity: 'error',
+      });
+    }
+    return c;
+  }
+
+  private process(c: Connection, p: TcpPacket, bits: number): void {
+    const batch = this.batch;
+    batch.begin(p.ts, p.index);
+    c.lastTs = p.ts;
+    c.lastPacket = p.index;
+    const side = c.sideOf(p.src);
+    const d = c.dir(side);
+    const o = side === 'client' ? c.server : c.client;
+    const syn = (bits & TH_SYN) !== 0;
+    const ack = (bits & TH_ACK) !== 0;
+    const fin = (bits & TH_FIN) !== 0;
+    const rst = (bits & TH_RST) !== 0;
+    let open = false;
+    let handshakeAck = false;
+    let cls = SegmentClass.Empty;
+    if (ack && !o.baseKnown) {
+      o.setBase(p.ack - 1);
+      o.reassembler.startAt(p.ack);
+    }
+    if (syn) {
+      d.setBase(p.seq);
+      d.reassembler.syn(p.seq);
+      if (ack) c.synAckSeen = true;
+      else if (side === 'client') c.synSeen = true;
+      // Data on a SYN (TCP Fast Open) starts right after the ISN.
+      if (p.payloadLength > 0 || fin)
+        cls = d.reassembler.push(seqAdd(p.seq, 1), p.payload, p.payloadLength, fin);
+    } else if (!rst) {
+      if (!c.opened) {
+        open = true;
+        handshakeAck = side === 'client' && c.synAckSeen && ack && p.payloadLength === 0;
+      }
+      if (!d.baseKnown) {
+        d.setBase(p.seq - 1);
+        d.reassembler.startAt(p.seq);
+      }
+      cls = d.reassembler.push(p.seq, p.payload, p.payloadLength, fin);
+    }
+    if (p.payload.length < p.payloadLength && !d.snaplenReported) {
+      d.snaplenReported = true;
+      batch.defer({
+        event: 'decode.problem',
+        ts: p.ts,
+        src: c.textOf(side),
+        dst: c.otherText(side),
+        conn: c.conn,
+        packet: p.index,
+        code: 'SNAPLEN_CUT',
+        message: `packet ${p.index} holds ${p.payload.length} of its ${p.payloadLength} payload bytes (capture snaplen too small); the rest is a gap`,
+        severity: 'warning',
+      });
+    }
+
+    this.emit(this.segmentEvent(c, p, bits, side, cls, handshakeAck));
+    if (open) {
+      c.opened = true;
+      this.emit({
+        event: 'tcp.open',
+        ts: p.ts,
+        src: c.clientText,
+        dst: c.serverText,
+        conn: c.conn,
+        packet: p.index,
+        handshakeSeen: c.handshakeSeen,
+        client: c.clientText,
+        server: c.serverText,
+      });
+    }
+    let closeHow: TcpCloseEvent['how'] | null = null;
+    let firstFin = false;
+    if (rst) closeHow = 'rst';
+    else if (fin && !d.finSeen) {
+      d.finSeen = true;
+      firstFin = true;
+      if (o.finSeen) closeHow = 'both-fin';
+    }
+    if (closeHow !== null) {
+      c.client.reassembler.finish();
+      c.server.reassembler.finish();
+    }
+    batch.flushEvents();
+    if (firstFin) this.emit(this.closeEvent(c, side, 'fin', p.ts, p.index));
+    if (closeHow !== null) this.emit(this.closeEvent(c, side, closeHow, p.ts, p.index));
+    batch.flushActions();
+    if (closeHow !== null) this.release(c, true);
+  }
+
+  private segmentEvent(
+    c: Connection,
+    p: TcpPacket,
+    bits: number,
+    side: Side,
+    cls: SegmentClass,
+    handshakeAck: boolean,
+  ): TcpSegmentEvent {
+    const d = c.dir(side);
+    const o = side === 'client' ? c.server : c.client;
+    const syn = (bits & TH_SYN) !== 0;
+    const seq = syn || !d.baseKnown ? p.seq : (p.seq - d.base) >>> 0;
+    let ack: number | null = null;
+    if (bits & TH_ACK) ack = syn || !o.baseKnown ? p.ack : (p.ack - o.base) >>> 0;
+    let role: TcpSegmentEvent['role'];
+    if (bits & TH_RST) role = 'rst';
+    else if (syn) role = bits & TH_ACK ? 'syn-ack' : 'syn';
+    else if (bits & TH_FIN) role = 'fin';
+    else if (cls === SegmentClass.Retransmission) role = 'retransmission';
+    else if (cls === SegmentClass.KeepAlive) role = 'keepalive';
+    else if (p.payloadLength > 0) role = 'data';
+    else if (handshakeAck) role = 'handshake-ack';
+    else role = 'ack';
+    return {
+      event: 'tcp.segment',
+      ts: p.ts,
+      src: c.textOf(side),
+      dst: c.otherText(side),
+      conn: c.conn,
+      packet: p.index,
+      from: side,
+      flags: formatTcpFlags(bits),
+      seq,
+      seqEnd: (seq + p.payloadLength) >>> 0,
+      ack,
+      win: p.window,
+      len: p.payloadLength,
+      options: this.optionsText(p, o.baseKnown && !syn ? o.base : 0),
+      role,
+      raw: p.raw,
+    };
+  }
+
+  private optionsText(p: TcpPacket, sackBase: number): string {
+    return p instanceof DecodedTcpPacket ? formatTcpOptions(p.optionBytes, sackBase) : p.options;
+  }
+
+  private closeEvent(
+    c: Connection,
+    side: Side,
+    how: TcpCloseEvent['how'],
+    ts: number,
+    packet: number,
+  ): TcpCloseEvent {
+    return {
+      event: 'tcp.close',
+      ts,
+      src: c.textOf(side),
+      dst: c.otherText(side),
+      conn: c.conn,
+      packet,
+      from: side,
+      how,
+    };
+  }
+
+  /** Closes a connection without a packet of its own (idle, end of capture, replaced). */
+  private close(c: Connection, how: TcpCloseEvent['how'], from: Side): void {
+    this.batch.begin(c.lastTs, c.lastPacket);
+    c.client.reassembler.finish();
+    c.server.reassembler.finish();
+    this.batch.flushEvents();
+    this.emit(this.closeEvent(c, from, how, c.lastTs, c.lastPacket));
+    this.batch.flushActions();
+    this.release(c, false);
+  }
+
+  private release(c: Connection, keepNumber: boolean): void {
+    this.conns.delete(c.key);
+    if (this.lastConn === c) this.lastConn = null;
+    c.sink = null;
+    if (keepNumber) {
+      this.tombstones.set(c.key, {
+        conn: c.conn,
+        clientEp: c.clientEp,
+        clientText: c.clientText,
+        serverText: c.serverText,
+        clientBase: c.client.base,
+        serverBase: c.server.base,
+        expires: this.now + Math.min(this.idleTimeout, TOMBSTONE_SECONDS),
+      });
+    }
+  }
+
+  /** A packet of a connection already closed: numbered, described, not reassembled. */
+  private stray(p: TcpPacket, bits: number, t: Tombstone): void {
+    const side: Side = sameEndpoint(p.src, t.clientEp) ? 'client' : 'server';
+    const base = side === 'client' ? t.clientBase : t.serverBase;
+    const otherBase = side === 'client' ? t.serverBase : t.clientBase;
+    const seq = (p.seq - base) >>> 0;
+    const role: TcpSegmentEvent['role'] =
+      bits & TH_RST ? 'rst' : bits & TH_FIN ? 'fin' : p.payloadLength > 0 ? 'retransmission' : 'ack';
+    this.emit({
+      event: 'tcp.segment',
+      ts: p.ts,
+      src: side === 'client' ? t.clientText : t.serverText,
+      dst: side === 'client' ? t.serverText : t.clientText,
+      conn: t.conn,
+      packet: p.index,
+      from: side,
+      flags: formatTcpFlags(bits),
+      seq,
+      seqEnd: (seq + p.payloadLength) >>> 0,
+      ack: bits & TH_ACK ? (p.ack - otherBase) >>> 0 : null,
+      win: p.window,
+      len: p.payloadLength,
+      options: this.optionsText(p, otherBase),
+      role,
+      raw: p.raw,
+    });
+  }
+
+  private sweep(): void {
+    this.nextSweep = this.now + this.sweepEvery;
+    for (const c of [...this.conns.values()]) {
+      if (this.now - c.lastTs > this.idleTimeout) this.close(c, 'idle', 'client');
+    }
+    for (const [key, t] of this.tombstones) if (t.expires <= this.now) this.tombstones.delete(key);
+  }
+}
+
+type TcpProblemKind = 'tcp.gap' | 'tcp.overlap-conflict' | 'tcp.out-of-order' | 'tcp.retransmission';

@@ -1,0 +1,327 @@
+// One direction of a TCP connection: segments in any order → bytes in order, exactly once.
+//
+// - Sequence numbers are compared modulo 2^32 (seq.ts), so streams that wrap work.
+// - A SYN consumes one sequence number, a FIN one (the FIN is "reached" only once every byte
+//   before it was delivered or declared missing).
+// - Segments ahead of the next expected byte are buffered (copied, so a buffered segment never
+//   pins a whole capture chunk), up to maxBufferedBytes; beyond that the oldest hole is declared
+//   a gap and delivery resumes after it.
+// - Overlaps: the copy that arrived first wins. A later copy of the same bytes is a
+//   retransmission; a later copy with different bytes is an overlap conflict. Bytes already
+//   delivered are compared against a small history ring (history-ring.ts).
+// - A segment cut by the snaplen delivers what was captured, then a gap for the rest.
+import { HistoryRing } from './history-ring.js';
+import { seqAdd, seqDiff } from './seq.js';
+
+export type ReassemblyProblem = 'tcp.overlap-conflict' | 'tcp.out-of-order' | 'tcp.retransmission';
+
+/** Where a reassembler's output goes. Calls happen synchronously inside push/syn/flush. */
+export interface ReassemblyListener {
+  /** In-order bytes (a view; copy to keep). */
+  onData(bytes: Buffer): void;
+  /** `missing` bytes will never come; the next onData continues after them. */
+  onGap(missing: number): void;
+  /** The FIN was reached (or the stream was finished): no more calls follow. */
+  onEnd(): void;
+  onProblem(kind: ReassemblyProblem, bytes: number): void;
+}
+
+export interface StreamReassemblerOptions {
+  /** Max out-of-order bytes buffered before declaring a gap (default 4 MiB). */
+  maxBufferedBytes?: number;
+  /** Delivered bytes remembered for conflict checks (default 2048). */
+  historyBytes?: number;
+}
+
+/** What a segment turned out to be, for the tcp.segment event's role. */
+export enum SegmentClass {
+  /** No payload. */
+  Empty = 0,
+  /** At least one byte not seen before. */
+  Data = 1,
+  /** Every byte was seen before. */
+  Retransmission = 2,
+  /** A keep-alive probe (0 or 1 byte just before the next expected byte). */
+  KeepAlive = 3,
+}
+
+interface Piece {
+  seq: number;
+  /** Sequence space covered (≥ data.length; the rest was never captured). */
+  len: number;
+  data: Buffer;
+  /** Whether `data` is our own copy (false: a view into the current packet). */
+  owned: boolean;
+}
+
+const EMPTY = Buffer.alloc(0);
+
+export class StreamReassembler {
+  private started = false;
+  private nextSeq = 0;
+  private pending: Piece[] = [];
+  private buffered = 0;
+  private finSeen = false;
+  private finSeq = 0;
+  private ended = false;
+  private readonly history: HistoryRing;
+  private readonly maxBuffered: number;
+  /** Problems counted during one push, reported once at its end. */
+  private dupBytes = 0;
+  private conflictBytes = 0;
+
+  constructor(
+    private readonly out: ReassemblyListener,
+    options: StreamReassemblerOptions = {},
+  ) {
+    this.maxBuffered = options.maxBufferedBytes ?? 4 * 1024 * 1024;
+    this.history = new HistoryRing(options.historyBytes ?? 2048);
+  }
+
+  /** True once a starting sequence number is known. */
+  get isStarted(): boolean {
+    return this.started;
+  }
+
+  get isEnded(): boolean {
+    return this.ended;
+  }
+
+  /** The next byte expected (meaningful once started). */
+  get expectedSeq(): number {
+    return this.nextSeq;
+  }
+
+  get bufferedBytes(): number {
+    return this.buffered;
+  }
+
+  /** The ISN: data starts at isn + 1. Ignored once started (a retransmitted SYN). */
+  syn(isn: number): void {
+    if (this.started) return;
+    this.started = true;
+    this.nextSeq = seqAdd(isn, 1);
+  }
+
+  /** Starts the stream at `seq` when the SYN was not seen (mid-stream pick-up). */
+  startAt(seq: number): void {
+    if (this.started) return;
+    this.started = true;
+    this.nextSeq = seq >>> 0;
+  }
+
+  /**
+   * One segment: `payload` is what was captured of its `wireLength` bytes (payload.length ≤
+   * wireLength), starting at `seq`. `fin`: the segment carries a FIN after its data.
+   */
+  push(seq: number, payload: Buffer, wireLength: number, fin: boolean): SegmentClass {
+    if (this.ended) return wireLength > 0 ? SegmentClass.Retransmission : SegmentClass.Empty;
+    if (!this.started) this.startAt(seq);
+    if (!fin && wireLength <= 1 && seqDiff(seq, this.nextSeq) === -1) return SegmentClass.KeepAlive;
+    let cls = SegmentClass.Empty;
+    if (wireLength > 0) cls = this.insert(seq >>> 0, payload, wireLength);
+    if (fin && !this.finSeen) {
+      this.finSeen = true;
+      this.finSeq = seqAdd(seq, wireLength);
+      this.dropBeyondFin();
+    }
+    this.drain();
+    this.enforceLimit();
+    this.keepPending();
+    this.reachFin();
+    return cls;
+  }
+
+  /**
+   * The connection is over (RST, both FINs, idle, end of capture): every hole becomes a gap,
+   * everything buffered is delivered, and onEnd is called.
+   */
+  finish(): void {
+    if (this.ended) return;
+    while (this.pending.length > 0) {
+      this.gapTo(this.pending[0]!.seq);
+      this.drain();
+    }
+    if (this.finSeen && seqDiff(this.finSeq, this.nextSeq) > 0) this.gapTo(this.finSeq);
+    this.ended = true;
+    this.out.onEnd();
+  }
+
+  private insert(seq: number, payload: Buffer, wireLength: number): SegmentClass {
+    this.dupBytes = 0;
+    this.conflictBytes = 0;
+    let off = seqDiff(seq, this.nextSeq);
+    let data = payload;
+    let len = wireLength;
+    if (this.finSeen) {
+      // Nothing exists after the FIN.
+      const room = seqDiff(this.finSeq, seq);
+      if (room <= 0) return SegmentClass.Retransmission;
+      if (len > room) {
+        len = room;
+        if (data.length > len) data = data.subarray(0, len);
+      }
+    }
+    if (off < 0) {
+      // The part before the next expected byte was delivered already.
+      const old = Math.min(-off, len);
+      this.compareDelivered(-off, data.subarray(0, Math.min(old, data.length)), old);
+      if (old === len) {
+        this.report();
+        return SegmentClass.Retransmission;
+      }
+      data = data.length > old ? data.subarray(old) : EMPTY;
+      len -= old;
+      off = 0;
+    }
+    const start = seqAdd(this.nextSeq, off);
+    let fresh = 0;
+    if (this.pending.length === 0) {
+      this.pending.push({ seq: start, len, data, owned: false });
+      fresh = len;
+    } else {
+      fresh = this.insertAround(start, data, len);
+    }
+    if (off > 0 && fresh > 0) this.out.onProblem('tcp.out-of-order', fresh);
+    this.report();
+    return fresh > 0 ? SegmentClass.Data : SegmentClass.Retransmission;
+  }
+
+  /** Adds the parts of [start, start+len) no buffered piece covers; compares the covered parts. */
+  private insertAround(start: number, data: Buffer, len: number): number {
+    const base = this.nextSeq;
+    const s0 = seqDiff(start, base);
+    const e0 = s0 + len;
+    let cursor = s0;
+    let fresh = 0;
+    let i = 0;
+    const pending = this.pending;
+    while (i < pending.length && cursor < e0) {
+      const p = pending[i]!;
+      const ps = seqDiff(p.seq, base);
+      const pe = ps + p.len;
+      if (pe <= cursor) {
+        i++;
+        continue;
+      }
+      if (ps >= e0) break;
+      if (ps > cursor) {
+        pending.splice(i, 0, this.slice(start, s0, data, cursor, ps));
+        fresh += ps - cursor;
+        i++;
+      }
+      const os = Math.max(cursor, ps);
+      const oe = Math.min(e0, pe);
+      this.compareBuffered(p, ps, data, s0, os, oe);
+      cursor = oe;
+      i++;
+    }
+    if (cursor < e0) {
+      pending.splice(i, 0, this.slice(start, s0, data, cursor, e0));
+      fresh += e0 - cursor;
+    }
+    return fresh;
+  }
+
+  /** The piece of a new segment (starting at offset s0) covering offsets [from, to). */
+  private slice(start: number, s0: number, data: Buffer, from: number, to: number): Piece {
+    const a = Math.min(from - s0, data.length);
+    const b = Math.min(to - s0, data.length);
+    return { seq: seqAdd(start, from - s0), len: to - from, data: data.subarray(a, b), owned: false };
+  }
+
+  private compareBuffered(p: Piece, ps: number, data: Buffer, s0: number, os: number, oe: number): void {
+    // Compare only bytes both copies actually hold.
+    const a0 = os - ps;
+    const b0 = os - s0;
+    const n = Math.min(oe - os, p.data.length - a0, data.length - b0);
+    if (n > 0 && p.data.compare(data, b0, b0 + n, a0, a0 + n) !== 0) this.conflictBytes += oe - os;
+    else this.dupBytes += oe - os;
+  }
+
+  private compareDelivered(back: number, captured: Buffer, old: number): void {
+    if (this.history.compare(back, captured) === 'differ') this.conflictBytes += old;
+    else this.dupBytes += old;
+  }
+
+  private report(): void {
+    if (this.dupBytes > 0) this.out.onProblem('tcp.retransmission', this.dupBytes);
+    if (this.conflictBytes > 0) this.out.onProblem('tcp.overlap-conflict', this.conflictBytes);
+    this.dupBytes = 0;
+    this.conflictBytes = 0;
+  }
+
+  private dropBeyondFin(): void {
+    const pending = this.pending;
+    for (let i = pending.length - 1; i >= 0; i--) {
+      const p = pending[i]!;
+      const room = seqDiff(this.finSeq, p.seq);
+      if (room <= 0) {
+        if (p.owned) this.buffered -= p.data.length;
+        pending.splice(i, 1);
+      } else if (p.len > room) {
+        if (p.owned) this.buffered -= Math.max(0, p.data.length - room);
+        p.len = room;
+        if (p.data.length > room) p.data = p.data.subarray(0, room);
+      }
+    }
+  }
+
+  /** Delivers every piece that starts at the next expected byte. */
+  private drain(): void {
+    const pending = this.pending;
+    while (pending.length > 0 && pending[0]!.seq === this.nextSeq) {
+      const p = pending.shift()!;
+      if (p.owned) this.buffered -= p.data.length;
+      if (p.data.length > 0) {
+        this.history.append(p.data);
+        this.out.onData(p.data);
+      }
+      if (p.len > p.data.length) {
+        // Never captured (snaplen): the stream continues after them.
+        this.history.clear();
+        this.out.onGap(p.len - p.data.length);
+      }
+      this.nextSeq = seqAdd(this.nextSeq, p.len);
+    }
+  }
+
+  private gapTo(seq: number): void {
+    const missing = seqDiff(seq, this.nextSeq);
+    if (missing <= 0) return;
+    this.history.clear();
+    this.out.onGap(missing);
+    this.nextSeq = seq >>> 0;
+  }
+
+  private enforceLimit(): void {
+    // Count what the pieces left after this packet will hold once copied.
+    let total = 0;
+    for (const p of this.pending) total += p.data.length;
+    while (total > this.maxBuffered && this.pending.length > 0) {
+      this.gapTo(this.pending[0]!.seq);
+      this.drain();
+      total = 0;
+      for (const p of this.pending) total += p.data.length;
+    }
+  }
+
+  /** Pieces still waiting after this packet get their own copy of their bytes. */
+  private keepPending(): void {
+    for (const p of this.pending) {
+      if (!p.owned) {
+        p.data = Buffer.from(p.data);
+        p.owned = true;
+        this.buffered += p.data.length;
+      }
+    }
+  }
+
+  private reachFin(): void {
+    if (this.finSeen && !this.ended && this.nextSeq === this.finSeq) {
+      this.nextSeq = seqAdd(this.finSeq, 1);
+      this.ended = true;
+      this.out.onEnd();
+    }
+  }
+}
