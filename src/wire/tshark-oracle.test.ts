@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../shared/free-port.js';
 import { startTcpdumpRecorder } from '../shared/tcpdump-recorder.js';
-import { startEchoServer, runClient, type OutMessage } from '../shared/ws-traffic.js';
+import { startEchoServer, runClient, type ClientRun, type OutMessage } from '../shared/ws-traffic.js';
 import { decodeFile, messagesByDirection } from './e2e-test-kit.js';
 
 function available(cmd: string): boolean {
@@ -54,7 +54,7 @@ test(
       const port = await freePort();
       const server = await startEchoServer(port);
       const recorder = await startTcpdumpRecorder({ file, port, immediate: true });
-      const runs = [];
+      const runs: ClientRun[] = [];
       try {
         runs.push(await runClient(port, true, workload('deflate')));
         runs.push(await runClient(port, false, workload('plain')));

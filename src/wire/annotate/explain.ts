@@ -74,7 +74,7 @@ export function createExplainer(): Explainer {
   /** Last acknowledgement number sent by each side of each connection. */
   const acks = new Map<number, { client: number | null; server: number | null }>();
 
-  const ackedBytes = (conn: number, from: Side, ack: number | null): number => {
+  const ackedBytes = (conn: number, from: Side, ack: number | null, role: string): number => {
     let s = acks.get(conn);
     if (!s) {
       s = { client: null, server: null };
@@ -82,6 +82,9 @@ export function createExplainer(): Explainer {
     }
     const before = s[from];
     s[from] = ack;
+    // A SYN-ACK acknowledges the peer's absolute ISN; relative numbering starts at 1 after it.
+    if (role === 'syn-ack') s[from] = 1;
+    if (role === 'syn' || role === 'syn-ack') return 0;
     if (ack === null || before === null) return 0;
     return (ack - before) >>> 0;
   };
@@ -92,7 +95,7 @@ export function createExplainer(): Explainer {
         case 'tcp.segment': {
           const src = tcpdumpEndpoint(ev.src);
           const dst = tcpdumpEndpoint(ev.dst);
-          const n = ackedBytes(ev.conn, ev.from, ev.ack);
+          const n = ackedBytes(ev.conn, ev.from, ev.ack, ev.role);
           switch (ev.role) {
             case 'syn':
               return [`TCP three-way handshake: ${src} asks to connect to ${dst} (SYN)`];

@@ -128,6 +128,19 @@ export function createTextRenderer(options: TextViewOptions = {}): TextRenderer 
           case 'tcp.overlap-conflict':
             out += header(ev) + note(explainer.explain(ev)[0]!, 'red');
             continue;
+          case 'http.request':
+          case 'http.response': {
+            out += header(ev);
+            for (const line of explainer.explain(ev)) out += note(line);
+            const first =
+              ev.event === 'http.request'
+                ? `${ev.method} ${ev.target} ${ev.version}`
+                : `${ev.version} ${ev.status} ${ev.reason}`;
+            for (const line of [first, ...ev.headers.map(([k, v]) => `${k}: ${v}`)]) {
+              out += `${INDENT}${paint('dim', '|')} ${safeText(line)}\n`;
+            }
+            continue;
+          }
           default: {
             const lines = explainer.explain(ev);
             if (lines.length === 0) continue;

@@ -1,0 +1,175 @@
+// The HTML view in a real browser: the seed session's capture decoded, drawn, clicked, and
+// photographed (test-output/ladder.png), plus hostile text that must stay text.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { chromium, type Browser } from 'playwright-core';
+import { createCaptureDecoder } from '../decode-capture.js';
+import type { WireEvent } from '../events.js';
+import { fixturesDir, testOutputDir } from '../../shared/paths.js';
+import { createHtmlRenderer, embedJson, renderHtml } from './html-ladder.js';
+
+let browser: Browser;
+before(async () => {
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+});
+after(async () => {
+  await browser?.close();
+});
+
+function decodeFile(name: string): { events: WireEvent[]; html: string } {
+  const events: WireEvent[] = [];
+  const decoder = createCaptureDecoder({ includeFramePayloads: true }, (batch) => events.push(...batch));
+  decoder.push(readFileSync(join(fixturesDir, name)));
+  const summary = decoder.end();
+  events.push(summary);
+  return { events, html: renderHtml(events, { title: 'the seed session', source: name }) };
+}
+
+test('embedded JSON cannot close the script or open a comment', () => {
+  const json = embedJson({ text: '</script><!-- <script>alert(1)</script> \u2028' });
+  assert.doesNotMatch(json, /</);
+  assert.deepEqual(JSON.parse(json), { text: '</script><!-- <script>alert(1)</script> \u2028' });
+});
+
+test('the seed capture as a ladder in chromium: lanes, arrows, and a click shows the unmasked text and both hexes', async () => {
+  const { html } = decodeFile('workerman-2014-seed-session.pcap');
+  mkdirSync(testOutputDir, { recursive: true });
+  const file = join(testOutputDir, 'ladder.html');
+  writeFileSync(file, html);
+  const page = await browser.newPage({ viewport: { width: 1500, height: 900 } });
+  try {
+    const requests: string[] = [];
+    page.on('request', (r) => {
+      if (!r.url().startsWith('file:')) requests.push(r.url());
+    });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(pathToFileURL(file).href);
+    // Two browsers and the server: three lanes.
+    assert.equal(await page.locator('.lane-head').count(), 3);
+    assert.ok((await page.locator('.row svg line').count()) > 10, 'arrows drawn');
+    const labels = await page.locator('.row text.lbl').allTextContents();
+    for (const l of ['SYN', 'SYN-ACK', 'ACK']) assert.ok(labels.includes(l), `an arrow labelled ${l}`);
+    assert.ok(
+      labels.some((l) => l.startsWith('GET /')),
+      'the upgrade request',
+    );
+    assert.ok(
+      labels.some((l) => /101/.test(l)),
+      'the upgrade response',
+    );
+
+    // The client's masked say: click it, read the decoded text and both hex views.
+    const say = page.locator('.row', { hasText: '{"type":"say","to_uid":"all"' }).first();
+    await say.scrollIntoViewIfNeeded();
+    await say.click();
+    assert.match((await page.locator('#detail-text').textContent()) ?? '', /hi, all !/);
+    const wire = (await page.locator('#detail pre.hex-wire').textContent()) ?? '';
+    const plain = (await page.locator('#detail pre.hex-plain').textContent()) ?? '';
+    assert.match(wire, /mask key 0x[0-9a-f]{8}/);
+    assert.match(plain, /^0000 {2}7b 22 74 79 70 65/m, 'unmasked bytes start with {"type');
+    assert.notEqual(wire.replace(/mask key.*\n/, ''), plain);
+
+    // Filtering by connection and collapsing TCP keep the page consistent.
+    const before = await page.locator('.row').count();
+    await page.selectOption('#tcp-filter', 'none');
+    assert.ok((await page.locator('.row[data-kind="tcp"], .row[data-kind="hs"]').count()) === 0);
+    await page.selectOption('#conn-filter', { index: 1 });
+    assert.equal(await page.locator('.lane-head').count(), 2);
+    await page.selectOption('#conn-filter', '');
+    await page.selectOption('#tcp-filter', 'all');
+    assert.equal(await page.locator('.row').count(), before);
+
+    await say.scrollIntoViewIfNeeded();
+    await say.click();
+    await page.screenshot({ path: join(testOutputDir, 'ladder.png') });
+    assert.deepEqual(errors, []);
+    assert.deepEqual(requests, [], 'the page loads nothing from the network');
+  } finally {
+    await page.close();
+  }
+});
+
+test('hostile message text stays text: no markup, no script runs', async () => {
+  const evil = '</script><img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>';
+  const r = createHtmlRenderer({ title: '<b>title</b>' });
+  const base = { ts: 1, src: '10.0.0.1:5000', dst: '10.0.0.2:80', conn: 1, packet: 1 };
+  r.render([
+    {
+      ...base,
+      event: 'ws.message',
+      from: 'client',
+      opcode: 1,
+      text: evil,
+      length: evil.length,
+      wireLength: evil.length,
+      compressed: false,
+      fragments: 1,
+      masked: true,
+    },
+  ]);
+  const html = r.finish();
+  assert.equal(html.match(/<\/script>/g)?.length, 2, 'only the page’s own two scripts close');
+  const page = await browser.newPage();
+  try {
+    await page.setContent(html);
+    await page.locator('.row').first().click();
+    assert.equal(await page.locator('#detail-text').textContent(), evil);
+    assert.equal(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned), undefined);
+    assert.equal(await page.title(), '<b>title</b>');
+  } finally {
+    await page.close();
+  }
+});
+
+test('a large capture renders only the rows in view', async () => {
+  const r = createHtmlRenderer();
+  const events: WireEvent[] = [];
+  for (let i = 0; i < 20000; i++) {
+    events.push({
+      event: 'tcp.segment',
+      ts: 1 + i / 1000,
+      src: '10.0.0.1:5000',
+      dst: '10.0.0.2:80',
+      conn: 1,
+      packet: i + 1,
+      from: 'client',
+      flags: '.',
+      seq: 1,
+      seqEnd: 1,
+      ack: i,
+      win: 100,
+      len: 0,
+      options: '',
+      role: 'ack',
+    });
+  }
+  r.render(events);
+  const page = await browser.newPage({ viewport: { width: 1200, height: 800 } });
+  try {
+    await page.setContent(r.finish());
+    // Big captures start with the TCP-only packets collapsed…
+    assert.equal(await page.locator('.row').count(), 0);
+    await page.selectOption('#tcp-filter', 'all');
+    // …and even when shown, only a screenful (plus a margin) exists in the DOM.
+    const drawn = await page.locator('.row').count();
+    assert.ok(drawn > 5 && drawn < 100, `drawn ${drawn}`);
+  } finally {
+    await page.close();
+  }
+});
