@@ -225,6 +225,57 @@ test('when the server goes away the page says so, then reconnects and rejoins th
   );
 });
 
+test('the conversation follows new messages, unless the reader has scrolled up', async () => {
+  const list = alice.locator('#messages');
+  const atBottom = () => list.evaluate((l) => l.scrollHeight - l.scrollTop - l.clientHeight < 2);
+  const tall = Array.from({ length: 40 }, (_, i) => `line ${i + 1}`).join('\n');
+  await say(bob, tall);
+  await message(alice, tall);
+  assert.ok(await list.evaluate((l) => l.scrollHeight > l.clientHeight), 'the list overflows');
+  assert.ok(await atBottom(), 'followed the new message');
+
+  await list.evaluate((l) => {
+    l.scrollTop = 0;
+  });
+  await say(bob, 'while alice reads older messages');
+  await message(alice, 'while alice reads older messages');
+  await alice.locator('#jump').waitFor({ state: 'visible' });
+  assert.equal(await list.evaluate((l) => l.scrollTop), 0, 'the reader was not moved');
+  await alice.locator('#jump').click();
+  assert.ok(await atBottom());
+  await alice.locator('#jump').waitFor({ state: 'hidden' });
+});
+
+test('a refused join is explained on the form and can be corrected', async () => {
+  assert.ok(browser);
+  const context = await browser.newContext();
+  try {
+    const page = await context.newPage();
+    page.setDefaultTimeout(WAIT);
+    page.on('pageerror', (err) => pageErrors.push(`eve: ${err.message}`));
+    await page.goto(`http://127.0.0.1:${ports.webPort}/`);
+    // A right-to-left override lets a name disguise itself; the server refuses it (NAME_INVALID).
+    await page.getByLabel('Nickname').fill('eve\u202egnp.exe');
+    await page.getByLabel('Room').fill('lobby');
+    await page.getByRole('button', { name: 'Join' }).click();
+    await page
+      .locator('#join-error')
+      .getByText('That nickname contains characters that cannot be used.')
+      .waitFor();
+    assert.ok(await page.locator('#chat-view').isHidden());
+    assert.ok(
+      await page.locator('#name').evaluate((e) => e === document.activeElement),
+      'focus is on the name',
+    );
+    await page.getByLabel('Nickname').fill('eve');
+    await page.getByRole('button', { name: 'Join' }).click();
+    await page.locator('#chat-view').waitFor({ state: 'visible' });
+    await personItem(alice, 'eve').waitFor();
+  } finally {
+    await context.close();
+  }
+});
+
 test("the page answers the server's ping with a pong", async () => {
   assert.ok(browser);
   const fast = await createChatServer({
@@ -239,6 +290,7 @@ test("the page answers the server's ping with a pong", async () => {
   try {
     const page = await context.newPage();
     page.setDefaultTimeout(WAIT);
+    page.on('pageerror', (err) => pageErrors.push(`dave: ${err.message}`));
     const socket = page.waitForEvent('websocket');
     await page.goto(`http://127.0.0.1:${fast.webPort}/`);
     await page.getByLabel('Nickname').fill('dave');
