@@ -1,0 +1,259 @@
+// Table tests: segments in → bytes, gaps and problems out.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { SegmentClass, StreamReassembler, type ReassemblyListener } from './stream-reassembler.js';
+import { seqAdd, seqDiff } from './seq.js';
+
+interface Seg {
+  seq: number;
+  text: string;
+  /** Bytes on the wire when more than captured (snaplen cut). */
+  wire?: number;
+  fin?: boolean;
+}
+
+interface Case {
+  name: string;
+  isn: number;
+  segs: Seg[];
+  /** Output as text: data verbatim, gaps as <gap N>, end as <end>. */
+  out: string;
+  problems?: string[];
+  finish?: boolean;
+  maxBufferedBytes?: number;
+}
+
+function run(c: Case): { out: string; problems: string[]; classes: SegmentClass[] } {
+  let out = '';
+  const problems: string[] = [];
+  const listener: ReassemblyListener = {
+    onData: (b) => (out += b.toString('latin1')),
+    onGap: (n) => (out += `<gap ${n}>`),
+    onEnd: () => (out += '<end>'),
+    onProblem: (kind, bytes) => problems.push(`${kind} ${bytes}`),
+  };
+  const r = new StreamReassembler(listener, { maxBufferedBytes: c.maxBufferedBytes ?? 1 << 20 });
+  r.syn(c.isn);
+  const classes: SegmentClass[] = [];
+  for (const s of c.segs) {
+    const payload = Buffer.from(s.text, 'latin1');
+    classes.push(r.push(seqAdd(c.isn, s.seq), payload, s.wire ?? payload.length, s.fin ?? false));
+  }
+  if (c.finish) r.finish();
+  return { out, problems, classes };
+}
+
+const ISN = 1000;
+const cases: Case[] = [
+  {
+    name: 'in order',
+    isn: ISN,
+    segs: [
+      { seq: 1, text: 'hello ' },
+      { seq: 7, text: 'world' },
+    ],
+    out: 'hello world',
+  },
+  {
+    name: 'reversed',
+    isn: ISN,
+    segs: [
+      { seq: 7, text: 'ccc' },
+      { seq: 4, text: 'bbb' },
+      { seq: 1, text: 'aaa' },
+    ],
+    out: 'aaabbbccc',
+    problems: ['tcp.out-of-order 3', 'tcp.out-of-order 3'],
+  },
+  {
+    name: 'duplicated: delivered once, reported as retransmission',
+    isn: ISN,
+    segs: [
+      { seq: 1, text: 'abcd' },
+      { seq: 1, text: 'abcd' },
+      { seq: 5, text: 'ef' },
+    ],
+    out: 'abcdef',
+    problems: ['tcp.retransmission 4'],
+  },
+  {
+    name: 'duplicate of a buffered segment',
+    isn: ISN,
+    segs: [
+      { seq: 5, text: 'efgh' },
+      { seq: 5, text: 'efgh' },
+      { seq: 1, text: 'abcd' },
+    ],
+    out: 'abcdefgh',
+    problems: ['tcp.out-of-order 4', 'tcp.retransmission 4'],
+  },
+  {
+    name: 'overlap with different bytes: first copy wins (delivered data)',
+    isn: ISN,
+    segs: [
+      { seq: 1, text: 'abcdef' },
+      { seq: 4, text: 'XYZghi' },
+    ],
+    out: 'abcdefghi',
+    problems: ['tcp.overlap-conflict 3'],
+  },
+  {
+    name: 'overlap with different bytes: first copy wins (buffered data)',
+    isn: ISN,
+    segs: [
+      { seq: 4, text: 'def' },
+      { seq: 1, text: 'abcXYZg' },
+    ],
+    out: 'abcdefg',
+    problems: ['tcp.out-of-order 3', 'tcp.overlap-conflict 3'],
+  },
+  {
+    name: 'wrap around 2^32',
+    isn: 0xfffffffa,
+    segs: [
+      { seq: 1, text: 'abc' },
+      { seq: 7, text: 'ghi' },
+      { seq: 4, text: 'def' },
+    ],
+    out: 'abcdefghi',
+    problems: ['tcp.out-of-order 3'],
+  },
+  {
+    name: 'gap at the end of the capture, then the buffered bytes',
+    isn: ISN,
+    segs: [
+      { seq: 1, text: 'ab' },
+      { seq: 6, text: 'fg' },
+    ],
+    finish: true,
+    out: 'ab<gap 3>fg<end>',
+    problems: ['tcp.out-of-order 2'],
+  },
+  {
+    name: 'buffer limit reached: gap declared, stream resynchronises',
+    isn: ISN,
+    maxBufferedBytes: 4,
+    segs: [
+      { seq: 1, text: 'ab' },
+      { seq: 10, text: 'jkl' },
+      { seq: 13, text: 'mno' },
+      { seq: 16, text: 'p' },
+    ],
+    out: 'ab<gap 7>jklmnop',
+    problems: ['tcp.out-of-order 3', 'tcp.out-of-order 3'],
+  },
+  {
+    name: 'FIN consumes one sequence number and ends the stream',
+    isn: ISN,
+    segs: [
+      { seq: 1, text: 'abc', fin: true },
+      { seq: 4, text: '' },
+    ],
+    out: 'abc<end>',
+  },
+  {
+    name: 'FIN before missing data waits for it',
+    isn: ISN,
+    segs: [
+      { seq: 4, text: 'def', fin: true },
+      { seq: 1, text: 'abc' },
+    ],
+    out: 'abcdef<end>',
+    problems: ['tcp.out-of-order 3'],
+  },
+  {
+    name: 'FIN with a hole that never fills: gap at finish',
+    isn: ISN,
+    segs: [{ seq: 4, text: 'def', fin: true }],
+    finish: true,
+    out: '<gap 3>def<end>',
+    problems: ['tcp.out-of-order 3'],
+  },
+  {
+    name: 'snaplen cut: captured bytes then a gap for the rest',
+    isn: ISN,
+    segs: [
+      { seq: 1, text: 'abc', wire: 10 },
+      { seq: 11, text: 'k' },
+    ],
+    out: 'abc<gap 7>k',
+  },
+  {
+    name: 'partial retransmission: only the new bytes are delivered',
+    isn: ISN,
+    segs: [
+      { seq: 1, text: 'abcd' },
+      { seq: 3, text: 'cdef' },
+    ],
+    out: 'abcdef',
+    problems: ['tcp.retransmission 2'],
+  },
+];
+
+for (const c of cases) {
+  test(`reassembly: ${c.name}`, () => {
+    const r = run(c);
+    assert.equal(r.out, c.out);
+    assert.deepEqual(r.problems, c.problems ?? []);
+  });
+}
+
+test('reassembly: segment classes for roles (data, retransmission, keep-alive)', () => {
+  const r = run({
+    name: '',
+    isn: ISN,
+    segs: [
+      { seq: 1, text: 'abcd' },
+      { seq: 1, text: 'abcd' },
+      { seq: 4, text: 'x' },
+      { seq: 4, text: '' },
+    ],
+    out: '',
+  });
+  assert.deepEqual(r.classes, [
+    SegmentClass.Data,
+    SegmentClass.Retransmission,
+    SegmentClass.KeepAlive,
+    SegmentClass.KeepAlive,
+  ]);
+  assert.equal(r.out, 'abcd');
+});
+
+test('reassembly: every permutation of five overlapping segments yields the same bytes', () => {
+  const text = 'the quick brown fox jumps';
+  const segs: Seg[] = [
+    { seq: 1, text: text.slice(0, 6) },
+    { seq: 4, text: text.slice(3, 12) },
+    { seq: 11, text: text.slice(10, 16) },
+    { seq: 16, text: text.slice(15, 20) },
+    { seq: 19, text: text.slice(18) },
+  ];
+  const perms = (a: Seg[]): Seg[][] =>
+    a.length <= 1
+      ? [a]
+      : a.flatMap((x, i) => perms([...a.slice(0, i), ...a.slice(i + 1)]).map((p) => [x, ...p]));
+  for (const order of perms(segs)) {
+    const r = run({ name: '', isn: 0xfffffff0, segs: order, out: '', finish: true });
+    assert.equal(r.out, text + '<end>');
+    assert.ok(!r.problems.some((p) => p.startsWith('tcp.overlap-conflict')));
+  }
+});
+
+test('reassembly: buffered bytes are bounded by maxBufferedBytes', () => {
+  const r = new StreamReassembler(
+    { onData: () => {}, onGap: () => {}, onEnd: () => {}, onProblem: () => {} },
+    { maxBufferedBytes: 1000 },
+  );
+  r.syn(0);
+  // Every segment leaves a hole before it: without the limit all of them would be kept.
+  for (let i = 0; i < 500; i++) {
+    r.push(2 + i * 200, Buffer.alloc(100, 1), 100, false);
+    assert.ok(r.bufferedBytes <= 1000, `buffered ${r.bufferedBytes}`);
+  }
+});
+
+test('seq arithmetic wraps', () => {
+  assert.equal(seqAdd(0xffffffff, 2), 1);
+  assert.equal(seqDiff(1, 0xffffffff), 2);
+  assert.equal(seqDiff(0xffffffff, 1), -2);
+});
