@@ -25,7 +25,7 @@ export interface FanoutRun {
 }
 
 export async function runFanout(options: FanoutOptions, progress: Progress): Promise<FanoutRun[]> {
-  return forEachTarget(options, progress, async ({ target, url }) => {
+  return forEachTarget(options, progress, async ({ target, url, started }) => {
     const session = new LoadSession({
       url,
       dialect: options.dialect,
@@ -47,6 +47,7 @@ export async function runFanout(options: FanoutOptions, progress: Progress): Pro
       const result = await session.phase({
         inflight: options.inflight,
         durationMs: options.durationSec * 1000,
+        ...(started ? { serverCpu: () => started.cpuMs() } : {}),
       });
       progress.line(`${target}: ${result.deliveredPerSecond} msg/s delivered`);
       return result;

@@ -30,6 +30,8 @@ export interface PhaseOptions {
   maxPerSender?: number;
   drainMs?: number;
   collectTimeoutMs?: number;
+  /** Reads the target's CPU time in ms, when this command started it. */
+  serverCpu?: () => Promise<number>;
 }
 
 export interface PhaseResult {
@@ -49,6 +51,10 @@ export interface PhaseResult {
   latencyMs: LatencySummary | null;
   senderRoundTripMs: LatencySummary | null;
   closed: Record<string, number>;
+  /** CPU time of all client processes during the phase. */
+  clientCpuMs: number;
+  /** CPU time of the target during the phase, when this command started it. */
+  serverCpuMs: number | null;
 }
 
 export function defaultProcs(connections: number): number {
@@ -129,6 +135,7 @@ export class LoadSession {
 
   /** Senders send for durationMs (or maxPerSender each); then every receiver's count is checked. */
   async phase(options: PhaseOptions): Promise<PhaseResult> {
+    const serverCpuBefore = options.serverCpu ? await options.serverCpu() : null;
     const startMicros = nowMicros();
     const startMs = startMicros / 1000;
     const progress = this.options.progress;
@@ -175,6 +182,7 @@ export class LoadSession {
         for (const [k, v] of Object.entries(r.closed)) closed[k] = (closed[k] ?? 0) + v;
       }
       const delivered = sum('delivered');
+      const serverCpuAfter = options.serverCpu ? await options.serverCpu() : null;
       const elapsedMs = lastAtMs > 0 ? lastAtMs - startMs : 0;
       return {
         sent,
@@ -190,6 +198,9 @@ export class LoadSession {
         latencyMs: summarize(latency),
         senderRoundTripMs: summarize(rtt),
         closed,
+        clientCpuMs: results.reduce((s, r) => s + r.cpuMs, 0),
+        serverCpuMs:
+          serverCpuBefore !== null && serverCpuAfter !== null ? serverCpuAfter - serverCpuBefore : null,
       };
     } finally {
       clearInterval(watch);

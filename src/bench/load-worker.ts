@@ -53,6 +53,7 @@ let sending = false;
 let inflight = 1;
 let maxPerSender = 0;
 let template = sayTemplate('seed');
+let cpuAtStart = process.cpuUsage();
 
 function send(event: WorkerEvent): void {
   process.send?.(event);
@@ -205,6 +206,7 @@ function start(cmd: StartCommand): void {
   lastAtMs = 0;
   latency.reset();
   rtt.reset();
+  cpuAtStart = process.cpuUsage();
   const senders = conns.filter((c) => c.sid >= 0);
   for (const c of conns) {
     c.count = 0;
@@ -267,8 +269,13 @@ function collect(cmd: CollectCommand): void {
       lastAtMs,
       latency: encodeHistogram(latency),
       closed: { ...closed },
+      cpuMs: cpuMillis(process.cpuUsage(cpuAtStart)),
     });
   }, 20);
+}
+
+function cpuMillis(usage: NodeJS.CpuUsage): number {
+  return Math.round((usage.user + usage.system) / 1000);
 }
 
 function closeAll(): void {

@@ -49,7 +49,12 @@ export function formatFanout(runs: FanoutRun[]): string {
     'delivered',
     'all got all',
     'closed',
+    'server CPU',
+    'clients CPU',
   ];
+  // CPU as a share of one core over the phase: shows whether the server or the load was the limit.
+  const cpu = (ms: number | null, elapsed: number): string =>
+    ms === null || elapsed <= 0 ? '-' : `${Math.round((ms / elapsed) * 100)}%`;
   if (showRatios) header.push('x naive', 'x limit');
   const rows = runs.map((r) => {
     const x = r.result;
@@ -63,6 +68,8 @@ export function formatFanout(runs: FanoutRun[]): string {
       num(x.delivered),
       x.complete === x.receivers && x.outOfOrder === 0 ? 'yes' : `no (${x.complete}/${x.receivers})`,
       closedText(x.closed),
+      cpu(x.serverCpuMs, x.elapsedMs),
+      cpu(x.clientCpuMs, x.elapsedMs),
     ];
     if (showRatios) {
       const q = ratios[r.target] ?? {};

@@ -8,7 +8,8 @@ export type TargetName = 'wirechat' | 'naive' | 'limit';
 export type TargetEvent =
   | { ev: 'ready'; port: number; pid: number }
   | { ev: 'failed'; code: string; message: string }
-  | { ev: 'rss'; rss: number };
+  | { ev: 'rss'; rss: number }
+  | { ev: 'cpu'; cpuMs: number };
 
 interface Running {
   port: number;
@@ -59,6 +60,9 @@ start(process.argv[2] ?? '').then(
         gc?.();
         gc?.();
         reply({ ev: 'rss', rss: process.memoryUsage().rss });
+      } else if (msg.cmd === 'cpu') {
+        const usage = process.cpuUsage();
+        reply({ ev: 'cpu', cpuMs: Math.round((usage.user + usage.system) / 1000) });
       } else if (msg.cmd === 'close') {
         void running.close().finally(() => process.exit(0));
         setTimeout(() => process.exit(0), 3000).unref();

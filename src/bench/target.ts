@@ -13,6 +13,8 @@ export interface StartedTarget {
   pid: number;
   /** The target process's resident set size in bytes, after a full GC. */
   rss(): Promise<number>;
+  /** CPU time (user + system) the target process has used so far, in ms. */
+  cpuMs(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -61,6 +63,12 @@ export function startTarget(name: TargetName, timeoutMs = 30_000): Promise<Start
           child.send({ cmd: 'rss' });
           const e = await answer;
           return e.ev === 'rss' ? e.rss : 0;
+        },
+        cpuMs: async () => {
+          const answer = next('cpu');
+          child.send({ cmd: 'cpu' });
+          const e = await answer;
+          return e.ev === 'cpu' ? e.cpuMs : 0;
         },
         close: async () => {
           if (child.exitCode !== null || child.signalCode !== null) return;

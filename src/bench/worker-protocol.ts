@@ -73,6 +73,8 @@ export interface ResultEvent {
   /** Send → receive, encoded HDR histogram (µs). */
   latency: string;
   closed: Record<string, number>;
+  /** CPU time this process used since the phase started (user + system). */
+  cpuMs: number;
 }
 
 export interface TickEvent {
