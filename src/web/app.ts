@@ -35,6 +35,8 @@ let me: User | undefined;
 let room: string | undefined;
 let everOnline = false;
 let joining = false;
+/** Set when an open link was lost: the next welcome is a return, not a new arrival. */
+let rejoinAfterOutage = false;
 let unread = 0;
 /** Last message id seen per room, for `join.after` when the link comes back. */
 const lastIds = new Map<string, string>();
@@ -75,6 +77,7 @@ function showLink(link: LinkState): void {
   banner.show(link, everOnline);
   // One notice per outage, not one per failed attempt.
   if (link.state === 'offline' && previousLink === 'online') {
+    rejoinAfterOutage = true;
     messages.addNotice('error', 'Connection lost. Reconnecting…');
   }
   previousLink = link.state;
@@ -112,20 +115,28 @@ function handle(m: ServerMessage): void {
 }
 
 function welcome(you: User, joinedRoom: string, users: User[], ts: number): void {
-  const rejoin = room === joinedRoom && everOnline;
+  const sameRoom = room === joinedRoom;
+  const renamed = me !== undefined && me.name !== you.name;
   me = you;
   everOnline = true;
   joining = false;
-  if (!rejoin) {
+  if (!sameRoom) {
     messages.clear();
     privateTo(undefined);
     room = joinedRoom;
     messages.addNotice('info', `You joined #${joinedRoom} as ${you.name}.`, ts);
-  } else {
+  } else if (rejoinAfterOutage) {
     messages.addNotice('info', 'Reconnected.', ts);
+  } else if (renamed) {
+    messages.addNotice('info', `You are now ${you.name}.`, ts);
   }
+  rejoinAfterOutage = false;
   people.reset(you, users);
-  if (!rejoin && !lastIds.has(joinedRoom)) connection.send({ type: 'history', limit: HISTORY_LIMIT });
+  // A private conversation cannot continue with someone who is gone after an outage.
+  const target = composer.target;
+  if (target && !people.get(target.id)) privateTo(undefined);
+  else people.setTarget(target?.id);
+  if (!sameRoom && !lastIds.has(joinedRoom)) connection.send({ type: 'history', limit: HISTORY_LIMIT });
   byId('room-name').textContent = joinedRoom;
   byId('me-name').textContent = you.name;
   joinButton.disabled = false;

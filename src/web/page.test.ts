@@ -276,6 +276,24 @@ test('a refused join is explained on the form and can be corrected', async () =>
   }
 });
 
+test('changing room moves the person: the old room sees them leave, the new one starts empty', async () => {
+  await alice.getByRole('button', { name: 'Change name or room' }).click();
+  assert.equal(await alice.getByLabel('Room').inputValue(), 'lobby');
+  await alice.getByLabel('Room').fill('garden');
+  await alice.getByRole('button', { name: 'Join' }).click();
+  await alice.locator('#room-name').getByText('garden', { exact: true }).waitFor();
+  await bob.locator('#messages .notice').getByText('alice left').waitFor();
+  await personItem(bob, 'alice').waitFor({ state: 'detached' });
+  assert.equal(await alice.locator('#people li').count(), 1);
+  assert.equal(
+    await alice.locator('#messages li.msg').count(),
+    0,
+    'the old room is not shown in the new one',
+  );
+  await say(alice, 'anyone in the garden?');
+  await message(alice, 'anyone in the garden?');
+});
+
 test("the page answers the server's ping with a pong", async () => {
   assert.ok(browser);
   const fast = await createChatServer({
