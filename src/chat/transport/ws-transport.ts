@@ -46,7 +46,10 @@ export class WsTransport {
       perMessageDeflate: false,
     });
     this.wss.on('connection', (ws, req) => this.accept(ws, req.socket.remoteAddress ?? ''));
-    this.wss.on('error', (err) => options.logger.warn({ err }, 'websocket server error'));
+    // ws re-emits the HTTP server's errors; a failed listen is reported by start() as one line.
+    this.wss.on('error', (err) => {
+      if (this.port !== 0) options.logger.warn({ err }, 'websocket server error');
+    });
   }
 
   async start(): Promise<number> {
