@@ -66,19 +66,24 @@
   tcpSel.id = 'tcp-filter';
   [
     ['all', 'every TCP packet'],
-    ['hs', 'handshake, FIN, RST only'],
+    ['hs', 'handshake, FIN, RST (data packets folded into their messages)'],
     ['none', 'no TCP-only packets'],
   ].forEach(function (o) {
     tcpSel.appendChild(new window.Option(o[1], o[0]));
   });
   // Large captures start collapsed: pure ACKs hide the conversation.
   tcpSel.value = rows.length > 400 ? 'hs' : 'all';
+  var find = el('input');
+  find.id = 'find';
+  find.type = 'search';
+  find.placeholder = 'find text…';
   var l1 = el('label', '', 'show ');
   l1.appendChild(connSel);
   var l2 = el('label', '', 'TCP ');
   l2.appendChild(tcpSel);
   header.appendChild(l1);
   header.appendChild(l2);
+  header.appendChild(find);
   var count = el('span', 'stats');
   header.appendChild(count);
   app.appendChild(header);
@@ -109,10 +114,21 @@
   var selected = -1;
   var t0 = rows.length ? rows[0].t : 0;
 
+  // Packets whose bytes were decoded into an HTTP or WebSocket row: their own arrow can fold away.
+  var explained = {};
+  rows.forEach(function (r) {
+    if (r.p !== null && (r.k === 'ws' || r.k === 'http' || r.k === 'ctl')) explained[r.p] = true;
+  });
+
   function keep(r) {
     if (connSel.value !== '' && String(r.c) !== connSel.value) return false;
     if (r.k === 'tcp' && tcpSel.value !== 'all') return false;
+    if (r.k === 'data' && tcpSel.value === 'hs' && explained[r.p]) return false;
     if ((r.k === 'hs' || r.k === 'data') && tcpSel.value === 'none') return false;
+    if (needle) {
+      var hay = (r.l + '\n' + (r.text || '') + '\n' + (r.cap || '') + '\n' + r.x.join('\n')).toLowerCase();
+      if (hay.indexOf(needle) < 0) return false;
+    }
     return true;
   }
 
@@ -245,7 +261,9 @@
     }
   }
 
+  var needle = '';
   function refresh() {
+    needle = find.value.trim().toLowerCase();
     visible = [];
     for (var i = 0; i < rows.length; i++) if (keep(rows[i])) visible.push(i);
     Object.keys(drawn).forEach(function (pos) {
@@ -359,6 +377,7 @@
   });
   connSel.addEventListener('change', refresh);
   tcpSel.addEventListener('change', refresh);
+  find.addEventListener('input', refresh);
   window.addEventListener('resize', refresh);
   document.addEventListener('keydown', function (e) {
     if (selected < 0 || (e.key !== 'ArrowDown' && e.key !== 'ArrowUp')) return;

@@ -177,10 +177,11 @@ export function createHtmlRenderer(options: HtmlViewOptions = {}): HtmlRenderer 
       }
       case 'http.request':
       case 'http.response': {
+        const version = /^HTTP\//i.test(ev.version) ? ev.version : `HTTP/${ev.version}`;
         const first =
           ev.event === 'http.request'
-            ? `${ev.method} ${ev.target} ${ev.version}`
-            : `${ev.version} ${ev.status} ${ev.reason}`;
+            ? `${ev.method} ${ev.target} ${version}`
+            : `${version} ${ev.status} ${ev.reason}`;
         const upgrade = ev.event === 'http.request' ? ev.upgrade : ev.status === 101;
         const row = base(ev, 'http', clip(first, 60));
         row.cap = upgrade
