@@ -1,7 +1,6 @@
 // `wirechat read FILE|-`: decodes a pcap/pcapng capture into the WebSocket conversation.
 // Only wiring lives here: options, the input stream, the chosen view, stdout and stderr.
 import { createReadStream, statSync } from 'node:fs';
-import { once } from 'node:events';
 import type { Readable } from 'node:stream';
 import { parseCommandArgs, intOption, type CommandSpec, type ParsedArgs } from '../shared/args.js';
 import { UsageError, UserError } from '../shared/errors.js';
@@ -218,12 +217,21 @@ export async function run(argv: string[]): Promise<number> {
       if (outputClosed) break;
       if (needDrain) {
         needDrain = false;
-        await Promise.race([once(process.stdout, 'drain'), once(process.stdout, 'error')]);
+        await new Promise<void>((resolve) => {
+          const done = (): void => {
+            process.stdout.off('drain', done);
+            process.stdout.off('error', done);
+            resolve();
+          };
+          process.stdout.once('drain', done);
+          process.stdout.once('error', done);
+        });
         if (outputClosed) break;
       }
     }
   } catch (err) {
     progress.done();
+    if (outputClosed) return 0;
     const code = (err as NodeJS.ErrnoException).code;
     throw new UserError(`${path}: read failed (${code ?? (err as Error).message})`, 'READ_FAILED');
   } finally {

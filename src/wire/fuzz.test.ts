@@ -95,7 +95,7 @@ test('fuzz: every kept crasher decodes without an exception', () => {
   }
 });
 
-test('fuzz: mutated real captures never throw, hang or flood', { timeout: BUDGET_MS + 120_000 }, () => {
+test('fuzz: mutated real captures never throw, hang or flood', { timeout: BUDGET_MS + 120_000 }, (t) => {
   const seed = Number(process.env.WIRECHAT_FUZZ_SEED ?? Date.now() % 2 ** 31);
   const r = rng(seed);
   const deadline = Date.now() + BUDGET_MS;
@@ -113,5 +113,6 @@ test('fuzz: mutated real captures never throw, hang or flood', { timeout: BUDGET
     }
     cases++;
   }
+  t.diagnostic(`${cases} mutated captures, seed ${seed}`);
   assert.ok(cases > 10, `only ${cases} cases ran`);
 });

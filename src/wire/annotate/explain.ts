@@ -156,7 +156,7 @@ export function createExplainer(): Explainer {
         case 'tcp.retransmission':
           return [`retransmission from the ${ev.from} (${plural(ev.bytes, 'byte')})`];
         case 'http.request': {
-          if (!ev.upgrade) return [`HTTP request: ${ev.method} ${ev.target} ${ev.version}`];
+          if (!ev.upgrade) return [`HTTP request: ${ev.method} ${ev.target}`];
           const extras: string[] = [];
           if (ev.key) extras.push(`key ${ev.key}`);
           if (ev.extensions) extras.push(`offers ${ev.extensions}`);

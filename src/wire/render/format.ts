@@ -10,9 +10,14 @@ function pad(n: number, width: number): string {
 /** "17:50:00.523910", the time of day as tcpdump prints it (local time unless utc). */
 export function formatTime(ts: number, utc: boolean): string {
   if (!Number.isFinite(ts)) return '??:??:??.??????';
-  const micros = Math.round(ts * 1e6);
-  const seconds = Math.floor(micros / 1e6);
-  const frac = micros - seconds * 1e6;
+  // tcpdump truncates nanoseconds to microseconds. A double holds today's epoch seconds to about
+  // ±0.12 µs, so split off the whole seconds (exact) and truncate with that much slack.
+  let seconds = Math.floor(ts);
+  let frac = Math.floor((ts - seconds) * 1e6 + 0.13);
+  if (frac >= 1e6) {
+    seconds += 1;
+    frac -= 1e6;
+  }
   const d = new Date(seconds * 1000);
   const [h, m, s] = utc
     ? [d.getUTCHours(), d.getUTCMinutes(), d.getUTCSeconds()]

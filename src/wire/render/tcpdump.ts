@@ -27,11 +27,16 @@ export function createTcpdumpRenderer(options: TcpdumpViewOptions = {}): Tcpdump
             out += show(ev.raw.data.subarray(linkHeaderLength(ev.raw.linkType, ev.raw.data)));
           out += '\n';
         } else if (ev.event === 'ws.frame' && ev.masked && ev.payload && ev.payload.length > 0) {
-          out += `\t[unmasked payload of the client frame, key 0x${ev.mask ?? ''}, ${ev.payload.length} of ${ev.length} bytes]`;
-          out += dump === 'X' ? show(ev.payload) : show(ev.payload);
+          // What tcpdump cannot show: the client's payload unmasked. Marked "[wirechat: …]" and
+          // indented, so the rest stays byte-for-byte what tcpdump prints.
+          out += `[wirechat: unmasked payload of the client frame above, key 0x${ev.mask ?? ''}, ${ev.payload.length} of ${ev.length} bytes]`;
+          out +=
+            dump === 'X'
+              ? '\n' + hexAsciiDump(ev.payload)
+              : '\n' + asciiDump(ev.payload).replace(/^/gm, '\t');
           out += '\n';
         } else if (ev.event === 'decode.problem') {
-          out += `\t[${ev.code}: ${ev.message}]\n`;
+          out += `[wirechat: ${ev.code}: ${ev.message.replace(/[\r\n]+/g, ' ')}]\n`;
         }
       }
       return out;

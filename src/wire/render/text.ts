@@ -132,10 +132,11 @@ export function createTextRenderer(options: TextViewOptions = {}): TextRenderer 
           case 'http.response': {
             out += header(ev);
             for (const line of explainer.explain(ev)) out += note(line);
+            const version = /^HTTP\//i.test(ev.version) ? ev.version : `HTTP/${ev.version}`;
             const first =
               ev.event === 'http.request'
-                ? `${ev.method} ${ev.target} ${ev.version}`
-                : `${ev.version} ${ev.status} ${ev.reason}`;
+                ? `${ev.method} ${ev.target} ${version}`
+                : `${version} ${ev.status} ${ev.reason}`;
             for (const line of [first, ...ev.headers.map(([k, v]) => `${k}: ${v}`)]) {
               out += `${INDENT}${paint('dim', '|')} ${safeText(line)}\n`;
             }

@@ -1,0 +1,123 @@
+// Golden tests for the text and tcpdump views, in the manner of tcpdump's tests/TESTLIST:
+// test-data/golden/TESTLIST names (capture, options, expected output). WIRECHAT_UPDATE_GOLDEN=1
+// rewrites the expected files (then read the diff before committing it).
+// Also: the tcpdump view checked against tcpdump itself, byte for byte.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { projectRoot } from '../shared/paths.js';
+import { fixture } from './e2e-test-kit.js';
+
+const goldenDir = join(projectRoot, 'test-data', 'golden');
+const cli = join(projectRoot, 'bin', 'wirechat.js');
+
+function wirechatRead(args: string[]): { stdout: string; status: number | null } {
+  const r = spawnSync(process.execPath, [cli, 'read', ...args], {
+    env: { ...process.env, NO_COLOR: '1', TZ: 'UTC' },
+    maxBuffer: 256 * 1024 * 1024,
+  });
+  return { stdout: r.stdout.toString('utf8'), status: r.status };
+}
+
+interface GoldenCase {
+  name: string;
+  capture: string;
+  output: string;
+  args: string[];
+}
+
+function testList(): GoldenCase[] {
+  return readFileSync(join(goldenDir, 'TESTLIST'), 'utf8')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('#'))
+    .map((l) => {
+      const [name, capture, output, ...args] = l.split(/\s+/);
+      return { name: name!, capture: capture!, output: output!, args };
+    });
+}
+
+for (const c of testList()) {
+  test(`golden ${c.name}: ${c.capture} ${c.args.join(' ')}`, () => {
+    const { stdout, status } = wirechatRead([...c.args, '--quiet', fixture(c.capture)]);
+    assert.equal(status, 0);
+    const path = join(goldenDir, c.output);
+    if (process.env.WIRECHAT_UPDATE_GOLDEN === '1') writeFileSync(path, stdout);
+    assert.equal(stdout, readFileSync(path, 'utf8'));
+  });
+}
+
+/** Our tcpdump view minus its additions ("[wirechat: …]" blocks), to compare with tcpdump. */
+function withoutAdditions(text: string): string {
+  const out: string[] = [];
+  let skipping = false;
+  for (const line of text.split('\n')) {
+    if (line.startsWith('[wirechat: ')) {
+      skipping = true;
+      continue;
+    }
+    if (skipping && line.startsWith('\t')) continue;
+    skipping = false;
+    out.push(line);
+  }
+  return out.join('\n');
+}
+
+function tcpdumpAvailable(): boolean {
+  try {
+    execFileSync('tcpdump', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+for (const name of [
+  'ws-echo-lo.pcap',
+  'ws-echo-any-dumpcap.pcapng',
+  'workerman-2014-seed-session.pcap',
+  'workerman-current-session.pcap',
+]) {
+  for (const flag of ['-A', '-X']) {
+    test(`tcpdump view ${flag} of ${name} is what tcpdump ${flag} prints`, (t) => {
+      if (!tcpdumpAvailable()) {
+        t.skip('tcpdump is not installed');
+        return;
+      }
+      const theirs = execFileSync('tcpdump', ['-n', flag, '-r', fixture(name)], {
+        env: { ...process.env, TZ: 'UTC' },
+        stdio: ['ignore', 'pipe', 'ignore'],
+        maxBuffer: 256 * 1024 * 1024,
+      })
+        .toString('latin1')
+        // `tcpdump -i any` captures print the interface and direction first: not ours to guess.
+        .replace(/^(\d\d:\d\d:\d\d\.\d{6}) \S+\s+(?:In|Out|B|M|P)\s+IP/gm, '$1 IP');
+      const ours = spawnSync(process.execPath, [cli, 'read', flag, '--utc', '--quiet', fixture(name)], {
+        maxBuffer: 256 * 1024 * 1024,
+      }).stdout.toString('latin1');
+      const mine = withoutAdditions(ours);
+      if (!name.endsWith('.pcapng')) {
+        assert.equal(mine, theirs);
+      } else {
+        // Nanosecond timestamps: a double cannot hold all nine digits of today's epoch time, so
+        // the microsecond tcpdump truncates to may differ by one. Everything else is exact.
+        const time = /^(\d\d):(\d\d):(\d\d)\.(\d{6}) /;
+        const a = mine.split('\n');
+        const b = theirs.split('\n');
+        assert.equal(a.length, b.length);
+        a.forEach((line, i) => {
+          const ma = time.exec(line);
+          const mb = time.exec(b[i]!);
+          if (!ma || !mb) return assert.equal(line, b[i]);
+          const micros = (m: RegExpExecArray): number =>
+            ((+m[1]! * 60 + +m[2]!) * 60 + +m[3]!) * 1e6 + +m[4]!;
+          assert.ok(Math.abs(micros(ma) - micros(mb)) <= 1, `${line}\n${b[i]}`);
+          assert.equal(line.slice(16), b[i]!.slice(16));
+        });
+      }
+      assert.ok(ours.includes('[wirechat: unmasked payload'), 'client payloads are shown unmasked');
+    });
+  }
+}
