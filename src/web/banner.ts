@@ -32,7 +32,7 @@ export class Banner {
     }
     const render = () => {
       const seconds = Math.max(0, Math.ceil((link.retryAt - Date.now()) / 1000));
-      this.text.textContent = `${offlineReason(link.closeCode, everOnline)} Trying again in ${seconds} s.`;
+      this.text.textContent = `${offlineReason(link.closeCode, everOnline)} Retrying in ${seconds} s.`;
     };
     render();
     this.retry.hidden = false;
@@ -44,7 +44,5 @@ function offlineReason(code: number | undefined, everOnline: boolean): string {
   if (code === 1001) return 'The server is restarting.';
   if (code === 1008) return 'The server closed the connection (too many messages too fast).';
   if (code === 1009) return 'The server closed the connection (message too large).';
-  return everOnline
-    ? 'You are offline: the connection to the chat was lost.'
-    : 'Cannot reach the chat server.';
+  return everOnline ? 'Offline: connection lost.' : 'Cannot reach the chat server.';
 }

@@ -199,7 +199,7 @@ test('when the server goes away the page says so, then reconnects and rejoins th
   for (const page of [alice, bob]) {
     await page
       .locator('#banner')
-      .getByText(/Trying again in/)
+      .getByText(/Retrying in \d+ s/)
       .waitFor();
     assert.equal(await page.locator('body').getAttribute('data-state'), 'offline');
     assert.ok(await page.locator('#send').isDisabled(), 'sending is disabled while offline');
