@@ -10,7 +10,11 @@ export interface ChildCommand {
   stdout(): string;
   stderr(): string;
   /** Resolves when stderr (or stdout) matches; rejects if the process exits first or after limitMs. */
-  waitFor(pattern: RegExp, stream?: 'stderr' | 'stdout', limitMs?: number): Promise<void>;
+  waitFor(
+    pattern: RegExp | ((text: string) => boolean),
+    stream?: 'stderr' | 'stdout',
+    limitMs?: number,
+  ): Promise<void>;
   /** Sends SIGINT (Ctrl-C). */
   interrupt(): void;
   /** The exit code (signal exits give 128+n). */
@@ -60,17 +64,18 @@ export function startChildCommand(
       return new Promise((resolve, reject) => {
         const timer = setTimeout(() => {
           waiters.delete(check);
-          reject(new Error(`no ${pattern} on ${stream} within ${limitMs} ms; stderr: ${err}`));
+          reject(new Error(`no ${String(pattern)} on ${stream} within ${limitMs} ms; stderr: ${err}`));
         }, limitMs);
         const check = (): void => {
-          if (pattern.test(stream === 'stderr' ? err : out)) {
+          const text = stream === 'stderr' ? err : out;
+          if (typeof pattern === 'function' ? pattern(text) : pattern.test(text)) {
             clearTimeout(timer);
             waiters.delete(check);
             resolve();
           } else if (done) {
             clearTimeout(timer);
             waiters.delete(check);
-            reject(new Error(`exited before ${pattern}; stderr: ${err}`));
+            reject(new Error(`exited before ${String(pattern)}; stderr: ${err}`));
           }
         };
         waiters.add(check);
