@@ -1,0 +1,412 @@
+// One direction of a WebSocket connection: frames (via the frame parser), then messages
+// (fragments joined, inflated, validated), control frames, gaps and resynchronisation.
+import { isUtf8 } from 'node:buffer';
+import type { EventBase, Side, WireEvent } from '../events.js';
+import type { StreamMeta } from '../stream.js';
+import { createFrameParser, type FrameHeader, type FrameParser } from './frame-parser.js';
+import { findFrameBoundary } from './frame-sync.js';
+import { createInflater, type Inflater } from './inflater.js';
+import { parseClosePayload } from './ws-control.js';
+
+export interface ResolvedWsOptions {
+  maxMessageBytes: number;
+  maxInflateRatio: number;
+  includeFramePayloads: boolean;
+}
+
+/** What a direction needs from its connection. */
+export interface DirectionEnv {
+  options: ResolvedWsOptions;
+  /** ts/src/dst/conn/packet and the sender's (possibly corrected) side. */
+  base(meta: StreamMeta): EventBase & { from: Side };
+  emit(event: WireEvent): void;
+  problem(code: string, message: string, severity: 'warning' | 'error', meta: StreamMeta): void;
+  /** A mid-stream chain was found; `masked` tells which side really sends here. */
+  synced(masked: boolean, meta: StreamMeta): void;
+  /** RSV1 was seen while compression was unknown; reported once per connection. */
+  deflateInferred(meta: StreamMeta): void;
+  /** Resynchronisation found nothing in a long stretch of bytes. */
+  syncFailed(meta: StreamMeta): void;
+}
+
+/** This direction's compression: negotiated, known absent, or unknown (guess from RSV1). */
+export type DeflateSetting =
+  | { kind: 'negotiated'; windowBits: number; noContextTakeover: boolean }
+  | { kind: 'none' }
+  | { kind: 'unknown' };
+
+export interface DirectionDecoder {
+  data(bytes: Buffer, meta: StreamMeta): void;
+  gap(missing: number, meta: StreamMeta): void;
+  end(meta: StreamMeta): void;
+  /** Frames expected masked (client) or not (server); undefined = not checked. */
+  expectMasked: boolean | undefined;
+}
+
+interface PartialMessage {
+  opcode: 1 | 2;
+  compressed: boolean;
+  chunks: Buffer[];
+  kept: number;
+  total: number;
+  fragments: number;
+  masked: boolean;
+  tooLarge: boolean;
+}
+
+interface FrameState {
+  role: 'data' | 'control' | 'ignore';
+  chunks: Buffer[];
+  kept: number;
+  wirePreview: Buffer[];
+  wireKept: number;
+}
+
+const WIRE_PREVIEW_BYTES = 256;
+const SYNC_WINDOW = 256 * 1024;
+const SYNC_GIVE_UP = 1024 * 1024;
+
+export function createDirectionDecoder(
+  env: DirectionEnv,
+  deflate: DeflateSetting,
+  startInSync: boolean,
+): DirectionDecoder {
+  const { maxMessageBytes, maxInflateRatio, includeFramePayloads } = env.options;
+  let meta: StreamMeta = { ts: 0, packet: 0 };
+  let parser: FrameParser = newParser();
+  let syncing = !startInSync;
+  let syncBuf: Buffer[] = [];
+  let syncBytes = 0;
+  let syncDiscarded = 0;
+  let partial: PartialMessage | undefined;
+  /** After a loss: continuation frames of a message whose start we lost are dropped quietly. */
+  let orphanContinuations = !startInSync;
+  let frame: FrameState | undefined;
+  let inflater: Inflater | undefined =
+    deflate.kind === 'negotiated'
+      ? createInflater({ ...deflate, maxOutputBytes: maxMessageBytes, maxRatio: maxInflateRatio })
+      : undefined;
+  const reported = new Set<string>();
+  const self: DirectionDecoder = { data, gap, end, expectMasked: undefined };
+
+  function problemOnce(code: string, message: string): void {
+    if (reported.has(code + message)) return;
+    reported.add(code + message);
+    env.problem(code, message, 'warning', meta);
+  }
+
+  function newParser(): FrameParser {
+    return createFrameParser({ onHeader, onPayload, onFrameEnd, onFatal });
+  }
+
+  function onFatal(code: string, message: string): void {
+    env.problem(code, `${message}; decoding of this direction stops`, 'error', meta);
+    partial = undefined;
+    frame = undefined;
+  }
+
+  function onHeader(h: FrameHeader): void {
+    frame = { role: 'ignore', chunks: [], kept: 0, wirePreview: [], wireKept: 0 };
+    if (self.expectMasked !== undefined && h.masked !== self.expectMasked) {
+      problemOnce('BAD_FRAME', self.expectMasked ? 'client frame not masked' : 'server frame masked');
+    }
+    if (h.rsv2 || h.rsv3) problemOnce('BAD_FRAME', 'RSV2/RSV3 set without an extension that defines them');
+    const op = h.opcode;
+    if ((op > 2 && op < 8) || op > 10) {
+      env.problem('RESERVED_OPCODE', `reserved opcode ${op}; frame skipped`, 'warning', meta);
+      return;
+    }
+    if (op >= 8) {
+      if (!h.fin || h.length > 125)
+        env.problem('BAD_FRAME', 'control frame fragmented or longer than 125 bytes', 'warning', meta);
+      if (h.rsv1) env.problem('BAD_FRAME', 'RSV1 set on a control frame', 'warning', meta);
+      frame.role = 'control';
+      return;
+    }
+    if (op === 0) {
+      if (h.rsv1) env.problem('BAD_FRAME', 'RSV1 set on a continuation frame', 'warning', meta);
+      if (!partial) {
+        if (!orphanContinuations)
+          env.problem('BAD_FRAME', 'continuation frame without a message to continue', 'warning', meta);
+        if (h.fin) orphanContinuations = false;
+        return;
+      }
+    } else {
+      orphanContinuations = false;
+      if (partial) {
+        env.problem(
+          'BAD_FRAME',
+          'new message began before the previous one finished; previous dropped',
+          'warning',
+          meta,
+        );
+      }
+      partial = {
+        opcode: op as 1 | 2,
+        compressed: h.rsv1 && compressionFor(h),
+        chunks: [],
+        kept: 0,
+        total: 0,
+        fragments: 0,
+        masked: h.masked,
+        tooLarge: false,
+      };
+    }
+    partial = partial as PartialMessage;
+    partial.fragments++;
+    frame.role = 'data';
+  }
+
+  /** Whether RSV1 on this first frame means compressed, given what we know of the extension. */
+  function compressionFor(_h: FrameHeader): boolean {
+    if (deflate.kind === 'negotiated') return true;
+    if (deflate.kind === 'none') {
+      env.problem('BAD_FRAME', 'RSV1 set but permessage-deflate was not negotiated', 'warning', meta);
+      return false;
+    }
+    if (!inflater) {
+      inflater = createInflater({
+        windowBits: 15,
+        noContextTakeover: false,
+        maxOutputBytes: maxMessageBytes,
+        maxRatio: maxInflateRatio,
+      });
+      env.deflateInferred(meta);
+    }
+    return true;
+  }
+
+  function onPayload(chunk: Buffer, wire: Buffer, _h: FrameHeader): void {
+    if (!frame) return;
+    if (includeFramePayloads) {
+      if (frame.wireKept < WIRE_PREVIEW_BYTES) {
+        const take = wire.subarray(0, WIRE_PREVIEW_BYTES - frame.wireKept);
+        frame.wirePreview.push(take);
+        frame.wireKept += take.length;
+      }
+    }
+    if (frame.role === 'control' || (includeFramePayloads && frame.role !== 'data')) {
+      keep(frame, chunk);
+      return;
+    }
+    if (frame.role !== 'data' || !partial) return;
+    if (includeFramePayloads) keep(frame, chunk);
+    partial.total += chunk.length;
+    if (partial.kept + chunk.length > maxMessageBytes) {
+      if (!partial.tooLarge) {
+        env.problem(
+          'MESSAGE_TOO_LARGE',
+          `message larger than ${maxMessageBytes} bytes; truncated`,
+          'warning',
+          meta,
+        );
+      }
+      partial.tooLarge = true;
+      const room = maxMessageBytes - partial.kept;
+      if (room > 0) partial.chunks.push(chunk.subarray(0, room));
+      partial.kept = Math.max(partial.kept, maxMessageBytes);
+      return;
+    }
+    partial.chunks.push(chunk);
+    partial.kept += chunk.length;
+  }
+
+  function keep(f: FrameState, chunk: Buffer): void {
+    const room = Math.min(maxMessageBytes, 64 * 1024 * 1024) - f.kept;
+    if (room <= 0) return;
+    const take = chunk.length > room ? chunk.subarray(0, room) : chunk;
+    f.chunks.push(take);
+    f.kept += take.length;
+  }
+
+  function onFrameEnd(h: FrameHeader): void {
+    const f = frame;
+    frame = undefined;
+    const base = env.base(meta);
+    const event: WireEvent = {
+      ...base,
+      event: 'ws.frame',
+      fin: h.fin,
+      rsv1: h.rsv1,
+      rsv2: h.rsv2,
+      rsv3: h.rsv3,
+      opcode: h.opcode,
+      masked: h.masked,
+      length: h.length,
+      headerLength: h.headerLength,
+    };
+    if (h.mask) event.mask = h.mask.toString('hex');
+    if (includeFramePayloads && f) {
+      event.payload = Buffer.concat(f.chunks);
+      event.wirePayload = Buffer.concat(f.wirePreview);
+    }
+    env.emit(event);
+    if (!f) return;
+    if (f.role === 'control') control(h, Buffer.concat(f.chunks), base);
+    else if (f.role === 'data' && partial && h.fin) finishMessage(partial, base);
+  }
+
+  function control(h: FrameHeader, payload: Buffer, base: EventBase & { from: Side }): void {
+    const name = h.opcode === 8 ? 'ws.close' : h.opcode === 9 ? 'ws.ping' : 'ws.pong';
+    const event: WireEvent = { ...base, event: name, data_base64: payload.toString('base64') };
+    if (h.opcode === 8) {
+      const close = parseClosePayload(payload);
+      if (close.kind === 'bad-length')
+        env.problem('BAD_CLOSE', 'close payload of 1 byte (no room for a code)', 'warning', meta);
+      if (close.kind === 'ok') {
+        event.code = close.code;
+        event.reason = close.reason;
+        if (!close.codeValid)
+          env.problem('BAD_CLOSE', `close code ${close.code} may not be sent`, 'warning', meta);
+        if (!close.reasonValid) env.problem('BAD_UTF8', 'close reason is not valid UTF-8', 'warning', meta);
+      }
+    }
+    env.emit(event);
+  }
+
+  function finishMessage(m: PartialMessage, base: EventBase & { from: Side }): void {
+    partial = undefined;
+    let data = m.chunks.length === 1 ? m.chunks[0] : Buffer.concat(m.chunks, m.kept);
+    let length = m.total;
+    let truncated = m.tooLarge;
+    if (m.compressed && inflater) {
+      if (m.tooLarge) {
+        // Part of the compressed stream was not kept: it cannot be inflated.
+        inflater.forgetWindow();
+        data = Buffer.alloc(0);
+      } else {
+        const result = inflater.inflate(data);
+        if (result.kind === 'failed') {
+          env.problem('INFLATE_FAILED', `cannot inflate message: ${result.message}`, 'warning', meta);
+          data = Buffer.alloc(0);
+          truncated = true;
+        } else if (result.kind === 'limit') {
+          env.problem(
+            'INFLATE_LIMIT',
+            `inflated message exceeds ${result.limit} bytes; truncated`,
+            'warning',
+            meta,
+          );
+          data = result.data;
+          truncated = true;
+        } else data = result.data;
+        length = data.length;
+      }
+    }
+    const event: WireEvent = {
+      ...base,
+      event: 'ws.message',
+      opcode: m.opcode,
+      length,
+      wireLength: m.total,
+      compressed: m.compressed,
+      fragments: m.fragments,
+      masked: m.masked,
+    };
+    if (m.opcode === 1) {
+      const valid = isUtf8(truncated ? trimIncomplete(data) : data);
+      if (!valid) env.problem('BAD_UTF8', 'text message is not valid UTF-8', 'warning', meta);
+      event.text = data.toString('utf8');
+      event.utf8Valid = valid;
+    } else event.data_base64 = data.toString('base64');
+    env.emit(event);
+  }
+
+  function lost(): void {
+    if (partial) {
+      env.problem(
+        'GAP_IN_MESSAGE',
+        'bytes of this message were not captured; message dropped',
+        'warning',
+        meta,
+      );
+      partial = undefined;
+    }
+    orphanContinuations = true;
+    inflater?.forgetWindow();
+  }
+
+  function data(bytes: Buffer, m: StreamMeta): void {
+    meta = m;
+    if (parser.stopped || bytes.length === 0) return;
+    if (!syncing) {
+      parser.push(bytes);
+      return;
+    }
+    syncBuf.push(bytes);
+    syncBytes += bytes.length;
+    trySync(false);
+  }
+
+  function trySync(final: boolean): void {
+    const buf = syncBuf.length === 1 ? syncBuf[0] : Buffer.concat(syncBuf, syncBytes);
+    syncBuf = [buf];
+    const found = findFrameBoundary(buf, { allowRsv1: deflate.kind !== 'none', final });
+    if (found !== undefined && found !== 'wait') {
+      syncing = false;
+      syncBuf = [];
+      syncBytes = 0;
+      syncDiscarded = 0;
+      env.synced(found.masked, meta);
+      parser = newParser();
+      parser.push(buf.subarray(found.offset));
+      return;
+    }
+    if (found === undefined && !final) {
+      // No offset can begin a chain: only the last 13 bytes could still start a header.
+      const keepFrom = Math.max(0, buf.length - 13);
+      discard(buf, keepFrom);
+    } else if (syncBytes > SYNC_WINDOW) discard(buf, syncBytes - SYNC_WINDOW / 2);
+  }
+
+  function discard(buf: Buffer, from: number): void {
+    syncDiscarded += from;
+    syncBuf = [Buffer.from(buf.subarray(from))];
+    syncBytes = buf.length - from;
+    if (syncDiscarded > SYNC_GIVE_UP) {
+      syncDiscarded = Number.NEGATIVE_INFINITY; // report once
+      env.syncFailed(meta);
+    }
+  }
+
+  function gap(missing: number, m: StreamMeta): void {
+    meta = m;
+    if (parser.stopped) return;
+    if (syncing) {
+      syncBuf = [];
+      syncBytes = 0;
+      return;
+    }
+    if (parser.skip(missing)) {
+      // Still in step: only the message that lost bytes is gone.
+      if (frame) frame.role = 'ignore';
+      lost();
+      return;
+    }
+    frame = undefined;
+    lost();
+    syncing = true;
+  }
+
+  function end(m: StreamMeta): void {
+    meta = m;
+    if (syncing && syncBytes > 0 && !parser.stopped) trySync(true);
+    if (partial || frame) {
+      env.problem('INCOMPLETE_MESSAGE', 'the stream ended in the middle of a message', 'warning', meta);
+    }
+    partial = undefined;
+    frame = undefined;
+    syncBuf = [];
+  }
+
+  return self;
+}
+
+/** Drops an incomplete UTF-8 sequence cut off at the end of a truncated buffer. */
+function trimIncomplete(buf: Buffer): Buffer {
+  for (let back = 1; back <= Math.min(3, buf.length); back++) {
+    const c = buf[buf.length - back];
+    if ((c & 0xc0) !== 0x80) return (c & 0xc0) === 0xc0 ? buf.subarray(0, buf.length - back) : buf;
+  }
+  return buf;
+}

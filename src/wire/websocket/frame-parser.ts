@@ -1,0 +1,171 @@
+// WebSocket frame parser (RFC 6455 §5.2) as a push state machine: bytes arrive in any chunking,
+// headers are collected in a tiny fixed buffer, payloads are passed on slice by slice as they
+// arrive (unmasked, with the mask position carried across chunks). Nothing is ever allocated from
+// a length read off the wire.
+
+export interface FrameHeader {
+  fin: boolean;
+  rsv1: boolean;
+  rsv2: boolean;
+  rsv3: boolean;
+  opcode: number;
+  masked: boolean;
+  /** The 4 mask bytes, when masked. */
+  mask: Buffer | undefined;
+  /** Payload length from the header (≤ 2^53 - 1). */
+  length: number;
+  /** 2..14 */
+  headerLength: number;
+}
+
+export interface FrameParserHandlers {
+  onHeader(header: FrameHeader): void;
+  /** Unmasked payload bytes in order; `wire` is the same slice as it was on the wire. */
+  onPayload(chunk: Buffer, wire: Buffer, header: FrameHeader): void;
+  onFrameEnd(header: FrameHeader): void;
+  /** A header that cannot be followed (length beyond 2^53): the parser stops for good. */
+  onFatal(code: 'BAD_FRAME', message: string): void;
+}
+
+export interface FrameParser {
+  push(bytes: Buffer): void;
+  /**
+   * `missing` bytes were never captured. If they fall inside the current payload the parser
+   * stays in step (returns true); otherwise frame sync is lost (returns false) and the caller
+   * must resynchronise.
+   */
+  skip(missing: number): boolean;
+  /** True between frames (no header byte or payload byte pending). */
+  readonly atBoundary: boolean;
+  readonly stopped: boolean;
+}
+
+/** Largest length a 64-bit field may carry and still be a safe JS integer. */
+export const MAX_FRAME_LENGTH = Number.MAX_SAFE_INTEGER;
+
+export function createFrameParser(handlers: FrameParserHandlers): FrameParser {
+  const headerBuf = Buffer.alloc(14);
+  let headerHave = 0;
+  let header: FrameHeader | undefined; // set while in the payload
+  let payloadDone = 0;
+  let stopped = false;
+
+  /** Header length implied by the first two bytes. */
+  function headerNeed(): number {
+    if (headerHave < 2) return 2;
+    const len7 = headerBuf[1] & 0x7f;
+    return 2 + (len7 === 126 ? 2 : len7 === 127 ? 8 : 0) + (headerBuf[1] & 0x80 ? 4 : 0);
+  }
+
+  function finishHeader(): void {
+    const b0 = headerBuf[0];
+    const b1 = headerBuf[1];
+    const len7 = b1 & 0x7f;
+    let length = len7;
+    let at = 2;
+    if (len7 === 126) {
+      length = headerBuf.readUInt16BE(2);
+      at = 4;
+    } else if (len7 === 127) {
+      const hi = headerBuf.readUInt32BE(2);
+      const lo = headerBuf.readUInt32BE(6);
+      at = 10;
+      if (hi > 0x1fffff) {
+        stopped = true;
+        handlers.onFatal(
+          'BAD_FRAME',
+          `64-bit payload length 0x${hi.toString(16)}${lo.toString(16).padStart(8, '0')} is impossible`,
+        );
+        return;
+      }
+      length = hi * 0x100000000 + lo;
+    }
+    const masked = (b1 & 0x80) !== 0;
+    header = {
+      fin: (b0 & 0x80) !== 0,
+      rsv1: (b0 & 0x40) !== 0,
+      rsv2: (b0 & 0x20) !== 0,
+      rsv3: (b0 & 0x10) !== 0,
+      opcode: b0 & 0x0f,
+      masked,
+      mask: masked ? Buffer.from(headerBuf.subarray(at, at + 4)) : undefined,
+      length,
+      headerLength: headerNeed(),
+    };
+    headerHave = 0;
+    payloadDone = 0;
+    handlers.onHeader(header);
+    if (length === 0) endFrame();
+  }
+
+  function endFrame(): void {
+    const done = header as FrameHeader;
+    header = undefined;
+    handlers.onFrameEnd(done);
+  }
+
+  function push(bytes: Buffer): void {
+    let pos = 0;
+    while (pos < bytes.length && !stopped) {
+      if (header === undefined) {
+        // Collect just enough header bytes; the need grows as bytes 1 and the length arrive.
+        let need = headerNeed();
+        while (headerHave < need && pos < bytes.length) {
+          headerBuf[headerHave++] = bytes[pos++];
+          need = headerNeed();
+        }
+        if (headerHave === need) finishHeader();
+        continue;
+      }
+      const take = Math.min(header.length - payloadDone, bytes.length - pos);
+      const wire = bytes.subarray(pos, pos + take);
+      const plain = header.mask ? unmask(wire, header.mask, payloadDone) : wire;
+      pos += take;
+      payloadDone += take;
+      handlers.onPayload(plain, wire, header);
+      if (payloadDone === header.length) endFrame();
+    }
+  }
+
+  function skip(missing: number): boolean {
+    if (stopped) return false;
+    if (header !== undefined && missing < header.length - payloadDone) {
+      payloadDone += missing;
+      return true;
+    }
+    header = undefined;
+    headerHave = 0;
+    return false;
+  }
+
+  return {
+    push,
+    skip,
+    get atBoundary() {
+      return header === undefined && headerHave === 0;
+    },
+    get stopped() {
+      return stopped;
+    },
+  };
+}
+
+/** XORs a payload slice with the mask; `offset` is the slice's position in the payload. */
+export function unmask(wire: Buffer, mask: Buffer, offset: number): Buffer {
+  const out = Buffer.allocUnsafe(wire.length);
+  const m0 = mask[offset & 3];
+  const m1 = mask[(offset + 1) & 3];
+  const m2 = mask[(offset + 2) & 3];
+  const m3 = mask[(offset + 3) & 3];
+  const n = wire.length;
+  const whole = n & ~3;
+  let i = 0;
+  for (; i < whole; i += 4) {
+    out[i] = wire[i] ^ m0;
+    out[i + 1] = wire[i + 1] ^ m1;
+    out[i + 2] = wire[i + 2] ^ m2;
+    out[i + 3] = wire[i + 3] ^ m3;
+  }
+  for (; i < n; i++) out[i] = wire[i] ^ mask[(offset + i) & 3];
+  return out;
+}
