@@ -132,7 +132,8 @@ function readCommon(values: ParsedArgs['values']): Common {
     throw new UsageError(`--dialect must be seed or workerman, got '${dialect}'`);
   return {
     ...(url ? { url } : {}),
-    targets,
+    // With --url nothing is started: the run is named 'url' in the results.
+    targets: url ? [] : targets,
     dialect,
     ...(values.procs !== undefined ? { procs: intOption(values, 'procs', 1, 64) } : {}),
     timeoutMs: numberOption(values, 'timeout', 0.1, 3600) * 1000,
