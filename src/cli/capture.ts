@@ -55,7 +55,9 @@ export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parsed;
   const iface = String(values.interface);
   const count = values.count !== undefined ? intOption(values, 'count', 1, 2 ** 31 - 1) : undefined;
+  let stopCapture = (): void => undefined;
   const view = createLiveView(values, {
+    onOutputClosed: () => stopCapture(),
     title: `wirechat capture on ${iface}`,
     source: `tcpdump -i ${iface}${positionals.length ? ` ${positionals.join(' ')}` : ''}`,
   });
@@ -78,6 +80,7 @@ export async function run(argv: string[]): Promise<number> {
   });
   // Ctrl-C stops tcpdump, which flushes; the run then ends normally with the summary.
   const stop = (): void => capture.stop();
+  stopCapture = stop;
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
   try {

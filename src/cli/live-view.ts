@@ -80,6 +80,8 @@ export interface LiveViewSettings {
   /** Where the view goes when -o is not given (default process.stdout). */
   stdout?: NodeJS.WritableStream;
   stderr?: NodeJS.WritableStream;
+  /** Called once when the reader of stdout went away (`| head`): the command should stop. */
+  onOutputClosed?: () => void;
 }
 
 export function createLiveView(values: ParsedArgs['values'], settings: LiveViewSettings): LiveView {
@@ -92,6 +94,15 @@ export function createLiveView(values: ParsedArgs['values'], settings: LiveViewS
     file.on('error', () => undefined);
   }
   const out: NodeJS.WritableStream = file ?? stdout;
+  // A closed pipe ends the run quietly: the reader wanted no more.
+  let closed = false;
+  if (!file) {
+    stdout.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EPIPE') throw err;
+      if (!closed) settings.onOutputClosed?.();
+      closed = true;
+    });
+  }
   const tty = !file && (stdout as { isTTY?: boolean }).isTTY === true;
   const color =
     format === 'text' && tty && !values['no-color'] && !process.env.NO_COLOR && process.env.TERM !== 'dumb';
@@ -121,9 +132,10 @@ export function createLiveView(values: ParsedArgs['values'], settings: LiveViewS
     write(events) {
       const text = render(events);
       // One write per batch: the terminal sees each decoded packet as soon as it arrived.
-      if (text) out.write(text);
+      if (text && !closed) out.write(text);
     },
     async end(summary) {
+      if (closed) return;
       if (html) out.write(html.finish(summary));
       if (format === 'jsonl') out.write(eventToJson(summary) + '\n');
       if (!values.quiet && (format !== 'jsonl' || (stderr as { isTTY?: boolean }).isTTY === true)) {

@@ -5,6 +5,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect } from 'node:net';
+import { spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { randomBytes } from 'node:crypto';
 import { WebSocket, WebSocketServer } from 'ws';
@@ -118,6 +119,13 @@ test('20 concurrent WebSocket clients through the tap: echoes intact, every mess
       .split(/\s+/)
       .filter(Boolean);
     assert.equal(opcodes.length, 2 * 3 * n);
+    // tcpdump reads it too (one link type in the file, as libpcap needs).
+    const dump = spawnSync('tcpdump', ['-nn', '-r', pcapng], {
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    assert.equal(dump.status, 0, dump.stderr);
+    assert.equal(dump.stdout.trim().split('\n').length, s2.packets);
   } finally {
     tap.child.kill('SIGKILL');
     server.close();

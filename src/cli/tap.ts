@@ -79,7 +79,9 @@ export async function run(argv: string[]): Promise<number> {
   const listen = parseHostPort(String(values.listen), 'listen');
   const upstream = parseHostPort(String(values.upstream), 'upstream');
   if (upstream.port === 0) throw new UsageError('--upstream needs a port');
+  let stopTap = (): void => undefined;
   const view = createLiveView(values, {
+    onOutputClosed: () => stopTap(),
     title: `wirechat tap ${listen.host}:${listen.port} → ${upstream.host}:${upstream.port}`,
     source: `tap --listen ${String(values.listen)} --upstream ${String(values.upstream)}`,
   });
@@ -114,6 +116,7 @@ export async function run(argv: string[]): Promise<number> {
     };
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
+    stopTap = stop;
   });
   await proxy.close();
   const summary = decoder.end();
