@@ -1,5 +1,6 @@
 // The composition root: one process's chat server. Wires hub, memory broker, presence, history,
 // the WebSocket transport and the page's web server, and shuts them down in order.
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { pino, type Logger } from 'pino';
@@ -55,6 +56,7 @@ export async function createChatServer(
 ): Promise<ChatServer> {
   const log = logger ?? pino({ level: options.logLevel ?? DEFAULTS.logLevel }, pino.destination(2));
   const host = options.host ?? DEFAULTS.host;
+  const webRoot = options.webRoot ?? join(projectRoot, 'dist', 'web');
   const broker = new MemoryBroker(randomUUID());
   const hub = new Hub({
     broker,
@@ -79,7 +81,7 @@ export async function createChatServer(
   const web = new WebServer({
     host,
     port: options.webPort ?? DEFAULTS.webPort,
-    root: options.webRoot ?? join(projectRoot, 'dist', 'web'),
+    root: webRoot,
     wsPort: () => transport.port,
   });
   const wsPort = await transport.start();
@@ -92,6 +94,9 @@ export async function createChatServer(
     throw err;
   }
   log.info({ host, wsPort, webPort }, 'wirechat listening');
+  if (!existsSync(join(webRoot, 'index.html'))) {
+    log.warn({ webRoot }, "no index.html in the web root: the page is not built ('npm run build')");
+  }
 
   let closing: Promise<void> | undefined;
   return {

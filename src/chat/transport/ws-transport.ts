@@ -40,10 +40,12 @@ export class WsTransport {
       res.end('this port speaks WebSocket; the chat page is on the web port\n');
     });
     // No permessage-deflate: compressing each copy would undo "frame once, send to everyone".
+    // clientTracking off: `connections` already holds every socket, one Set is enough at 100k users.
     this.wss = new WebSocketServer({
       server: this.http,
       maxPayload: options.maxFrame,
       perMessageDeflate: false,
+      clientTracking: false,
     });
     this.wss.on('connection', (ws, req) => this.accept(ws, req.socket.remoteAddress ?? ''));
     // ws re-emits the HTTP server's errors; a failed listen is reported by start() as one line.
@@ -97,7 +99,7 @@ export class WsTransport {
     conn.onSlow = (slow) => this.cutOff(slow, 'SLOW_CONSUMER', CLOSE_TRY_AGAIN, 'too slow to keep up');
     conn.session = this.hub.connect(conn);
     this.connections.add(conn);
-    this.options.logger.debug({ user: conn.session.id, address }, 'connected');
+    this.options.logger.info({ user: conn.session.id, address }, 'connected');
     ws.on('message', (data, isBinary) => this.onMessage(conn, data, isBinary));
     ws.on('pong', () => (conn.lastSeen = Date.now()));
     ws.on('error', (err: Error & { code?: string }) => {
@@ -108,7 +110,7 @@ export class WsTransport {
     ws.on('close', () => {
       this.connections.delete(conn);
       this.hub.disconnect(conn.session, conn.evictedIdle ? 'idle' : 'close');
-      this.options.logger.debug({ user: conn.session.id }, 'disconnected');
+      this.options.logger.info({ user: conn.session.id }, 'disconnected');
     });
   }
 
