@@ -188,3 +188,32 @@ test('a large capture renders only the rows in view', async () => {
     await page.close();
   }
 });
+
+test('the page keeps at most maxTotalChars of bytes and text, so a huge capture stays openable', () => {
+  const r = createHtmlRenderer({ maxTotalChars: 3000 });
+  const base = { ts: 1, src: '10.0.0.1:5000', dst: '10.0.0.2:80', conn: 1, from: 'server' as const };
+  const big = 'x'.repeat(2000);
+  for (let i = 1; i <= 3; i++) {
+    r.render([
+      {
+        ...base,
+        packet: i,
+        event: 'ws.message',
+        opcode: 1,
+        text: big,
+        length: 2000,
+        wireLength: 2000,
+        compressed: false,
+        fragments: 1,
+        masked: false,
+      },
+    ]);
+  }
+  const rows = r.data().rows;
+  assert.deepEqual(
+    rows.map((row) => row.text?.length ?? 0),
+    [2000, 1000, 0],
+  );
+  // Every row is still drawn, with its explanation.
+  assert.ok(rows.every((row) => row.x.length > 0));
+});

@@ -22,6 +22,9 @@ export interface HtmlViewOptions {
   maxTextChars?: number;
   /** Most rows kept; later events are counted, not drawn (default 200000). */
   maxRows?: number;
+  /** Characters of hex and text kept for the whole page, so a huge capture gives a page a
+   * browser can open (default 64 Mi); past it rows keep their explanations only. */
+  maxTotalChars?: number;
 }
 
 /** One arrow or note of the diagram. Short keys: the JSON is embedded in the page. */
@@ -83,15 +86,24 @@ const SEGMENT_LABEL: Record<string, string> = {
   keepalive: 'keep-alive',
 };
 
-const hex = (b: Buffer | undefined, max: number): string | undefined =>
-  b && b.length ? b.subarray(0, max).toString('hex') : undefined;
-
 const clip = (s: string, n: number): string => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 
 export function createHtmlRenderer(options: HtmlViewOptions = {}): HtmlRenderer {
   const maxBytes = options.maxBytesPerRow ?? 4096;
   const maxText = options.maxTextChars ?? 65536;
   const maxRows = options.maxRows ?? 200_000;
+  let remaining = options.maxTotalChars ?? 64 * 1024 * 1024;
+  const hex = (b: Buffer | undefined, max: number): string | undefined => {
+    const n = b ? Math.min(b.length, max, Math.floor(remaining / 2)) : 0;
+    if (!b || n <= 0) return undefined;
+    remaining -= 2 * n;
+    return b.subarray(0, n).toString('hex');
+  };
+  const keepText = (text: string, max: number): string => {
+    const n = Math.max(0, Math.min(text.length, max, remaining));
+    remaining -= n;
+    return text.slice(0, n);
+  };
   const explainer = createExplainer();
   const lanes: LadderData['lanes'] = [];
   const laneIndex = new Map<string, number>();
@@ -147,9 +159,11 @@ export function createHtmlRenderer(options: HtmlViewOptions = {}): HtmlRenderer 
     if (ev.masked) row.mask = ev.mask;
     row.wire = hex(ev.wirePayload ?? ev.payload, maxBytes);
     if (ev.masked || ev.rsv1) row.plain = hex(ev.payload, maxBytes);
-    if (ev.length > maxBytes) row.cut = ev.length - maxBytes;
-    if (ev.opcode === 1 && !ev.rsv1 && ev.payload)
-      row.text = ev.payload.subarray(0, maxText).toString('utf8');
+    const kept = (row.wire?.length ?? 0) / 2;
+    if (ev.length > kept) row.cut = ev.length - kept;
+    // A fragment's own text (a whole one-frame message gets the message's text instead).
+    if (ev.opcode <= 1 && !ev.rsv1 && ev.payload && !ev.fin)
+      row.text = keepText(ev.payload.subarray(0, maxText).toString('utf8'), maxText);
     return row;
   };
 
@@ -170,7 +184,8 @@ export function createHtmlRenderer(options: HtmlViewOptions = {}): HtmlRenderer 
         if (ev.raw) {
           const ip = ev.raw.data.subarray(linkHeaderLength(ev.raw.linkType, ev.raw.data));
           row.wire = hex(ip, maxBytes);
-          if (ip.length > maxBytes) row.cut = ip.length - maxBytes;
+          const kept = (row.wire?.length ?? 0) / 2;
+          if (ip.length > kept) row.cut = ip.length - kept;
         }
         push(row);
         return;
@@ -189,7 +204,7 @@ export function createHtmlRenderer(options: HtmlViewOptions = {}): HtmlRenderer 
             ? 'WebSocket upgrade request'
             : 'WebSocket upgrade accepted'
           : 'HTTP';
-        row.text = [first, ...ev.headers.map(([k, v]) => `${k}: ${v}`)].join('\n').slice(0, maxText);
+        row.text = keepText([first, ...ev.headers.map(([k, v]) => `${k}: ${v}`)].join('\n'), maxText);
         push(row);
         return;
       }
@@ -212,7 +227,7 @@ export function createHtmlRenderer(options: HtmlViewOptions = {}): HtmlRenderer 
         if (ev.event === 'ws.message') {
           const body = ev.text ?? `(binary, ${ev.length} bytes)`;
           row.l = clip(body.replace(/\s+/g, ' '), 56);
-          row.text = ev.text !== undefined ? ev.text.slice(0, maxText) : undefined;
+          row.text = ev.text !== undefined ? keepText(ev.text, maxText) : undefined;
           if (ev.text === undefined && ev.data_base64)
             row.plain = hex(Buffer.from(ev.data_base64, 'base64'), maxBytes);
           row.cap = ev.chat?.summary ?? lines[0];
