@@ -162,7 +162,7 @@ export function createHtmlRenderer(options: HtmlViewOptions = {}): HtmlRenderer 
     const kept = (row.wire?.length ?? 0) / 2;
     if (ev.length > kept) row.cut = ev.length - kept;
     // A fragment's own text (a whole one-frame message gets the message's text instead).
-    if (ev.opcode <= 1 && !ev.rsv1 && ev.payload && !ev.fin)
+    if ((ev.opcode === 0 || (ev.opcode === 1 && !ev.fin)) && !ev.rsv1 && ev.payload)
       row.text = keepText(ev.payload.subarray(0, maxText).toString('utf8'), maxText);
     return row;
   };
