@@ -5,15 +5,27 @@ import type { WireEvent } from '../events.js';
 
 /** One event as its JSON line (no newline). */
 export function eventToJson(ev: WireEvent): string {
-  if (ev.event === 'tcp.segment') {
-    if (ev.raw === undefined) return JSON.stringify(ev);
-    const { raw: _raw, ...rest } = ev;
-    return JSON.stringify(rest);
+  // JSON.stringify skips undefined properties: hide the Buffers for the moment of the call
+  // instead of copying the event (a copy per event costs more than the stringify).
+  if (ev.event === 'tcp.segment' && ev.raw !== undefined) {
+    const raw = ev.raw;
+    ev.raw = undefined;
+    try {
+      return JSON.stringify(ev);
+    } finally {
+      ev.raw = raw;
+    }
   }
-  if (ev.event === 'ws.frame') {
-    if (ev.payload === undefined && ev.wirePayload === undefined) return JSON.stringify(ev);
-    const { payload: _p, wirePayload: _w, ...rest } = ev;
-    return JSON.stringify(rest);
+  if (ev.event === 'ws.frame' && (ev.payload !== undefined || ev.wirePayload !== undefined)) {
+    const { payload, wirePayload } = ev;
+    ev.payload = undefined;
+    ev.wirePayload = undefined;
+    try {
+      return JSON.stringify(ev);
+    } finally {
+      ev.payload = payload;
+      ev.wirePayload = wirePayload;
+    }
   }
   return JSON.stringify(ev);
 }
