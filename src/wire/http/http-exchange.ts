@@ -94,7 +94,6 @@ export function createHttpExchange(env: HttpExchangeEnv, options: HttpExchangeOp
   }
 
   let switchFacts: HandshakeFacts | undefined;
-  const released: Buffer[] = [];
   const responseParser: HttpStreamParser = createResponseParser();
 
   function createResponseParser(): HttpStreamParser {
@@ -136,12 +135,13 @@ export function createHttpExchange(env: HttpExchangeEnv, options: HttpExchangeOp
             return { kind: 'switch' };
           }
           if (request !== undefined && request === upgradeRequest && !informational && awaiting) {
-            // Upgrade refused: the client's later bytes are HTTP again (fed after this head,
-            // so its events follow the response that released them).
-            released.push(Buffer.concat(awaiting));
+            // Upgrade refused: the client's later bytes are HTTP again. They are parsed now,
+            // so their requests come after this answer and before the next one.
+            const held = Buffer.concat(awaiting);
             awaiting = undefined;
             upgradeRequest = undefined;
             requestParser = createRequestParser();
+            if (held.length) feedRequests(held);
           }
           return bodyPlanFor(head, request?.method);
         },
@@ -186,7 +186,6 @@ export function createHttpExchange(env: HttpExchangeEnv, options: HttpExchangeOp
     }
     const rest = responseParser.push(bytes);
     if (rest !== undefined) switchTo(switchFacts, rest);
-    while (released.length && !done) feedRequests(released.shift() as Buffer);
   }
 
   function gap(side: Side, m: StreamMeta): void {
