@@ -6,6 +6,18 @@ type CommandModule = { run(args: string[]): Promise<number> };
 /** Subcommands, each loaded only when used so `wirechat read` never pays for the chat's imports. */
 const commands: Record<string, { summary: string; load: () => Promise<CommandModule> }> = {
   serve: { summary: 'run the chat server and its web page', load: () => import('./serve.js') },
+  capture: {
+    summary: 'capture live with tcpdump and show the WebSocket conversation as it happens',
+    load: () => import('./capture.js'),
+  },
+  tap: {
+    summary: 'relay TCP to a server and show its WebSocket conversation (no root needed)',
+    load: () => import('./tap.js'),
+  },
+  demo: {
+    summary: "replay the seed document's session against the chat and show the decoded capture",
+    load: () => import('./demo.js'),
+  },
   bench: { summary: 'load-test a WebSocket chat server (ours or another)', load: () => import('./bench.js') },
   read: {
     summary: 'decode a capture file (pcap/pcapng) into the WebSocket conversation',
