@@ -5,9 +5,11 @@ import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { Hub } from '../hub/hub.js';
 import type { HubLogger } from '../hub/link.js';
 import { protocolError } from '../protocol/errors.js';
-import { Connection, type ConnectionLimits } from './connection.js';
+import { Connection, type ConnectionContext, type ConnectionLimits } from './connection.js';
 import { Heartbeat } from './heartbeat.js';
 import { closeServer, listen } from './listen.js';
+import { FrameCache } from './outgoing-frame.js';
+import { WriteBatch } from './write-batch.js';
 
 export interface WsTransportOptions extends ConnectionLimits {
   host: string;
@@ -24,10 +26,18 @@ export const CLOSE_POLICY = 1008;
 export const CLOSE_TOO_BIG = 1009;
 export const CLOSE_TRY_AGAIN = 1013;
 
+/** Connections the server closed for abuse, since it started (for logs and metrics). */
+export interface TransportCounters {
+  slowConsumers: number;
+  rateLimited: number;
+}
+
 export class WsTransport {
   readonly connections = new Set<Connection>();
+  readonly counters: TransportCounters = { slowConsumers: 0, rateLimited: 0 };
   private readonly http: Server;
   private readonly wss: WebSocketServer;
+  private readonly context: ConnectionContext;
   private heartbeat: Heartbeat | undefined;
   port = 0;
 
@@ -35,6 +45,15 @@ export class WsTransport {
     private readonly hub: Hub,
     private readonly options: WsTransportOptions,
   ) {
+    const frames = new FrameCache();
+    const batch = new WriteBatch<Connection>();
+    batch.afterFlush = () => frames.clear();
+    this.context = {
+      limits: { rate: options.rate, maxBuffered: options.maxBuffered },
+      frames,
+      batch,
+      slow: (conn) => this.cutOff(conn, 'SLOW_CONSUMER', CLOSE_TRY_AGAIN, 'too slow to keep up'),
+    };
     this.http = createServer((_req, res) => {
       res.writeHead(426, { 'content-type': 'text/plain', upgrade: 'websocket' });
       res.end('this port speaks WebSocket; the chat page is on the web port\n');
@@ -95,8 +114,7 @@ export class WsTransport {
   }
 
   private accept(ws: WebSocket, address: string): void {
-    const conn = new Connection(ws, Date.now(), this.options);
-    conn.onSlow = (slow) => this.cutOff(slow, 'SLOW_CONSUMER', CLOSE_TRY_AGAIN, 'too slow to keep up');
+    const conn = new Connection(ws, Date.now(), this.context);
     conn.session = this.hub.connect(conn);
     this.connections.add(conn);
     this.options.logger.info({ user: conn.session.id, address }, 'connected');
@@ -137,8 +155,11 @@ export class WsTransport {
     why: string,
   ): void {
     if (conn.closingSince !== 0) return;
-    this.options.logger.info({ user: conn.session.id, code }, 'connection cut off');
+    if (code === 'SLOW_CONSUMER') this.counters.slowConsumers++;
+    else this.counters.rateLimited++;
+    this.options.logger.warn({ user: conn.session.id, code, ...this.counters }, 'connection cut off');
     if (code === 'RATE_LIMITED') this.hub.reject(conn.session, protocolError(code, why));
+    else conn.dropPending(); // it is not reading: what is queued would only wait in memory
     conn.close(closeCode, why);
   }
 }
