@@ -1,5 +1,5 @@
 // The contract every Broker keeps (see broker.ts), as one suite to run against each
-// implementation: memory now, the worker-process and Redis brokers later.
+// implementation (memory, Redis, and any other).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ChatEvent } from '../protocol/events.js';
@@ -41,6 +41,9 @@ function collect(node: Broker) {
   };
 }
 
+/** Subscriptions take effect at once in memory, after a round trip over a network. */
+const settle = (...nodes: Broker[]) => Promise.all(nodes.map((n) => n.settled?.()));
+
 export function brokerContract(name: string, makeNodes: NodeFactory): void {
   test(`${name}: every other subscribed node gets each event once, in publication order`, async () => {
     const [a, b, c] = await makeNodes(3);
@@ -49,10 +52,12 @@ export function brokerContract(name: string, makeNodes: NodeFactory): void {
       const [atA, atB, atC] = [collect(a!), collect(b!), collect(c!)];
       a!.subscribe('room:r');
       b!.subscribe('room:r');
+      await settle(a!, b!, c!);
       for (let i = 0; i < 100; i++) a!.publish('room:r', event(i));
       // A marker on a channel only c hears, published after everything else by a, tells c
       // that a's earlier events have been delivered (order holds across channels per publisher).
       c!.subscribe('node:c');
+      await settle(a!, b!, c!);
       a!.publish('node:c', event(1000));
       await atC.until(1);
       await atB.until(100);
@@ -74,9 +79,11 @@ export function brokerContract(name: string, makeNodes: NodeFactory): void {
       const atB = collect(b!);
       b!.subscribe('room:r');
       b!.subscribe('room:s');
+      await settle(a!, b!);
       a!.publish('room:r', event(1));
       await atB.until(1);
       b!.unsubscribe('room:r');
+      await settle(a!, b!);
       a!.publish('room:r', event(2));
       a!.publish('room:s', event(3));
       await atB.until(2);

@@ -23,6 +23,11 @@ export interface Broker {
   publish(channel: string, event: ChatEvent): void;
   subscribe(channel: string): void;
   unsubscribe(channel: string): void;
+  /**
+   * Resolves once the subscription changes asked for so far are in effect. In-process brokers
+   * apply them at once and may omit it; over a network (Redis) they take a round trip.
+   */
+  settled?(): Promise<void>;
   /** The single handler for events from other nodes (set once by the hub). */
   onEvent(handler: BrokerHandler): void;
   close(): Promise<void>;
