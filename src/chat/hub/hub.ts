@@ -11,6 +11,7 @@ import { DEFAULT_INPUT_LIMITS, type InputLimits } from '../protocol/limits.js';
 import type { HistoryStore } from '../store/history.js';
 import type { Presence } from '../store/presence.js';
 import { uniqueUserId } from './ids.js';
+import { replyHistory } from './history-reply.js';
 import type { HubLogger, Link } from './link.js';
 import { Session } from './session.js';
 
@@ -137,9 +138,12 @@ export class Hub {
       case 'history': {
         if (!session.user) return this.reject(session, protocolError('NOT_LOGGED_IN', 'log in first'));
         const room = session.room!;
-        const frame = codec.history(room, this.options.history.recent(room, command.limit), true);
-        if (frame !== undefined) session.link.send(Buffer.from(frame));
-        return;
+        const recent = this.options.history.recent(room, command.limit);
+        const answer =
+          recent instanceof Promise
+            ? recent.then((messages) => ({ messages, complete: true }))
+            : { messages: recent, complete: true };
+        return replyHistory(session, codec, room, answer, this.options.logger);
       }
       case 'ping': {
         const pong = codec.pong();
@@ -170,9 +174,7 @@ export class Hub {
       session.link.send(Buffer.from(frame));
     }
     if (after !== undefined) {
-      const { messages, complete } = this.options.history.since(room, after);
-      const frame = codec.history(room, messages, complete);
-      if (frame !== undefined) session.link.send(Buffer.from(frame));
+      replyHistory(session, codec, room, this.options.history.since(room, after), this.options.logger);
     }
     this.options.logger.info({ user: user.id, dialect: codec.dialect, room }, 'login');
     this.broadcast({ type: 'join', room, user, ts });

@@ -13,6 +13,7 @@ export class Session {
 
   constructor(
     readonly id: number,
-    readonly link: Link,
+    /** Replaced for a moment while a history answer is awaited (see history-reply.ts). */
+    public link: Link,
   ) {}
 }

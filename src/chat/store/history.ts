@@ -3,16 +3,24 @@
 // after id X" is a comparison, and a Redis-stream store can later keep the same ids.
 import type { MessageEvent } from '../protocol/events.js';
 
+/** Stores in this process answer at once; stores across a network (Redis) answer later. */
+export type Awaitable<T> = T | Promise<T>;
+
+export interface HistorySince {
+  messages: MessageEvent[];
+  complete: boolean;
+}
+
 export interface HistoryStore {
-  /** Gives the message its id; public messages (keep=true) are kept for history. */
+  /** Gives the message its id at once; public messages (keep=true) are kept for history. */
   append(message: Omit<MessageEvent, 'id'>, keep: boolean): MessageEvent;
-  /** The room's last `limit` kept messages, oldest first. */
-  recent(room: string, limit: number): MessageEvent[];
+  /** The room's last `limit` kept messages, oldest first. Never rejects (a failure is "none"). */
+  recent(room: string, limit: number): Awaitable<MessageEvent[]>;
   /**
    * The messages kept after `after`, oldest first. complete=false when some of the messages after
    * it are no longer kept (or the id is unknown); then `messages` is the recent history instead.
    */
-  since(room: string, after: string): { messages: MessageEvent[]; complete: boolean };
+  since(room: string, after: string): Awaitable<HistorySince>;
 }
 
 /** Parses `<ms>-<seq>` into a comparable pair, or undefined. */

@@ -1,0 +1,61 @@
+// Answers a history request or a resume. Stores in this process answer at once; a store across a
+// network (Redis) answers later, and live frames keep coming meanwhile. Until the answer arrives,
+// the session's frames are held; then the answer goes first and the held frames follow, minus
+// the messages the answer already holds, so a resuming client gets every message once, in order.
+import type { Codec } from '../protocol/codec.js';
+import type { Awaitable, HistorySince } from '../store/history.js';
+import type { HubLogger, Link } from './link.js';
+import type { Session } from './session.js';
+
+/** Frames held for one client while its history is read; more means it cannot catch up. */
+const MAX_HELD = 10_000;
+const CLOSE_TRY_AGAIN = 1013;
+
+export function replyHistory(
+  session: Session,
+  codec: Codec,
+  room: string,
+  answer: Awaitable<HistorySince>,
+  logger: HubLogger,
+): void {
+  if (!(answer instanceof Promise)) return send(session.link, codec, room, answer);
+  const inner = session.link;
+  const held: Buffer[] = [];
+  let overflow = false;
+  const holding: Link = {
+    send(frame) {
+      if (held.length < MAX_HELD) held.push(frame);
+      else overflow = true;
+    },
+    close: (code, reason) => inner.close(code, reason),
+  };
+  session.link = holding;
+  answer
+    .catch((err: unknown) => {
+      logger.error({ err, user: session.id }, 'history read failed');
+      return { messages: [], complete: false };
+    })
+    .then((result) => {
+      if (session.link === holding) session.link = inner;
+      if (session.closed) return;
+      if (overflow) return inner.close(CLOSE_TRY_AGAIN, 'too much happened while catching up');
+      send(inner, codec, room, result);
+      const ids = new Set(result.messages.map((m) => m.id));
+      for (const frame of held) if (ids.size === 0 || !holdsMessage(frame, ids)) inner.send(frame);
+    });
+}
+
+function send(link: Link, codec: Codec, room: string, { messages, complete }: HistorySince): void {
+  const frame = codec.history(room, messages, complete);
+  if (frame !== undefined) link.send(Buffer.from(frame));
+}
+
+/** Whether a held frame is a message the history answer already carried. */
+function holdsMessage(frame: Buffer, ids: Set<string>): boolean {
+  try {
+    const parsed = JSON.parse(frame.toString()) as { type?: unknown; id?: unknown };
+    return parsed.type === 'message' && typeof parsed.id === 'string' && ids.has(parsed.id);
+  } catch {
+    return false;
+  }
+}
