@@ -5,11 +5,12 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { pino, type Logger } from 'pino';
 import { projectRoot } from '../shared/paths.js';
-import { MemoryBroker } from './broker/memory-broker.js';
-import { Hub } from './hub/hub.js';
+import { createBackends } from './backends.js';
+import { MeteredHub } from './ops/metered-hub.js';
+import { newCounters } from './ops/metrics.js';
+import { opsRoutes } from './ops/routes.js';
 import { DEFAULT_INPUT_LIMITS } from './protocol/limits.js';
-import { MemoryHistory } from './store/memory-history.js';
-import { MemoryPresence } from './store/memory-presence.js';
+import { loadTls } from './transport/tls.js';
 import { WebServer } from './transport/web-server.js';
 import { WsTransport } from './transport/ws-transport.js';
 
@@ -21,6 +22,13 @@ export interface ChatServerOptions {
   idleTimeout?: number; // seconds, default 30
   logLevel?: string; // pino level, default 'info'; tests use 'silent'
   webRoot?: string; // folder of the page's files, default <project>/dist/web
+  redis?: string; // redis://host:port/db: many nodes share rooms through this Redis
+  history?: number; // messages kept per room, default 100
+  dataDir?: string; // keep history in SQLite in this folder (without Redis)
+  nodeId?: string; // this node's id among those sharing a broker, default random
+  tlsCert?: string; // PEM certificate file: serve wss:// and https:// (with tlsKey)
+  tlsKey?: string; // PEM private key file
+  allowOrigins?: string[]; // WebSocket upgrades from other origins get 403; default any
 }
 
 /** Limits beyond the page's contract, for `wirechat serve` and tests. */
@@ -35,6 +43,7 @@ export interface ChatServerLimits {
 export interface ChatServer {
   wsPort: number;
   webPort: number;
+  nodeId?: string;
   close(): Promise<void>;
 }
 
@@ -48,6 +57,7 @@ export const DEFAULTS = {
   maxFrame: 65536,
   rate: 20,
   maxBuffered: 8 * 1024 * 1024,
+  history: 100,
 } as const;
 
 export async function createChatServer(
@@ -57,11 +67,17 @@ export async function createChatServer(
   const log = logger ?? pino({ level: options.logLevel ?? DEFAULTS.logLevel }, pino.destination(2));
   const host = options.host ?? DEFAULTS.host;
   const webRoot = options.webRoot ?? join(projectRoot, 'dist', 'web');
-  const broker = new MemoryBroker(randomUUID());
-  const hub = new Hub({
+  const tls =
+    options.tlsCert || options.tlsKey ? loadTls(options.tlsCert ?? '', options.tlsKey ?? '') : undefined;
+  const nodeId = options.nodeId ?? randomUUID();
+  const history = options.history ?? DEFAULTS.history;
+  const backends = createBackends({ nodeId, redis: options.redis, history, dataDir: options.dataDir }, log);
+  const counters = newCounters();
+  const broker = backends.broker;
+  const hub = new MeteredHub(counters, {
     broker,
-    presence: new MemoryPresence(),
-    history: new MemoryHistory(),
+    presence: backends.presence,
+    history: backends.history,
     logger: log,
     limits: {
       maxName: options.maxName ?? DEFAULT_INPUT_LIMITS.maxName,
@@ -76,6 +92,8 @@ export async function createChatServer(
     maxBuffered: options.maxBuffered ?? DEFAULTS.maxBuffered,
     pingIntervalMs: (options.pingInterval ?? DEFAULTS.pingInterval) * 1000,
     idleTimeoutMs: (options.idleTimeout ?? DEFAULTS.idleTimeout) * 1000,
+    tls,
+    allowOrigins: options.allowOrigins,
     logger: log,
   });
   const web = new WebServer({
@@ -83,6 +101,18 @@ export async function createChatServer(
     port: options.webPort ?? DEFAULTS.webPort,
     root: webRoot,
     wsPort: () => transport.port,
+    tls,
+    routes: opsRoutes(
+      {
+        counters,
+        connections: () => transport.connections.size,
+        roomUsers: () => backends.roomUsers(100),
+        slowConsumers: () => transport.counters.slowConsumers,
+        rateLimited: () => transport.counters.rateLimited,
+        broker: () => backends.brokerState(),
+      },
+      () => backends.ready(),
+    ),
   });
   const wsPort = await transport.start();
   let webPort: number;
@@ -91,6 +121,7 @@ export async function createChatServer(
   } catch (err) {
     await transport.close(0);
     await broker.close();
+    await backends.close();
     throw err;
   }
   log.info({ host, wsPort, webPort }, 'wirechat listening');
@@ -102,10 +133,12 @@ export async function createChatServer(
   return {
     wsPort,
     webPort,
+    nodeId,
     close: () =>
       (closing ??= (async () => {
         await Promise.all([transport.close(), web.close()]);
         await broker.close();
+        await backends.close();
         log.info({}, 'wirechat stopped');
       })()),
   };

@@ -4,6 +4,7 @@ import { intOption, numberOption, parseCommandArgs, type CommandSpec } from '../
 import { UsageError } from '../shared/errors.js';
 import { createChatServer, DEFAULTS } from '../chat/server.js';
 import { DEFAULT_INPUT_LIMITS } from '../chat/protocol/limits.js';
+import { nodeOptionSpecs, parseNodeOptions } from './serve-options.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
@@ -82,6 +83,7 @@ export const spec: CommandSpec = {
       env: 'WIRECHAT_RATE',
       default: String(DEFAULTS.rate),
     },
+    ...nodeOptionSpecs,
   },
   epilog: 'Example: wirechat serve --ws-port 7272 --web-port 55151, then open http://127.0.0.1:55151',
 };
@@ -112,6 +114,7 @@ export async function run(args: string[]): Promise<number> {
     maxName: intOption(v, 'max-name', 1, 1000),
     maxContent: intOption(v, 'max-content', 1, 1024 * 1024),
     rate: numberOption(v, 'rate', 0.1, 1_000_000),
+    ...parseNodeOptions(v),
   });
   await new Promise<void>((resolve) => {
     const stop = () => {

@@ -31,4 +31,12 @@ export class MemoryPresence implements Presence {
   members(room: string): UserRef[] {
     return [...(this.rooms.get(room)?.values() ?? [])];
   }
+
+  /** Users per room (the largest first, at most `limit` rooms), for the metrics. */
+  roomSizes(limit: number): [string, number][] {
+    return [...this.rooms]
+      .map(([room, users]): [string, number] => [room, users.size])
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, limit);
+  }
 }

@@ -2,9 +2,11 @@
 // which port the WebSocket listens on, strict security headers, and nothing outside the folder.
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { extname, resolve, sep } from 'node:path';
+import type { Routes } from '../ops/routes.js';
 import { closeServer, listen } from './listen.js';
+import { createWebServer, type TlsFiles } from './tls.js';
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -34,6 +36,10 @@ export interface WebServerOptions {
   root: string;
   /** The WebSocket port the page should connect to (known only once the transport listens). */
   wsPort: () => number;
+  /** Serve https:// with this certificate and key. */
+  tls?: TlsFiles;
+  /** Generated answers (the operations endpoints), by exact path. */
+  routes?: Routes;
 }
 
 export class WebServer {
@@ -43,7 +49,7 @@ export class WebServer {
 
   constructor(private readonly options: WebServerOptions) {
     this.root = resolve(options.root);
-    this.server = createServer((req, res) => {
+    this.server = createWebServer(options.tls, (req, res) => {
       this.handle(req, res).catch(() => send(res, 500, 'internal error\n'));
     });
   }
@@ -67,6 +73,11 @@ export class WebServer {
       path = decodeURIComponent(new URL(req.url ?? '/', 'http://localhost').pathname);
     } catch {
       return send(res, 400, 'bad request\n');
+    }
+    const route = this.options.routes?.get(path);
+    if (route) {
+      const answer = route();
+      return send(res, answer.status, answer.body, answer.type);
     }
     if (path === '/config.json') {
       return send(res, 200, JSON.stringify({ wsPort: this.options.wsPort() }), CONTENT_TYPES['.json']);

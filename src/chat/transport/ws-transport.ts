@@ -1,6 +1,6 @@
 // The WebSocket side: upgrade, frame and rate limits, backpressure, heartbeat and shutdown.
 // Text frames go to the hub as strings; everything the hub says goes out through Connection.
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { Hub } from '../hub/hub.js';
 import type { HubLogger } from '../hub/link.js';
@@ -8,6 +8,8 @@ import { protocolError } from '../protocol/errors.js';
 import { Connection, type ConnectionContext, type ConnectionLimits } from './connection.js';
 import { Heartbeat } from './heartbeat.js';
 import { closeServer, listen } from './listen.js';
+import { originCheck } from './origin.js';
+import { createWebServer, type TlsFiles } from './tls.js';
 import { FrameCache } from './outgoing-frame.js';
 import { WriteBatch } from './write-batch.js';
 
@@ -18,6 +20,10 @@ export interface WsTransportOptions extends ConnectionLimits {
   maxFrame: number;
   pingIntervalMs: number;
   idleTimeoutMs: number;
+  /** Serve wss:// with this certificate and key. */
+  tls?: TlsFiles;
+  /** Origins allowed to upgrade (others get 403); undefined: any. */
+  allowOrigins?: string[];
   logger: HubLogger & { warn(obj: object, msg?: string): void };
 }
 
@@ -54,7 +60,7 @@ export class WsTransport {
       batch,
       slow: (conn) => this.cutOff(conn, 'SLOW_CONSUMER', CLOSE_TRY_AGAIN, 'too slow to keep up'),
     };
-    this.http = createServer((_req, res) => {
+    this.http = createWebServer(options.tls, (_req, res) => {
       res.writeHead(426, { 'content-type': 'text/plain', upgrade: 'websocket' });
       res.end('this port speaks WebSocket; the chat page is on the web port\n');
     });
@@ -65,6 +71,7 @@ export class WsTransport {
       maxPayload: options.maxFrame,
       perMessageDeflate: false,
       clientTracking: false,
+      ...(options.allowOrigins ? { verifyClient: originCheck(options.allowOrigins) } : {}),
     });
     this.wss.on('connection', (ws, req) => this.accept(ws, req.socket.remoteAddress ?? ''));
     // ws re-emits the HTTP server's errors; a failed listen is reported by start() as one line.

@@ -1,0 +1,42 @@
+// The hub, counting what goes through it for /metrics: frames and bytes in (receive), frames and
+// bytes out (every session's link), errors by code (reject). Subclassing keeps the hub itself free
+// of metrics and costs one call per frame.
+import { Hub, type HubOptions } from '../hub/hub.js';
+import type { Link } from '../hub/link.js';
+import type { Session } from '../hub/session.js';
+import type { ProtocolError } from '../protocol/errors.js';
+import type { ChatCounters } from './metrics.js';
+
+export class MeteredHub extends Hub {
+  constructor(
+    private readonly counters: ChatCounters,
+    options: HubOptions,
+  ) {
+    super(options);
+  }
+
+  override connect(link: Link): Session {
+    const counters = this.counters;
+    return super.connect({
+      send(frame: Buffer) {
+        counters.messagesOut++;
+        counters.bytesOut += frame.length;
+        link.send(frame);
+      },
+      close: (code, reason) => link.close(code, reason),
+    });
+  }
+
+  override receive(session: Session, text: string): void {
+    this.counters.messagesIn++;
+    this.counters.bytesIn += Buffer.byteLength(text);
+    super.receive(session, text);
+  }
+
+  override reject(session: Session, error: ProtocolError): void {
+    const errors = this.counters.errors;
+    // Codes come from our own table, so the label set stays small.
+    errors.set(error.code, (errors.get(error.code) ?? 0) + 1);
+    super.reject(session, error);
+  }
+}

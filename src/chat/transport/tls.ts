@@ -1,0 +1,41 @@
+// TLS without a proxy: with a certificate and key, the WebSocket port serves wss:// and the web
+// port https://. Files are read and checked once at start-up, so a wrong or unreadable file is one
+// clear line (exit 2) instead of a failure at the first client.
+import { readFileSync } from 'node:fs';
+import { createServer as createHttpServer, type RequestListener, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import { createSecureContext } from 'node:tls';
+import { UserError } from '../../shared/errors.js';
+
+export interface TlsFiles {
+  cert: Buffer;
+  key: Buffer;
+}
+
+export function loadTls(certFile: string, keyFile: string): TlsFiles {
+  const read = (file: string, what: string) => {
+    try {
+      return readFileSync(file);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code ?? 'unreadable';
+      throw new UserError(`cannot read the TLS ${what} '${file}' (${code})`, 'TLS_FILE_UNREADABLE', 2);
+    }
+  };
+  const files = { cert: read(certFile, 'certificate'), key: read(keyFile, 'key') };
+  try {
+    createSecureContext(files);
+  } catch (err) {
+    const reason = (err as Error).message.split('\n')[0];
+    throw new UserError(
+      `the TLS certificate '${certFile}' and key '${keyFile}' are not a usable PEM pair (${reason})`,
+      'TLS_FILE_INVALID',
+      2,
+    );
+  }
+  return files;
+}
+
+/** An HTTP server, or an HTTPS one with the same interface when TLS files are given. */
+export function createWebServer(tls: TlsFiles | undefined, handler: RequestListener): Server {
+  return tls ? (createHttpsServer(tls, handler) as unknown as Server) : createHttpServer(handler);
+}

@@ -1,0 +1,88 @@
+// `wirechat serve` options for many nodes, history and operations: Redis, SQLite history, TLS and
+// allowed origins. Checked here, before anything starts, so each mistake is one line and exit 2.
+import type { OptionSpec, ParsedArgs } from '../shared/args.js';
+import { intOption } from '../shared/args.js';
+import { UsageError } from '../shared/errors.js';
+import { parseOriginList } from '../chat/transport/origin.js';
+import { loadTls } from '../chat/transport/tls.js';
+
+export const nodeOptionSpecs: Record<string, OptionSpec> = {
+  redis: {
+    type: 'string',
+    value: 'URL',
+    description: 'join other nodes through this Redis (redis://host:port/db): rooms, presence, history',
+    env: 'WIRECHAT_REDIS',
+  },
+  history: {
+    type: 'string',
+    value: 'N',
+    description: 'messages kept per room for history and resume',
+    env: 'WIRECHAT_HISTORY',
+    default: '100',
+  },
+  data: {
+    type: 'string',
+    value: 'DIR',
+    description: 'keep history in SQLite in this folder (single node; with --redis, Redis keeps it)',
+    env: 'WIRECHAT_DATA',
+  },
+  'tls-cert': {
+    type: 'string',
+    value: 'FILE',
+    description: 'PEM certificate: serve wss:// and https:// on the same ports (with --tls-key)',
+    env: 'WIRECHAT_TLS_CERT',
+  },
+  'tls-key': { type: 'string', value: 'FILE', description: 'PEM private key', env: 'WIRECHAT_TLS_KEY' },
+  'allow-origin': {
+    type: 'string',
+    value: 'LIST',
+    description: 'comma-separated origins allowed to open WebSockets; others get 403 (default: any)',
+    env: 'WIRECHAT_ALLOW_ORIGIN',
+  },
+};
+
+export interface NodeOptions {
+  redis?: string;
+  history: number;
+  dataDir?: string;
+  tlsCert?: string;
+  tlsKey?: string;
+  allowOrigins?: string[];
+}
+
+const str = (v: ParsedArgs['values'], name: string): string | undefined => {
+  const value = v[name];
+  return typeof value === 'string' && value !== '' ? value : undefined;
+};
+
+export function parseNodeOptions(v: ParsedArgs['values']): NodeOptions {
+  const options: NodeOptions = { history: intOption(v, 'history', 0, 100_000) };
+  const redis = str(v, 'redis');
+  if (redis) {
+    let url: URL | undefined;
+    try {
+      url = new URL(redis);
+    } catch {
+      url = undefined;
+    }
+    if (!url || !/^rediss?:$/.test(url.protocol) || !url.hostname) {
+      throw new UsageError(`--redis must be a URL like redis://127.0.0.1:6379/0, got '${redis}'`);
+    }
+    options.redis = redis;
+  }
+  const data = str(v, 'data');
+  if (data && redis)
+    throw new UsageError('--data and --redis cannot be combined: with Redis, history lives in Redis');
+  if (data) options.dataDir = data;
+  const cert = str(v, 'tls-cert');
+  const key = str(v, 'tls-key');
+  if (Boolean(cert) !== Boolean(key)) throw new UsageError('--tls-cert and --tls-key go together');
+  if (cert && key) {
+    loadTls(cert, key); // one clear line now rather than in every worker
+    options.tlsCert = cert;
+    options.tlsKey = key;
+  }
+  const origins = str(v, 'allow-origin');
+  if (origins) options.allowOrigins = parseOriginList(origins);
+  return options;
+}
