@@ -1,14 +1,18 @@
 // `wirechat read FILE|-`: decodes a pcap/pcapng capture into the WebSocket conversation.
 // Only wiring lives here: options, the input stream, the chosen view, stdout and stderr.
-import { createReadStream, statSync } from 'node:fs';
+import { createReadStream, createWriteStream, statSync, type WriteStream } from 'node:fs';
+import { once } from 'node:events';
 import type { Readable } from 'node:stream';
 import { parseCommandArgs, intOption, type CommandSpec, type ParsedArgs } from '../shared/args.js';
 import { UsageError, UserError } from '../shared/errors.js';
 import { createCaptureDecoder, type CaptureDecoderOptions } from '../wire/decode-capture.js';
 import type { DecodeProblemEvent, WireEvent } from '../wire/events.js';
-import { renderJsonl, eventToJson } from '../wire/render/jsonl.js';
+import { writeJsonl } from '../wire/render/jsonl.js';
+import { ByteOutput } from '../wire/render/byte-output.js';
 import { createTextRenderer, formatSummary } from '../wire/render/text.js';
 import { createTcpdumpRenderer } from '../wire/render/tcpdump.js';
+import { createHtmlRenderer } from '../wire/render/html-ladder.js';
+import { openOutput } from './live-view.js';
 import { createProgress } from './read-progress.js';
 
 export const readSpec: CommandSpec = {
@@ -21,8 +25,14 @@ export const readSpec: CommandSpec = {
       type: 'string',
       short: 'f',
       value: 'FORMAT',
-      description: 'text, tcpdump or jsonl',
+      description: 'text, tcpdump, jsonl or html',
       default: 'text',
+    },
+    output: {
+      type: 'string',
+      short: 'o',
+      value: 'FILE',
+      description: 'write the view to FILE instead of stdout',
     },
     A: { type: 'boolean', short: 'A', description: "tcpdump view with each packet in ASCII (tcpdump's -A)" },
     X: {
@@ -58,7 +68,8 @@ export const readSpec: CommandSpec = {
   epilog: [
     'Views: text (the default) is a timeline like tcpdump with every packet explained and every',
     'message unmasked and inflated; tcpdump prints tcpdump -A/-X output plus the unmasked payload of',
-    "client frames; jsonl prints one JSON event per line (see docs/jsonl.md), ending with a 'summary'.",
+    "client frames; jsonl prints one JSON event per line (see docs/jsonl.md), ending with a 'summary';",
+    'html writes one self-contained page with the capture as a ladder diagram (best with -o FILE).',
     '',
     'Exit status: 0 when the capture was decoded (even with problems), 1 when the input is not a',
     'usable capture (missing, empty, garbage), 2 for a wrong option.',
@@ -66,11 +77,12 @@ export const readSpec: CommandSpec = {
     'Examples:',
     '  wirechat read chat.pcap',
     '  wirechat read --format jsonl --port 7272 chat.pcap | jq -r \'select(.event=="ws.message") | .text\'',
+    '  wirechat read --format html -o chat.html chat.pcap',
     '  tcpdump -i any -w - port 7272 | wirechat read -',
   ].join('\n'),
 };
 
-type Format = 'text' | 'tcpdump' | 'jsonl';
+type Format = 'text' | 'tcpdump' | 'jsonl' | 'html';
 
 function listOption(values: ParsedArgs['values'], name: string): string[] {
   const raw = values[name];
@@ -101,8 +113,8 @@ function parseHosts(values: ParsedArgs['values']): string[] {
 
 function parseFormat(values: ParsedArgs['values'], argv: string[]): Format {
   const format = String(values.format);
-  if (format !== 'text' && format !== 'tcpdump' && format !== 'jsonl') {
-    throw new UsageError(`--format must be text, tcpdump or jsonl, got '${format}'`);
+  if (format !== 'text' && format !== 'tcpdump' && format !== 'jsonl' && format !== 'html') {
+    throw new UsageError(`--format must be text, tcpdump, jsonl or html, got '${format}'`);
   }
   if (values.A || values.X) {
     const explicit = argv.some((a) => a === '-f' || a.startsWith('--format') || /^-f./.test(a));
@@ -132,6 +144,20 @@ function openInput(path: string): { stream: Readable; size: number | undefined }
   return { stream: createReadStream(path, { highWaterMark: 1 << 20 }), size: size || undefined };
 }
 
+/** Where the view goes: stdout, or the file named by -o (opened before reading starts). */
+interface Destination {
+  stream: NodeJS.WritableStream;
+  file: WriteStream | undefined;
+}
+
+function openDestination(values: ParsedArgs['values']): Destination {
+  if (typeof values.output === 'string' && values.output !== '-') {
+    const file = createWriteStream('', { fd: openOutput(values.output) });
+    return { stream: file, file };
+  }
+  return { stream: process.stdout, file: undefined };
+}
+
 export async function run(argv: string[]): Promise<number> {
   const parsed = parseCommandArgs(readSpec, argv);
   if (!parsed) return 0;
@@ -147,65 +173,72 @@ export async function run(argv: string[]): Promise<number> {
   const decoderOptions: CaptureDecoderOptions = {
     ports: parsePorts(values),
     hosts: parseHosts(values),
-    includeFramePayloads: format === 'tcpdump',
+    // Only the byte views show frame payloads; the others never pay for copying them.
+    includeFramePayloads: format === 'tcpdump' || format === 'html',
   };
   if (values['max-message-bytes'] !== undefined) {
     decoderOptions.maxMessageBytes = intOption(values, 'max-message-bytes', 1024, 2 ** 31);
   }
   const env = process.env;
+  const path = positionals[0]!;
+  const { stream, size } = openInput(path);
+  const dest = openDestination(values);
+  const out = dest.stream;
+  const toTerminal = dest.file === undefined && process.stdout.isTTY === true;
   const color =
-    format === 'text' &&
-    process.stdout.isTTY === true &&
-    !values['no-color'] &&
-    !env.NO_COLOR &&
-    env.TERM !== 'dumb';
+    format === 'text' && toTerminal && !values['no-color'] && !env.NO_COLOR && env.TERM !== 'dumb';
   const utc = values.utc === true;
   const quiet = values.quiet === true;
 
-  const path = positionals[0]!;
-  const { stream, size } = openInput(path);
-
-  const render: (events: WireEvent[]) => string =
-    format === 'jsonl'
-      ? renderJsonl
-      : format === 'tcpdump'
-        ? (
-            (r) => (events) =>
-              r.render(events)
-          )(createTcpdumpRenderer({ dump: values.X ? 'X' : 'A', utc }))
-        : (
-            (r) => (events) =>
-              r.render(events)
-          )(
-            createTextRenderer({
-              color,
-              utc,
-              hideAcks: values['no-acks'] === true,
-              hideTcp: values['no-tcp'] === true,
-              maxBodyChars: values.full ? Number.MAX_SAFE_INTEGER : 2000,
-            }),
-          );
-
   // A closed pipe (`| head`) ends the run quietly: the reader wanted no more.
   let outputClosed = false;
-  const onStdoutError = (err: NodeJS.ErrnoException): void => {
-    if (err.code === 'EPIPE') outputClosed = true;
-    else throw err;
-  };
-  process.stdout.on('error', onStdoutError);
+  let outputError: Error | undefined;
+  out.on('error', (err: NodeJS.ErrnoException) => {
+    if (dest.file === undefined && err.code === 'EPIPE') outputClosed = true;
+    else if (dest.file !== undefined) {
+      outputError = err;
+      outputClosed = true;
+    } else throw err;
+  });
 
   let needDrain = false;
+  const write = (chunk: string | Buffer): void => {
+    if (!outputClosed && chunk.length > 0 && !out.write(chunk)) needDrain = true;
+  };
+
+  // jsonl is encoded straight into output blocks; the other views return text per batch.
+  const bytes = format === 'jsonl' ? new ByteOutput(write) : undefined;
+  const html = format === 'html' ? createHtmlRenderer({ title: path, source: path }) : undefined;
+  let render: ((events: WireEvent[]) => string) | undefined;
+  if (format === 'tcpdump') {
+    const r = createTcpdumpRenderer({ dump: values.X ? 'X' : 'A', utc });
+    render = (events) => r.render(events);
+  } else if (format === 'text') {
+    const r = createTextRenderer({
+      color,
+      utc,
+      hideAcks: values['no-acks'] === true,
+      hideTcp: values['no-tcp'] === true,
+      maxBodyChars: values.full ? Number.MAX_SAFE_INTEGER : 2000,
+    });
+    render = (events) => r.render(events);
+  }
+
   let firstProblem: DecodeProblemEvent | undefined;
   const decoder = createCaptureDecoder(decoderOptions, (events) => {
     if (firstProblem === undefined)
       firstProblem = events.find((e): e is DecodeProblemEvent => e.event === 'decode.problem');
     if (outputClosed) return;
-    const text = render(events);
-    if (text && !process.stdout.write(text)) needDrain = true;
+    if (bytes) {
+      for (let i = 0; i < events.length; i++) writeJsonl(bytes, events[i]!);
+      // One batch per input chunk: a live capture's lines come out as soon as they are decoded.
+      bytes.flush();
+    } else if (html) html.render(events);
+    else write(render!(events));
   });
 
   const progress = createProgress({
-    enabled: !quiet && process.stderr.isTTY === true && process.stdout.isTTY !== true,
+    enabled: !quiet && process.stderr.isTTY === true && (dest.file !== undefined || !toTerminal),
     total: size,
   });
   let bytesRead = 0;
@@ -219,25 +252,26 @@ export async function run(argv: string[]): Promise<number> {
         needDrain = false;
         await new Promise<void>((resolve) => {
           const done = (): void => {
-            process.stdout.off('drain', done);
-            process.stdout.off('error', done);
+            out.removeListener('drain', done);
+            out.removeListener('error', done);
             resolve();
           };
-          process.stdout.once('drain', done);
-          process.stdout.once('error', done);
+          out.once('drain', done);
+          out.once('error', done);
         });
         if (outputClosed) break;
       }
     }
   } catch (err) {
     progress.done();
-    if (outputClosed) return 0;
+    if (outputClosed && !outputError) return 0;
     const code = (err as NodeJS.ErrnoException).code;
     throw new UserError(`${path}: read failed (${code ?? (err as Error).message})`, 'READ_FAILED');
   } finally {
     if (outputClosed && stream !== process.stdin) stream.destroy();
   }
   progress.done();
+  if (outputError) throw writeFailed(values, outputError);
   if (outputClosed) return 0;
 
   const summary = decoder.end();
@@ -248,8 +282,25 @@ export async function run(argv: string[]): Promise<number> {
       : 'not a pcap or pcapng capture';
     throw new UserError(`${path}: ${why}`, firstProblem?.code ?? 'NOT_A_CAPTURE');
   }
-  if (format === 'jsonl') process.stdout.write(eventToJson(summary) + '\n');
+  if (bytes) {
+    writeJsonl(bytes, summary);
+    bytes.flush();
+  }
+  if (html) write(html.finish(summary));
   const showSummary = !quiet && (format !== 'jsonl' || process.stderr.isTTY === true);
   if (showSummary) process.stderr.write(formatSummary(summary) + '\n');
+  if (dest.file) {
+    dest.file.end();
+    try {
+      await once(dest.file, 'finish');
+    } catch (err) {
+      throw writeFailed(values, err as Error);
+    }
+    if (outputError) throw writeFailed(values, outputError);
+  }
   return 0;
+}
+
+function writeFailed(values: ParsedArgs['values'], err: Error): UserError {
+  return new UserError(`cannot write ${String(values.output)}: ${err.message}`, 'OUTPUT_FAILED');
 }

@@ -199,6 +199,9 @@ export interface WsMessageEvent extends EventBase {
   /** Bytes on the wire (sum of frame payloads). */
   wireLength: number;
   compressed: boolean;
+  /** true when the message was inflated although no handshake said permessage-deflate was in use:
+   * the capture began mid-connection and compression was inferred from RSV1 (absent otherwise). */
+  deflateInferred?: boolean;
   fragments: number;
   masked: boolean;
   /** false for a text message that is not valid UTF-8 (text then holds U+FFFD replacements). */

@@ -60,9 +60,14 @@ export function createHttpExchange(env: HttpExchangeEnv, options: HttpExchangeOp
       'request',
       {
         onHead(head) {
+          const b = env.base('client', meta);
           const event: HttpRequestEvent = {
-            ...env.base('client', meta),
             event: 'http.request',
+            ts: b.ts,
+            src: b.src,
+            dst: b.dst,
+            conn: b.conn,
+            packet: b.packet,
             from: 'client',
             method: head.method,
             target: head.target,
@@ -108,9 +113,14 @@ export function createHttpExchange(env: HttpExchangeEnv, options: HttpExchangeOp
           const facts = upgrade
             ? handshakeFacts(request && isUpgradeRequest(request) ? request : undefined, head)
             : undefined;
+          const b = env.base('server', meta);
           const event: HttpResponseEvent = {
-            ...env.base('server', meta),
             event: 'http.response',
+            ts: b.ts,
+            src: b.src,
+            dst: b.dst,
+            conn: b.conn,
+            packet: b.packet,
             from: 'server',
             status: head.status,
             reason: head.reason,

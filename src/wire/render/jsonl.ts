@@ -1,38 +1,142 @@
 // The JSON Lines view: one event per line, exactly the types of src/wire/events.ts minus the
 // Buffer fields (raw packet, frame payloads). Field names are a public interface
 // (docs/jsonl.md); never rename them.
-import type { WireEvent } from '../events.js';
+//
+// The three events that make up nearly every line of a large capture (tcp.segment, ws.frame,
+// ws.message) are written by hand, field by field in the order the decoder builds them, straight
+// into an output buffer: each line parses to exactly what JSON.stringify gives (jsonl.test.ts
+// checks that) without its generic property walk or one big string per batch. `src`/`dst` are
+// "ip:port" text by contract (EventBase) and written as they are; every other string that may
+// hold anything goes through a JSON string escape.
+import type { TcpSegmentEvent, WireEvent, WsFrameEvent, WsMessageEvent } from '../events.js';
+import { ByteOutput } from './byte-output.js';
+
+/** A number as JSON writes it (non-finite numbers become null). */
+function num(n: number): string {
+  return Number.isFinite(n) ? '' + n : 'null';
+}
+
+/** `,"ts":…,"src":…,"dst":…,"conn":…,"packet":…,"from":"…"` */
+function head(ev: WsFrameEvent | WsMessageEvent | TcpSegmentEvent): string {
+  return (
+    ',"ts":' +
+    num(ev.ts) +
+    ',"src":"' +
+    ev.src +
+    '","dst":"' +
+    ev.dst +
+    '","conn":' +
+    num(ev.conn) +
+    ',"packet":' +
+    num(ev.packet) +
+    ',"from":"' +
+    ev.from +
+    '"'
+  );
+}
+
+function writeSegment(out: ByteOutput, ev: TcpSegmentEvent): void {
+  out.ascii('{"event":"tcp.segment"' + head(ev) + ',"flags":');
+  out.jsonString(ev.flags);
+  out.ascii(
+    ',"seq":' +
+      num(ev.seq) +
+      ',"seqEnd":' +
+      num(ev.seqEnd) +
+      ',"ack":' +
+      (ev.ack === null ? 'null' : num(ev.ack)) +
+      ',"win":' +
+      num(ev.win) +
+      ',"len":' +
+      num(ev.len) +
+      ',"options":',
+  );
+  out.jsonString(ev.options);
+  out.ascii(',"role":"' + ev.role + '"}\n');
+}
+
+function writeFrame(out: ByteOutput, ev: WsFrameEvent): void {
+  out.ascii(
+    '{"event":"ws.frame"' +
+      head(ev) +
+      ',"fin":' +
+      ev.fin +
+      ',"rsv1":' +
+      ev.rsv1 +
+      ',"rsv2":' +
+      ev.rsv2 +
+      ',"rsv3":' +
+      ev.rsv3 +
+      ',"opcode":' +
+      num(ev.opcode) +
+      ',"masked":' +
+      ev.masked,
+  );
+  if (ev.mask !== undefined) {
+    out.ascii(',"mask":');
+    out.jsonString(ev.mask);
+  }
+  out.ascii(',"length":' + num(ev.length) + ',"headerLength":' + num(ev.headerLength) + '}\n');
+}
+
+function writeMessage(out: ByteOutput, ev: WsMessageEvent): void {
+  out.ascii('{"event":"ws.message"' + head(ev) + ',"opcode":' + num(ev.opcode));
+  if (ev.text !== undefined) {
+    out.ascii(',"text":');
+    out.jsonString(ev.text);
+  }
+  if (ev.data_base64 !== undefined) {
+    out.ascii(',"data_base64":');
+    out.jsonString(ev.data_base64);
+  }
+  let tail =
+    ',"length":' + num(ev.length) + ',"wireLength":' + num(ev.wireLength) + ',"compressed":' + ev.compressed;
+  if (ev.deflateInferred !== undefined) tail += ',"deflateInferred":' + ev.deflateInferred;
+  tail += ',"fragments":' + num(ev.fragments) + ',"masked":' + ev.masked;
+  if (ev.utf8Valid !== undefined) tail += ',"utf8Valid":' + ev.utf8Valid;
+  if (ev.chat === undefined) {
+    out.ascii(tail + '}\n');
+    return;
+  }
+  const c = ev.chat;
+  out.ascii(tail + ',"chat":{"dialect":');
+  out.jsonString(c.dialect);
+  out.ascii(',"type":');
+  out.jsonString(c.type);
+  out.ascii(',"summary":');
+  out.jsonString(c.summary);
+  out.ascii('}}\n');
+}
+
+/** Writes one event as its JSON line, newline included. */
+export function writeJsonl(out: ByteOutput, ev: WireEvent): void {
+  switch (ev.event) {
+    case 'tcp.segment':
+      return writeSegment(out, ev);
+    case 'ws.frame':
+      return writeFrame(out, ev);
+    case 'ws.message':
+      return writeMessage(out, ev);
+    default:
+      // Every other event is rare and carries no Buffer.
+      out.utf8(JSON.stringify(ev) + '\n');
+  }
+}
 
 /** One event as its JSON line (no newline). */
 export function eventToJson(ev: WireEvent): string {
-  // JSON.stringify skips undefined properties: hide the Buffers for the moment of the call
-  // instead of copying the event (a copy per event costs more than the stringify).
-  if (ev.event === 'tcp.segment' && ev.raw !== undefined) {
-    const raw = ev.raw;
-    ev.raw = undefined;
-    try {
-      return JSON.stringify(ev);
-    } finally {
-      ev.raw = raw;
-    }
-  }
-  if (ev.event === 'ws.frame' && (ev.payload !== undefined || ev.wirePayload !== undefined)) {
-    const { payload, wirePayload } = ev;
-    ev.payload = undefined;
-    ev.wirePayload = undefined;
-    try {
-      return JSON.stringify(ev);
-    } finally {
-      ev.payload = payload;
-      ev.wirePayload = wirePayload;
-    }
-  }
-  return JSON.stringify(ev);
+  return render([ev], 4096).slice(0, -1);
 }
 
 /** A batch of events as JSON lines, each ending with a newline. */
 export function renderJsonl(events: readonly WireEvent[]): string {
-  let out = '';
-  for (const ev of events) out += eventToJson(ev) + '\n';
-  return out;
+  return render(events, 64 * 1024);
+}
+
+function render(events: readonly WireEvent[], blockSize: number): string {
+  const blocks: Buffer[] = [];
+  const out = new ByteOutput((b) => blocks.push(b), blockSize);
+  for (let i = 0; i < events.length; i++) writeJsonl(out, events[i]!);
+  out.flush();
+  return blocks.length === 1 ? blocks[0]!.toString('utf8') : Buffer.concat(blocks).toString('utf8');
 }

@@ -104,7 +104,10 @@ export function createWebSocketConnectionDecoder(
   function directionEnv(label: Side): DirectionEnv {
     return {
       options: resolved,
-      base: (meta) => base(label, meta),
+      src: endpoint[label],
+      dst: endpoint[other(label)],
+      conn: info.conn,
+      from: () => real(label),
       emit: (event: WireEvent) => emit(event),
       problem: (code, message, severity, meta) => problem(label, code, message, severity, meta),
       synced(masked, meta) {

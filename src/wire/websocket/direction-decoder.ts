@@ -1,7 +1,7 @@
 // One direction of a WebSocket connection: frames (via the frame parser), then messages
 // (fragments joined, inflated, validated), control frames, gaps and resynchronisation.
 import { isUtf8 } from 'node:buffer';
-import type { EventBase, Side, WireEvent } from '../events.js';
+import type { Side, WireEvent, WsControlEvent, WsFrameEvent, WsMessageEvent } from '../events.js';
 import type { StreamMeta } from '../stream.js';
 import { createFrameParser, type FrameHeader, type FrameParser } from './frame-parser.js';
 import { findFrameBoundary } from './frame-sync.js';
@@ -17,8 +17,12 @@ export interface ResolvedWsOptions {
 /** What a direction needs from its connection. */
 export interface DirectionEnv {
   options: ResolvedWsOptions;
-  /** ts/src/dst/conn/packet and the sender's (possibly corrected) side. */
-  base(meta: StreamMeta): EventBase & { from: Side };
+  /** The sender's and receiver's "ip:port" and the connection number, fixed for the direction. */
+  readonly src: string;
+  readonly dst: string;
+  readonly conn: number;
+  /** The sender's side (it may be corrected once, when a mid-stream pick-up learns the sides). */
+  from(): Side;
   emit(event: WireEvent): void;
   problem(code: string, message: string, severity: 'warning' | 'error', meta: StreamMeta): void;
   /** A mid-stream chain was found; `masked` tells which side really sends here. */
@@ -84,8 +88,16 @@ export function createDirectionDecoder(
   let frame: FrameState | undefined;
   let inflater: Inflater | undefined =
     deflate.kind === 'negotiated'
-      ? createInflater({ ...deflate, maxOutputBytes: maxMessageBytes, maxRatio: maxInflateRatio })
+      ? createInflater({
+          windowBits: deflate.windowBits,
+          noContextTakeover: deflate.noContextTakeover,
+          maxOutputBytes: maxMessageBytes,
+          maxRatio: maxInflateRatio,
+        })
       : undefined;
+  /** Compression was assumed from RSV1 because the handshake was not captured. */
+  let inferred = false;
+  const { src, dst, conn } = env;
   const reported = new Set<string>();
   const self: DirectionDecoder = { data, gap, end, expectMasked: undefined };
 
@@ -171,6 +183,7 @@ export function createDirectionDecoder(
         maxOutputBytes: maxMessageBytes,
         maxRatio: maxInflateRatio,
       });
+      inferred = true;
       env.deflateInferred(meta);
     }
     return true;
@@ -222,33 +235,51 @@ export function createDirectionDecoder(
   function onFrameEnd(h: FrameHeader): void {
     const f = frame;
     frame = undefined;
-    const base = env.base(meta);
-    const event: WireEvent = {
-      ...base,
+    const from = env.from();
+    // Events are written out field by field (no object spread): one hidden class per event
+    // type, and far cheaper to build on the per-frame path.
+    const event: WsFrameEvent = {
       event: 'ws.frame',
+      ts: meta.ts,
+      src,
+      dst,
+      conn,
+      packet: meta.packet,
+      from,
       fin: h.fin,
       rsv1: h.rsv1,
       rsv2: h.rsv2,
       rsv3: h.rsv3,
       opcode: h.opcode,
       masked: h.masked,
+      mask: h.mask ? h.mask.toString('hex') : undefined,
       length: h.length,
       headerLength: h.headerLength,
+      payload: undefined,
+      wirePayload: undefined,
     };
-    if (h.mask) event.mask = h.mask.toString('hex');
     if (includeFramePayloads && f) {
       event.payload = Buffer.concat(f.chunks);
       event.wirePayload = Buffer.concat(f.wirePreview);
     }
     env.emit(event);
     if (!f) return;
-    if (f.role === 'control') control(h, Buffer.concat(f.chunks), base);
-    else if (f.role === 'data' && partial && h.fin) finishMessage(partial, base);
+    if (f.role === 'control') control(h, Buffer.concat(f.chunks), from);
+    else if (f.role === 'data' && partial && h.fin) finishMessage(partial, from);
   }
 
-  function control(h: FrameHeader, payload: Buffer, base: EventBase & { from: Side }): void {
+  function control(h: FrameHeader, payload: Buffer, from: Side): void {
     const name = h.opcode === 8 ? 'ws.close' : h.opcode === 9 ? 'ws.ping' : 'ws.pong';
-    const event: WireEvent = { ...base, event: name, data_base64: payload.toString('base64') };
+    const event: WsControlEvent = {
+      event: name,
+      ts: meta.ts,
+      src,
+      dst,
+      conn,
+      packet: meta.packet,
+      from,
+      data_base64: payload.toString('base64'),
+    };
     if (h.opcode === 8) {
       const close = parseClosePayload(payload);
       if (close.kind === 'bad-length')
@@ -264,7 +295,7 @@ export function createDirectionDecoder(
     env.emit(event);
   }
 
-  function finishMessage(m: PartialMessage, base: EventBase & { from: Side }): void {
+  function finishMessage(m: PartialMessage, from: Side): void {
     partial = undefined;
     let data = m.chunks.length === 1 ? m.chunks[0] : Buffer.concat(m.chunks, m.kept);
     let length = m.total;
@@ -293,22 +324,34 @@ export function createDirectionDecoder(
         length = data.length;
       }
     }
-    const event: WireEvent = {
-      ...base,
+    let text: string | undefined;
+    let dataBase64: string | undefined;
+    let utf8Valid: boolean | undefined;
+    if (m.opcode === 1) {
+      utf8Valid = isUtf8(truncated ? trimIncomplete(data) : data);
+      if (!utf8Valid) env.problem('BAD_UTF8', 'text message is not valid UTF-8', 'warning', meta);
+      text = data.toString('utf8');
+    } else dataBase64 = data.toString('base64');
+    const event: WsMessageEvent = {
       event: 'ws.message',
+      ts: meta.ts,
+      src,
+      dst,
+      conn,
+      packet: meta.packet,
+      from,
       opcode: m.opcode,
+      text,
+      data_base64: dataBase64,
       length,
       wireLength: m.total,
       compressed: m.compressed,
+      deflateInferred: m.compressed && inferred ? true : undefined,
       fragments: m.fragments,
       masked: m.masked,
+      utf8Valid,
+      chat: undefined,
     };
-    if (m.opcode === 1) {
-      const valid = isUtf8(truncated ? trimIncomplete(data) : data);
-      if (!valid) env.problem('BAD_UTF8', 'text message is not valid UTF-8', 'warning', meta);
-      event.text = data.toString('utf8');
-      event.utf8Valid = valid;
-    } else event.data_base64 = data.toString('base64');
     env.emit(event);
   }
 
@@ -397,6 +440,7 @@ export function createDirectionDecoder(
     partial = undefined;
     frame = undefined;
     syncBuf = [];
+    inflater?.close();
   }
 
   return self;
