@@ -27,17 +27,22 @@ export function parseOriginList(list: string): string[] {
   });
 }
 
-/** The ws `verifyClient` check for a list of origins. */
-export function originCheck(allowed: string[]): (info: { req: IncomingMessage }) => boolean {
-  if (allowed.includes('*')) return () => true;
+type Verify = (
+  info: { req: IncomingMessage },
+  done: (ok: boolean, status?: number, reason?: string) => void,
+) => void;
+
+/** The ws `verifyClient` check for a list of origins: refused upgrades are answered 403. */
+export function originCheck(allowed: string[]): Verify {
+  const any = allowed.includes('*');
   const set = new Set(allowed);
-  return ({ req }) => {
-    const origin = req.headers.origin;
-    if (origin === undefined) return true;
+  const ok = (origin: string | undefined) => {
+    if (any || origin === undefined) return true;
     try {
       return set.has(new URL(origin).origin);
     } catch {
       return false;
     }
   };
+  return ({ req }, done) => (ok(req.headers.origin) ? done(true) : done(false, 403, 'Forbidden'));
 }
