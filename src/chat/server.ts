@@ -5,11 +5,14 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { pino, type Logger } from 'pino';
 import { projectRoot } from '../shared/paths.js';
+import type { Broker } from './broker/broker.js';
+import type { IdSpace } from './hub/ids.js';
 import { createBackends } from './backends.js';
 import { MeteredHub } from './ops/metered-hub.js';
 import { newCounters } from './ops/metrics.js';
 import { opsRoutes } from './ops/routes.js';
 import { DEFAULT_INPUT_LIMITS } from './protocol/limits.js';
+import type { Presence } from './store/presence.js';
 import { loadTls } from './transport/tls.js';
 import { WebServer } from './transport/web-server.js';
 import { WsTransport } from './transport/ws-transport.js';
@@ -40,6 +43,13 @@ export interface ChatServerLimits {
   maxBuffered?: number; // bytes queued for one client before it is cut off, default 8 MiB
 }
 
+/** What a cluster worker brings instead of the single-process defaults (see cluster/worker-main.ts). */
+export interface ChatServerParts {
+  broker?: Broker;
+  presence?: Presence;
+  ids?: IdSpace;
+}
+
 export interface ChatServer {
   wsPort: number;
   webPort: number;
@@ -63,6 +73,7 @@ export const DEFAULTS = {
 export async function createChatServer(
   options: ChatServerOptions & ChatServerLimits = {},
   logger?: Logger,
+  parts: ChatServerParts = {},
 ): Promise<ChatServer> {
   const log = logger ?? pino({ level: options.logLevel ?? DEFAULTS.logLevel }, pino.destination(2));
   const host = options.host ?? DEFAULTS.host;
@@ -73,10 +84,11 @@ export async function createChatServer(
   const history = options.history ?? DEFAULTS.history;
   const backends = createBackends({ nodeId, redis: options.redis, history, dataDir: options.dataDir }, log);
   const counters = newCounters();
-  const broker = backends.broker;
+  const broker = parts.broker ?? backends.broker;
   const hub = new MeteredHub(counters, {
     broker,
-    presence: backends.presence,
+    presence: parts.presence ?? backends.presence,
+    ids: parts.ids,
     history: backends.history,
     logger: log,
     limits: {

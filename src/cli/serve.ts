@@ -2,7 +2,9 @@
 // environment variables, then defaults; SIGINT/SIGTERM close every client with 1001 and exit 0.
 import { intOption, numberOption, parseCommandArgs, type CommandSpec } from '../shared/args.js';
 import { UsageError } from '../shared/errors.js';
+import { availableParallelism } from 'node:os';
 import { createChatServer, DEFAULTS } from '../chat/server.js';
+import { startCluster } from '../chat/cluster/primary.js';
 import { DEFAULT_INPUT_LIMITS } from '../chat/protocol/limits.js';
 import { nodeOptionSpecs, parseNodeOptions } from './serve-options.js';
 
@@ -76,6 +78,13 @@ export const spec: CommandSpec = {
       env: 'WIRECHAT_MAX_CONTENT',
       default: String(DEFAULT_INPUT_LIMITS.maxContent),
     },
+    workers: {
+      type: 'string',
+      value: 'N',
+      description: 'worker processes sharing the ports (1: everything in this process)',
+      env: 'WIRECHAT_WORKERS',
+      default: String(availableParallelism()),
+    },
     rate: {
       type: 'string',
       value: 'N',
@@ -103,7 +112,7 @@ export async function run(args: string[]): Promise<number> {
       '--idle-timeout must be longer than --ping-interval, or clients are closed before being pinged',
     );
   }
-  const server = await createChatServer({
+  const options = {
     host: String(v.host),
     wsPort: intOption(v, 'ws-port', 0, 65535),
     webPort: intOption(v, 'web-port', 0, 65535),
@@ -115,8 +124,12 @@ export async function run(args: string[]): Promise<number> {
     maxContent: intOption(v, 'max-content', 1, 1024 * 1024),
     rate: numberOption(v, 'rate', 0.1, 1_000_000),
     ...parseNodeOptions(v),
-  });
-  await new Promise<void>((resolve) => {
+  };
+  // With Redis or SQLite this process is one node: run one per core (workers do not share them).
+  const workers = options.redis || options.dataDir ? 1 : intOption(v, 'workers', 1, 1024);
+  // Listening for signals before starting: workers take a moment to start, and a signal in that
+  // moment must still close everything cleanly (it is acted on once the server is up).
+  const stopped = new Promise<void>((resolve) => {
     const stop = () => {
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
@@ -125,6 +138,8 @@ export async function run(args: string[]): Promise<number> {
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
   });
+  const server = workers === 1 ? await createChatServer(options) : await startCluster({ workers, options });
+  await stopped;
   await server.close();
   return 0;
 }

@@ -10,7 +10,7 @@ import type { ChatEvent, Command, Dialect, LeaveEvent, MessageEvent } from '../p
 import { DEFAULT_INPUT_LIMITS, type InputLimits } from '../protocol/limits.js';
 import type { HistoryStore } from '../store/history.js';
 import type { Presence } from '../store/presence.js';
-import { uniqueUserId } from './ids.js';
+import { uniqueUserId, type IdSpace } from './ids.js';
 import { replyHistory } from './history-reply.js';
 import type { HubLogger, Link } from './link.js';
 import { Session } from './session.js';
@@ -22,6 +22,8 @@ export interface HubOptions {
   logger: HubLogger;
   limits?: InputLimits;
   now?: () => number;
+  /** This node's share of user ids, when several nodes hand them out (cluster workers). */
+  ids?: IdSpace;
 }
 
 const PONG = Buffer.from('{"type":"pong"}');
@@ -47,7 +49,10 @@ export class Hub {
   }
 
   connect(link: Link): Session {
-    const id = uniqueUserId((n) => this.sessions.has(n) || this.options.presence.get(n) !== undefined);
+    const id = uniqueUserId(
+      (n) => this.sessions.has(n) || this.options.presence.get(n) !== undefined,
+      this.options.ids,
+    );
     const session = new Session(id, link);
     this.sessions.set(id, session);
     return session;

@@ -1,0 +1,47 @@
+// What the primary and the workers of `wirechat serve --workers N` say to each other over the
+// cluster's IPC channels. Every chat-level change travels as an Op; a worker batches the ops of
+// one event-loop turn into one message, and the primary relays each batch unchanged, in order, to
+// every other worker, so per-worker order holds for events and presence alike (a user's presence
+// entry always arrives before their join event).
+import type { ChatEvent } from '../protocol/events.js';
+import type { PresenceEntry } from '../store/presence.js';
+
+export type Op =
+  | { op: 'pub'; channel: string; event: ChatEvent }
+  | { op: 'add'; entry: PresenceEntry }
+  | { op: 'rm'; id: number };
+
+/** Worker → primary. */
+export type WorkerMessage =
+  /** Listening for the primary's messages: from now on it gets the snapshot and every batch. */
+  | { t: 'hello' }
+  | { t: 'ops'; ops: Op[] }
+  | { t: 'ready'; wsPort: number; webPort: number }
+  | { t: 'failed'; code: string; message: string; exitCode: number };
+
+/** Primary → worker. */
+export type PrimaryMessage =
+  | { t: 'ops'; ops: Op[] }
+  /** Everyone already online, sent before any relayed batch (a replacement worker starts late). */
+  | { t: 'snapshot'; entries: PresenceEntry[] }
+  | { t: 'shutdown' };
+
+/** The options a worker is started with (in its environment, as JSON). */
+export const WORKER_OPTIONS_ENV = 'WIRECHAT_CLUSTER_WORKER';
+
+export interface WorkerSetup {
+  index: number;
+  count: number;
+  nodeId: string;
+  /** createChatServer's options, plain JSON. */
+  options: Record<string, unknown>;
+}
+
+export function isOpsMessage(value: unknown): value is { t: 'ops'; ops: Op[] } {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    (value as { t?: unknown }).t === 'ops' &&
+    Array.isArray((value as { ops?: unknown }).ops)
+  );
+}

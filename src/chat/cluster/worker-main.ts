@@ -1,0 +1,67 @@
+// A cluster worker of `wirechat serve --workers N`: one chat server (hub, transport, web page) whose
+// broker and presence reach the other workers through the primary. The ports are shared: the
+// primary accepts connections and hands them to the workers in turn (node:cluster).
+import { pino } from 'pino';
+import { formatUserError } from '../../shared/errors.js';
+import { IpcBroker } from '../broker/ipc-broker.js';
+import { createChatServer, type ChatServer } from '../server.js';
+import { WORKER_OPTIONS_ENV, type PrimaryMessage, type WorkerMessage, type WorkerSetup } from './messages.js';
+import { ReplicatedPresence } from './replicated-presence.js';
+import { WorkerBus } from './worker-bus.js';
+
+const setup = JSON.parse(process.env[WORKER_OPTIONS_ENV] ?? '{}') as WorkerSetup;
+// With a callback, a send on a closing channel (the primary is gone) is ignored, not thrown.
+const tell = (message: WorkerMessage): void => void process.send?.(message, undefined, undefined, () => {});
+
+const bus = new WorkerBus({
+  send: (message) => tell(message as WorkerMessage),
+  onMessage: (handler) => process.on('message', handler),
+});
+tell({ t: 'hello' });
+const log = pino(
+  { level: String(setup.options.logLevel ?? 'info'), base: { pid: process.pid, worker: setup.index } },
+  pino.destination(2),
+);
+
+// Signals from a terminal reach the whole process group; the primary alone decides when to stop,
+// so that every worker closes its clients (1001) and the primary exits last.
+process.on('SIGINT', () => {});
+process.on('SIGTERM', () => {});
+
+let server: ChatServer | undefined;
+let stopping = false;
+async function stop(): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  await server?.close();
+  bus.close();
+  process.exit(0);
+}
+
+process.on('message', (message: PrimaryMessage) => {
+  if (message?.t === 'shutdown') void stop();
+});
+// The primary is gone (killed): nobody relays any more, so this worker stops too.
+process.on('disconnect', () => void stop());
+
+createChatServer({ ...setup.options, nodeId: setup.nodeId }, log, {
+  broker: new IpcBroker(setup.nodeId, bus),
+  presence: new ReplicatedPresence(bus),
+  ids: { index: setup.index, count: setup.count },
+}).then(
+  (started) => {
+    server = started;
+    tell({ t: 'ready', wsPort: started.wsPort, webPort: started.webPort });
+  },
+  (err: Error & { code?: string; exitCode?: number }) => {
+    const line = formatUserError(err);
+    if (line === undefined) log.error({ err }, 'worker failed to start');
+    tell({
+      t: 'failed',
+      code: err.code ?? 'WORKER_FAILED',
+      message: line ?? err.message,
+      exitCode: err.exitCode ?? 1,
+    });
+    setTimeout(() => process.exit(1), 100);
+  },
+);
