@@ -4,6 +4,22 @@
 // character appears, and a UTF-8 encode of the whole thing on write; here each piece is encoded
 // once, into its final place.
 
+/** Buffer's own encoders without the argument checks of Buffer#write (a large share of the
+ * cost for short pieces); present on every Node Buffer, checked once anyway. */
+interface DirectWrite {
+  latin1Write(s: string, offset: number, length: number): number;
+  utf8Write(s: string, offset: number): number;
+}
+const direct = Buffer.prototype as unknown as Partial<DirectWrite>;
+const latin1Write: (buf: Buffer, s: string, offset: number) => number =
+  typeof direct.latin1Write === 'function'
+    ? (buf, s, offset) => (buf as unknown as DirectWrite).latin1Write(s, offset, s.length)
+    : (buf, s, offset) => buf.write(s, offset, s.length, 'latin1');
+const utf8Write: (buf: Buffer, s: string, offset: number) => number =
+  typeof direct.utf8Write === 'function'
+    ? (buf, s, offset) => (buf as unknown as DirectWrite).utf8Write(s, offset)
+    : (buf, s, offset) => buf.write(s, offset, 'utf8');
+
 /** Bytes ≥ this share of a block are written as a block of their own rather than copied in. */
 const LARGE_PIECE_SHARE = 4;
 
@@ -33,9 +49,56 @@ export class ByteOutput {
 
   /** A string of ASCII characters only (numbers, names, endpoints, JSON punctuation). */
   ascii(s: string): void {
-    this.room(s.length);
-    this.pos += this.buf.write(s, this.pos, s.length, 'latin1');
+    const n = s.length;
+    this.room(n);
+    if (n > 24) {
+      this.pos += latin1Write(this.buf, s, this.pos);
+      return;
+    }
+    // Short pieces: plain stores beat a call into the runtime.
+    const buf = this.buf;
+    let p = this.pos;
+    for (let i = 0; i < n; i++) buf[p++] = s.charCodeAt(i);
+    this.pos = p;
   }
+
+  /** Pre-encoded bytes (constants: keys and punctuation). */
+  bytes(b: Uint8Array): void {
+    const n = b.length;
+    this.room(n);
+    const buf = this.buf;
+    let p = this.pos;
+    for (let i = 0; i < n; i++) buf[p++] = b[i]!;
+    this.pos = p;
+  }
+
+  /** A number as JSON writes it: digits directly for unsigned 32-bit integers, else its text
+   * (the last one cached: the events of one packet share their timestamp). */
+  number(n: number): void {
+    if (n >>> 0 === n) {
+      this.room(10);
+      const buf = this.buf;
+      let digits = 1;
+      for (let v = n; v >= 10; v = (v / 10) >>> 0) digits++;
+      let p = this.pos + digits;
+      this.pos = p;
+      let v = n;
+      do {
+        const q = (v / 10) >>> 0;
+        buf[--p] = 0x30 + v - q * 10;
+        v = q;
+      } while (v !== 0);
+      return;
+    }
+    if (n !== this.lastNumber) {
+      this.lastNumber = n;
+      this.lastNumberText = Number.isFinite(n) ? '' + n : 'null';
+    }
+    this.ascii(this.lastNumberText);
+  }
+
+  private lastNumber = Number.NaN;
+  private lastNumberText = 'null';
 
   /** Any string, UTF-8 encoded. */
   utf8(s: string): void {
@@ -49,18 +112,25 @@ export class ByteOutput {
         return;
       }
     } else this.room(max);
-    this.pos += this.buf.write(s, this.pos, 'utf8');
+    this.pos += utf8Write(this.buf, s, this.pos);
   }
 
   /**
-   * Writes a string as a JSON string literal ("…" with escapes), like JSON.stringify(s). Most
-   * message text needs no escape at all: it is copied in and checked in place, four bytes at
-   * a time, and only rewritten through JSON.stringify when it holds a quote, a backslash or a
-   * control character. `s` must be well-formed UTF-16 (text decoded from bytes always is).
+   * Writes a string as a JSON string literal ("…" with escapes), exactly like JSON.stringify(s).
+   * Most message text needs no escape at all: quotes and backslashes are looked for with the
+   * engine's own string search, the text is copied in, and the copy is checked for control
+   * characters four bytes at a time; only text that needs escapes goes through JSON.stringify.
+   * `ascii` promises that every character is below 0x80 (a cheaper copy). `s` must be
+   * well-formed UTF-16 (text decoded from bytes always is).
    */
-  jsonString(s: string): void {
-    const max = s.length * 3 + 2;
-    if (max > this.blockSize / LARGE_PIECE_SHARE) {
+  jsonString(s: string, ascii = false): void {
+    const n = s.length;
+    if (n <= 24) {
+      this.shortJsonString(s);
+      return;
+    }
+    const max = ascii ? n + 2 : n * 3 + 2;
+    if (max > this.blockSize / LARGE_PIECE_SHARE || s.indexOf('"') >= 0 || s.indexOf('\\') >= 0) {
       this.utf8(JSON.stringify(s));
       return;
     }
@@ -68,14 +138,33 @@ export class ByteOutput {
     const buf = this.buf;
     const start = this.pos;
     buf[start] = 0x22;
-    const n = buf.write(s, start + 1, 'utf8');
-    if (needsEscape(buf, start + 1, start + 1 + n)) {
-      this.pos = start;
+    const written = ascii ? latin1Write(buf, s, start + 1) : utf8Write(buf, s, start + 1);
+    if (hasControl(buf, start + 1, start + 1 + written)) {
       this.utf8(JSON.stringify(s));
       return;
     }
-    buf[start + 1 + n] = 0x22;
-    this.pos = start + n + 2;
+    buf[start + 1 + written] = 0x22;
+    this.pos = start + written + 2;
+  }
+
+  private shortJsonString(s: string): void {
+    const n = s.length;
+    this.room(n + 2);
+    const buf = this.buf;
+    const start = this.pos;
+    let p = start;
+    buf[p++] = 0x22;
+    for (let i = 0; i < n; i++) {
+      const c = s.charCodeAt(i);
+      if (c < 0x20 || c === 0x22 || c === 0x5c || c > 0x7e) {
+        this.pos = start;
+        this.utf8(JSON.stringify(s));
+        return;
+      }
+      buf[p++] = c;
+    }
+    buf[p++] = 0x22;
+    this.pos = p;
   }
 
   /** Hands out what the current block holds. */
@@ -94,35 +183,35 @@ export class ByteOutput {
   }
 }
 
-/** Whether bytes [from, to) hold a byte JSON must escape: '"', '\\' or one below 0x20. */
-export function needsEscape(buf: Buffer, from: number, to: number): boolean {
+/** Whether bytes [from, to) hold a control character (below 0x20), which JSON must escape. */
+export function hasControl(buf: Buffer, from: number, to: number): boolean {
   let i = from;
   // Byte by byte up to a 4-byte boundary of the underlying memory, then a word at a time.
   const lead = (4 - ((buf.byteOffset + i) & 3)) & 3;
-  for (const stop = Math.min(to, i + lead); i < stop; i++) {
-    const c = buf[i]!;
-    if (c < 0x20 || c === 0x22 || c === 0x5c) return true;
-  }
+  for (const stop = Math.min(to, i + lead); i < stop; i++) if (buf[i]! < 0x20) return true;
   const words = (to - i) >> 2;
-  if (words > 8) {
-    const w = new Uint32Array(buf.buffer, buf.byteOffset + i, words);
-    for (let k = 0; k < words; k++) {
-      const x = w[k]!;
-      // Classic SWAR tests: some byte < 0x20, or equal to 0x22 or 0x5c.
-      const q = x ^ 0x22222222;
-      const b = x ^ 0x5c5c5c5c;
-      if (
-        ((x - 0x20202020) & ~x & 0x80808080) |
-        ((q - 0x01010101) & ~q & 0x80808080) |
-        ((b - 0x01010101) & ~b & 0x80808080)
-      )
-        return true;
+  if (words >= 8) {
+    // Int32 (not Uint32) words stay small integers for the engine; the classic SWAR test
+    // (w - 0x20202020) & ~w & 0x80808080 is non-zero when some byte is below 0x20.
+    const w = new Int32Array(buf.buffer, buf.byteOffset + i, words);
+    let acc = 0;
+    let k = 0;
+    for (; k + 4 <= words; k += 4) {
+      const a = w[k]!;
+      const b = w[k + 1]!;
+      const c = w[k + 2]!;
+      const d = w[k + 3]!;
+      acc |=
+        ((a - 0x20202020) & ~a) | ((b - 0x20202020) & ~b) | ((c - 0x20202020) & ~c) | ((d - 0x20202020) & ~d);
+      if (acc & 0x80808080) return true;
     }
+    for (; k < words; k++) {
+      const a = w[k]!;
+      acc |= (a - 0x20202020) & ~a;
+    }
+    if (acc & 0x80808080) return true;
     i += words << 2;
   }
-  for (; i < to; i++) {
-    const c = buf[i]!;
-    if (c < 0x20 || c === 0x22 || c === 0x5c) return true;
-  }
+  for (; i < to; i++) if (buf[i]! < 0x20) return true;
   return false;
 }
