@@ -11,10 +11,10 @@ const SEQ_DIGITS = 10;
 const TIME_DIGITS = 16;
 export const MARKER_LENGTH = MARKER.length + SENDER_DIGITS + SEQ_DIGITS + TIME_DIGITS;
 
-export function loginMessage(dialect: Dialect, name: string): string {
+export function loginMessage(dialect: Dialect, name: string, room = 1): string {
   return dialect === 'seed'
     ? JSON.stringify({ type: 'login', name })
-    : JSON.stringify({ type: 'login', client_name: name, room_id: 1 });
+    : JSON.stringify({ type: 'login', client_name: name, room_id: room });
 }
 
 /** A say-to-everyone message whose content starts with a zeroed marker, and where it starts. */

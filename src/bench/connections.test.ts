@@ -27,3 +27,13 @@ test('readRss reads this process and is null for a process that does not exist',
   assert.ok((readRss(process.pid) ?? 0) > 1024 * 1024);
   assert.equal(readRss(2 ** 31 - 1), null);
 });
+
+test('connections --rooms: users spread over rooms, one final broadcast per room reaches everyone', async () => {
+  const runs = await runConnections(
+    { targets: ['wirechat'], dialect: 'workerman', users: 120, rooms: 6, procs: 2 },
+    quiet,
+  );
+  const r = runs[0]!.result;
+  assert.equal(r.reached, 120);
+  assert.equal(r.allReached, true);
+});

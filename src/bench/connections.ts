@@ -13,8 +13,13 @@ export interface ConnectionsOptions {
   targets: TargetName[];
   dialect: Dialect;
   users: number;
-  /** The server's process id when it runs elsewhere on this machine (with --url). */
-  pid?: number;
+  /**
+   * Rooms the users are spread over (workerman dialect): logins broadcast to their room only, so
+   * 100,000 users need many rooms. One user per room sends the final broadcast.
+   */
+  rooms?: number;
+  /** The server's process ids when it runs elsewhere on this machine (with --url); RSS is summed. */
+  pid?: number | number[];
   procs?: number;
   timeoutMs?: number;
 }
@@ -44,8 +49,13 @@ export function readRss(pid: number): number | null {
 
 export async function runConnections(options: ConnectionsOptions, progress: Progress) {
   return forEachTarget(options, progress, async (t: TargetRun): Promise<ConnectionsResult> => {
-    const rss = async (): Promise<number | null> =>
-      t.started ? t.started.rss() : options.pid ? readRss(options.pid) : null;
+    const pids = options.pid === undefined ? [] : ([] as number[]).concat(options.pid);
+    const rss = async (): Promise<number | null> => {
+      if (t.started) return t.started.rss();
+      const each = pids.map(readRss);
+      return each.length > 0 && each.every((r) => r !== null) ? each.reduce((a, b) => a! + b!, 0) : null;
+    };
+    const rooms = options.rooms ?? 1;
     const session = new LoadSession({
       url: t.url,
       dialect: options.dialect,
@@ -53,12 +63,13 @@ export async function runConnections(options: ConnectionsOptions, progress: Prog
       plannedConnections: options.users,
       timeoutMs: options.timeoutMs ?? 60_000,
       progress,
+      rooms,
     });
     try {
       const before = await rss();
       progress.line(`${t.target}: opening ${options.users} users (${session.processCount} client processes)`);
-      // One of the users is the one who sends the final broadcast.
-      await session.add(options.users - 1, 1);
+      // One user per room sends the final broadcast.
+      await session.add(options.users - rooms, rooms);
       await new Promise((r) => setTimeout(r, 500));
       const after = await rss();
       progress.line(`${t.target}: all ${options.users} users logged in; sending the final broadcast`);
@@ -67,8 +78,11 @@ export async function runConnections(options: ConnectionsOptions, progress: Prog
         durationMs: 60_000,
         maxPerSender: 1,
         drainMs: 30_000,
+        // Each receiver hears its own room's sender only.
+        expectedPerReceiver: (sent) => (sent === rooms ? 1 : sent),
       });
-      const reached = final.complete + (final.sent === 1 && final.unanswered === 0 ? 1 : 0);
+      const senderReached = final.sent === rooms ? rooms - final.unanswered : 0;
+      const reached = final.complete + senderReached;
       return {
         users: options.users,
         processes: session.processCount,

@@ -22,6 +22,8 @@ export interface SessionOptions {
   plannedConnections: number;
   timeoutMs: number;
   progress: Progress;
+  /** Rooms to spread users over (default 1); see ConnectCommand.rooms. */
+  rooms?: number;
 }
 
 export interface PhaseOptions {
@@ -32,6 +34,8 @@ export interface PhaseOptions {
   collectTimeoutMs?: number;
   /** Reads the target's CPU time in ms, when this command started it. */
   serverCpu?: () => Promise<number>;
+  /** Messages each receiver should get (default: every message sent, all in one room). */
+  expectedPerReceiver?: (sent: number) => number;
 }
 
 export interface PhaseResult {
@@ -85,6 +89,7 @@ export class LoadSession {
     const firstSender = this.senders;
     const totalSenders = this.senders + senders;
     const prefix = `b${this.batch++}`;
+    const share = (i: number): number => Math.floor(receivers / n) + (i < receivers % n ? 1 : 0);
     const watch = setInterval(() => {
       const t = this.pool.ticks();
       this.options.progress.update(
@@ -98,7 +103,10 @@ export class LoadSession {
           cmd: 'connect',
           url: this.options.url,
           dialect: this.options.dialect,
-          receivers: Math.floor(receivers / n) + (i < receivers % n ? 1 : 0),
+          receivers: share(i),
+          rooms: this.options.rooms ?? 1,
+          firstReceiver:
+            this.receivers + Array.from({ length: i }, (_, j) => share(j)).reduce((a, b) => a + b, 0),
           senders: Array.from({ length: senders }, (_, k) => firstSender + k).filter((sid) => sid % n === i),
           totalSenders,
           namePrefix: `${prefix}p${i}`,
@@ -164,7 +172,7 @@ export class LoadSession {
       const results = await this.pool.all<ResultEvent>(
         () => ({
           cmd: 'collect',
-          expected: sent,
+          expected: options.expectedPerReceiver ? options.expectedPerReceiver(sent) : sent,
           timeoutMs: options.collectTimeoutMs ?? 30_000,
           idleMs: 3000,
         }),

@@ -109,7 +109,7 @@ function sendFrom(conn: Conn): void {
   }
 }
 
-async function openOne(cmd: ConnectCommand, sid: number, name: string): Promise<Conn> {
+async function openOne(cmd: ConnectCommand, sid: number, name: string, room: number): Promise<Conn> {
   const target = parseTargetUrl(cmd.url)!;
   const client = new RawWsClient({ target, localAddress: cmd.localAddress, timeoutMs: cmd.timeoutMs });
   await client.open();
@@ -155,7 +155,7 @@ async function openOne(cmd: ConnectCommand, sid: number, name: string): Promise<
       };
       resolve();
     };
-    client.send(encodeClientFrame(Buffer.from(loginMessage(cmd.dialect, name))));
+    client.send(encodeClientFrame(Buffer.from(loginMessage(cmd.dialect, name, room))));
   });
   return conn;
 }
@@ -163,9 +163,12 @@ async function openOne(cmd: ConnectCommand, sid: number, name: string): Promise<
 async function connect(cmd: ConnectCommand): Promise<void> {
   totalSenders = cmd.totalSenders;
   template = sayTemplate(cmd.dialect);
-  const jobs: Array<{ sid: number; name: string }> = [];
-  for (const sid of cmd.senders) jobs.push({ sid, name: `${cmd.namePrefix}s${sid}` });
-  for (let i = 0; i < cmd.receivers; i++) jobs.push({ sid: -1, name: `${cmd.namePrefix}r${i}` });
+  const rooms = Math.max(1, cmd.rooms);
+  const jobs: Array<{ sid: number; name: string; room: number }> = [];
+  for (const sid of cmd.senders)
+    jobs.push({ sid, name: `${cmd.namePrefix}s${sid}`, room: (sid % rooms) + 1 });
+  for (let i = 0; i < cmd.receivers; i++)
+    jobs.push({ sid: -1, name: `${cmd.namePrefix}r${i}`, room: ((cmd.firstReceiver + i) % rooms) + 1 });
   const errors: Record<string, number> = {};
   let firstError: string | undefined;
   let opened = 0;
@@ -174,7 +177,7 @@ async function connect(cmd: ConnectCommand): Promise<void> {
     while (next < jobs.length) {
       const job = jobs[next++]!;
       try {
-        conns.push(await openOne(cmd, job.sid, job.name));
+        conns.push(await openOne(cmd, job.sid, job.name, job.room));
         opened++;
       } catch (err) {
         const code = err instanceof ClientError ? err.code : 'SOCKET_ERROR';

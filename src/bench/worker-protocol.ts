@@ -11,6 +11,12 @@ export interface ConnectCommand {
   senders: number[];
   /** Total senders in the run: size of each receiver's per-sender order table. */
   totalSenders: number;
+  /**
+   * Rooms the users are spread over (workerman dialect; 1: everyone in room 1). Sender s is in
+   * room s % rooms + 1, the k-th receiver of the run (firstReceiver + i here) in k % rooms + 1.
+   */
+  rooms: number;
+  firstReceiver: number;
   namePrefix: string;
   localAddress?: string;
   timeoutMs: number;

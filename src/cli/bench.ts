@@ -91,7 +91,17 @@ const specs: Record<string, CommandSpec> = {
       'Opens N logged-in users, reports server memory per user, checks each receives a final broadcast.',
     options: {
       users: { type: 'string', value: 'N', description: 'users to log in', default: '1000' },
-      pid: { type: 'string', value: 'PID', description: 'with --url: the server process, to read its RSS' },
+      rooms: {
+        type: 'string',
+        value: 'R',
+        description: 'spread users over R rooms (workerman dialect; logins broadcast to their room)',
+        default: '1',
+      },
+      pid: {
+        type: 'string',
+        value: 'PID[,PID...]',
+        description: 'with --url: the server processes, to read their summed RSS',
+      },
       ...common,
     },
   },
@@ -196,8 +206,12 @@ export async function run(args: string[]): Promise<number> {
     return 0;
   }
   const users = intOption(values, 'users', 2, 10_000_000);
-  const pid = values.pid !== undefined ? intOption(values, 'pid', 1, 2 ** 31) : undefined;
-  const options = { ...base, users, ...(pid ? { pid } : {}) };
+  const pid = values.pid !== undefined ? parsePids(String(values.pid)) : undefined;
+  const rooms = intOption(values, 'rooms', 1, 1_000_000);
+  if (rooms > 1 && base.dialect !== 'workerman')
+    throw new UsageError('--rooms needs --dialect workerman (the seed dialect has one room)');
+  if (rooms * 2 > users) throw new UsageError('--rooms must leave at least two users per room');
+  const options = { ...base, users, rooms, ...(pid ? { pid } : {}) };
   const runs = await runConnections(options, progress);
   print(json, { scenario, options, runs }, formatConnections(runs));
   const bad = runs.filter((r) => !r.result.allReached);
@@ -207,6 +221,13 @@ export async function run(args: string[]): Promise<number> {
     );
   }
   return bad.length ? 1 : 0;
+}
+
+function parsePids(text: string): number[] {
+  const pids = text.split(',').map((p) => Number(p));
+  if (!pids.every((p) => Number.isInteger(p) && p > 0 && p < 2 ** 31))
+    throw new UsageError(`--pid must be process ids separated by commas, got '${text}'`);
+  return pids;
 }
 
 export const help = (): string => overview + Object.values(specs).map(formatHelp).join('\n');
