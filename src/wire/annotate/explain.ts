@@ -81,10 +81,14 @@ export function createExplainer(): Explainer {
       acks.set(conn, s);
     }
     const before = s[from];
+    if (role === 'syn' || role === 'syn-ack') {
+      // Handshake segments carry absolute numbers (a SYN-ACK acknowledges the peer's ISN); the
+      // segments after them count relative, from 1. Counting from the absolute number would
+      // make the first ACK "acknowledge" about a billion bytes.
+      s[from] = ack === null ? null : 1;
+      return 0;
+    }
     s[from] = ack;
-    // A SYN-ACK acknowledges the peer's absolute ISN; relative numbering starts at 1 after it.
-    if (role === 'syn-ack') s[from] = 1;
-    if (role === 'syn' || role === 'syn-ack') return 0;
     if (ack === null || before === null) return 0;
     return (ack - before) >>> 0;
   };

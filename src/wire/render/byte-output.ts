@@ -20,6 +20,19 @@ const utf8Write: (buf: Buffer, s: string, offset: number) => number =
     ? (buf, s, offset) => (buf as unknown as DirectWrite).utf8Write(s, offset)
     : (buf, s, offset) => buf.write(s, offset, 'utf8');
 
+/** Longest ASCII string escaped by the byte loop (longer ones: JSON.stringify). */
+const ESCAPE_LOOP_MAX = 64 * 1024;
+/** The letter after the backslash for JSON's two-character escapes. */
+const ESCAPES: Array<number | undefined> = [];
+ESCAPES[0x22] = 0x22;
+ESCAPES[0x5c] = 0x5c;
+ESCAPES[0x08] = 0x62;
+ESCAPES[0x0c] = 0x66;
+ESCAPES[0x0a] = 0x6e;
+ESCAPES[0x0d] = 0x72;
+ESCAPES[0x09] = 0x74;
+const HEX = Buffer.from('0123456789abcdef', 'latin1');
+
 /** Bytes ≥ this share of a block are written as a block of their own rather than copied in. */
 const LARGE_PIECE_SHARE = 4;
 
@@ -130,8 +143,14 @@ export class ByteOutput {
       return;
     }
     const max = ascii ? n + 2 : n * 3 + 2;
-    if (max > this.blockSize / LARGE_PIECE_SHARE || s.indexOf('"') >= 0 || s.indexOf('\\') >= 0) {
+    if (max > this.blockSize / LARGE_PIECE_SHARE) {
       this.utf8(JSON.stringify(s));
+      return;
+    }
+    if (s.indexOf('"') >= 0 || s.indexOf('\\') >= 0) {
+      // JSON in JSON (chat messages): escaped here when short and ASCII.
+      if (ascii && n <= ESCAPE_LOOP_MAX) this.escapeAscii(s);
+      else this.utf8(JSON.stringify(s));
       return;
     }
     this.room(max);
@@ -145,6 +164,35 @@ export class ByteOutput {
     }
     buf[start + 1 + written] = 0x22;
     this.pos = start + written + 2;
+  }
+
+  /** JSON.stringify's escapes for an ASCII string, written byte by byte. */
+  private escapeAscii(s: string): void {
+    const n = s.length;
+    this.room(n * 6 + 2);
+    const buf = this.buf;
+    let p = this.pos;
+    buf[p++] = 0x22;
+    for (let i = 0; i < n; i++) {
+      const c = s.charCodeAt(i);
+      if (c >= 0x20 && c !== 0x22 && c !== 0x5c) {
+        buf[p++] = c;
+        continue;
+      }
+      buf[p++] = 0x5c;
+      const short = ESCAPES[c];
+      if (short !== undefined) buf[p++] = short;
+      else {
+        // \u00XX with lower-case hex, as JSON.stringify writes it.
+        buf[p++] = 0x75;
+        buf[p++] = 0x30;
+        buf[p++] = 0x30;
+        buf[p++] = HEX[c >> 4]!;
+        buf[p++] = HEX[c & 15]!;
+      }
+    }
+    buf[p++] = 0x22;
+    this.pos = p;
   }
 
   private shortJsonString(s: string): void {

@@ -1,0 +1,119 @@
+// The hand-written jsonl encoder against JSON.stringify: every event of every fixture, and
+// strings chosen to hit each escape path (quotes, control characters, non-ASCII, block edges).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
+import type { WireEvent, WsMessageEvent } from '../events.js';
+import { decodeFile, fixture } from '../e2e-test-kit.js';
+import { fixturesDir } from '../../shared/paths.js';
+import { ByteOutput, hasControl } from './byte-output.js';
+import { eventToJson, renderJsonl, writeJsonl } from './jsonl.js';
+
+/** What JSON.stringify makes of an event once its Buffer fields are left out. */
+function reference(ev: WireEvent): unknown {
+  return JSON.parse(
+    JSON.stringify(ev, (key, value: unknown) =>
+      key === 'raw' || key === 'payload' || key === 'wirePayload' ? undefined : value,
+    ),
+  );
+}
+
+function message(text: string | undefined, extra: Partial<WsMessageEvent> = {}): WsMessageEvent {
+  return {
+    event: 'ws.message',
+    ts: 1700000000.123456,
+    src: '127.0.0.1:50000',
+    dst: '[::1]:7272',
+    conn: 3,
+    packet: 4000000000,
+    from: 'client',
+    opcode: 1,
+    text,
+    length: text === undefined ? 0 : Buffer.byteLength(text),
+    wireLength: 12,
+    compressed: false,
+    fragments: 1,
+    masked: true,
+    utf8Valid: true,
+    ...extra,
+  };
+}
+
+test('every event of every fixture encodes to what JSON.stringify gives', () => {
+  const files = readdirSync(fixturesDir).filter((f) => /\.pcap(ng)?$/.test(f));
+  assert.ok(files.length >= 5);
+  for (const name of files) {
+    const { events, summary } = decodeFile(fixture(name), { includeFramePayloads: true });
+    const all = [...events, summary];
+    const lines = renderJsonl(all).split('\n');
+    assert.equal(lines.pop(), '', 'ends with a newline');
+    assert.equal(lines.length, all.length, name);
+    for (let i = 0; i < all.length; i++) {
+      assert.deepEqual(JSON.parse(lines[i]!), reference(all[i]!), `${name} event ${i}`);
+    }
+  }
+});
+
+test('message text: escapes, control characters, non-ASCII and long text match JSON.stringify', () => {
+  const long = 'the quick brown fox '.repeat(2000);
+  const texts = [
+    '',
+    'hi',
+    '{"type":"say","content":"hi, all"}',
+    'back\\slash and "quotes" '.repeat(10),
+    'tab\there, newline\nthere, bell\u0007, nul\u0000, unit sep\u001f, del\u007f — fine',
+    'ünïcödé ✓ 漢字 and an emoji 😀 with "quotes"',
+    'ünïcödé ✓ 漢字 and an emoji 😀 without quotes, long enough to take the copy path',
+    long,
+    long + '\u0001',
+    '\u0001' + long,
+    long + '"',
+    'x'.repeat(300_000),
+    'x'.repeat(300_000) + '\n',
+  ];
+  for (const text of texts) {
+    for (const ascii of [true, false]) {
+      // The encoder takes the cheaper ASCII copy only when the byte length says it may.
+      const ev = message(text, ascii ? {} : { length: -1 });
+      const line = eventToJson(ev);
+      assert.deepEqual(JSON.parse(line), reference(ev), JSON.stringify(text.slice(0, 40)));
+      assert.ok(line.includes(JSON.stringify(text)), 'text written exactly as JSON.stringify writes it');
+    }
+  }
+  const bin = message(undefined, { opcode: 2, data_base64: Buffer.from('binary').toString('base64') });
+  assert.deepEqual(JSON.parse(eventToJson(bin)), reference(bin));
+  const odd = message('x', { ts: Number.NaN, conn: 2 ** 40, deflateInferred: true, chat: undefined });
+  assert.deepEqual(JSON.parse(eventToJson(odd)), reference(odd));
+});
+
+test('output blocks: pieces never split, large pieces get blocks of their own', () => {
+  const blocks: Buffer[] = [];
+  const out = new ByteOutput((b) => blocks.push(b), 1024);
+  const events: WireEvent[] = [];
+  for (let i = 0; i < 200; i++) events.push(message(`message ${i} `.repeat(i % 50)));
+  events.push(message('y'.repeat(5000)));
+  for (const ev of events) writeJsonl(out, ev);
+  out.flush();
+  assert.ok(blocks.length > 10);
+  const lines = Buffer.concat(blocks).toString('utf8').split('\n');
+  assert.equal(lines.pop(), '');
+  assert.deepEqual(
+    lines.map((l) => JSON.parse(l) as unknown),
+    events.map(reference),
+  );
+});
+
+test('hasControl finds a control byte at every position and alignment', () => {
+  const base = Buffer.alloc(80, 0x61);
+  for (let start = 0; start < 4; start++) {
+    for (let at = start; at < 80; at++) {
+      const b = Buffer.from(base);
+      b[at] = 0x1f;
+      assert.equal(hasControl(b, start, 80), true, `${start}/${at}`);
+      b[at] = 0x20;
+      assert.equal(hasControl(b, start, 80), false);
+      b[at] = 0xc3; // UTF-8 lead bytes are not control characters
+      assert.equal(hasControl(b, start, 80), false);
+    }
+  }
+});
