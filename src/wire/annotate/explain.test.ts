@@ -78,3 +78,18 @@ test('no segment of the seed session acknowledges more bytes than were sent', ()
   }
   assert.ok(sent > 0);
 });
+
+test('mid-stream: the first packet is absolute (like tcpdump), the next ACK counts from it', () => {
+  const { events } = decodeFile(fixture('ws-midstream-plain.pcap'));
+  const explainer = createExplainer();
+  const said: string[] = [];
+  for (const ev of events) said.push(...explainer.explain(ev));
+  const acked = said.filter((l) => /acknowledg/.test(l));
+  assert.ok(acked.length > 0);
+  for (const line of acked) {
+    const m = /acknowledg\w+ (\d+) bytes?/.exec(line);
+    if (m) assert.ok(Number(m[1]) < 100_000, line);
+  }
+  // The client's first pure ACK acknowledges the server's 14 bytes (seq 1:15).
+  assert.ok(said.includes('127.0.0.1.49466 acknowledges 14 bytes'), acked.join('\n'));
+});

@@ -131,6 +131,13 @@ export function createExplainer(): Explainer {
           return [];
         }
         case 'tcp.open':
+          if (!ev.handshakeSeen) {
+            // Picked up mid-stream: the first packet's ack was printed absolute, like tcpdump;
+            // relative to the numbering after it, that ack is 1.
+            const s = acks.get(ev.conn);
+            if (s?.client != null) s.client = 1;
+            if (s?.server != null) s.server = 1;
+          }
           return ev.handshakeSeen
             ? [`connection ${ev.conn} open: client ${ev.client}, server ${ev.server}`]
             : [

@@ -71,6 +71,8 @@ export class Connection implements SinkOwner {
   synSeen = false;
   synAckSeen = false;
   opened = false;
+  /** No segment was described yet (tcpdump prints the first one with absolute numbers). */
+  firstSegment = true;
   lastTs = 0;
   lastPacket = 0;
 

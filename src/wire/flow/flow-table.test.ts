@@ -152,7 +152,13 @@ function asTcpdump(e: TcpSegmentEvent): string {
   return s + `, length ${e.len}`;
 }
 
-for (const name of ['ws-echo-lo.pcap', 'workerman-2014-seed-session.pcap', 'ws-echo-any-dumpcap.pcapng']) {
+for (const name of [
+  'ws-echo-lo.pcap',
+  'workerman-2014-seed-session.pcap',
+  'ws-echo-any-dumpcap.pcapng',
+  'ws-midstream-plain.pcap',
+  'ws-midstream-deflate.pcap',
+]) {
   test(`flow: ${name}: flags, relative seq/ack, window, options and length read like tcpdump -r`, () => {
     const path = join(fixturesDir, name);
     const lines = execFileSync('tcpdump', ['-r', path, '-n', '-tt'], {
@@ -207,8 +213,11 @@ test('flow: a mid-stream capture is picked up with guessed sides and handshakeSe
   assert.equal(run.infos[0]!.server.port, 7272);
   assert.equal(run.order[0], 'tcp.segment');
   assert.equal(run.order[1], 'tcp.open');
-  const first = segments(run)[0]!;
-  assert.ok(first.len === 0 || first.seq === 1, 'the first byte seen is numbered 1');
+  // Numbered like tcpdump: the first packet absolute, then its sender counts from its seq.
+  const [first, second] = segments(run) as [TcpSegmentEvent, TcpSegmentEvent];
+  assert.equal(first.seq, 463186167);
+  assert.equal(first.ack, 1341290674);
+  assert.deepEqual([second.seq, second.seqEnd, second.ack], [1, 15, 18]);
 });
 
 // ---- hand-built segments ----------------------------------------------------------------------
@@ -334,12 +343,21 @@ test('flow: mid-stream side guessing', () => {
   for (const [a, b, clientPort] of cases) {
     const run = makeRun();
     run.push(seg(a, b, PSH_ACK, 500, 900, 'x'));
+    run.push(seg(b, a, PSH_ACK, 900, 501, 'y'));
+    run.push(seg(a, b, PSH_ACK, 501, 901, 'z'));
     run.table.end();
     assert.equal(run.infos[0]!.client.port, clientPort);
     assert.equal(run.infos[0]!.handshakeSeen, false);
-    const s = segments(run)[0]!;
-    assert.equal(s.seq, 1);
-    assert.equal(s.ack, 1);
+    // As tcpdump numbers them: the first packet absolute, its sender then counting from its
+    // seq, the other side from its ack − 1.
+    assert.deepEqual(
+      segments(run).map((s) => [s.seq, s.seqEnd, s.ack]),
+      [
+        [500, 501, 900],
+        [1, 2, 1],
+        [1, 2, 2],
+      ],
+    );
   }
 });
 

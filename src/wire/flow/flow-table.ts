@@ -5,8 +5,10 @@
 //   sender; when the SYN was not captured the sides are guessed (flow-key.ts) and the
 //   connection is opened at pick-up with handshakeSeen=false.
 // - Sequence numbers in tcp.segment events are relative to each side's ISN (absolute on SYN
-//   and SYN-ACK, like tcpdump). For a connection picked up mid-stream, first seen − 1 stands in
-//   for the ISN, so its first byte is numbered 1 as after a handshake.
+//   and SYN-ACK, like tcpdump). A connection picked up mid-stream is numbered as tcpdump numbers
+//   it: its first packet shows absolute seq and ack; after it, the first packet's sender counts
+//   from that packet's seq (its next bytes are "seq 18:47") and the other side from the first
+//   packet's ack − 1 (its first byte is 1).
 // - State is released after both FINs, an RST, or idleTimeout seconds of capture time without
 //   a packet, and at the end of the capture. A small tombstone keeps the connection number for
 //   stray packets that follow a close (the last ACK); a new SYN on the same 4-tuple starts a
@@ -223,7 +225,7 @@ class TcpFlowTable implements FlowTable {
         handshakeAck = side === 'client' && c.synAckSeen && ack && p.payloadLength === 0;
       }
       if (!d.baseKnown) {
-        d.setBase(p.seq - 1);
+        d.setBase(c.firstSegment ? p.seq : p.seq - 1);
         d.reassembler.startAt(p.seq);
       }
       cls = d.reassembler.push(p.seq, p.payload, p.payloadLength, fin);
@@ -288,9 +290,12 @@ class TcpFlowTable implements FlowTable {
     const d = c.dir(side);
     const o = side === 'client' ? c.server : c.client;
     const syn = (bits & TH_SYN) !== 0;
-    const seq = syn || !d.baseKnown ? p.seq : (p.seq - d.base) >>> 0;
+    // tcpdump prints a connection's first packet with absolute numbers whatever it is.
+    const absolute = syn || c.firstSegment;
+    c.firstSegment = false;
+    const seq = absolute || !d.baseKnown ? p.seq : (p.seq - d.base) >>> 0;
     let ack: number | null = null;
-    if (bits & TH_ACK) ack = syn || !o.baseKnown ? p.ack : (p.ack - o.base) >>> 0;
+    if (bits & TH_ACK) ack = absolute || !o.baseKnown ? p.ack : (p.ack - o.base) >>> 0;
     let role: TcpSegmentEvent['role'];
     if (bits & TH_RST) role = 'rst';
     else if (syn) role = bits & TH_ACK ? 'syn-ack' : 'syn';
