@@ -114,3 +114,42 @@ test('a reader that goes away (| head) ends the run quietly with exit 0', async 
   assert.equal(code, 0);
   assert.doesNotMatch(stderr, /EPIPE|Error/);
 });
+
+test('--format html -o FILE: one self-contained page with every message, frame bytes and the summary', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'wirechat-read-'));
+  try {
+    const file = join(dir, 'seed.html');
+    const r = read(['--format', 'html', '-o', file, '--quiet', seed]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout, '', 'the page goes to the file, not stdout');
+    const html = readFileSync(file, 'utf8');
+    assert.match(html, /^<!doctype html>/);
+    assert.doesNotMatch(html, /<(link|img|script) [^>]*(src|href)=/i, 'nothing loaded from elsewhere');
+    const json = /<script type="application\/json" id="wirechat-data">(.*?)<\/script>/s.exec(html)![1]!;
+    const data = JSON.parse(json) as {
+      title: string;
+      rows: Array<{ k: string; text?: string; wire?: string; plain?: string }>;
+      summary?: { event: string; messages: { client: number; server: number } };
+    };
+    assert.equal(data.title, seed);
+    assert.equal(data.summary?.event, 'summary');
+    assert.ok(data.summary!.messages.client >= 2);
+    const texts = data.rows.map((row) => row.text ?? '').join('\n');
+    assert.ok(texts.includes('{"type":"say","to_uid":"all","content":"hi, all !"}'), 'unmasked text');
+    // Frame payloads were attached for this view: masked frames show their unmasked bytes.
+    assert.ok(data.rows.some((row) => row.k === 'ws' && row.plain !== undefined && row.wire !== undefined));
+    // Without -o the page goes to stdout.
+    const out = read(['--format', 'html', '--quiet', seed]);
+    assert.equal(out.status, 0);
+    assert.match(out.stdout, /^<!doctype html>/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('-o to a path that cannot be written: one line, nothing decoded', () => {
+  const r = read(['--format', 'jsonl', '-o', '/nonexistent-dir/x.jsonl', seed]);
+  assert.equal(r.status, 2);
+  assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+  assert.doesNotMatch(r.stderr, /\n\s+at /);
+});
