@@ -2,7 +2,7 @@
 // Only wiring lives here: options, the input stream, the chosen view, stdout and stderr.
 import { createReadStream, createWriteStream, statSync, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
-import type { Readable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 import { parseCommandArgs, intOption, type CommandSpec, type ParsedArgs } from '../shared/args.js';
 import { UsageError, UserError } from '../shared/errors.js';
 import { createCaptureDecoder, type CaptureDecoderOptions } from '../wire/decode-capture.js';
@@ -146,7 +146,7 @@ function openInput(path: string): { stream: Readable; size: number | undefined }
 
 /** Where the view goes: stdout, or the file named by -o (opened before reading starts). */
 interface Destination {
-  stream: NodeJS.WritableStream;
+  stream: Writable;
   file: WriteStream | undefined;
 }
 
@@ -207,7 +207,9 @@ export async function run(argv: string[]): Promise<number> {
   };
 
   // jsonl is encoded straight into output blocks; the other views return text per batch.
-  const bytes = format === 'jsonl' ? new ByteOutput(write) : undefined;
+  // A block the stream wrote at once (a file or pipe on stdout) is free again: it is refilled.
+  const bytes =
+    format === 'jsonl' ? new ByteOutput(write, 1 << 20, () => out.writableLength === 0) : undefined;
   const html = format === 'html' ? createHtmlRenderer({ title: path, source: path }) : undefined;
   let render: ((events: WireEvent[]) => string) | undefined;
   if (format === 'tcpdump') {
@@ -231,8 +233,6 @@ export async function run(argv: string[]): Promise<number> {
     if (outputClosed) return;
     if (bytes) {
       for (let i = 0; i < events.length; i++) writeJsonl(bytes, events[i]!);
-      // One batch per input chunk: a live capture's lines come out as soon as they are decoded.
-      bytes.flush();
     } else if (html) html.render(events);
     else write(render!(events));
   });
@@ -246,6 +246,9 @@ export async function run(argv: string[]): Promise<number> {
     for await (const chunk of stream as AsyncIterable<Buffer>) {
       bytesRead += chunk.length;
       decoder.push(chunk);
+      // Whatever a chunk decoded is written before the next is read: a live capture's lines
+      // come out as soon as they are decoded.
+      bytes?.flush();
       progress.update(bytesRead);
       if (outputClosed) break;
       if (needDrain) {

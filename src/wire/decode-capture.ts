@@ -3,9 +3,13 @@
 //   capture reader → decodePacket → flow table (tcp.*) → WebSocket decoder (http.*, ws.*)
 //   → chat meaning (annotate) → onEvents(batch) → a view
 //
-// Synchronous and push-based: push(chunk) decodes what the chunk completes and hands the events
-// of that chunk to onEvents in one array (never a promise per packet). It knows nothing about
-// files, terminals or the CLI, so `read`, `capture` and `tap` share it.
+// Synchronous and push-based: push(chunk) decodes what the chunk completes and hands its events
+// to onEvents in arrays (never a promise per packet): one per chunk, or several of about
+// BATCH_EVENTS events for a large chunk, cut between packets. Short batches matter for memory:
+// events (and their message text) that are still waiting in a batch when the young generation
+// is collected get copied and promoted, and promoted garbage makes the heap grow with the
+// file. It knows nothing about files, terminals or the CLI, so `read`, `capture` and `tap`
+// share it.
 import type { DecodeProblemEvent, SummaryEvent, WireEvent } from './events.js';
 import { createCaptureReader } from './source/capture-reader.js';
 import { decodePacket } from './layers/decode-packet.js';
@@ -43,6 +47,9 @@ export interface CaptureDecoder {
   /** Packets read so far. */
   readonly packets: number;
 }
+
+/** Events gathered before they are handed on (the batch is cut at the next packet boundary). */
+const BATCH_EVENTS = 256;
 
 /** Problems that mean trouble in the capture (normal TCP life like retransmissions is not counted). */
 const PROBLEM_EVENTS = new Set(['decode.problem', 'tcp.gap', 'tcp.overlap-conflict']);
@@ -143,6 +150,7 @@ export function createCaptureDecoder(
       if (result.kind === 'tcp') {
         summary.tcpPackets++;
         flowTable.push(result.packet);
+        if (batch.length >= BATCH_EVENTS) flush();
       } else if (result.kind === 'problem') {
         problem({
           event: 'decode.problem',

@@ -41,9 +41,15 @@ export class ByteOutput {
   private pos = 0;
 
   constructor(
-    /** Receives each filled block; it owns the Buffer (it is never reused). */
+    /** Receives each filled block; it owns the Buffer unless `reusable` says it is done with it. */
     private readonly sink: (block: Buffer) => void,
     private readonly blockSize = 1 << 20,
+    /**
+     * Asked right after the sink took a block: true when the sink no longer holds it (a
+     * synchronous write completed), so the same memory is filled again. Allocating a fresh
+     * megabyte per block instead fragments the C heap: the process grows with the output.
+     */
+    private readonly reusable: () => boolean = () => false,
   ) {
     this.buf = Buffer.allocUnsafe(blockSize);
   }
@@ -225,9 +231,9 @@ export class ByteOutput {
       this.sink(Buffer.from(this.buf.subarray(0, n)));
       return;
     }
-    const full = this.buf.subarray(0, n);
-    this.buf = Buffer.allocUnsafe(this.blockSize);
-    this.sink(full);
+    const block = this.buf;
+    this.sink(block.subarray(0, n));
+    if (block.length !== this.blockSize || !this.reusable()) this.buf = Buffer.allocUnsafe(this.blockSize);
   }
 }
 
