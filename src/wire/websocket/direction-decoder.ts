@@ -86,6 +86,7 @@ export function createDirectionDecoder(
   /** After a loss: continuation frames of a message whose start we lost are dropped quietly. */
   let orphanContinuations = !startInSync;
   let frame: FrameState | undefined;
+  const frameState: FrameState = { role: 'ignore', chunks: [], kept: 0, wirePreview: [], wireKept: 0 };
   let inflater: Inflater | undefined =
     deflate.kind === 'negotiated'
       ? createInflater({
@@ -118,7 +119,13 @@ export function createDirectionDecoder(
   }
 
   function onHeader(h: FrameHeader): void {
-    frame = { role: 'ignore', chunks: [], kept: 0, wirePreview: [], wireKept: 0 };
+    // One state object per direction, reset for every frame (frames never overlap).
+    frame = frameState;
+    frame.role = 'ignore';
+    frame.chunks.length = 0;
+    frame.kept = 0;
+    frame.wirePreview.length = 0;
+    frame.wireKept = 0;
     if (self.expectMasked !== undefined && h.masked !== self.expectMasked) {
       problemOnce('BAD_FRAME', self.expectMasked ? 'client frame not masked' : 'server frame masked');
     }
@@ -258,13 +265,20 @@ export function createDirectionDecoder(
       payload: undefined,
       wirePayload: undefined,
     };
-    if (includeFramePayloads && f) {
-      event.payload = Buffer.concat(f.chunks);
-      event.wirePayload = Buffer.concat(f.wirePreview);
+    let controlPayload: Buffer | undefined;
+    if (f) {
+      if (includeFramePayloads) {
+        event.payload = Buffer.concat(f.chunks);
+        event.wirePayload = Buffer.concat(f.wirePreview);
+      }
+      if (f.role === 'control') controlPayload = Buffer.concat(f.chunks);
+      // The shared state lets go of this frame's bytes now.
+      f.chunks.length = 0;
+      f.wirePreview.length = 0;
     }
     env.emit(event);
     if (!f) return;
-    if (f.role === 'control') control(h, Buffer.concat(f.chunks), from);
+    if (controlPayload !== undefined) control(h, controlPayload, from);
     else if (f.role === 'data' && partial && h.fin) finishMessage(partial, from);
   }
 

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createFrameParser, type FrameHeader } from './frame-parser.js';
+import { createFrameParser, unmask, type FrameHeader } from './frame-parser.js';
 
 interface Parsed {
   header: FrameHeader;
@@ -150,4 +150,22 @@ test('frame parser: skip() keeps step inside a payload and reports lost sync out
   assert.deepEqual(frames, ['abchij', 'Hello']);
   assert.equal(parser.atBoundary, true);
   assert.equal(parser.skip(3), false); // between frames: position unknown afterwards
+});
+
+test('unmask: every length, mask offset and buffer alignment equals the byte-by-byte XOR', () => {
+  const mask = Buffer.from([0x37, 0xfa, 0x21, 0x3d]);
+  const backing = Buffer.alloc(300);
+  for (let i = 0; i < backing.length; i++) backing[i] = (i * 31 + 7) & 0xff;
+  for (const length of [0, 1, 3, 31, 32, 33, 64, 127, 250]) {
+    for (let start = 0; start < 4; start++) {
+      for (let offset = 0; offset < 5; offset++) {
+        const wire = backing.subarray(start, start + length);
+        const expected = Buffer.from(wire.map((b, i) => b ^ mask[(offset + i) & 3]!));
+        const got = unmask(wire, mask, offset);
+        assert.deepEqual(got, expected, `length ${length} start ${start} offset ${offset}`);
+      }
+    }
+  }
+  for (let i = 0; i < backing.length; i++)
+    assert.equal(backing[i], (i * 31 + 7) & 0xff, 'wire bytes untouched');
 });
