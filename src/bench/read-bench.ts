@@ -5,10 +5,14 @@
 //    and binary messages), recorded by a real `tcpdump -i lo -B 65536`. Reused when present
 //    (delete it, or pass --regenerate, to make a new one).
 // 2. Times `wirechat read --format jsonl F > /dev/null` and
-//    `tshark -r F -Y websocket -T fields -e websocket.payload.text > /dev/null`, measuring peak RSS
-//    with /usr/bin/time -v, and prints a table (also written to bench-output/read-bench.json).
+//    `tshark -r F -Y websocket -T fields -e websocket.payload.text > /dev/null` one after the
+//    other, --runs times (default 2: tshark's time varies a lot on a shared machine, so compare
+//    within a run), measuring wall time, CPU time and peak RSS with /usr/bin/time -v, and prints
+//    a table (also written to bench-output/read-bench.json).
+// 3. With --stages, where wirechat's time goes: read, + decode, + chat meaning, + jsonl encoding,
+//    each in a fresh process (read-stages.ts).
 //
-// Options: --mb N (capture size), --regenerate, --skip-tshark.
+// Options: --mb N (capture size), --regenerate, --skip-tshark, --runs N, --stages.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, statSync, writeFileSync, closeSync } from 'node:fs';
 import { join } from 'node:path';
@@ -17,6 +21,7 @@ import { freePort } from '../shared/free-port.js';
 import { projectRoot } from '../shared/paths.js';
 import { startTcpdumpRecorder } from '../shared/tcpdump-recorder.js';
 import { startEchoServer, runClient, type OutMessage } from '../shared/ws-traffic.js';
+import { STAGES, STAGE_WORDS, type StageResult } from './read-stages.js';
 
 const outDir = join(projectRoot, 'bench-output');
 const CLIENTS = 6;
@@ -102,13 +107,16 @@ async function makeCapture(
 
 interface Measured {
   name: string;
+  run: number;
   seconds: number;
+  /** User + system CPU seconds (steadier than wall time when other jobs share the machine). */
+  cpuSeconds: number;
   maxRssMB: number;
   exitCode: number | null;
 }
 
 /** Runs a command with stdout to /dev/null under /usr/bin/time -v; wall time and peak RSS. */
-async function measure(name: string, cmd: string, args: string[]): Promise<Measured> {
+async function measure(name: string, run: number, cmd: string, args: string[]): Promise<Measured> {
   const devnull = openSync('/dev/null', 'w');
   const useTime = existsSync('/usr/bin/time');
   const start = process.hrtime.bigint();
@@ -122,7 +130,22 @@ async function measure(name: string, cmd: string, args: string[]): Promise<Measu
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   closeSync(devnull);
   const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(stderr);
-  return { name, seconds, maxRssMB: rss ? Number(rss[1]) / 1024 : NaN, exitCode };
+  const user = /User time \(seconds\): ([\d.]+)/.exec(stderr);
+  const sys = /System time \(seconds\): ([\d.]+)/.exec(stderr);
+  const cpuSeconds = user && sys ? Number(user[1]) + Number(sys[1]) : NaN;
+  return { name, run, seconds, cpuSeconds, maxRssMB: rss ? Number(rss[1]) / 1024 : NaN, exitCode };
+}
+
+/** Runs one stage of read-stages.ts in a fresh process. */
+async function stage(name: string, file: string): Promise<StageResult> {
+  const script = join(projectRoot, 'dist', 'bench', 'read-stages.js');
+  const child = spawn(process.execPath, [script, name, file], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout!.setEncoding('utf8');
+  child.stdout!.on('data', (s: string) => (out += s));
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  if (code !== 0) throw new Error(`stage ${name} exited with ${code}`);
+  return JSON.parse(out) as StageResult;
 }
 
 async function main(): Promise<void> {
@@ -138,46 +161,71 @@ async function main(): Promise<void> {
   }
   const size = statSync(file).size;
   const wirechat = join(projectRoot, 'bin', 'wirechat.js');
+  const runs = Math.max(1, Number(argValue('--runs') ?? 2));
   const results: Measured[] = [];
-  results.push(
-    await measure('wirechat read --format jsonl', process.execPath, [
-      wirechat,
-      'read',
-      '--format',
-      'jsonl',
-      '--quiet',
-      file,
-    ]),
-  );
-  if (!process.argv.includes('--skip-tshark')) {
+  for (let run = 1; run <= runs; run++) {
     results.push(
-      await measure('tshark -Y websocket -e websocket.payload.text', 'tshark', [
-        '-r',
+      await measure('wirechat read --format jsonl', run, process.execPath, [
+        wirechat,
+        'read',
+        '--format',
+        'jsonl',
+        '--quiet',
         file,
-        '-Y',
-        'websocket',
-        '-T',
-        'fields',
-        '-e',
-        'websocket.payload.text',
       ]),
     );
+    if (!process.argv.includes('--skip-tshark')) {
+      results.push(
+        await measure('tshark -Y websocket -e websocket.payload.text', run, 'tshark', [
+          '-r',
+          file,
+          '-Y',
+          'websocket',
+          '-T',
+          'fields',
+          '-e',
+          'websocket.payload.text',
+        ]),
+      );
+    }
   }
   const rows = results.map((r) => ({ ...r, mbPerSecond: size / 1e6 / r.seconds }));
   console.log(
     `capture: ${file} (${(size / 1e6).toFixed(1)} MB${capture ? `, ${capture.captured} packets, ${capture.dropped} dropped by kernel` : ''})`,
   );
-  console.log('| tool | seconds | MB/s | peak RSS (MB) | exit |');
-  console.log('|---|---:|---:|---:|---:|');
+  console.log('| run | tool | wall s | CPU s | MB/s | peak RSS (MB) | exit |');
+  console.log('|---:|---|---:|---:|---:|---:|---:|');
   for (const r of rows) {
     console.log(
-      `| ${r.name} | ${r.seconds.toFixed(2)} | ${r.mbPerSecond.toFixed(1)} | ${r.maxRssMB.toFixed(0)} | ${r.exitCode} |`,
+      `| ${r.run} | ${r.name} | ${r.seconds.toFixed(2)} | ${r.cpuSeconds.toFixed(2)} | ${r.mbPerSecond.toFixed(1)} | ${r.maxRssMB.toFixed(0)} | ${r.exitCode} |`,
     );
   }
-  if (rows.length === 2) console.log(`speed-up: ${(rows[1]!.seconds / rows[0]!.seconds).toFixed(1)}× tshark`);
+  for (let run = 1; run <= runs; run++) {
+    const [ours, tshark] = [
+      rows.find((r) => r.run === run && r.name.startsWith('wirechat')),
+      rows.find((r) => r.run === run && r.name.startsWith('tshark')),
+    ];
+    if (ours && tshark) {
+      console.log(
+        `run ${run}: ${(tshark.seconds / ours.seconds).toFixed(1)}× tshark's speed (wall), ${(tshark.cpuSeconds / ours.cpuSeconds).toFixed(1)}× (CPU)`,
+      );
+    }
+  }
+  let stages: StageResult[] | undefined;
+  if (process.argv.includes('--stages')) {
+    stages = [];
+    for (const name of STAGES) stages.push(await stage(name, file));
+    console.log('\n| stage | wall ms | CPU ms | peak RSS (MB) | events | output MB |');
+    console.log('|---|---:|---:|---:|---:|---:|');
+    for (const st of stages) {
+      console.log(
+        `| ${st.stage}: ${STAGE_WORDS[st.stage]} | ${st.ms.toFixed(0)} | ${st.cpuMs.toFixed(0)} | ${st.maxRssMB.toFixed(0)} | ${st.events} | ${(st.outputBytes / 1e6).toFixed(1)} |`,
+      );
+    }
+  }
   writeFileSync(
     join(outDir, 'read-bench.json'),
-    JSON.stringify({ file, size, capture, rows }, null, 2) + '\n',
+    JSON.stringify({ file, size, capture, rows, stages }, null, 2) + '\n',
   );
 }
 

@@ -81,44 +81,6 @@ export class ByteOutput {
     this.pos = p;
   }
 
-  /** Pre-encoded bytes (constants: keys and punctuation). */
-  bytes(b: Uint8Array): void {
-    const n = b.length;
-    this.room(n);
-    const buf = this.buf;
-    let p = this.pos;
-    for (let i = 0; i < n; i++) buf[p++] = b[i]!;
-    this.pos = p;
-  }
-
-  /** A number as JSON writes it: digits directly for unsigned 32-bit integers, else its text
-   * (the last one cached: the events of one packet share their timestamp). */
-  number(n: number): void {
-    if (n >>> 0 === n) {
-      this.room(10);
-      const buf = this.buf;
-      let digits = 1;
-      for (let v = n; v >= 10; v = (v / 10) >>> 0) digits++;
-      let p = this.pos + digits;
-      this.pos = p;
-      let v = n;
-      do {
-        const q = (v / 10) >>> 0;
-        buf[--p] = 0x30 + v - q * 10;
-        v = q;
-      } while (v !== 0);
-      return;
-    }
-    if (n !== this.lastNumber) {
-      this.lastNumber = n;
-      this.lastNumberText = Number.isFinite(n) ? '' + n : 'null';
-    }
-    this.ascii(this.lastNumberText);
-  }
-
-  private lastNumber = Number.NaN;
-  private lastNumberText = 'null';
-
   /** Any string, UTF-8 encoded. */
   utf8(s: string): void {
     const max = s.length * 3;

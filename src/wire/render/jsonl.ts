@@ -11,163 +11,113 @@
 import type { TcpSegmentEvent, WireEvent, WsFrameEvent, WsMessageEvent } from '../events.js';
 import { ByteOutput } from './byte-output.js';
 
-const enc = (s: string): Uint8Array => Buffer.from(s, 'latin1');
-const K = {
-  segment: enc('{"event":"tcp.segment","ts":'),
-  frame: enc('{"event":"ws.frame","ts":'),
-  message: enc('{"event":"ws.message","ts":'),
-  src: enc(',"src":"'),
-  dst: enc('","dst":"'),
-  conn: enc('","conn":'),
-  packet: enc(',"packet":'),
-  fromClient: enc(',"from":"client"'),
-  fromServer: enc(',"from":"server"'),
-  flags: enc(',"flags":'),
-  seq: enc(',"seq":'),
-  seqEnd: enc(',"seqEnd":'),
-  ack: enc(',"ack":'),
-  win: enc(',"win":'),
-  len: enc(',"len":'),
-  options: enc(',"options":'),
-  role: enc(',"role":"'),
-  endQuoted: enc('"}\n'),
-  fin: enc(',"fin":'),
-  rsv1: enc(',"rsv1":'),
-  rsv2: enc(',"rsv2":'),
-  rsv3: enc(',"rsv3":'),
-  opcode: enc(',"opcode":'),
-  masked: enc(',"masked":'),
-  mask: enc(',"mask":'),
-  length: enc(',"length":'),
-  headerLength: enc(',"headerLength":'),
-  text: enc(',"text":'),
-  dataBase64: enc(',"data_base64":'),
-  wireLength: enc(',"wireLength":'),
-  compressed: enc(',"compressed":'),
-  deflateInferred: enc(',"deflateInferred":'),
-  fragments: enc(',"fragments":'),
-  utf8Valid: enc(',"utf8Valid":'),
-  chatDialect: enc(',"chat":{"dialect":'),
-  chatType: enc(',"type":'),
-  chatSummary: enc(',"summary":'),
-  end: enc('}\n'),
-  endChat: enc('}}\n'),
-  true: enc('true'),
-  false: enc('false'),
-  null: enc('null'),
-};
-
-function bool(out: ByteOutput, b: boolean): void {
-  out.bytes(b ? K.true : K.false);
+/** A number as JSON writes it (non-finite numbers become null). */
+function num(n: number): string {
+  return Number.isFinite(n) ? '' + n : 'null';
 }
 
-/** `"ts":…,"src":…,"dst":…,"conn":…,"packet":…,"from":"…"` after the event's opening bytes. */
-function head(out: ByteOutput, ev: WsFrameEvent | WsMessageEvent | TcpSegmentEvent): void {
-  out.number(ev.ts);
-  out.bytes(K.src);
-  out.ascii(ev.src);
-  out.bytes(K.dst);
-  out.ascii(ev.dst);
-  out.bytes(K.conn);
-  out.number(ev.conn);
-  out.bytes(K.packet);
-  out.number(ev.packet);
-  out.bytes(ev.from === 'client' ? K.fromClient : K.fromServer);
+const q = JSON.stringify;
+
+/** `"ts":…,"src":…,"dst":…,"conn":…,"packet":…,"from":"…"` (all ASCII by construction). */
+function head(ev: WsFrameEvent | WsMessageEvent | TcpSegmentEvent): string {
+  return (
+    num(ev.ts) +
+    ',"src":"' +
+    ev.src +
+    '","dst":"' +
+    ev.dst +
+    '","conn":' +
+    num(ev.conn) +
+    ',"packet":' +
+    num(ev.packet) +
+    (ev.from === 'client' ? ',"from":"client"' : ',"from":"server"')
+  );
 }
 
 function writeSegment(out: ByteOutput, ev: TcpSegmentEvent): void {
-  out.bytes(K.segment);
-  head(out, ev);
-  out.bytes(K.flags);
-  out.jsonString(ev.flags);
-  out.bytes(K.seq);
-  out.number(ev.seq);
-  out.bytes(K.seqEnd);
-  out.number(ev.seqEnd);
-  out.bytes(K.ack);
-  if (ev.ack === null) out.bytes(K.null);
-  else out.number(ev.ack);
-  out.bytes(K.win);
-  out.number(ev.win);
-  out.bytes(K.len);
-  out.number(ev.len);
-  out.bytes(K.options);
+  out.ascii(
+    '{"event":"tcp.segment","ts":' +
+      head(ev) +
+      ',"flags":' +
+      q(ev.flags) +
+      ',"seq":' +
+      num(ev.seq) +
+      ',"seqEnd":' +
+      num(ev.seqEnd) +
+      ',"ack":' +
+      (ev.ack === null ? 'null' : num(ev.ack)) +
+      ',"win":' +
+      num(ev.win) +
+      ',"len":' +
+      num(ev.len) +
+      ',"options":',
+  );
   out.jsonString(ev.options);
-  out.bytes(K.role);
-  out.ascii(ev.role);
-  out.bytes(K.endQuoted);
+  out.ascii(',"role":"' + ev.role + '"}\n');
 }
 
 function writeFrame(out: ByteOutput, ev: WsFrameEvent): void {
-  out.bytes(K.frame);
-  head(out, ev);
-  out.bytes(K.fin);
-  bool(out, ev.fin);
-  out.bytes(K.rsv1);
-  bool(out, ev.rsv1);
-  out.bytes(K.rsv2);
-  bool(out, ev.rsv2);
-  out.bytes(K.rsv3);
-  bool(out, ev.rsv3);
-  out.bytes(K.opcode);
-  out.number(ev.opcode);
-  out.bytes(K.masked);
-  bool(out, ev.masked);
-  if (ev.mask !== undefined) {
-    out.bytes(K.mask);
-    out.jsonString(ev.mask);
-  }
-  out.bytes(K.length);
-  out.number(ev.length);
-  out.bytes(K.headerLength);
-  out.number(ev.headerLength);
-  out.bytes(K.end);
+  // One piece per line: building a short string and copying it in once is cheaper than many
+  // small writes. `mask` is hex text from the decoder; anything else is quoted properly.
+  const mask =
+    ev.mask === undefined ? '' : HEX8.test(ev.mask) ? ',"mask":"' + ev.mask + '"' : ',"mask":' + q(ev.mask);
+  out.utf8(
+    '{"event":"ws.frame","ts":' +
+      head(ev) +
+      ',"fin":' +
+      ev.fin +
+      ',"rsv1":' +
+      ev.rsv1 +
+      ',"rsv2":' +
+      ev.rsv2 +
+      ',"rsv3":' +
+      ev.rsv3 +
+      ',"opcode":' +
+      num(ev.opcode) +
+      ',"masked":' +
+      ev.masked +
+      mask +
+      ',"length":' +
+      num(ev.length) +
+      ',"headerLength":' +
+      num(ev.headerLength) +
+      '}\n',
+  );
 }
 
+const HEX8 = /^[0-9a-f]{8}$/;
+
 function writeMessage(out: ByteOutput, ev: WsMessageEvent): void {
-  out.bytes(K.message);
-  head(out, ev);
-  out.bytes(K.opcode);
-  out.number(ev.opcode);
+  const start = '{"event":"ws.message","ts":' + head(ev) + ',"opcode":' + num(ev.opcode);
   if (ev.text !== undefined) {
-    out.bytes(K.text);
+    out.ascii(start + ',"text":');
     // Valid UTF-8 whose text has as many characters as bytes is ASCII: the cheapest copy.
     out.jsonString(ev.text, ev.utf8Valid === true && ev.text.length === ev.length);
-  }
+  } else out.ascii(start);
   if (ev.data_base64 !== undefined) {
-    out.bytes(K.dataBase64);
+    out.ascii(',"data_base64":');
     out.jsonString(ev.data_base64, true);
   }
-  out.bytes(K.length);
-  out.number(ev.length);
-  out.bytes(K.wireLength);
-  out.number(ev.wireLength);
-  out.bytes(K.compressed);
-  bool(out, ev.compressed);
-  if (ev.deflateInferred !== undefined) {
-    out.bytes(K.deflateInferred);
-    bool(out, ev.deflateInferred);
-  }
-  out.bytes(K.fragments);
-  out.number(ev.fragments);
-  out.bytes(K.masked);
-  bool(out, ev.masked);
-  if (ev.utf8Valid !== undefined) {
-    out.bytes(K.utf8Valid);
-    bool(out, ev.utf8Valid);
-  }
+  let tail =
+    ',"length":' + num(ev.length) + ',"wireLength":' + num(ev.wireLength) + ',"compressed":' + ev.compressed;
+  if (ev.deflateInferred !== undefined) tail += ',"deflateInferred":' + ev.deflateInferred;
+  tail += ',"fragments":' + num(ev.fragments) + ',"masked":' + ev.masked;
+  if (ev.utf8Valid !== undefined) tail += ',"utf8Valid":' + ev.utf8Valid;
   if (ev.chat === undefined) {
-    out.bytes(K.end);
+    out.ascii(tail + '}\n');
     return;
   }
   const c = ev.chat;
-  out.bytes(K.chatDialect);
-  out.jsonString(c.dialect);
-  out.bytes(K.chatType);
-  out.jsonString(c.type);
-  out.bytes(K.chatSummary);
-  out.jsonString(c.summary);
-  out.bytes(K.endChat);
+  out.utf8(
+    tail +
+      ',"chat":{"dialect":' +
+      q(c.dialect) +
+      ',"type":' +
+      q(c.type) +
+      ',"summary":' +
+      q(c.summary) +
+      '}}\n',
+  );
 }
 
 /** Writes one event as its JSON line, newline included. */
