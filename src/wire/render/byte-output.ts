@@ -36,9 +36,17 @@ const HEX = Buffer.from('0123456789abcdef', 'latin1');
 /** Bytes ≥ this share of a block are written as a block of their own rather than copied in. */
 const LARGE_PIECE_SHARE = 4;
 
+/** Short pieces are joined as a JS string up to about this many characters, then copied in at
+ * once: a call into the runtime costs more than building the string. */
+const PENDING_MAX = 16 * 1024;
+/** Strings up to this length are checked for escapes character by character and joined. */
+const SHORT_STRING = 256;
+
 export class ByteOutput {
   private buf: Buffer;
   private pos = 0;
+  /** Pieces not yet copied into `buf` (always written before anything after them). */
+  private pendingText = '';
 
   constructor(
     /** Receives each filled block; it owns the Buffer unless `reusable` says it is done with it. */
@@ -54,35 +62,96 @@ export class ByteOutput {
     this.buf = Buffer.allocUnsafe(blockSize);
   }
 
-  /** Bytes waiting in the current block. */
-  get pending(): number {
-    return this.pos;
-  }
-
-  /** Makes room for `bytes` more bytes in the current block (flushing it first if needed). */
-  private room(bytes: number): void {
-    if (this.buf.length - this.pos >= bytes) return;
-    this.flush();
-    if (this.buf.length < bytes) this.buf = Buffer.allocUnsafe(bytes);
-  }
-
   /** A string of ASCII characters only (numbers, names, endpoints, JSON punctuation). */
   ascii(s: string): void {
-    const n = s.length;
-    this.room(n);
-    if (n > 24) {
-      this.pos += latin1Write(this.buf, s, this.pos);
-      return;
-    }
-    // Short pieces: plain stores beat a call into the runtime.
-    const buf = this.buf;
-    let p = this.pos;
-    for (let i = 0; i < n; i++) buf[p++] = s.charCodeAt(i);
-    this.pos = p;
+    this.pendingText += s;
+    if (this.pendingText.length > PENDING_MAX) this.drain();
   }
 
   /** Any string, UTF-8 encoded. */
   utf8(s: string): void {
+    if (s.length <= SHORT_STRING) {
+      this.pendingText += s;
+      if (this.pendingText.length > PENDING_MAX) this.drain();
+      return;
+    }
+    this.drain();
+    this.put(s);
+  }
+
+  /**
+   * Writes a string as a JSON string literal ("…" with escapes), exactly like JSON.stringify(s).
+   * Most message text needs no escape at all: quotes and backslashes are looked for with the
+   * engine's own string search, the text is copied in, and the copy is checked for control
+   * characters four bytes at a time; only text that needs escapes goes through JSON.stringify.
+   * `ascii` promises that every character is below 0x80 (a cheaper copy). `s` must be
+   * well-formed UTF-16 (text decoded from bytes always is).
+   */
+  jsonString(s: string, ascii = false): void {
+    const n = s.length;
+    if (n <= SHORT_STRING) {
+      let clean = true;
+      for (let i = 0; i < n; i++) {
+        const c = s.charCodeAt(i);
+        if (c < 0x20 || c === 0x22 || c === 0x5c) {
+          clean = false;
+          break;
+        }
+      }
+      this.utf8(clean ? '"' + s + '"' : JSON.stringify(s));
+      return;
+    }
+    const max = ascii ? n + 2 : n * 3 + 2;
+    if (max > this.blockSize / LARGE_PIECE_SHARE) {
+      this.utf8(JSON.stringify(s));
+      return;
+    }
+    this.drain();
+    if (s.indexOf('"') >= 0 || s.indexOf('\\') >= 0) {
+      // JSON in JSON (chat messages): escaped here when ASCII.
+      if (ascii && n <= ESCAPE_LOOP_MAX) this.escapeAscii(s);
+      else this.put(JSON.stringify(s));
+      return;
+    }
+    this.room(max);
+    const buf = this.buf;
+    const start = this.pos;
+    buf[start] = 0x22;
+    const written = ascii ? latin1Write(buf, s, start + 1) : utf8Write(buf, s, start + 1);
+    if (hasControl(buf, start + 1, start + 1 + written)) {
+      this.put(JSON.stringify(s));
+      return;
+    }
+    buf[start + 1 + written] = 0x22;
+    this.pos = start + written + 2;
+  }
+
+  /** Hands out what the current block holds. */
+  flush(): void {
+    this.drain();
+    const n = this.pos;
+    if (n === 0) return;
+    this.pos = 0;
+    if (n < this.blockSize >> 3 && this.buf.length === this.blockSize) {
+      // A little (a live capture's batch): hand out a copy and keep filling the same block.
+      this.sink(Buffer.from(this.buf.subarray(0, n)));
+      return;
+    }
+    const block = this.buf;
+    this.sink(block.subarray(0, n));
+    if (block.length !== this.blockSize || !this.reusable()) this.buf = Buffer.allocUnsafe(this.blockSize);
+  }
+
+  /** Copies the joined pieces in. */
+  private drain(): void {
+    const text = this.pendingText;
+    if (text === '') return;
+    this.pendingText = '';
+    this.put(text);
+  }
+
+  /** Copies a string in as UTF-8 (`pendingText` must be empty). */
+  private put(s: string): void {
     const max = s.length * 3;
     if (max > this.blockSize / LARGE_PIECE_SHARE) {
       const bytes = Buffer.byteLength(s, 'utf8');
@@ -96,42 +165,11 @@ export class ByteOutput {
     this.pos += utf8Write(this.buf, s, this.pos);
   }
 
-  /**
-   * Writes a string as a JSON string literal ("…" with escapes), exactly like JSON.stringify(s).
-   * Most message text needs no escape at all: quotes and backslashes are looked for with the
-   * engine's own string search, the text is copied in, and the copy is checked for control
-   * characters four bytes at a time; only text that needs escapes goes through JSON.stringify.
-   * `ascii` promises that every character is below 0x80 (a cheaper copy). `s` must be
-   * well-formed UTF-16 (text decoded from bytes always is).
-   */
-  jsonString(s: string, ascii = false): void {
-    const n = s.length;
-    if (n <= 24) {
-      this.shortJsonString(s);
-      return;
-    }
-    const max = ascii ? n + 2 : n * 3 + 2;
-    if (max > this.blockSize / LARGE_PIECE_SHARE) {
-      this.utf8(JSON.stringify(s));
-      return;
-    }
-    if (s.indexOf('"') >= 0 || s.indexOf('\\') >= 0) {
-      // JSON in JSON (chat messages): escaped here when short and ASCII.
-      if (ascii && n <= ESCAPE_LOOP_MAX) this.escapeAscii(s);
-      else this.utf8(JSON.stringify(s));
-      return;
-    }
-    this.room(max);
-    const buf = this.buf;
-    const start = this.pos;
-    buf[start] = 0x22;
-    const written = ascii ? latin1Write(buf, s, start + 1) : utf8Write(buf, s, start + 1);
-    if (hasControl(buf, start + 1, start + 1 + written)) {
-      this.utf8(JSON.stringify(s));
-      return;
-    }
-    buf[start + 1 + written] = 0x22;
-    this.pos = start + written + 2;
+  /** Makes room for `bytes` more bytes in the current block (handing it out first if needed). */
+  private room(bytes: number): void {
+    if (this.buf.length - this.pos >= bytes) return;
+    this.flush();
+    if (this.buf.length < bytes) this.buf = Buffer.allocUnsafe(bytes);
   }
 
   /** JSON.stringify's escapes for an ASCII string, written byte by byte. */
@@ -161,41 +199,6 @@ export class ByteOutput {
     }
     buf[p++] = 0x22;
     this.pos = p;
-  }
-
-  private shortJsonString(s: string): void {
-    const n = s.length;
-    this.room(n + 2);
-    const buf = this.buf;
-    const start = this.pos;
-    let p = start;
-    buf[p++] = 0x22;
-    for (let i = 0; i < n; i++) {
-      const c = s.charCodeAt(i);
-      if (c < 0x20 || c === 0x22 || c === 0x5c || c > 0x7e) {
-        this.pos = start;
-        this.utf8(JSON.stringify(s));
-        return;
-      }
-      buf[p++] = c;
-    }
-    buf[p++] = 0x22;
-    this.pos = p;
-  }
-
-  /** Hands out what the current block holds. */
-  flush(): void {
-    const n = this.pos;
-    if (n === 0) return;
-    this.pos = 0;
-    if (n < this.blockSize >> 3 && this.buf.length === this.blockSize) {
-      // A little (a live capture's batch): hand out a copy and keep filling the same block.
-      this.sink(Buffer.from(this.buf.subarray(0, n)));
-      return;
-    }
-    const block = this.buf;
-    this.sink(block.subarray(0, n));
-    if (block.length !== this.blockSize || !this.reusable()) this.buf = Buffer.allocUnsafe(this.blockSize);
   }
 }
 
