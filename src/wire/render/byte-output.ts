@@ -40,7 +40,9 @@ const LARGE_PIECE_SHARE = 4;
  * once: a call into the runtime costs more than building the string. */
 const PENDING_MAX = 16 * 1024;
 /** Strings up to this length are checked for escapes character by character and joined. */
-const SHORT_STRING = 256;
+const SHORT_STRING = 48;
+/** utf8() joins strings up to this length; longer ones are copied in directly. */
+const JOIN_MAX = 2048;
 
 export class ByteOutput {
   private buf: Buffer;
@@ -70,7 +72,7 @@ export class ByteOutput {
 
   /** Any string, UTF-8 encoded. */
   utf8(s: string): void {
-    if (s.length <= SHORT_STRING) {
+    if (s.length <= JOIN_MAX) {
       this.pendingText += s;
       if (this.pendingText.length > PENDING_MAX) this.drain();
       return;
@@ -98,7 +100,11 @@ export class ByteOutput {
           break;
         }
       }
-      this.utf8(clean ? '"' + s + '"' : JSON.stringify(s));
+      if (clean) this.utf8('"' + s + '"');
+      else {
+        this.drain();
+        if (!this.escapeAscii(s)) this.put(JSON.stringify(s));
+      }
       return;
     }
     const max = ascii ? n + 2 : n * 3 + 2;
@@ -108,9 +114,8 @@ export class ByteOutput {
     }
     this.drain();
     if (s.indexOf('"') >= 0 || s.indexOf('\\') >= 0) {
-      // JSON in JSON (chat messages): escaped here when ASCII.
-      if (ascii && n <= ESCAPE_LOOP_MAX) this.escapeAscii(s);
-      else this.put(JSON.stringify(s));
+      // JSON in JSON (chat messages): escaped here byte by byte when it turns out to be ASCII.
+      if (n > ESCAPE_LOOP_MAX || !this.escapeAscii(s)) this.put(JSON.stringify(s));
       return;
     }
     this.room(max);
@@ -172,8 +177,11 @@ export class ByteOutput {
     if (this.buf.length < bytes) this.buf = Buffer.allocUnsafe(bytes);
   }
 
-  /** JSON.stringify's escapes for an ASCII string, written byte by byte. */
-  private escapeAscii(s: string): void {
+  /**
+   * JSON.stringify's escapes for an ASCII string, written byte by byte. Returns false, having
+   * written nothing, at the first character that is not ASCII.
+   */
+  private escapeAscii(s: string): boolean {
     const n = s.length;
     this.room(n * 6 + 2);
     const buf = this.buf;
@@ -182,6 +190,7 @@ export class ByteOutput {
     for (let i = 0; i < n; i++) {
       const c = s.charCodeAt(i);
       if (c >= 0x20 && c !== 0x22 && c !== 0x5c) {
+        if (c > 0x7f) return false;
         buf[p++] = c;
         continue;
       }
@@ -199,6 +208,7 @@ export class ByteOutput {
     }
     buf[p++] = 0x22;
     this.pos = p;
+    return true;
   }
 }
 

@@ -122,9 +122,9 @@ export function createDirectionDecoder(
     // One state object per direction, reset for every frame (frames never overlap).
     frame = frameState;
     frame.role = 'ignore';
-    frame.chunks.length = 0;
+    if (frame.chunks.length !== 0) frame.chunks = [];
     frame.kept = 0;
-    frame.wirePreview.length = 0;
+    if (frame.wirePreview.length !== 0) frame.wirePreview = [];
     frame.wireKept = 0;
     if (self.expectMasked !== undefined && h.masked !== self.expectMasked) {
       problemOnce('BAD_FRAME', self.expectMasked ? 'client frame not masked' : 'server frame masked');
@@ -272,9 +272,10 @@ export function createDirectionDecoder(
         event.wirePayload = Buffer.concat(f.wirePreview);
       }
       if (f.role === 'control') controlPayload = Buffer.concat(f.chunks);
-      // The shared state lets go of this frame's bytes now.
-      f.chunks.length = 0;
-      f.wirePreview.length = 0;
+      // The shared state lets go of this frame's bytes now (new arrays: truncating one in place
+      // is a slow path in V8, and most frames never filled them).
+      if (f.chunks.length !== 0) f.chunks = [];
+      if (f.wirePreview.length !== 0) f.wirePreview = [];
     }
     env.emit(event);
     if (!f) return;
