@@ -93,3 +93,22 @@ test('the CLI runs a small fanout, prints JSON on stdout and exits by itself', (
   assert.equal(bad.status, 2);
   assert.equal(bad.stderr.trim().split('\n').length, 1, 'one line, no stack trace');
 });
+
+test('fanout --rate paces the senders: never more than rate × time (+ the window) is sent', async () => {
+  const [run] = await runFanout(
+    {
+      targets: ['wirechat'],
+      dialect: 'seed',
+      receivers: 4,
+      senders: 2,
+      inflight: 4,
+      rate: 20,
+      durationSec: 1,
+      procs: 1,
+    },
+    quiet,
+  );
+  assertSane(run!, 4);
+  // Unpaced, this load sends thousands of messages a second; paced, at most 2 × (20 + 4).
+  assert.ok(run!.result.sent <= 2 * (20 + 4), `sent ${run!.result.sent}`);
+});

@@ -13,6 +13,8 @@ export interface FanoutOptions {
   receivers: number;
   senders: number;
   inflight: number;
+  /** Messages per second per sender (paced, still at most `inflight` outstanding); 0: as fast as possible. */
+  rate?: number;
   durationSec: number;
   procs?: number;
   timeoutMs?: number;
@@ -42,10 +44,12 @@ export async function runFanout(options: FanoutOptions, progress: Progress): Pro
       // Let the storm of login notices settle so it is not measured as part of the load.
       await new Promise((r) => setTimeout(r, 300));
       progress.line(
-        `${target}: sending for ${options.durationSec} s, ${options.inflight} in flight per sender`,
+        `${target}: sending for ${options.durationSec} s, ${options.inflight} in flight per sender` +
+          (options.rate ? `, ${options.rate} msg/s per sender` : ''),
       );
       const result = await session.phase({
         inflight: options.inflight,
+        rate: options.rate ?? 0,
         durationMs: options.durationSec * 1000,
         ...(started ? { serverCpu: () => started.cpuMs() } : {}),
       });

@@ -28,6 +28,8 @@ export interface SessionOptions {
 
 export interface PhaseOptions {
   inflight: number;
+  /** Messages per second per sender; 0 or absent: as fast as the window allows. */
+  rate?: number;
   durationMs: number;
   maxPerSender?: number;
   drainMs?: number;
@@ -159,6 +161,7 @@ export class LoadSession {
         () => ({
           cmd: 'start',
           inflight: options.inflight,
+          rate: options.rate ?? 0,
           durationMs: options.durationMs,
           maxPerSender: options.maxPerSender ?? 0,
           startMicros,

@@ -51,6 +51,8 @@ let outOfOrder = 0;
 let sent = 0;
 let sending = false;
 let inflight = 1;
+let rate = 0;
+let sendingSinceMs = 0;
 let maxPerSender = 0;
 let template = sayTemplate('seed');
 let cpuAtStart = process.cpuUsage();
@@ -98,6 +100,7 @@ function sendFrom(conn: Conn): void {
   while (
     conn.outstanding < inflight &&
     (maxPerSender === 0 || conn.seq < maxPerSender) &&
+    (rate === 0 || conn.seq < ((Date.now() - sendingSinceMs) * rate) / 1000) &&
     conn.client.isOpen
   ) {
     const payload = Buffer.from(template.payload);
@@ -201,6 +204,8 @@ async function connect(cmd: ConnectCommand): Promise<void> {
 function start(cmd: StartCommand): void {
   phaseStart = cmd.startMicros;
   inflight = cmd.inflight;
+  rate = cmd.rate ?? 0;
+  sendingSinceMs = Date.now();
   maxPerSender = cmd.maxPerSender;
   delivered = 0;
   sent = 0;
@@ -221,10 +226,15 @@ function start(cmd: StartCommand): void {
   for (const c of senders) sendFrom(c);
   const stopAt = Date.now() + cmd.durationMs;
   const finishAt = stopAt + cmd.drainMs;
+  // Paced sending: a 1 ms tick sends whatever fell due (the window still caps what is outstanding).
+  const pace = rate > 0 ? setInterval(() => sending && senders.forEach(sendFrom), 1) : undefined;
   const poll = setInterval(() => {
     const now = Date.now();
     const allSent = maxPerSender > 0 && senders.every((c) => c.seq >= maxPerSender || !c.client.isOpen);
-    if (sending && (now >= stopAt || allSent)) sending = false;
+    if (sending && (now >= stopAt || allSent)) {
+      sending = false;
+      clearInterval(pace);
+    }
     const unanswered = senders.reduce((n, c) => n + (c.client.isOpen ? c.outstanding : 0), 0);
     if (!sending && (unanswered === 0 || now >= finishAt)) {
       clearInterval(poll);

@@ -28,6 +28,8 @@ export interface StartCommand {
   cmd: 'start';
   /** Messages in flight per sender (sent, own copy not yet back). */
   inflight: number;
+  /** Messages per second per sender (paced); 0: as fast as the window allows. */
+  rate: number;
   durationMs: number;
   /** Stop each sender after this many messages (0: no limit). */
   maxPerSender: number;

@@ -61,6 +61,12 @@ const specs: Record<string, CommandSpec> = {
       receivers: { type: 'string', value: 'N', description: 'receiving users', default: '1000' },
       senders: { type: 'string', value: 'S', description: 'sending users', default: '1' },
       inflight: { type: 'string', value: 'W', description: 'messages in flight per sender', default: '32' },
+      rate: {
+        type: 'string',
+        value: 'M',
+        description: 'messages per second per sender, paced (0: as fast as the window allows)',
+        default: '0',
+      },
       duration: { type: 'string', value: 'SEC', description: 'sending time', default: '10' },
       ...common,
     },
@@ -175,6 +181,7 @@ export async function run(args: string[]): Promise<number> {
       receivers: intOption(values, 'receivers', 1, 1_000_000),
       senders: intOption(values, 'senders', 1, 10_000),
       inflight: intOption(values, 'inflight', 1, 100_000),
+      rate: numberOption(values, 'rate', 0, 10_000_000),
       durationSec: numberOption(values, 'duration', 0.1, 86_400),
     };
     const runs = await runFanout(options, progress);
