@@ -14,6 +14,8 @@ export interface RelayPort {
 export class Relay {
   private readonly ports = new Map<number, RelayPort>();
   private readonly presence = new Map<number, PresenceEntry>();
+  /** One string per node id (each IPC message brings its own copy). */
+  private readonly nodes = new Map<string, string>();
 
   constructor(private readonly now: () => number = Date.now) {}
 
@@ -27,8 +29,12 @@ export class Relay {
   receive(id: number, message: unknown): void {
     if (!isOpsMessage(message) || !this.ports.has(id)) return;
     for (const op of message.ops) {
-      if (op.op === 'add') this.presence.set(op.entry.user.id, op.entry);
-      else if (op.op === 'rm') this.presence.delete(op.id);
+      if (op.op === 'add') {
+        const { user, room } = op.entry;
+        let node = this.nodes.get(op.entry.node);
+        if (node === undefined) this.nodes.set(op.entry.node, (node = op.entry.node));
+        this.presence.set(user.id, { user: { id: user.id, name: user.name }, room, node });
+      } else if (op.op === 'rm') this.presence.delete(op.id);
     }
     for (const [other, port] of this.ports) if (other !== id) port.send(message);
   }

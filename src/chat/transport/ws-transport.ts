@@ -125,21 +125,30 @@ export class WsTransport {
     conn.session = this.hub.connect(conn);
     this.connections.add(conn);
     this.options.logger.info({ user: conn.session.id, address }, 'connected');
-    ws.on('message', (data, isBinary) => this.onMessage(conn, data, isBinary));
-    ws.on('pong', () => (conn.lastSeen = Date.now()));
-    ws.on('error', (err: Error & { code?: string }) => {
-      // ws has already answered with a close code (1009 for a too-large frame, 1002/1007 for bad frames).
-      const code = err.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH' ? 'FRAME_TOO_LARGE' : err.code;
-      this.options.logger.info({ user: conn.session.id, code }, 'protocol violation, connection closed');
-    });
-    ws.on('close', () => {
-      this.connections.delete(conn);
-      this.hub.disconnect(conn.session, conn.evictedIdle ? 'idle' : 'close');
-      this.options.logger.info({ user: conn.session.id }, 'disconnected');
-    });
+    // Shared handlers (ws calls them with `this` = the socket), not four closures per connection:
+    // at 100,000 users every per-connection object counts.
+    const connected = ws as unknown as ConnectedWs;
+    connected[CONNECTION] = conn;
+    connected[TRANSPORT] = this;
+    connected.on('message', onWsMessage);
+    connected.on('pong', onWsPong);
+    connected.on('error', onWsError);
+    connected.on('close', onWsClose);
   }
 
-  private onMessage(conn: Connection, data: RawData, isBinary: boolean): void {
+  /** ws has already answered a bad frame with its close code (1009 too large, 1002/1007 bad frames). */
+  protocolViolation(conn: Connection, err: Error & { code?: string }): void {
+    const code = err.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH' ? 'FRAME_TOO_LARGE' : err.code;
+    this.options.logger.info({ user: conn.session.id, code }, 'protocol violation, connection closed');
+  }
+
+  closed(conn: Connection): void {
+    this.connections.delete(conn);
+    this.hub.disconnect(conn.session, conn.evictedIdle ? 'idle' : 'close');
+    this.options.logger.info({ user: conn.session.id }, 'disconnected');
+  }
+
+  onMessage(conn: Connection, data: RawData, isBinary: boolean): void {
     const now = Date.now();
     conn.lastSeen = now;
     if (conn.closingSince !== 0) return;
@@ -169,4 +178,25 @@ export class WsTransport {
     else conn.dropPending(); // it is not reading: what is queued would only wait in memory
     conn.close(closeCode, why);
   }
+}
+
+const CONNECTION = Symbol('connection');
+const TRANSPORT = Symbol('transport');
+interface ConnectedWs {
+  [CONNECTION]: Connection;
+  [TRANSPORT]: WsTransport;
+  on(event: string, listener: (this: ConnectedWs, ...args: never[]) => void): void;
+}
+
+function onWsMessage(this: ConnectedWs, data: RawData, isBinary: boolean): void {
+  this[TRANSPORT].onMessage(this[CONNECTION], data, isBinary);
+}
+function onWsPong(this: ConnectedWs): void {
+  this[CONNECTION].lastSeen = Date.now();
+}
+function onWsError(this: ConnectedWs, err: Error & { code?: string }): void {
+  this[TRANSPORT].protocolViolation(this[CONNECTION], err);
+}
+function onWsClose(this: ConnectedWs): void {
+  this[TRANSPORT].closed(this[CONNECTION]);
 }
