@@ -61,7 +61,7 @@ function mutate(r: () => number): Buffer {
   if (kind === 3) {
     // Overwrite a run with one byte value (0x00 / 0xff lengths are the classic trouble).
     const at = Math.floor(r() * base.length);
-    base.fill(r() < 0.5 ? 0xff : 0x00, at, at + 1 + Math.floor(r() * 8));
+    base.fill(r() < 0.5 ? 0xff : 0x00, at, Math.min(base.length, at + 1 + Math.floor(r() * 8)));
   }
   return base;
 }

@@ -26,8 +26,8 @@ export type InflateResult =
 
 export interface Inflater {
   /**
-   * Inflates one whole message. The returned data may be a view into a buffer the inflater
-   * reuses: it is valid until the next call (copy it to keep it).
+   * Inflates one whole message. The returned data may be a view into a buffer inflaters
+   * reuse: it is valid until the next message is inflated by any inflater (copy it to keep it).
    */
   inflate(compressed: Buffer): InflateResult;
   /** The earlier output is unknown (gap, capture started mid-stream, failure): start afresh. */
@@ -38,7 +38,9 @@ export interface Inflater {
 
 const TAIL = Buffer.from([0x00, 0x00, 0xff, 0xff]);
 const RATIO_ALLOWANCE = 1024 * 1024;
-/** Output scratch kept between messages; larger messages get a buffer of their own. */
+/** Output scratch kept between messages; larger messages get a buffer of their own. One for
+ * all inflaters (a capture may hold thousands of compressed connections at once): results are
+ * used before the next message is inflated anywhere. */
 const SCRATCH_KEEP = 1024 * 1024;
 const FIRST_SCRATCH = 64 * 1024;
 
@@ -70,22 +72,32 @@ function limitFor(options: InflaterOptions, compressedLength: number): number {
   );
 }
 
-export function createInflater(options: InflaterOptions): Inflater {
-  const probe = new InflateRaw({ windowBits: 15 }) as unknown as HandleStream;
-  const usable =
-    probe._handle !== null &&
-    typeof probe._handle?.writeSync === 'function' &&
-    typeof probe._handle.reset === 'function' &&
-    probe._writeState instanceof Uint32Array;
-  probe.close();
-  return usable ? new HandleInflater(options) : new DictionaryInflater(options);
+let handleUsable: boolean | undefined;
+
+/** Whether this runtime's zlib stream exposes the synchronous handle (checked once). */
+function canUseHandle(): boolean {
+  if (handleUsable === undefined) {
+    const probe = new InflateRaw({ windowBits: 15 }) as unknown as HandleStream;
+    handleUsable =
+      probe._handle !== null &&
+      typeof probe._handle?.writeSync === 'function' &&
+      typeof probe._handle.reset === 'function' &&
+      probe._writeState instanceof Uint32Array;
+    probe.close();
+  }
+  return handleUsable;
 }
+
+export function createInflater(options: InflaterOptions): Inflater {
+  return canUseHandle() ? new HandleInflater(options) : new DictionaryInflater(options);
+}
+
+let sharedScratch: Buffer = Buffer.alloc(0);
 
 /** One persistent raw-inflate state, written synchronously. */
 class HandleInflater implements Inflater {
   private stream: HandleStream | null = null;
   private error: string | null = null;
-  private scratch: Buffer = Buffer.alloc(0);
   /** The state saw a message since the last reset (a reset is needed before the next one). */
   private dirty = false;
 
@@ -112,8 +124,8 @@ class HandleInflater implements Inflater {
     }
     this.dirty = true;
     const limit = limitFor(this.options, compressed.length);
-    let out = this.scratch;
-    if (out.length === 0) out = this.scratch = Buffer.allocUnsafe(FIRST_SCRATCH);
+    let out = sharedScratch;
+    if (out.length === 0) out = sharedScratch = Buffer.allocUnsafe(FIRST_SCRATCH);
     let have = 0;
     let over = false;
     const state = s._writeState;
@@ -149,7 +161,7 @@ class HandleInflater implements Inflater {
         if (outLeft !== 0) break;
       }
     }
-    if (out.length <= SCRATCH_KEEP) this.scratch = out;
+    if (out.length <= SCRATCH_KEEP) sharedScratch = out;
     if (over) {
       // The sender's window now holds output we did not keep: later messages cannot be read.
       this.reopen();
