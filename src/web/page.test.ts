@@ -5,13 +5,8 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import {
-  chromium,
-  type Browser,
-  type BrowserContextOptions,
-  type Page,
-  type WebSocket,
-} from 'playwright-core';
+import { type Browser, type BrowserContextOptions, type Page, type WebSocket } from 'playwright-core';
+import { launchChromium } from '../shared/chromium.js';
 import { createChatServer } from '../chat/server.js';
 import { testOutputDir } from '../shared/paths.js';
 
@@ -38,19 +33,7 @@ async function startServer(wsPort: number, webPort: number): Promise<Server> {
 
 before(async () => {
   server = await startServer(0, 0);
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium();
 });
 
 after(async () => {
