@@ -64,6 +64,48 @@ export class ByteOutput {
     this.buf = Buffer.allocUnsafe(blockSize);
   }
 
+  // Raw puts: the fastest way to write the fixed parts of a line. reserve(n) first, then puts
+  // of at most n bytes in total (nothing checks the room between them).
+
+  /** Makes room for `n` bytes of raw puts (what was joined before goes first). */
+  reserve(n: number): void {
+    if (this.pendingText !== '') this.drain();
+    this.room(n);
+  }
+
+  /** Pre-encoded bytes (keys, punctuation, cached text). */
+  putBytes(b: Uint8Array): void {
+    this.buf.set(b, this.pos);
+    this.pos += b.length;
+  }
+
+  /** A short ASCII string, byte by byte. */
+  putAscii(s: string): void {
+    const buf = this.buf;
+    let p = this.pos;
+    for (let i = 0; i < s.length; i++) buf[p++] = s.charCodeAt(i);
+    this.pos = p;
+  }
+
+  /** A number as JSON writes it: digits straight in for unsigned 32-bit integers (≤ 24 bytes). */
+  putNumber(n: number): void {
+    if (n >>> 0 !== n) {
+      this.putAscii(Number.isFinite(n) ? '' + n : 'null');
+      return;
+    }
+    let digits = 1;
+    for (let v = n; v >= 10; v = (v / 10) >>> 0) digits++;
+    const buf = this.buf;
+    let p = this.pos + digits;
+    this.pos = p;
+    let v = n;
+    do {
+      const q = (v / 10) >>> 0;
+      buf[--p] = 0x30 + v - q * 10;
+      v = q;
+    } while (v !== 0);
+  }
+
   /** A string of ASCII characters only (numbers, names, endpoints, JSON punctuation). */
   ascii(s: string): void {
     this.pendingText += s;

@@ -17,47 +17,88 @@ function num(n: number): string {
 }
 
 const q = JSON.stringify;
+const latin1 = (s: string): Buffer => Buffer.from(s, 'latin1');
+
+// The fixed parts of the hot lines, pre-encoded and copied in with raw puts (cheaper than
+// building each line as a string, which the engine then has to flatten to copy it out).
+const K = {
+  segment: latin1('{"event":"tcp.segment","ts":'),
+  frame: latin1('{"event":"ws.frame","ts":'),
+  message: latin1('{"event":"ws.message","ts":'),
+  fromClient: latin1(',"from":"client"'),
+  fromServer: latin1(',"from":"server"'),
+  flags: latin1(',"flags":"'),
+  seq: latin1('","seq":'),
+  seqEnd: latin1(',"seqEnd":'),
+  ack: latin1(',"ack":'),
+  win: latin1(',"win":'),
+  len: latin1(',"len":'),
+  options: latin1(',"options":'),
+  role: latin1(',"role":"'),
+  roleEnd: latin1('"}\n'),
+  mask: latin1(',"mask":"'),
+  maskEnd: latin1('"'),
+  length: latin1(',"length":'),
+  headerLength: latin1(',"headerLength":'),
+  end: latin1('}\n'),
+  opcode: latin1(',"opcode":'),
+  text: latin1(',"text":'),
+  wireLength: latin1(',"wireLength":'),
+  compressed: latin1(',"compressed":'),
+  deflateInferred: latin1(',"deflateInferred":'),
+  fragments: latin1(',"fragments":'),
+  masked: latin1(',"masked":'),
+  utf8Valid: latin1(',"utf8Valid":'),
+  true: latin1('true'),
+  false: latin1('false'),
+  null: latin1('null'),
+};
+/** Room for the fixed parts of any hot line, beyond its route and cached pieces. */
+const LINE_ROOM = 512;
 
 // Consecutive lines mostly repeat the same timestamp (events of one packet) and the same two
-// directions of one connection: their text is kept instead of rebuilt. Fewer pieces per line
-// also make the line's string cheaper for the engine to flatten when it is copied out.
+// directions of one connection: their bytes are kept instead of rebuilt.
 let lastTs = Number.NaN;
-let lastTsText = 'null';
-const routes: Array<{ src: string; dst: string; conn: number; text: string }> = [];
+let lastTsBytes = latin1('null');
+const routes: Array<{ src: string; dst: string; conn: number; bytes: Buffer }> = [];
 let nextRoute = 0;
 
 /** `,"src":…,"dst":…,"conn":…,"packet":` for this event's direction. */
-function route(src: string, dst: string, conn: number): string {
+function route(src: string, dst: string, conn: number): Buffer {
   for (let i = 0; i < routes.length; i++) {
     const r = routes[i]!;
-    if (r.src === src && r.dst === dst && r.conn === conn) return r.text;
+    if (r.src === src && r.dst === dst && r.conn === conn) return r.bytes;
   }
-  const text = ',"src":"' + src + '","dst":"' + dst + '","conn":' + num(conn) + ',"packet":';
-  routes[nextRoute] = { src, dst, conn, text };
+  const bytes = Buffer.from(
+    ',"src":"' + src + '","dst":"' + dst + '","conn":' + num(conn) + ',"packet":',
+    'utf8',
+  );
+  routes[nextRoute] = { src, dst, conn, bytes };
   nextRoute = (nextRoute + 1) % 4;
-  return text;
+  return bytes;
 }
 
-/** `"ts":…,"src":…,"dst":…,"conn":…,"packet":…,"from":"…"` (all ASCII by construction). */
-function head(ev: WsFrameEvent | WsMessageEvent | TcpSegmentEvent): string {
+/** Reserves room for a line and writes its start up to `"from":"…"` (ASCII by construction). */
+function head(out: ByteOutput, start: Uint8Array, ev: WsFrameEvent | WsMessageEvent | TcpSegmentEvent): void {
   if (ev.ts !== lastTs) {
     lastTs = ev.ts;
-    lastTsText = num(ev.ts);
+    lastTsBytes = latin1(num(ev.ts));
   }
-  return (
-    lastTsText +
-    route(ev.src, ev.dst, ev.conn) +
-    num(ev.packet) +
-    (ev.from === 'client' ? ',"from":"client"' : ',"from":"server"')
-  );
+  const r = route(ev.src, ev.dst, ev.conn);
+  out.reserve(LINE_ROOM + r.length);
+  out.putBytes(start);
+  out.putBytes(lastTsBytes);
+  out.putBytes(r);
+  out.putNumber(ev.packet);
+  out.putBytes(ev.from === 'client' ? K.fromClient : K.fromServer);
 }
 
 /** `,"fin":…,"rsv1":…,"rsv2":…,"rsv3":…,"opcode":…,"masked":…` for each combination seen. */
-const frameBits: Array<string | undefined> = [];
-function bits(ev: WsFrameEvent): string {
-  if (ev.opcode >>> 0 !== ev.opcode || ev.opcode > 15) {
-    return `,"fin":${ev.fin},"rsv1":${ev.rsv1},"rsv2":${ev.rsv2},"rsv3":${ev.rsv3},"opcode":${num(ev.opcode)},"masked":${ev.masked}`;
-  }
+const frameBits: Array<Buffer | undefined> = [];
+function bits(ev: WsFrameEvent): Buffer {
+  const text = (opcode: string): string =>
+    `,"fin":${ev.fin},"rsv1":${ev.rsv1},"rsv2":${ev.rsv2},"rsv3":${ev.rsv3},"opcode":${opcode},"masked":${ev.masked}`;
+  if (ev.opcode >>> 0 !== ev.opcode || ev.opcode > 15) return latin1(text(num(ev.opcode)));
   const key =
     (ev.fin ? 1 : 0) |
     (ev.rsv1 ? 2 : 0) |
@@ -65,78 +106,104 @@ function bits(ev: WsFrameEvent): string {
     (ev.rsv3 ? 8 : 0) |
     (ev.masked ? 16 : 0) |
     (ev.opcode << 5);
-  let text = frameBits[key];
-  if (text === undefined) {
-    text = `,"fin":${ev.fin},"rsv1":${ev.rsv1},"rsv2":${ev.rsv2},"rsv3":${ev.rsv3},"opcode":${ev.opcode},"masked":${ev.masked}`;
-    frameBits[key] = text;
+  let bytes = frameBits[key];
+  if (bytes === undefined) {
+    bytes = latin1(text('' + ev.opcode));
+    frameBits[key] = bytes;
   }
-  return text;
+  return bytes;
 }
 
+const bool = (b: boolean): Buffer => (b ? K.true : K.false);
+const FLAGS = /^[A-Za-z.]{0,16}$/;
+const HEX8 = /^[0-9a-f]{8}$/;
+const ROLE = /^[a-z-]{1,32}$/;
+
 function writeSegment(out: ByteOutput, ev: TcpSegmentEvent): void {
-  out.ascii(
-    '{"event":"tcp.segment","ts":' +
-      head(ev) +
-      ',"flags":' +
-      q(ev.flags) +
-      ',"seq":' +
-      num(ev.seq) +
-      ',"seqEnd":' +
-      num(ev.seqEnd) +
-      ',"ack":' +
-      (ev.ack === null ? 'null' : num(ev.ack)) +
-      ',"win":' +
-      num(ev.win) +
-      ',"len":' +
-      num(ev.len) +
-      ',"options":',
-  );
+  head(out, K.segment, ev);
+  if (FLAGS.test(ev.flags)) {
+    out.putBytes(K.flags);
+    out.putAscii(ev.flags);
+    out.putBytes(K.seq);
+  } else {
+    out.ascii(',"flags":' + q(ev.flags) + ',"seq":');
+    out.reserve(LINE_ROOM);
+  }
+  out.putNumber(ev.seq);
+  out.putBytes(K.seqEnd);
+  out.putNumber(ev.seqEnd);
+  out.putBytes(K.ack);
+  if (ev.ack === null) out.putBytes(K.null);
+  else out.putNumber(ev.ack);
+  out.putBytes(K.win);
+  out.putNumber(ev.win);
+  out.putBytes(K.len);
+  out.putNumber(ev.len);
+  out.putBytes(K.options);
   out.jsonString(ev.options);
-  out.ascii(',"role":"' + ev.role + '"}\n');
+  if (ROLE.test(ev.role)) {
+    out.reserve(LINE_ROOM);
+    out.putBytes(K.role);
+    out.putAscii(ev.role);
+    out.putBytes(K.roleEnd);
+  } else out.utf8(',"role":' + q(ev.role) + '}\n');
 }
 
 function writeFrame(out: ByteOutput, ev: WsFrameEvent): void {
-  // One piece per line: building a short string and copying it in once is cheaper than many
-  // small writes. `mask` is hex text from the decoder; anything else is quoted properly.
-  const mask =
-    ev.mask === undefined ? '' : HEX8.test(ev.mask) ? ',"mask":"' + ev.mask + '"' : ',"mask":' + q(ev.mask);
-  out.utf8(
-    '{"event":"ws.frame","ts":' +
-      head(ev) +
-      bits(ev) +
-      mask +
-      ',"length":' +
-      num(ev.length) +
-      ',"headerLength":' +
-      num(ev.headerLength) +
-      '}\n',
-  );
+  head(out, K.frame, ev);
+  out.putBytes(bits(ev));
+  if (ev.mask !== undefined) {
+    if (HEX8.test(ev.mask)) {
+      out.putBytes(K.mask);
+      out.putAscii(ev.mask);
+      out.putBytes(K.maskEnd);
+    } else {
+      out.utf8(',"mask":' + q(ev.mask));
+      out.reserve(LINE_ROOM);
+    }
+  }
+  out.putBytes(K.length);
+  out.putNumber(ev.length);
+  out.putBytes(K.headerLength);
+  out.putNumber(ev.headerLength);
+  out.putBytes(K.end);
 }
 
-const HEX8 = /^[0-9a-f]{8}$/;
-
 function writeMessage(out: ByteOutput, ev: WsMessageEvent): void {
-  const start = '{"event":"ws.message","ts":' + head(ev) + ',"opcode":' + num(ev.opcode);
+  head(out, K.message, ev);
+  out.putBytes(K.opcode);
+  out.putNumber(ev.opcode);
   if (ev.text !== undefined) {
-    out.ascii(start + ',"text":');
+    out.putBytes(K.text);
     // Valid UTF-8 whose text has as many characters as bytes is ASCII: the cheapest copy.
     out.jsonString(ev.text, ev.utf8Valid === true && ev.text.length === ev.length);
-  } else out.ascii(start);
+  }
   if (ev.data_base64 !== undefined) {
     out.ascii(',"data_base64":');
     out.jsonString(ev.data_base64, true);
   }
-  let tail =
-    ',"length":' + num(ev.length) + ',"wireLength":' + num(ev.wireLength) + ',"compressed":' + ev.compressed;
-  if (ev.deflateInferred !== undefined) tail += ',"deflateInferred":' + ev.deflateInferred;
-  tail += ',"fragments":' + num(ev.fragments) + ',"masked":' + ev.masked;
-  if (ev.utf8Valid !== undefined) tail += ',"utf8Valid":' + ev.utf8Valid;
-  if (ev.chat === undefined) {
-    out.ascii(tail + '}\n');
-    return;
+  out.reserve(LINE_ROOM);
+  out.putBytes(K.length);
+  out.putNumber(ev.length);
+  out.putBytes(K.wireLength);
+  out.putNumber(ev.wireLength);
+  out.putBytes(K.compressed);
+  out.putBytes(bool(ev.compressed));
+  if (ev.deflateInferred !== undefined) {
+    out.putBytes(K.deflateInferred);
+    out.putBytes(bool(ev.deflateInferred));
   }
+  out.putBytes(K.fragments);
+  out.putNumber(ev.fragments);
+  out.putBytes(K.masked);
+  out.putBytes(bool(ev.masked));
+  if (ev.utf8Valid !== undefined) {
+    out.putBytes(K.utf8Valid);
+    out.putBytes(bool(ev.utf8Valid));
+  }
+  if (ev.chat === undefined) out.putBytes(K.end);
   // One native stringify for the chat object (dialect, type, summary).
-  out.utf8(tail + ',"chat":' + JSON.stringify(ev.chat) + '}\n');
+  else out.utf8(',"chat":' + JSON.stringify(ev.chat) + '}\n');
 }
 
 /** Writes one event as its JSON line, newline included. */
