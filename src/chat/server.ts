@@ -13,6 +13,7 @@ import { newCounters } from './ops/metrics.js';
 import { opsRoutes } from './ops/routes.js';
 import { DEFAULT_INPUT_LIMITS } from './protocol/limits.js';
 import type { Presence } from './store/presence.js';
+import type { HistoryStore } from './store/history.js';
 import { loadTls } from './transport/tls.js';
 import { WebServer } from './transport/web-server.js';
 import { WsTransport } from './transport/ws-transport.js';
@@ -47,6 +48,7 @@ export interface ChatServerLimits {
 export interface ChatServerParts {
   broker?: Broker;
   presence?: Presence;
+  history?: HistoryStore;
   ids?: IdSpace;
 }
 
@@ -89,7 +91,7 @@ export async function createChatServer(
     broker,
     presence: parts.presence ?? backends.presence,
     ids: parts.ids,
-    history: backends.history,
+    history: parts.history ?? backends.history,
     logger: log,
     limits: {
       maxName: options.maxName ?? DEFAULT_INPUT_LIMITS.maxName,

@@ -1,6 +1,6 @@
 // `wirechat serve --workers 2` as a user runs it: users land on both workers (the logs say which
 // process holds each login), see each other in their user lists, and every public message reaches
-// every user exactly once and in order per sender; private messages cross workers; a worker that
+// every user exactly once and in order per sender; history and private messages cross workers; a worker that
 // dies is announced (its users leave) and replaced; SIGTERM closes every client with 1001, exit 0.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -24,6 +24,7 @@ async function serveCluster(workers: number) {
         ...process.env,
         WIRECHAT_WORKERS: String(workers),
         WIRECHAT_RATE: '100000',
+
         WIRECHAT_LOG_LEVEL: '',
       },
     },
@@ -122,9 +123,30 @@ test('two workers: user lists, exactly-once in-order delivery per sender, privat
       assert.equal(next.size, users.length);
     }
 
-    // A private message between users held by different processes.
     const pidOf = async (id: string) =>
       (await server.logLine((l) => l.msg === 'login' && String(l.user) === id)).pid;
+    // Every worker keeps the room's history, whoever sent and wherever: the last 100 (the most
+    // a request gets) by increasing id, each sender's part a suffix of what it sent, in order,
+    // from senders on both processes.
+    late.client.send({ type: 'history', limit: 100 });
+    const history = (await late.client.nextOfType('history')).messages as Json[];
+    assert.equal(history.length, 100);
+    const key = (id: string) => id.split('-').map(Number) as [number, number];
+    for (let i = 1; i < history.length; i++) {
+      const [a, b] = [key(history[i - 1]!.id as string), key(history[i]!.id as string)];
+      assert.ok(a[0] < b[0] || (a[0] === b[0] && a[1] < b[1]), 'ids increase');
+    }
+    const senderPids = new Set<unknown>();
+    for (const [k, { id }] of users.entries()) {
+      const own = history.filter((m) => (m.from as Json).id === id).map((m) => m.text as string);
+      if (own.length === 0) continue;
+      senderPids.add(await pidOf(id));
+      const all = [...Array.from({ length: PER_SENDER }, (_, i) => `${k}:${i}`), 'end'];
+      assert.deepEqual(own, all.slice(all.length - own.length));
+    }
+    assert.equal(senderPids.size, 2, 'kept from both processes');
+
+    // A private message between users held by different processes.
     const a = users[0]!;
     let b = users[1]!;
     for (const u of users) if ((await pidOf(u.id)) !== (await pidOf(a.id))) b = u;

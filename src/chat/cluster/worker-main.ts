@@ -6,6 +6,7 @@ import { formatUserError } from '../../shared/errors.js';
 import { IpcBroker } from '../broker/ipc-broker.js';
 import { createChatServer, type ChatServer } from '../server.js';
 import { WORKER_OPTIONS_ENV, type PrimaryMessage, type WorkerMessage, type WorkerSetup } from './messages.js';
+import { ClusterHistory } from './cluster-history.js';
 import { ReplicatedPresence } from './replicated-presence.js';
 import { WorkerBus } from './worker-bus.js';
 
@@ -47,6 +48,11 @@ process.on('disconnect', () => void stop());
 createChatServer({ ...setup.options, nodeId: setup.nodeId }, log, {
   broker: new IpcBroker(setup.nodeId, bus),
   presence: new ReplicatedPresence(bus),
+  history: new ClusterHistory(bus, {
+    perRoom: Number(setup.options.history ?? 100),
+    index: setup.index,
+    count: setup.count,
+  }),
   ids: { index: setup.index, count: setup.count },
 }).then(
   (started) => {
