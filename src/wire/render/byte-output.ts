@@ -20,7 +20,7 @@ const utf8Write: (buf: Buffer, s: string, offset: number) => number =
     ? (buf, s, offset) => (buf as unknown as DirectWrite).utf8Write(s, offset)
     : (buf, s, offset) => buf.write(s, offset, 'utf8');
 
-/** Longest ASCII string escaped by the byte loop (longer ones: JSON.stringify). */
+/** Longest string escaped by the byte loop (longer ones: JSON.stringify). */
 const ESCAPE_LOOP_MAX = 64 * 1024;
 /** The letter after the backslash for JSON's two-character escapes. */
 const ESCAPES: Array<number | undefined> = [];
@@ -127,7 +127,7 @@ export class ByteOutput {
    * Writes a string as a JSON string literal ("…" with escapes), exactly like JSON.stringify(s).
    * Most message text needs no escape at all: quotes and backslashes are looked for with the
    * engine's own string search, the text is copied in, and the copy is checked for control
-   * characters four bytes at a time; only text that needs escapes goes through JSON.stringify.
+   * characters four bytes at a time; text that needs escapes is escaped byte by byte.
    * `ascii` promises that every character is below 0x80 (a cheaper copy). `s` must be
    * well-formed UTF-16 (text decoded from bytes always is).
    */
@@ -145,7 +145,7 @@ export class ByteOutput {
       if (clean) this.utf8('"' + s + '"');
       else {
         this.drain();
-        if (!this.escapeAscii(s)) this.put(JSON.stringify(s));
+        this.escapeInto(s);
       }
       return;
     }
@@ -156,8 +156,9 @@ export class ByteOutput {
     }
     this.drain();
     if (s.indexOf('"') >= 0 || s.indexOf('\\') >= 0) {
-      // JSON in JSON (chat messages): escaped here byte by byte when it turns out to be ASCII.
-      if (n > ESCAPE_LOOP_MAX || !this.escapeAscii(s)) this.put(JSON.stringify(s));
+      // JSON in JSON (chat messages), summaries with quotes: escaped here byte by byte.
+      if (n > ESCAPE_LOOP_MAX) this.put(JSON.stringify(s));
+      else this.escapeInto(s);
       return;
     }
     this.room(max);
@@ -166,7 +167,7 @@ export class ByteOutput {
     buf[start] = 0x22;
     const written = ascii ? latin1Write(buf, s, start + 1) : utf8Write(buf, s, start + 1);
     if (hasControl(buf, start + 1, start + 1 + written)) {
-      this.put(JSON.stringify(s));
+      this.escapeInto(s);
       return;
     }
     buf[start + 1 + written] = 0x22;
@@ -220,10 +221,11 @@ export class ByteOutput {
   }
 
   /**
-   * JSON.stringify's escapes for an ASCII string, written byte by byte. Returns false, having
-   * written nothing, at the first character that is not ASCII.
+   * JSON.stringify's output for any string, written byte by byte as UTF-8: the two-character
+   * escapes, \u00XX for other control characters, lone surrogates as \uXXXX (lower-case hex,
+   * as JSON.stringify writes them), everything else as its UTF-8 bytes.
    */
-  private escapeAscii(s: string): boolean {
+  private escapeInto(s: string): void {
     const n = s.length;
     this.room(n * 6 + 2);
     const buf = this.buf;
@@ -231,27 +233,51 @@ export class ByteOutput {
     buf[p++] = 0x22;
     for (let i = 0; i < n; i++) {
       const c = s.charCodeAt(i);
-      if (c >= 0x20 && c !== 0x22 && c !== 0x5c) {
-        if (c > 0x7f) return false;
-        buf[p++] = c;
-        continue;
-      }
-      buf[p++] = 0x5c;
-      const short = ESCAPES[c];
-      if (short !== undefined) buf[p++] = short;
-      else {
-        // \u00XX with lower-case hex, as JSON.stringify writes it.
-        buf[p++] = 0x75;
-        buf[p++] = 0x30;
-        buf[p++] = 0x30;
-        buf[p++] = HEX[c >> 4]!;
-        buf[p++] = HEX[c & 15]!;
+      if (c < 0x80) {
+        if (c >= 0x20 && c !== 0x22 && c !== 0x5c) {
+          buf[p++] = c;
+          continue;
+        }
+        buf[p++] = 0x5c;
+        const short = ESCAPES[c];
+        if (short !== undefined) buf[p++] = short;
+        else p = hex4(buf, p, c);
+      } else if (c < 0x800) {
+        buf[p++] = 0xc0 | (c >> 6);
+        buf[p++] = 0x80 | (c & 0x3f);
+      } else if (c < 0xd800 || c > 0xdfff) {
+        buf[p++] = 0xe0 | (c >> 12);
+        buf[p++] = 0x80 | ((c >> 6) & 0x3f);
+        buf[p++] = 0x80 | (c & 0x3f);
+      } else {
+        const d = i + 1 < n ? s.charCodeAt(i + 1) : 0;
+        if (c <= 0xdbff && d >= 0xdc00 && d <= 0xdfff) {
+          const cp = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00);
+          buf[p++] = 0xf0 | (cp >> 18);
+          buf[p++] = 0x80 | ((cp >> 12) & 0x3f);
+          buf[p++] = 0x80 | ((cp >> 6) & 0x3f);
+          buf[p++] = 0x80 | (cp & 0x3f);
+          i++;
+        } else {
+          // A lone surrogate: JSON.stringify keeps it as an escape.
+          buf[p++] = 0x5c;
+          p = hex4(buf, p, c);
+        }
       }
     }
     buf[p++] = 0x22;
     this.pos = p;
-    return true;
   }
+}
+
+/** Writes "uXXXX" (after a backslash) with lower-case hex; returns the new position. */
+function hex4(buf: Buffer, p: number, c: number): number {
+  buf[p++] = 0x75;
+  buf[p++] = HEX[(c >> 12) & 15]!;
+  buf[p++] = HEX[(c >> 8) & 15]!;
+  buf[p++] = HEX[(c >> 4) & 15]!;
+  buf[p++] = HEX[c & 15]!;
+  return p;
 }
 
 /** Whether bytes [from, to) hold a control character (below 0x20), which JSON must escape. */

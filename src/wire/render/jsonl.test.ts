@@ -68,6 +68,10 @@ test('message text: escapes, control characters, non-ASCII and long text match J
     long + '\u0001',
     '\u0001' + long,
     long + '"',
+    'a lone \ud800 high "surrogate" and a lone \udc00 low one',
+    'pairs 😀😀 and a lone \ud83d at the end "q" ' + 'pad '.repeat(20) + '\ud83d',
+    'short "é"',
+    'ctl \u0001 ünï "ö" ✓',
     'x'.repeat(300_000),
     'x'.repeat(300_000) + '\n',
   ];

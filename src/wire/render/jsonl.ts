@@ -201,9 +201,18 @@ function writeMessage(out: ByteOutput, ev: WsMessageEvent): void {
     out.putBytes(K.utf8Valid);
     out.putBytes(bool(ev.utf8Valid));
   }
-  if (ev.chat === undefined) out.putBytes(K.end);
-  // One native stringify for the chat object (dialect, type, summary).
-  else out.utf8(',"chat":' + JSON.stringify(ev.chat) + '}\n');
+  if (ev.chat === undefined) {
+    out.putBytes(K.end);
+    return;
+  }
+  const c = ev.chat;
+  out.ascii(',"chat":{"dialect":');
+  out.jsonString(c.dialect);
+  out.ascii(',"type":');
+  out.jsonString(c.type);
+  out.ascii(',"summary":');
+  out.jsonString(c.summary);
+  out.ascii('}}\n');
 }
 
 /** Writes one event as its JSON line, newline included. */
