@@ -14,3 +14,5 @@ export const MAX_ROOM = 64;
 
 /** Longest history a client may ask for at once. */
 export const MAX_HISTORY = 100;
+/** How many messages a `history` request without a limit gets. */
+export const DEFAULT_HISTORY = 50;

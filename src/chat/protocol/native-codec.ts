@@ -3,10 +3,8 @@
 import type { Codec, JsonObject } from './codec.js';
 import type { Command, JoinEvent, LeaveEvent, MessageEvent, UserRef } from './events.js';
 import { isProtocolError, protocolError, type ProtocolError } from './errors.js';
-import { MAX_HISTORY, type InputLimits } from './limits.js';
-import { checkContent, checkName, checkRoom, checkTarget } from './validate.js';
-
-const DEFAULT_HISTORY = 50;
+import { DEFAULT_HISTORY, type InputLimits } from './limits.js';
+import { checkContent, checkHistoryLimit, checkName, checkRoom, checkTarget } from './validate.js';
 
 const user = (u: UserRef) => ({ id: String(u.id), name: u.name });
 
@@ -31,11 +29,8 @@ function decode(message: JsonObject, limits: InputLimits): Command | ProtocolErr
       return isProtocolError(text) ? text : { type: 'say', to, text };
     }
     case 'history': {
-      const limit = message.limit ?? DEFAULT_HISTORY;
-      if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1) {
-        return protocolError('INVALID_FIELD', "'limit' must be a positive integer");
-      }
-      return { type: 'history', limit: Math.min(limit, MAX_HISTORY) };
+      const limit = checkHistoryLimit(message.limit, DEFAULT_HISTORY);
+      return isProtocolError(limit) ? limit : { type: 'history', limit };
     }
     case 'ping':
       return { type: 'ping' };

@@ -4,10 +4,10 @@ import type { Codec, JsonObject } from './codec.js';
 import type { Command, JoinEvent, LeaveEvent, MessageEvent, UserRef } from './events.js';
 import { isProtocolError, protocolError, type ProtocolError } from './errors.js';
 import { htmlContent, htmlSpecialChars } from './html.js';
-import type { InputLimits } from './limits.js';
+import { DEFAULT_HISTORY, type InputLimits } from './limits.js';
 import { phpJson } from './php-json.js';
 import { formatPhpTime } from './time.js';
-import { checkContent, checkName, checkTarget } from './validate.js';
+import { checkContent, checkHistoryLimit, checkName, checkTarget } from './validate.js';
 
 /** The one room of the seed dialect, shared with the other dialects' room "1". */
 export const SEED_ROOM = '1';
@@ -28,19 +28,25 @@ function decode(message: JsonObject, limits: InputLimits): Command | ProtocolErr
     case 'ping':
     case 'pong':
       return { type: 'pong' };
+    // wirechat's addition, only on request so original clients see exactly what they expect.
+    case 'history': {
+      const limit = checkHistoryLimit(message.limit, DEFAULT_HISTORY);
+      return isProtocolError(limit) ? limit : { type: 'history', limit };
+    }
     default:
       return protocolError('UNKNOWN_TYPE', `unknown message type '${String(message.type).slice(0, 40)}'`);
   }
 }
 
-const say = (event: MessageEvent): string =>
-  phpJson({
-    type: 'say',
-    from_uid: event.from.id,
-    to_uid: event.to ? event.to.id : 'all',
-    content: htmlContent(event.text),
-    time: formatPhpTime(event.ts),
-  });
+const sayObject = (event: MessageEvent) => ({
+  type: 'say',
+  from_uid: event.from.id,
+  to_uid: event.to ? event.to.id : 'all',
+  content: htmlContent(event.text),
+  time: formatPhpTime(event.ts),
+});
+
+const say = (event: MessageEvent): string => phpJson(sayObject(event));
 
 export const seedCodec: Codec = {
   dialect: 'seed',
@@ -64,7 +70,9 @@ export const seedCodec: Codec = {
   publicMessage: say,
   // The original sent the sender no copy of a private message; its page shows what was typed.
   privateMessage: (event: MessageEvent, asSender: boolean) => (asSender ? undefined : say(event)),
-  history: () => undefined,
+  // The recent public messages, each exactly as its live `say` frame was.
+  history: (_room: string, messages: MessageEvent[], complete: boolean) =>
+    phpJson({ type: 'history', messages: messages.map(sayObject), complete }),
   ping: () => undefined,
   pong: () => undefined,
 };

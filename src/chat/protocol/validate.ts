@@ -1,7 +1,7 @@
 // Field checks shared by the dialect decoders. Each returns the clean value or a ProtocolError,
 // never throws, so hostile input is just another answer.
 import { protocolError, type ProtocolError } from './errors.js';
-import { MAX_ROOM, type InputLimits } from './limits.js';
+import { MAX_HISTORY, MAX_ROOM, type InputLimits } from './limits.js';
 
 // C0/C1 controls, plus the bidirectional overrides that let a name disguise itself.
 const NAME_FORBIDDEN = /[\p{Cc}\u202a-\u202e\u2066-\u2069]/u;
@@ -59,4 +59,13 @@ export function checkTarget(raw: unknown, field: string): Checked<'all' | number
     return protocolError('UNKNOWN_TARGET', `no user '${String(raw).slice(0, 40)}' here`);
   }
   return protocolError('INVALID_FIELD', `'${field}' must be "all" or a user id`);
+}
+
+/** How many recent messages a `history` request asks for: a positive integer, capped. */
+export function checkHistoryLimit(raw: unknown, fallback: number): Checked<number> {
+  const limit = raw ?? fallback;
+  if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1) {
+    return protocolError('INVALID_FIELD', "'limit' must be a positive integer");
+  }
+  return Math.min(limit, MAX_HISTORY);
 }

@@ -4,10 +4,10 @@ import type { Codec, JsonObject } from './codec.js';
 import type { Command, JoinEvent, LeaveEvent, MessageEvent, UserRef } from './events.js';
 import { isProtocolError, protocolError, type ProtocolError } from './errors.js';
 import { htmlContent, htmlSpecialChars } from './html.js';
-import type { InputLimits } from './limits.js';
+import { DEFAULT_HISTORY, type InputLimits } from './limits.js';
 import { phpJson, phpString } from './php-json.js';
 import { formatPhpTime } from './time.js';
-import { checkContent, checkName, checkRoom, checkTarget } from './validate.js';
+import { checkContent, checkHistoryLimit, checkName, checkRoom, checkTarget } from './validate.js';
 
 const SAID_TO_YOU = '<b>对你说: </b>';
 const youSaidTo = (name: string): string => `<b>你对${htmlSpecialChars(name)}说: </b>`;
@@ -30,6 +30,11 @@ function decode(message: JsonObject, limits: InputLimits): Command | ProtocolErr
     case 'pong':
     case 'ping':
       return { type: 'pong' };
+    // wirechat's addition, only on request so original clients see exactly what they expect.
+    case 'history': {
+      const limit = checkHistoryLimit(message.limit, DEFAULT_HISTORY);
+      return isProtocolError(limit) ? limit : { type: 'history', limit };
+    }
     default:
       return protocolError('UNKNOWN_TYPE', `unknown message type '${String(message.type).slice(0, 40)}'`);
   }
@@ -42,16 +47,16 @@ const loginFields = (user: UserRef, ts: number) => ({
   time: formatPhpTime(ts),
 });
 
-function say(event: MessageEvent, content: string): string {
-  return phpJson({
-    type: 'say',
-    from_client_id: String(event.from.id),
-    from_client_name: htmlSpecialChars(event.from.name),
-    to_client_id: event.to ? String(event.to.id) : 'all',
-    content,
-    time: formatPhpTime(event.ts),
-  });
-}
+const sayObject = (event: MessageEvent, content: string) => ({
+  type: 'say',
+  from_client_id: String(event.from.id),
+  from_client_name: htmlSpecialChars(event.from.name),
+  to_client_id: event.to ? String(event.to.id) : 'all',
+  content,
+  time: formatPhpTime(event.ts),
+});
+
+const say = (event: MessageEvent, content: string): string => phpJson(sayObject(event, content));
 
 /**
  * `client_list` is written by hand: its keys are digit strings, which a JS object would reorder
@@ -84,7 +89,14 @@ export const workermanCodec: Codec = {
   publicMessage: (event: MessageEvent) => say(event, htmlContent(event.text)),
   privateMessage: (event: MessageEvent, asSender: boolean) =>
     say(event, (asSender ? youSaidTo(event.to?.name ?? '') : SAID_TO_YOU) + htmlContent(event.text)),
-  history: () => undefined,
+  // The room's recent public messages, each exactly as its live `say` frame was.
+  history: (room: string, messages: MessageEvent[], complete: boolean) =>
+    phpJson({
+      type: 'history',
+      room_id: room,
+      messages: messages.map((m) => sayObject(m, htmlContent(m.text))),
+      complete,
+    }),
   ping: () => '{"type":"ping"}',
   pong: () => undefined,
 };
