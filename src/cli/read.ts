@@ -289,7 +289,7 @@ export async function run(argv: string[]): Promise<number> {
     writeJsonl(bytes, summary);
     bytes.flush();
   }
-  if (html) write(html.finish(summary));
+  if (html) html.writePage(write, summary);
   const showSummary = !quiet && (format !== 'jsonl' || process.stderr.isTTY === true);
   if (showSummary) process.stderr.write(formatSummary(summary) + '\n');
   if (dest.file) {

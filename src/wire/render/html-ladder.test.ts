@@ -35,6 +35,25 @@ test('embedded JSON cannot close the script or open a comment', () => {
   assert.deepEqual(JSON.parse(json), { text: '</script><!-- <script>alert(1)</script> \u2028' });
 });
 
+test('the page written in pieces is the page in one string: data exactly embedJson of the diagram', () => {
+  const { events } = decodeFile('ws-echo-lo.pcap');
+  const summary = events.at(-1)!;
+  assert.equal(summary.event, 'summary');
+  const r = createHtmlRenderer({ title: 'many <rows> & more', source: 'x.pcap' });
+  // Enough rows for several pieces (rows are serialised a few thousand at a time).
+  for (let i = 0; i < 40; i++) r.render(events.slice(0, -1));
+  const rows = r.data().rows.length;
+  assert.ok(rows > 5000, `${rows} rows`);
+  const pieces: string[] = [];
+  r.writePage((piece) => pieces.push(piece), summary.event === 'summary' ? summary : undefined);
+  assert.ok(pieces.length > 4);
+  const page = pieces.join('');
+  assert.equal(page, r.finish(summary.event === 'summary' ? summary : undefined));
+  const json = /<script type="application\/json" id="wirechat-data">(.*?)<\/script>/s.exec(page)![1]!;
+  assert.equal(json, embedJson({ ...r.data(), summary }));
+  assert.match(page, /<title>many &lt;rows&gt; &amp; more<\/title>/);
+});
+
 test('the seed capture as a ladder in chromium: lanes, arrows, and a click shows the unmasked text and both hexes', async () => {
   const { html } = decodeFile('workerman-2014-seed-session.pcap');
   mkdirSync(testOutputDir, { recursive: true });

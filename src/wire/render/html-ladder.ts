@@ -71,6 +71,11 @@ export interface HtmlRenderer {
   render(events: readonly WireEvent[]): string;
   /** The complete page. */
   finish(summary?: SummaryEvent): string;
+  /**
+   * The same page handed to `write` in pieces (rows a slice at a time): for a large capture the
+   * page is 100+ MB, and building it as one string costs several copies of that.
+   */
+  writePage(write: (piece: string) => void, summary?: SummaryEvent): void;
   /** The collected diagram data (for tests and other writers). */
   data(): LadderData;
 }
@@ -280,7 +285,12 @@ export function createHtmlRenderer(options: HtmlViewOptions = {}): HtmlRenderer 
       return '';
     },
     finish(summary) {
-      return htmlPage(data(summary));
+      const pieces: string[] = [];
+      writePage(data(summary), (piece) => pieces.push(piece));
+      return pieces.join('');
+    },
+    writePage(write, summary) {
+      writePage(data(summary), write);
     },
     data: () => data(),
   };
@@ -313,8 +323,11 @@ const EMBED_ESCAPES: Record<string, string> = {
   '\u2029': '\\u2029',
 };
 
-function htmlPage(data: LadderData): string {
-  return `<!doctype html>
+/** Rows serialised per piece of the page. */
+const ROWS_PER_PIECE = 2000;
+
+function writePage(data: LadderData, write: (piece: string) => void): void {
+  write(`<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -326,11 +339,22 @@ ${asset('./html-ladder.css')}
 </style>
 </head>
 <body>
-<script type="application/json" id="wirechat-data">${embedJson(data)}</script>
+<script type="application/json" id="wirechat-data">`);
+  // Exactly embedJson(data), written in slices: the fields in data()'s order, rows a few
+  // thousand at a time.
+  const { rows, dropped, summary } = data;
+  const head = embedJson({ title: data.title, source: data.source, lanes: data.lanes });
+  write(head.slice(0, -1) + ',"rows":[');
+  for (let i = 0; i < rows.length; i += ROWS_PER_PIECE) {
+    const slice = embedJson(rows.slice(i, i + ROWS_PER_PIECE));
+    write((i > 0 ? ',' : '') + slice.slice(1, -1));
+  }
+  write(`],"dropped":${embedJson(dropped)}${summary ? `,"summary":${embedJson(summary)}` : ''}}`);
+  write(`</script>
 <script>
 ${asset('./html-ladder-client.js')}
 </script>
 </body>
 </html>
-`;
+`);
 }
