@@ -67,7 +67,11 @@ test(
       const decoded = decodeFile(file);
       const ours = messagesByDirection(decoded.events);
       // Every message exactly as sent, both ways (the server echoes each one).
-      const clientDirs = [...ours.keys()].filter((k) => k.endsWith(`:${port}`));
+      // Only this test's connections (127.0.0.1 both ends): on a shared machine other programs'
+      // loopback traffic on 127.0.0.x may use the same port number and match the capture filter.
+      const clientDirs = [...ours.keys()].filter(
+        (k) => k.startsWith('127.0.0.1:') && k.endsWith(` > 127.0.0.1:${port}`),
+      );
       assert.equal(clientDirs.length, 2);
       for (const dir of clientDirs) {
         const sent = ours.get(dir)!.filter((m) => m.startsWith('text:'));
