@@ -11,6 +11,20 @@ import { createCaptureReader } from '../source/capture-reader.js';
 import { decodePacket } from '../layers/decode-packet.js';
 import { createFlowTable } from './flow-table.js';
 
+const ownTraffic = (port: number): string[] => [
+  'tcp',
+  'port',
+  String(port),
+  'and',
+  'src',
+  'host',
+  '127.0.0.1',
+  'and',
+  'dst',
+  'host',
+  '127.0.0.1',
+];
+
 test(
   'flow: a live tcpdump capture on lo of a real exchange is reassembled exactly',
   { timeout: 60000 },
@@ -39,7 +53,8 @@ test(
     });
     const tcpdump = spawn(
       'tcpdump',
-      ['-i', 'lo', '-U', '--immediate-mode', '-s', '0', '-w', '-', 'tcp', 'port', String(port)],
+      // Both ends on 127.0.0.1: other programs' loopback traffic (127.0.0.x) may reuse the port number.
+      ['-i', 'lo', '-U', '--immediate-mode', '-s', '0', '-w', '-', ...ownTraffic(port)],
       {
         stdio: ['ignore', 'pipe', 'pipe'],
       },

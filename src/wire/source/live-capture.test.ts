@@ -73,7 +73,20 @@ test('a live capture delivers the pcap stream as traffic happens, and stop() end
   const chunks: Buffer[] = [];
   const capture = startLiveCapture({
     iface: 'lo',
-    expression: ['tcp', 'port', String(port)],
+    // Both ends on 127.0.0.1: other programs' loopback traffic (127.0.0.x) may reuse the port.
+    expression: [
+      'tcp',
+      'port',
+      String(port),
+      'and',
+      'src',
+      'host',
+      '127.0.0.1',
+      'and',
+      'dst',
+      'host',
+      '127.0.0.1',
+    ],
     onData: (c) => chunks.push(c),
   });
   await capture.ready;
@@ -110,7 +123,20 @@ test('-c COUNT stops by itself after that many packets', async () => {
   const chunks: Buffer[] = [];
   const capture = startLiveCapture({
     iface: 'lo',
-    expression: ['tcp', 'port', String(port)],
+    // Both ends on 127.0.0.1: other programs' loopback traffic (127.0.0.x) may reuse the port.
+    expression: [
+      'tcp',
+      'port',
+      String(port),
+      'and',
+      'src',
+      'host',
+      '127.0.0.1',
+      'and',
+      'dst',
+      'host',
+      '127.0.0.1',
+    ],
     count: 3,
     onData: (c) => chunks.push(c),
   });
