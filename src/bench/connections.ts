@@ -22,6 +22,11 @@ export interface ConnectionsOptions {
   pid?: number | number[];
   procs?: number;
   timeoutMs?: number;
+  /**
+   * Seconds to wait after the logins before reading RSS (default 0.5). A server this command did
+   * not start cannot be made to collect its garbage; given time, V8 collects it when idle.
+   */
+  settleSec?: number;
 }
 
 export interface ConnectionsResult {
@@ -70,7 +75,7 @@ export async function runConnections(options: ConnectionsOptions, progress: Prog
       progress.line(`${t.target}: opening ${options.users} users (${session.processCount} client processes)`);
       // One user per room sends the final broadcast.
       await session.add(options.users - rooms, rooms);
-      await new Promise((r) => setTimeout(r, 500));
+      await new Promise((r) => setTimeout(r, (options.settleSec ?? 0.5) * 1000));
       const after = await rss();
       progress.line(`${t.target}: all ${options.users} users logged in; sending the final broadcast`);
       const final = await session.phase({

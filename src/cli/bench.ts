@@ -103,6 +103,12 @@ const specs: Record<string, CommandSpec> = {
         description: 'spread users over R rooms (workerman dialect; logins broadcast to their room)',
         default: '1',
       },
+      settle: {
+        type: 'string',
+        value: 'SEC',
+        description: 'wait after the logins before reading RSS (lets a --pid server collect garbage)',
+        default: '0.5',
+      },
       pid: {
         type: 'string',
         value: 'PID[,PID...]',
@@ -218,7 +224,8 @@ export async function run(args: string[]): Promise<number> {
   if (rooms > 1 && base.dialect !== 'workerman')
     throw new UsageError('--rooms needs --dialect workerman (the seed dialect has one room)');
   if (rooms * 2 > users) throw new UsageError('--rooms must leave at least two users per room');
-  const options = { ...base, users, rooms, ...(pid ? { pid } : {}) };
+  const settleSec = numberOption(values, 'settle', 0, 3600);
+  const options = { ...base, users, rooms, settleSec, ...(pid ? { pid } : {}) };
   const runs = await runConnections(options, progress);
   print(json, { scenario, options, runs }, formatConnections(runs));
   const bad = runs.filter((r) => !r.result.allReached);
