@@ -9,7 +9,7 @@ import type { Broker } from './broker/broker.js';
 import type { IdSpace } from './hub/ids.js';
 import { createBackends } from './backends.js';
 import { MeteredHub } from './ops/metered-hub.js';
-import { newCounters } from './ops/metrics.js';
+import { newCounters, type NodeStats, type StatsGatherer } from './ops/metrics.js';
 import { opsRoutes } from './ops/routes.js';
 import { DEFAULT_INPUT_LIMITS } from './protocol/limits.js';
 import type { Presence } from './store/presence.js';
@@ -50,6 +50,10 @@ export interface ChatServerParts {
   presence?: Presence;
   history?: HistoryStore;
   ids?: IdSpace;
+  /** Users per room for /metrics, from the presence that is really used (largest first). */
+  roomUsers?: (limit: number) => [string, number][];
+  /** Sums /metrics counters over processes that serve the same ports. */
+  stats?: StatsGatherer;
 }
 
 export interface ChatServer {
@@ -110,6 +114,18 @@ export async function createChatServer(
     allowOrigins: options.allowOrigins,
     logger: log,
   });
+  const localStats = (): NodeStats => ({
+    connections: transport.connections.size,
+    messagesIn: counters.messagesIn,
+    messagesOut: counters.messagesOut,
+    bytesIn: counters.bytesIn,
+    bytesOut: counters.bytesOut,
+    errors: [...counters.errors],
+    slowConsumers: transport.counters.slowConsumers,
+    rateLimited: transport.counters.rateLimited,
+  });
+  parts.stats?.local(localStats);
+  const roomUsers = parts.roomUsers ?? ((limit: number) => backends.roomUsers(limit));
   const web = new WebServer({
     host,
     port: options.webPort ?? DEFAULTS.webPort,
@@ -118,11 +134,8 @@ export async function createChatServer(
     tls,
     routes: opsRoutes(
       {
-        counters,
-        connections: () => transport.connections.size,
-        roomUsers: () => backends.roomUsers(100),
-        slowConsumers: () => transport.counters.slowConsumers,
-        rateLimited: () => transport.counters.rateLimited,
+        stats: () => parts.stats?.gather() ?? Promise.resolve(localStats()),
+        roomUsers: () => roomUsers(100),
         broker: () => backends.brokerState(),
       },
       () => backends.ready(),

@@ -4,6 +4,7 @@
 // every other worker, so per-worker order holds for events and presence alike (a user's presence
 // entry always arrives before their join event).
 import type { ChatEvent } from '../protocol/events.js';
+import type { NodeStats } from '../ops/metrics.js';
 import type { PresenceEntry } from '../store/presence.js';
 
 export type Op =
@@ -17,14 +18,22 @@ export type WorkerMessage =
   | { t: 'hello' }
   | { t: 'ops'; ops: Op[] }
   | { t: 'ready'; wsPort: number; webPort: number }
-  | { t: 'failed'; code: string; message: string; exitCode: number };
+  | { t: 'failed'; code: string; message: string; exitCode: number }
+  /** /metrics was scraped here: the primary answers with every worker's numbers summed. */
+  | { t: 'stats-ask'; id: number }
+  /** This worker's own numbers, answering the primary's `stats-ask`. */
+  | { t: 'stats'; id: number; stats: NodeStats };
 
 /** Primary → worker. */
 export type PrimaryMessage =
   | { t: 'ops'; ops: Op[] }
   /** Everyone already online, sent before any relayed batch (a replacement worker starts late). */
   | { t: 'snapshot'; entries: PresenceEntry[] }
-  | { t: 'shutdown' };
+  | { t: 'shutdown' }
+  /** Asks for the worker's own numbers (one scrape being gathered). */
+  | { t: 'stats-ask'; id: number }
+  /** The sum over every worker that answered in time, for the scrape `id` of this worker. */
+  | { t: 'stats'; id: number; stats: NodeStats };
 
 /** The options a worker is started with (in its environment, as JSON). */
 export const WORKER_OPTIONS_ENV = 'WIRECHAT_CLUSTER_WORKER';

@@ -9,6 +9,7 @@ import { pino, type Logger } from 'pino';
 import { UserError } from '../../shared/errors.js';
 import type { ChatServer } from '../server.js';
 import { WORKER_OPTIONS_ENV, type PrimaryMessage, type WorkerMessage, type WorkerSetup } from './messages.js';
+import { PrimaryStats } from './cluster-stats.js';
 import { Relay } from './relay.js';
 
 const WORKER_PATH = fileURLToPath(new URL('./worker-main.js', import.meta.url));
@@ -40,6 +41,7 @@ export async function startCluster({
     rest.logger ??
     pino({ level: String(options.logLevel ?? 'info'), base: { pid: process.pid } }, pino.destination(2));
   const relay = new Relay();
+  const stats = new PrimaryStats();
   const slots = new Map<number, Slot>(); // by worker.id
   let closing = false;
   let serving = false;
@@ -55,10 +57,18 @@ export async function startCluster({
     slots.set(worker.id, slot);
     worker.on('message', (message: WorkerMessage) => {
       if (message?.t === 'hello') relay.join(worker.id, { send: (m) => sendTo(worker, m) });
+      else if (message?.t === 'stats-ask') {
+        const serving = [...slots.values()].map(({ worker: w }) => ({
+          id: w.id,
+          send: (m: PrimaryMessage) => sendTo(w, m),
+        }));
+        stats.ask({ id: worker.id, send: (m) => sendTo(worker, m) }, message.id, serving);
+      } else if (message?.t === 'stats') stats.answer(worker.id, message.id, message.stats);
       else relay.receive(worker.id, message);
     });
     worker.on('exit', (code, signal) => {
       slots.delete(worker.id);
+      stats.leave(worker.id);
       // A worker that dies while serving takes its users with it: everyone else hears them leave.
       relay.leave(worker.id, closing ? undefined : nodeId);
       if (closing || !serving) return;

@@ -46,4 +46,9 @@ export class ReplicatedPresence implements Presence {
   members(room: string): UserRef[] {
     return this.copy.members(room);
   }
+
+  /** Users per room over the whole cluster (largest first, at most `limit` rooms), for /metrics. */
+  roomSizes(limit: number): [string, number][] {
+    return this.copy.roomSizes(limit);
+  }
 }

@@ -7,6 +7,7 @@ import { IpcBroker } from '../broker/ipc-broker.js';
 import { createChatServer, type ChatServer } from '../server.js';
 import { WORKER_OPTIONS_ENV, type PrimaryMessage, type WorkerMessage, type WorkerSetup } from './messages.js';
 import { ClusterHistory } from './cluster-history.js';
+import { WorkerStats } from './cluster-stats.js';
 import { ReplicatedPresence } from './replicated-presence.js';
 import { WorkerBus } from './worker-bus.js';
 
@@ -39,15 +40,20 @@ async function stop(): Promise<void> {
   process.exit(0);
 }
 
+const stats = new WorkerStats(tell);
 process.on('message', (message: PrimaryMessage) => {
   if (message?.t === 'shutdown') void stop();
+  else stats.receive(message);
 });
 // The primary is gone (killed): nobody relays any more, so this worker stops too.
 process.on('disconnect', () => void stop());
 
+const presence = new ReplicatedPresence(bus);
 createChatServer({ ...setup.options, nodeId: setup.nodeId }, log, {
   broker: new IpcBroker(setup.nodeId, bus),
-  presence: new ReplicatedPresence(bus),
+  presence,
+  roomUsers: (limit) => presence.roomSizes(limit),
+  stats,
   history: new ClusterHistory(bus, {
     perRoom: Number(setup.options.history ?? 100),
     index: setup.index,

@@ -18,30 +18,76 @@ export const newCounters = (): ChatCounters => ({
   errors: new Map(),
 });
 
+/** What one process counts, in a form that crosses IPC (plain JSON) and adds up. */
+export interface NodeStats {
+  connections: number;
+  messagesIn: number;
+  messagesOut: number;
+  bytesIn: number;
+  bytesOut: number;
+  errors: [string, number][];
+  slowConsumers: number;
+  rateLimited: number;
+}
+
+export const emptyStats = (): NodeStats => ({
+  connections: 0,
+  messagesIn: 0,
+  messagesOut: 0,
+  bytesIn: 0,
+  bytesOut: 0,
+  errors: [],
+  slowConsumers: 0,
+  rateLimited: 0,
+});
+
+/** The sum of several processes' numbers (errors added up by code). */
+export function sumStats(all: NodeStats[]): NodeStats {
+  const total = emptyStats();
+  const errors = new Map<string, number>();
+  for (const s of all) {
+    total.connections += s.connections;
+    total.messagesIn += s.messagesIn;
+    total.messagesOut += s.messagesOut;
+    total.bytesIn += s.bytesIn;
+    total.bytesOut += s.bytesOut;
+    total.slowConsumers += s.slowConsumers;
+    total.rateLimited += s.rateLimited;
+    for (const [code, n] of s.errors) errors.set(code, (errors.get(code) ?? 0) + n);
+  }
+  total.errors = [...errors];
+  return total;
+}
+
 export interface MetricsSources {
-  counters: ChatCounters;
-  connections(): number;
+  /** This process's numbers, or (cluster worker) the sum over every worker of the server. */
+  stats(): Promise<NodeStats>;
   /** Largest rooms first (bounded, so invented rooms cannot blow up the scrape). */
   roomUsers(): [string, number][];
-  slowConsumers(): number;
-  rateLimited(): number;
   broker(): { kind: string; connected: boolean; latency?: number; reconnects: number; dropped: number };
+}
+
+/**
+ * Where a cluster worker's /metrics gets its numbers: `local` is handed this process's own
+ * numbers once the server exists; `gather` returns the whole server's.
+ */
+export interface StatsGatherer {
+  local(read: () => NodeStats): void;
+  gather(): Promise<NodeStats>;
 }
 
 /** Escapes a label value as the exposition format requires. */
 const label = (value: string) => value.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
 
-export function renderMetrics(s: MetricsSources): string {
+export async function renderMetrics(s: MetricsSources): Promise<string> {
   const out: string[] = [];
   const metric = (name: string, type: string, help: string, samples: [string, number][]) => {
     out.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
     for (const [labels, value] of samples) out.push(`${name}${labels} ${value}`);
   };
-  const c = s.counters;
+  const c = await s.stats();
   const b = s.broker();
-  metric('wirechat_connections', 'gauge', 'Open WebSocket connections on this node.', [
-    ['', s.connections()],
-  ]);
+  metric('wirechat_connections', 'gauge', 'Open WebSocket connections on this node.', [['', c.connections]]);
   metric(
     'wirechat_room_users',
     'gauge',
@@ -56,13 +102,13 @@ export function renderMetrics(s: MetricsSources): string {
     'wirechat_errors_total',
     'counter',
     'Errors answered to clients, by code.',
-    [...c.errors].map(([code, n]) => [`{code="${label(code)}"}`, n]),
+    c.errors.map(([code, n]) => [`{code="${label(code)}"}`, n]),
   );
   metric('wirechat_slow_consumer_disconnects_total', 'counter', 'Clients cut off for not reading.', [
-    ['', s.slowConsumers()],
+    ['', c.slowConsumers],
   ]);
   metric('wirechat_rate_limited_disconnects_total', 'counter', 'Clients cut off for flooding.', [
-    ['', s.rateLimited()],
+    ['', c.rateLimited],
   ]);
   const kind = `{broker="${label(b.kind)}"}`;
   metric('wirechat_broker_connected', 'gauge', '1 while the broker is connected.', [

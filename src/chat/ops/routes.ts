@@ -9,15 +9,19 @@ export interface RouteAnswer {
   body: string;
 }
 
-export type Routes = Map<string, () => RouteAnswer>;
+export type Routes = Map<string, () => RouteAnswer | Promise<RouteAnswer>>;
 
 const TEXT = 'text/plain; charset=utf-8';
 
 export function opsRoutes(metrics: MetricsSources, ready: () => boolean): Routes {
-  return new Map([
+  return new Map<string, () => RouteAnswer | Promise<RouteAnswer>>([
     [
       '/metrics',
-      () => ({ status: 200, type: 'text/plain; version=0.0.4; charset=utf-8', body: renderMetrics(metrics) }),
+      async () => ({
+        status: 200,
+        type: 'text/plain; version=0.0.4; charset=utf-8',
+        body: await renderMetrics(metrics),
+      }),
     ],
     ['/healthz', () => ({ status: 200, type: TEXT, body: 'ok\n' })],
     [

@@ -76,7 +76,7 @@ export class WebServer {
     }
     const route = this.options.routes?.get(path);
     if (route) {
-      const answer = route();
+      const answer = await route();
       return send(res, answer.status, answer.body, answer.type);
     }
     if (path === '/config.json') {
