@@ -18,13 +18,13 @@
 import type { Endpoint, Side, TcpCloseEvent, TcpPacket, TcpSegmentEvent } from '../events.js';
 import type { ConnectionSinkFactory, EmitEvent } from '../stream.js';
 import { DecodedTcpPacket } from '../layers/tcp-segment.js';
-import { formatTcpOptions } from '../layers/tcp-options.js';
 import { formatTcpFlags, tcpFlagBits, TH_ACK, TH_FIN, TH_RST, TH_SYN } from '../layers/tcp-flags.js';
 import { SegmentClass } from '../reassembly/stream-reassembler.js';
 import { seqAdd } from '../reassembly/seq.js';
 import { Connection, type Tombstone } from './connection.js';
 import { flowKey, guessAIsClient, sameEndpoint } from './flow-key.js';
 import { PacketBatch } from './packet-batch.js';
+import { closeEvent, optionsText, segmentEvent } from './tcp-events.js';
 
 export interface FlowTableOptions {
   sinkFactory: ConnectionSinkFactory;
@@ -245,7 +245,7 @@ class TcpFlowTable implements FlowTable {
       });
     }
 
-    this.emit(this.segmentEvent(c, p, bits, side, cls, handshakeAck));
+    this.emit(segmentEvent(c, p, bits, side, cls, handshakeAck));
     if (open) {
       c.opened = true;
       this.emit({
@@ -273,79 +273,10 @@ class TcpFlowTable implements FlowTable {
       c.server.reassembler.finish();
     }
     batch.flushEvents();
-    if (firstFin) this.emit(this.closeEvent(c, side, 'fin', p.ts, p.index));
-    if (closeHow !== null) this.emit(this.closeEvent(c, side, closeHow, p.ts, p.index));
+    if (firstFin) this.emit(closeEvent(c, side, 'fin', p.ts, p.index));
+    if (closeHow !== null) this.emit(closeEvent(c, side, closeHow, p.ts, p.index));
     batch.flushActions();
     if (closeHow !== null) this.release(c, true);
-  }
-
-  private segmentEvent(
-    c: Connection,
-    p: TcpPacket,
-    bits: number,
-    side: Side,
-    cls: SegmentClass,
-    handshakeAck: boolean,
-  ): TcpSegmentEvent {
-    const d = c.dir(side);
-    const o = side === 'client' ? c.server : c.client;
-    const syn = (bits & TH_SYN) !== 0;
-    // tcpdump prints a connection's first packet with absolute numbers whatever it is.
-    const absolute = syn || c.firstSegment;
-    c.firstSegment = false;
-    const seq = absolute || !d.baseKnown ? p.seq : (p.seq - d.base) >>> 0;
-    let ack: number | null = null;
-    if (bits & TH_ACK) ack = absolute || !o.baseKnown ? p.ack : (p.ack - o.base) >>> 0;
-    let role: TcpSegmentEvent['role'];
-    if (bits & TH_RST) role = 'rst';
-    else if (syn) role = bits & TH_ACK ? 'syn-ack' : 'syn';
-    else if (bits & TH_FIN) role = 'fin';
-    else if (cls === SegmentClass.Retransmission) role = 'retransmission';
-    else if (cls === SegmentClass.KeepAlive) role = 'keepalive';
-    else if (p.payloadLength > 0) role = 'data';
-    else if (handshakeAck) role = 'handshake-ack';
-    else role = 'ack';
-    return {
-      event: 'tcp.segment',
-      ts: p.ts,
-      src: c.textOf(side),
-      dst: c.otherText(side),
-      conn: c.conn,
-      packet: p.index,
-      from: side,
-      flags: formatTcpFlags(bits),
-      seq,
-      seqEnd: (seq + p.payloadLength) >>> 0,
-      ack,
-      win: p.window,
-      len: p.payloadLength,
-      options: this.optionsText(p, o.baseKnown && !syn ? o.base : 0),
-      role,
-      raw: p.raw,
-    };
-  }
-
-  private optionsText(p: TcpPacket, sackBase: number): string {
-    return p instanceof DecodedTcpPacket ? formatTcpOptions(p.optionBytes, sackBase) : p.options;
-  }
-
-  private closeEvent(
-    c: Connection,
-    side: Side,
-    how: TcpCloseEvent['how'],
-    ts: number,
-    packet: number,
-  ): TcpCloseEvent {
-    return {
-      event: 'tcp.close',
-      ts,
-      src: c.textOf(side),
-      dst: c.otherText(side),
-      conn: c.conn,
-      packet,
-      from: side,
-      how,
-    };
   }
 
   /** Closes a connection without a packet of its own (idle, end of capture, replaced). */
@@ -354,7 +285,7 @@ class TcpFlowTable implements FlowTable {
     c.client.reassembler.finish();
     c.server.reassembler.finish();
     this.batch.flushEvents();
-    this.emit(this.closeEvent(c, from, how, c.lastTs, c.lastPacket));
+    this.emit(closeEvent(c, from, how, c.lastTs, c.lastPacket));
     this.batch.flushActions();
     this.release(c, false);
   }
@@ -398,7 +329,7 @@ class TcpFlowTable implements FlowTable {
       ack: bits & TH_ACK ? (p.ack - otherBase) >>> 0 : null,
       win: p.window,
       len: p.payloadLength,
-      options: this.optionsText(p, otherBase),
+      options: optionsText(p, otherBase),
       role,
       raw: p.raw,
     });

@@ -1,62 +1,14 @@
 // One direction of a WebSocket connection: frames (via the frame parser), then messages
 // (fragments joined, inflated, validated), control frames, gaps and resynchronisation.
-import { isUtf8 } from 'node:buffer';
-import type { Side, WireEvent, WsControlEvent, WsFrameEvent, WsMessageEvent } from '../events.js';
+import type { WsFrameEvent } from '../events.js';
 import type { StreamMeta } from '../stream.js';
+import type { DeflateSetting, DirectionDecoder, DirectionEnv } from './direction-env.js';
 import { createFrameParser, type FrameHeader, type FrameParser } from './frame-parser.js';
 import { findFrameBoundary } from './frame-sync.js';
 import { createInflater, type Inflater } from './inflater.js';
-import { parseClosePayload } from './ws-control.js';
+import { emitControl, emitMessage, type PartialMessage } from './message-events.js';
 
-export interface ResolvedWsOptions {
-  maxMessageBytes: number;
-  maxInflateRatio: number;
-  includeFramePayloads: boolean;
-}
-
-/** What a direction needs from its connection. */
-export interface DirectionEnv {
-  options: ResolvedWsOptions;
-  /** The sender's and receiver's "ip:port" and the connection number, fixed for the direction. */
-  readonly src: string;
-  readonly dst: string;
-  readonly conn: number;
-  /** The sender's side (it may be corrected once, when a mid-stream pick-up learns the sides). */
-  from(): Side;
-  emit(event: WireEvent): void;
-  problem(code: string, message: string, severity: 'warning' | 'error', meta: StreamMeta): void;
-  /** A mid-stream chain was found; `masked` tells which side really sends here. */
-  synced(masked: boolean, meta: StreamMeta): void;
-  /** RSV1 was seen while compression was unknown; reported once per connection. */
-  deflateInferred(meta: StreamMeta): void;
-  /** Resynchronisation found nothing in a long stretch of bytes. */
-  syncFailed(meta: StreamMeta): void;
-}
-
-/** This direction's compression: negotiated, known absent, or unknown (guess from RSV1). */
-export type DeflateSetting =
-  | { kind: 'negotiated'; windowBits: number; noContextTakeover: boolean }
-  | { kind: 'none' }
-  | { kind: 'unknown' };
-
-export interface DirectionDecoder {
-  data(bytes: Buffer, meta: StreamMeta): void;
-  gap(missing: number, meta: StreamMeta): void;
-  end(meta: StreamMeta): void;
-  /** Frames expected masked (client) or not (server); undefined = not checked. */
-  expectMasked: boolean | undefined;
-}
-
-interface PartialMessage {
-  opcode: 1 | 2;
-  compressed: boolean;
-  chunks: Buffer[];
-  kept: number;
-  total: number;
-  fragments: number;
-  masked: boolean;
-  tooLarge: boolean;
-}
+export type { DeflateSetting, DirectionDecoder, DirectionEnv, ResolvedWsOptions } from './direction-env.js';
 
 interface FrameState {
   role: 'data' | 'control' | 'ignore';
@@ -279,95 +231,12 @@ export function createDirectionDecoder(
     }
     env.emit(event);
     if (!f) return;
-    if (controlPayload !== undefined) control(h, controlPayload, from);
-    else if (f.role === 'data' && partial && h.fin) finishMessage(partial, from);
-  }
-
-  function control(h: FrameHeader, payload: Buffer, from: Side): void {
-    const name = h.opcode === 8 ? 'ws.close' : h.opcode === 9 ? 'ws.ping' : 'ws.pong';
-    const event: WsControlEvent = {
-      event: name,
-      ts: meta.ts,
-      src,
-      dst,
-      conn,
-      packet: meta.packet,
-      from,
-      data_base64: payload.toString('base64'),
-    };
-    if (h.opcode === 8) {
-      const close = parseClosePayload(payload);
-      if (close.kind === 'bad-length')
-        env.problem('BAD_CLOSE', 'close payload of 1 byte (no room for a code)', 'warning', meta);
-      if (close.kind === 'ok') {
-        event.code = close.code;
-        event.reason = close.reason;
-        if (!close.codeValid)
-          env.problem('BAD_CLOSE', `close code ${close.code} may not be sent`, 'warning', meta);
-        if (!close.reasonValid) env.problem('BAD_UTF8', 'close reason is not valid UTF-8', 'warning', meta);
-      }
+    if (controlPayload !== undefined) emitControl(env, meta, h, controlPayload, from);
+    else if (f.role === 'data' && partial && h.fin) {
+      const m = partial;
+      partial = undefined;
+      emitMessage(env, meta, m, inflater, inferred, from);
     }
-    env.emit(event);
-  }
-
-  function finishMessage(m: PartialMessage, from: Side): void {
-    partial = undefined;
-    let data = m.chunks.length === 1 ? m.chunks[0] : Buffer.concat(m.chunks, m.kept);
-    let length = m.total;
-    let truncated = m.tooLarge;
-    if (m.compressed && inflater) {
-      if (m.tooLarge) {
-        // Part of the compressed stream was not kept: it cannot be inflated.
-        inflater.forgetWindow();
-        data = Buffer.alloc(0);
-      } else {
-        const result = inflater.inflate(data);
-        if (result.kind === 'failed') {
-          env.problem('INFLATE_FAILED', `cannot inflate message: ${result.message}`, 'warning', meta);
-          data = Buffer.alloc(0);
-          truncated = true;
-        } else if (result.kind === 'limit') {
-          env.problem(
-            'INFLATE_LIMIT',
-            `inflated message exceeds ${result.limit} bytes; truncated`,
-            'warning',
-            meta,
-          );
-          data = result.data;
-          truncated = true;
-        } else data = result.data;
-        length = data.length;
-      }
-    }
-    let text: string | undefined;
-    let dataBase64: string | undefined;
-    let utf8Valid: boolean | undefined;
-    if (m.opcode === 1) {
-      utf8Valid = isUtf8(truncated ? trimIncomplete(data) : data);
-      if (!utf8Valid) env.problem('BAD_UTF8', 'text message is not valid UTF-8', 'warning', meta);
-      text = data.toString('utf8');
-    } else dataBase64 = data.toString('base64');
-    const event: WsMessageEvent = {
-      event: 'ws.message',
-      ts: meta.ts,
-      src,
-      dst,
-      conn,
-      packet: meta.packet,
-      from,
-      opcode: m.opcode,
-      text,
-      data_base64: dataBase64,
-      length,
-      wireLength: m.total,
-      compressed: m.compressed,
-      deflateInferred: m.compressed && inferred ? true : undefined,
-      fragments: m.fragments,
-      masked: m.masked,
-      utf8Valid,
-      chat: undefined,
-    };
-    env.emit(event);
   }
 
   function lost(): void {
@@ -459,13 +328,4 @@ export function createDirectionDecoder(
   }
 
   return self;
-}
-
-/** Drops an incomplete UTF-8 sequence cut off at the end of a truncated buffer. */
-function trimIncomplete(buf: Buffer): Buffer {
-  for (let back = 1; back <= Math.min(3, buf.length); back++) {
-    const c = buf[buf.length - back];
-    if ((c & 0xc0) !== 0x80) return (c & 0xc0) === 0xc0 ? buf.subarray(0, buf.length - back) : buf;
-  }
-  return buf;
 }

@@ -1,0 +1,79 @@
+// The tcp.segment and tcp.close events of flow-table.ts: sequence numbers made relative the way
+// tcpdump shows them, the segment's role, and its options as text.
+import type { Side, TcpCloseEvent, TcpPacket, TcpSegmentEvent } from '../events.js';
+import { DecodedTcpPacket } from '../layers/tcp-segment.js';
+import { formatTcpOptions } from '../layers/tcp-options.js';
+import { formatTcpFlags, TH_ACK, TH_FIN, TH_RST, TH_SYN } from '../layers/tcp-flags.js';
+import { SegmentClass } from '../reassembly/stream-reassembler.js';
+import type { Connection } from './connection.js';
+
+/** The event for one packet of `c` sent by `side` (the first one is shown with absolute numbers). */
+export function segmentEvent(
+  c: Connection,
+  p: TcpPacket,
+  bits: number,
+  side: Side,
+  cls: SegmentClass,
+  handshakeAck: boolean,
+): TcpSegmentEvent {
+  const d = c.dir(side);
+  const o = side === 'client' ? c.server : c.client;
+  const syn = (bits & TH_SYN) !== 0;
+  // tcpdump prints a connection's first packet with absolute numbers whatever it is.
+  const absolute = syn || c.firstSegment;
+  c.firstSegment = false;
+  const seq = absolute || !d.baseKnown ? p.seq : (p.seq - d.base) >>> 0;
+  let ack: number | null = null;
+  if (bits & TH_ACK) ack = absolute || !o.baseKnown ? p.ack : (p.ack - o.base) >>> 0;
+  let role: TcpSegmentEvent['role'];
+  if (bits & TH_RST) role = 'rst';
+  else if (syn) role = bits & TH_ACK ? 'syn-ack' : 'syn';
+  else if (bits & TH_FIN) role = 'fin';
+  else if (cls === SegmentClass.Retransmission) role = 'retransmission';
+  else if (cls === SegmentClass.KeepAlive) role = 'keepalive';
+  else if (p.payloadLength > 0) role = 'data';
+  else if (handshakeAck) role = 'handshake-ack';
+  else role = 'ack';
+  return {
+    event: 'tcp.segment',
+    ts: p.ts,
+    src: c.textOf(side),
+    dst: c.otherText(side),
+    conn: c.conn,
+    packet: p.index,
+    from: side,
+    flags: formatTcpFlags(bits),
+    seq,
+    seqEnd: (seq + p.payloadLength) >>> 0,
+    ack,
+    win: p.window,
+    len: p.payloadLength,
+    options: optionsText(p, o.baseKnown && !syn ? o.base : 0),
+    role,
+    raw: p.raw,
+  };
+}
+
+/** SACK blocks relative to the other side's ISN, like tcpdump. */
+export function optionsText(p: TcpPacket, sackBase: number): string {
+  return p instanceof DecodedTcpPacket ? formatTcpOptions(p.optionBytes, sackBase) : p.options;
+}
+
+export function closeEvent(
+  c: Connection,
+  side: Side,
+  how: TcpCloseEvent['how'],
+  ts: number,
+  packet: number,
+): TcpCloseEvent {
+  return {
+    event: 'tcp.close',
+    ts,
+    src: c.textOf(side),
+    dst: c.otherText(side),
+    conn: c.conn,
+    packet,
+    from: side,
+    how,
+  };
+}

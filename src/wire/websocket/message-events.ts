@@ -1,0 +1,136 @@
+// The end of a WebSocket message or control frame on one direction: the payload inflated and
+// validated, and the event written out. Kept apart from the frame-by-frame decoding state.
+import { isUtf8 } from 'node:buffer';
+import type { Side, WsControlEvent, WsMessageEvent } from '../events.js';
+import type { StreamMeta } from '../stream.js';
+import type { DirectionEnv } from './direction-env.js';
+import type { FrameHeader } from './frame-parser.js';
+import type { Inflater } from './inflater.js';
+import { parseClosePayload } from './ws-control.js';
+
+/** A data message being assembled from its fragments. */
+export interface PartialMessage {
+  opcode: 1 | 2;
+  compressed: boolean;
+  chunks: Buffer[];
+  kept: number;
+  total: number;
+  fragments: number;
+  masked: boolean;
+  tooLarge: boolean;
+}
+
+/** Emits the ws.close / ws.ping / ws.pong event of a control frame (close payload checked). */
+export function emitControl(
+  env: DirectionEnv,
+  meta: StreamMeta,
+  h: FrameHeader,
+  payload: Buffer,
+  from: Side,
+): void {
+  const { src, dst, conn } = env;
+  const name = h.opcode === 8 ? 'ws.close' : h.opcode === 9 ? 'ws.ping' : 'ws.pong';
+  const event: WsControlEvent = {
+    event: name,
+    ts: meta.ts,
+    src,
+    dst,
+    conn,
+    packet: meta.packet,
+    from,
+    data_base64: payload.toString('base64'),
+  };
+  if (h.opcode === 8) {
+    const close = parseClosePayload(payload);
+    if (close.kind === 'bad-length')
+      env.problem('BAD_CLOSE', 'close payload of 1 byte (no room for a code)', 'warning', meta);
+    if (close.kind === 'ok') {
+      event.code = close.code;
+      event.reason = close.reason;
+      if (!close.codeValid)
+        env.problem('BAD_CLOSE', `close code ${close.code} may not be sent`, 'warning', meta);
+      if (!close.reasonValid) env.problem('BAD_UTF8', 'close reason is not valid UTF-8', 'warning', meta);
+    }
+  }
+  env.emit(event);
+}
+
+/**
+ * Emits the ws.message event of a finished message: inflated when compressed (`inferred`: the
+ * compression was guessed from RSV1), text checked as UTF-8.
+ */
+export function emitMessage(
+  env: DirectionEnv,
+  meta: StreamMeta,
+  m: PartialMessage,
+  inflater: Inflater | undefined,
+  inferred: boolean,
+  from: Side,
+): void {
+  const { src, dst, conn } = env;
+  let data = m.chunks.length === 1 ? m.chunks[0] : Buffer.concat(m.chunks, m.kept);
+  let length = m.total;
+  let truncated = m.tooLarge;
+  if (m.compressed && inflater) {
+    if (m.tooLarge) {
+      // Part of the compressed stream was not kept: it cannot be inflated.
+      inflater.forgetWindow();
+      data = Buffer.alloc(0);
+    } else {
+      const result = inflater.inflate(data);
+      if (result.kind === 'failed') {
+        env.problem('INFLATE_FAILED', `cannot inflate message: ${result.message}`, 'warning', meta);
+        data = Buffer.alloc(0);
+        truncated = true;
+      } else if (result.kind === 'limit') {
+        env.problem(
+          'INFLATE_LIMIT',
+          `inflated message exceeds ${result.limit} bytes; truncated`,
+          'warning',
+          meta,
+        );
+        data = result.data;
+        truncated = true;
+      } else data = result.data;
+      length = data.length;
+    }
+  }
+  let text: string | undefined;
+  let dataBase64: string | undefined;
+  let utf8Valid: boolean | undefined;
+  if (m.opcode === 1) {
+    utf8Valid = isUtf8(truncated ? trimIncomplete(data) : data);
+    if (!utf8Valid) env.problem('BAD_UTF8', 'text message is not valid UTF-8', 'warning', meta);
+    text = data.toString('utf8');
+  } else dataBase64 = data.toString('base64');
+  const event: WsMessageEvent = {
+    event: 'ws.message',
+    ts: meta.ts,
+    src,
+    dst,
+    conn,
+    packet: meta.packet,
+    from,
+    opcode: m.opcode,
+    text,
+    data_base64: dataBase64,
+    length,
+    wireLength: m.total,
+    compressed: m.compressed,
+    deflateInferred: m.compressed && inferred ? true : undefined,
+    fragments: m.fragments,
+    masked: m.masked,
+    utf8Valid,
+    chat: undefined,
+  };
+  env.emit(event);
+}
+
+/** Drops an incomplete UTF-8 sequence cut off at the end of a truncated buffer. */
+function trimIncomplete(buf: Buffer): Buffer {
+  for (let back = 1; back <= Math.min(3, buf.length); back++) {
+    const c = buf[buf.length - back];
+    if ((c & 0xc0) !== 0x80) return (c & 0xc0) === 0xc0 ? buf.subarray(0, buf.length - back) : buf;
+  }
+  return buf;
+}
