@@ -1,12 +1,10 @@
 // `wirechat capture [-i IFACE] [-c COUNT] [-w FILE] [EXPRESSION…]`: live capture with tcpdump,
 // decoded and shown as it happens. Only wiring lives here: options, tcpdump, the decoder, the view.
-import { createWriteStream } from 'node:fs';
-import { once } from 'node:events';
 import { parseCommandArgs, intOption, type CommandSpec } from '../shared/args.js';
-import { UserError } from '../shared/errors.js';
 import { createCaptureDecoder } from '../wire/decode-capture.js';
 import { startLiveCapture } from '../wire/source/live-capture.js';
-import { createLiveView, openOutput, viewOptions } from './live-view.js';
+import { createLiveView, viewOptions } from './live-view.js';
+import { finishOutputFile, openOutputFile } from './output-file.js';
 
 export const captureSpec: CommandSpec = {
   name: 'capture',
@@ -61,9 +59,7 @@ export async function run(argv: string[]): Promise<number> {
     title: `wirechat capture on ${iface}`,
     source: `tcpdump -i ${iface}${positionals.length ? ` ${positionals.join(' ')}` : ''}`,
   });
-  const save =
-    typeof values.write === 'string' ? createWriteStream('', { fd: openOutput(values.write) }) : undefined;
-  save?.on('error', () => undefined);
+  const save = typeof values.write === 'string' ? openOutputFile(values.write) : undefined;
 
   const decoder = createCaptureDecoder({ includeFramePayloads: view.needsPayloads }, (events) =>
     view.write(events),
@@ -96,20 +92,8 @@ export async function run(argv: string[]): Promise<number> {
   } finally {
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
-    if (save) {
-      save.end();
-      try {
-        await once(save, 'finish');
-      } catch (err) {
-        // Reported only when nothing else went wrong first.
-        // eslint-disable-next-line no-unsafe-finally
-        throw new UserError(
-          `cannot write ${String(values.write)}: ${(err as Error).message}`,
-          'OUTPUT_FAILED',
-          1,
-        );
-      }
-    }
+    // Reported only when nothing else went wrong first.
+    if (save) await finishOutputFile(save, String(values.write));
   }
   return 0;
 }

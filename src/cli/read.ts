@@ -12,7 +12,8 @@ import { ByteOutput } from '../wire/render/byte-output.js';
 import { createTextRenderer, formatSummary } from '../wire/render/text.js';
 import { createTcpdumpRenderer } from '../wire/render/tcpdump.js';
 import { createHtmlRenderer } from '../wire/render/html-ladder.js';
-import { openOutput } from './live-view.js';
+import { openOutput } from './output-file.js';
+import { displayOptions, formatOptions, parseFormat } from './view-options.js';
 import { createProgress } from './read-progress.js';
 
 export const readSpec: CommandSpec = {
@@ -21,25 +22,7 @@ export const readSpec: CommandSpec = {
   summary: 'Decode a pcap or pcapng capture (a file, or - for stdin) into TCP, HTTP and WebSocket events.',
   allowPositionals: true,
   options: {
-    format: {
-      type: 'string',
-      short: 'f',
-      value: 'FORMAT',
-      description: 'text, tcpdump, jsonl or html',
-      default: 'text',
-    },
-    output: {
-      type: 'string',
-      short: 'o',
-      value: 'FILE',
-      description: 'write the view to FILE instead of stdout',
-    },
-    A: { type: 'boolean', short: 'A', description: "tcpdump view with each packet in ASCII (tcpdump's -A)" },
-    X: {
-      type: 'boolean',
-      short: 'X',
-      description: "tcpdump view with each packet in hex and ASCII (tcpdump's -X)",
-    },
+    ...formatOptions,
     port: {
       type: 'string',
       short: 'p',
@@ -53,11 +36,8 @@ export const readSpec: CommandSpec = {
       multiple: true,
       description: 'only connections with this address (repeatable)',
     },
-    'no-acks': { type: 'boolean', description: 'text view: hide segments that only acknowledge' },
-    'no-tcp': { type: 'boolean', description: 'text view: hide every TCP segment line' },
+    ...displayOptions,
     full: { type: 'boolean', description: 'text view: show whole messages (default: first 2000 characters)' },
-    utc: { type: 'boolean', description: 'print times in UTC instead of local time' },
-    'no-color': { type: 'boolean', description: 'no colours (also NO_COLOR=1; colours only on a terminal)' },
     quiet: { type: 'boolean', short: 'q', description: 'no summary and no progress bar on stderr' },
     'max-message-bytes': {
       type: 'string',
@@ -81,8 +61,6 @@ export const readSpec: CommandSpec = {
     '  tcpdump -i any -w - port 7272 | wirechat read -',
   ].join('\n'),
 };
-
-type Format = 'text' | 'tcpdump' | 'jsonl' | 'html';
 
 function listOption(values: ParsedArgs['values'], name: string): string[] {
   const raw = values[name];
@@ -109,21 +87,6 @@ function parseHosts(values: ParsedArgs['values']): string[] {
       throw new UsageError(`--host must be an IPv4 or IPv6 address, got '${h}'`);
     return bare.toLowerCase();
   });
-}
-
-function parseFormat(values: ParsedArgs['values'], argv: string[]): Format {
-  const format = String(values.format);
-  if (format !== 'text' && format !== 'tcpdump' && format !== 'jsonl' && format !== 'html') {
-    throw new UsageError(`--format must be text, tcpdump, jsonl or html, got '${format}'`);
-  }
-  if (values.A || values.X) {
-    const explicit = argv.some((a) => a === '-f' || a.startsWith('--format') || /^-f./.test(a));
-    if (explicit && format !== 'tcpdump')
-      throw new UsageError(`-A and -X belong to the tcpdump view, not --format ${format}`);
-    if (values.A && values.X) throw new UsageError('choose one of -A and -X');
-    return 'tcpdump';
-  }
-  return format;
 }
 
 /** Opens the input, turning the usual mistakes into one clear line. */

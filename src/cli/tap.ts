@@ -1,15 +1,15 @@
 // `wirechat tap --listen HOST:PORT --upstream HOST:PORT`: a transparent proxy whose traffic is
 // decoded and shown exactly as `capture` shows a live capture (no root needed). The relayed bytes
 // become synthetic packets, written as pcapng, and those bytes feed the same decoder as a file.
-import { createWriteStream, type WriteStream } from 'node:fs';
-import { once } from 'node:events';
+import type { WriteStream } from 'node:fs';
 import { parseCommandArgs, type CommandSpec } from '../shared/args.js';
-import { UsageError, UserError } from '../shared/errors.js';
+import { UsageError } from '../shared/errors.js';
 import { createCaptureDecoder, type CaptureDecoder } from '../wire/decode-capture.js';
 import { startTapProxy, type TapProxy } from '../wire/source/tap-proxy.js';
 import { createPcapngWriter } from '../wire/source/pcapng-writer.js';
 import type { SyntheticPacket } from '../wire/source/synthetic-tcp.js';
-import { createLiveView, openOutput, viewOptions } from './live-view.js';
+import { createLiveView, viewOptions } from './live-view.js';
+import { finishOutputFile, openOutputFile } from './output-file.js';
 
 export const tapSpec: CommandSpec = {
   name: 'tap',
@@ -85,9 +85,7 @@ export async function run(argv: string[]): Promise<number> {
     title: `wirechat tap ${listen.host}:${listen.port} → ${upstream.host}:${upstream.port}`,
     source: `tap --listen ${String(values.listen)} --upstream ${String(values.upstream)}`,
   });
-  const save =
-    typeof values.write === 'string' ? createWriteStream('', { fd: openOutput(values.write) }) : undefined;
-  save?.on('error', () => undefined);
+  const save = typeof values.write === 'string' ? openOutputFile(values.write) : undefined;
   const decoder = createCaptureDecoder({ includeFramePayloads: view.needsPayloads }, (events) =>
     view.write(events),
   );
@@ -121,17 +119,6 @@ export async function run(argv: string[]): Promise<number> {
   await proxy.close();
   const summary = decoder.end();
   await view.end(summary);
-  if (save) {
-    save.end();
-    try {
-      await once(save, 'finish');
-    } catch (err) {
-      throw new UserError(
-        `cannot write ${String(values.write)}: ${(err as Error).message}`,
-        'OUTPUT_FAILED',
-        1,
-      );
-    }
-  }
+  if (save) await finishOutputFile(save, String(values.write));
   return 0;
 }

@@ -1,0 +1,56 @@
+// The view options shared by `read` and the live commands (`capture`, `tap`, `demo`): which
+// view (--format, -A, -X), where it goes (-o), and how the text view looks.
+import type { OptionSpec, ParsedArgs } from '../shared/args.js';
+import { UsageError } from '../shared/errors.js';
+
+export type ViewFormat = 'text' | 'tcpdump' | 'jsonl' | 'html';
+
+/** --format, -o, -A and -X. */
+export const formatOptions: Record<string, OptionSpec> = {
+  format: {
+    type: 'string',
+    short: 'f',
+    value: 'FORMAT',
+    description: 'text, tcpdump, jsonl or html',
+    default: 'text',
+  },
+  output: {
+    type: 'string',
+    short: 'o',
+    value: 'FILE',
+    description: 'write the view to FILE instead of stdout',
+  },
+  A: { type: 'boolean', short: 'A', description: "tcpdump view with each packet in ASCII (tcpdump's -A)" },
+  X: {
+    type: 'boolean',
+    short: 'X',
+    description: "tcpdump view with each packet in hex and ASCII (tcpdump's -X)",
+  },
+};
+
+/** How the text view looks. */
+export const displayOptions: Record<string, OptionSpec> = {
+  'no-acks': { type: 'boolean', description: 'text view: hide segments that only acknowledge' },
+  'no-tcp': { type: 'boolean', description: 'text view: hide every TCP segment line' },
+  utc: { type: 'boolean', description: 'print times in UTC instead of local time' },
+  'no-color': { type: 'boolean', description: 'no colours (also NO_COLOR=1; colours only on a terminal)' },
+};
+
+/**
+ * The view chosen. -A and -X mean the tcpdump view: with the default --format (text) they
+ * switch to it; a --format given on the command line (`argv`, when known) must then be tcpdump.
+ */
+export function parseFormat(values: ParsedArgs['values'], argv?: string[]): ViewFormat {
+  const format = String(values.format ?? 'text');
+  if (format !== 'text' && format !== 'tcpdump' && format !== 'jsonl' && format !== 'html') {
+    throw new UsageError(`--format must be text, tcpdump, jsonl or html, got '${format}'`);
+  }
+  if (values.A || values.X) {
+    const explicit = argv?.some((a) => a === '-f' || a.startsWith('--format') || /^-f./.test(a)) ?? false;
+    if (format !== 'tcpdump' && (format !== 'text' || explicit))
+      throw new UsageError(`-A and -X belong to the tcpdump view, not --format ${format}`);
+    if (values.A && values.X) throw new UsageError('choose one of -A and -X');
+    return 'tcpdump';
+  }
+  return format;
+}
