@@ -83,6 +83,11 @@ export async function runConnections(options: ConnectionsOptions, progress: Prog
         durationMs: 60_000,
         maxPerSender: 1,
         drainMs: 30_000,
+        // Every user must be reached: wait for the last one however slow the machine is, up to
+        // the timeout. (With the default 3 s idle cut-off, a loaded machine left users "unreached"
+        // whose message was merely late: 136 of 200 once.)
+        collectTimeoutMs: 60_000,
+        collectIdleMs: 60_000,
         // Each receiver hears its own room's sender only.
         expectedPerReceiver: (sent) => (sent === rooms ? 1 : sent),
       });

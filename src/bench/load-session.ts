@@ -34,6 +34,13 @@ export interface PhaseOptions {
   maxPerSender?: number;
   drainMs?: number;
   collectTimeoutMs?: number;
+  /**
+   * A receiver process stops waiting after this long without a delivery (default 3000 ms): a
+   * throughput run need not wait out the whole timeout for messages that are lost. A run that
+   * checks that everyone was reached sets it to the timeout: on a loaded machine deliveries can
+   * stall for seconds and still arrive.
+   */
+  collectIdleMs?: number;
   /** Reads the target's CPU time in ms, when this command started it. */
   serverCpu?: () => Promise<number>;
   /** Messages each receiver should get (default: every message sent, all in one room). */
@@ -177,7 +184,7 @@ export class LoadSession {
           cmd: 'collect',
           expected: options.expectedPerReceiver ? options.expectedPerReceiver(sent) : sent,
           timeoutMs: options.collectTimeoutMs ?? 30_000,
-          idleMs: 3000,
+          idleMs: options.collectIdleMs ?? 3000,
         }),
         'result',
       );
