@@ -3,8 +3,8 @@
 import type { Codec, JsonObject } from './codec.js';
 import type { Command, JoinEvent, LeaveEvent, MessageEvent, UserRef } from './events.js';
 import { isProtocolError, protocolError, type ProtocolError } from './errors.js';
-import { DEFAULT_HISTORY, type InputLimits } from './limits.js';
-import { checkContent, checkHistoryLimit, checkName, checkRoom, checkTarget } from './validate.js';
+import type { InputLimits } from './limits.js';
+import { checkName, checkRoom, decodeHistoryRequest, decodeSay, unknownType } from './validate.js';
 
 const user = (u: UserRef) => ({ id: String(u.id), name: u.name });
 
@@ -22,22 +22,16 @@ function decode(message: JsonObject, limits: InputLimits): Command | ProtocolErr
       }
       return { type: 'login', name, room, after };
     }
-    case 'send': {
-      const to = checkTarget(message.to, 'to');
-      if (isProtocolError(to)) return to;
-      const text = checkContent(message.text, 'text', limits);
-      return isProtocolError(text) ? text : { type: 'say', to, text };
-    }
-    case 'history': {
-      const limit = checkHistoryLimit(message.limit, DEFAULT_HISTORY);
-      return isProtocolError(limit) ? limit : { type: 'history', limit };
-    }
+    case 'send':
+      return decodeSay(message, 'to', 'text', limits);
+    case 'history':
+      return decodeHistoryRequest(message);
     case 'ping':
       return { type: 'ping' };
     case 'pong':
       return { type: 'pong' };
     default:
-      return protocolError('UNKNOWN_TYPE', `unknown message type '${String(message.type).slice(0, 40)}'`);
+      return unknownType(message);
   }
 }
 

@@ -2,12 +2,12 @@
 // room "1"; names and content are HTML-escaped; frames are written the way PHP wrote them.
 import type { Codec, JsonObject } from './codec.js';
 import type { Command, JoinEvent, LeaveEvent, MessageEvent, UserRef } from './events.js';
-import { isProtocolError, protocolError, type ProtocolError } from './errors.js';
+import { isProtocolError, type ProtocolError } from './errors.js';
 import { htmlContent, htmlSpecialChars } from './html.js';
-import { DEFAULT_HISTORY, type InputLimits } from './limits.js';
+import type { InputLimits } from './limits.js';
 import { phpJson } from './php-json.js';
 import { formatPhpTime } from './time.js';
-import { checkContent, checkHistoryLimit, checkName, checkTarget } from './validate.js';
+import { checkName, decodeHistoryRequest, decodeSay, unknownType } from './validate.js';
 
 /** The one room of the seed dialect, shared with the other dialects' room "1". */
 export const SEED_ROOM = '1';
@@ -18,23 +18,17 @@ function decode(message: JsonObject, limits: InputLimits): Command | ProtocolErr
       const name = checkName(message.name, 'name', limits);
       return isProtocolError(name) ? name : { type: 'login', name, room: SEED_ROOM };
     }
-    case 'say': {
-      const to = checkTarget(message.to_uid, 'to_uid');
-      if (isProtocolError(to)) return to;
-      const text = checkContent(message.content, 'content', limits);
-      return isProtocolError(text) ? text : { type: 'say', to, text };
-    }
+    case 'say':
+      return decodeSay(message, 'to_uid', 'content', limits);
     // The seed had no heartbeat messages; accepting them costs nothing and helps mixed clients.
     case 'ping':
     case 'pong':
       return { type: 'pong' };
     // wirechat's addition, only on request so original clients see exactly what they expect.
-    case 'history': {
-      const limit = checkHistoryLimit(message.limit, DEFAULT_HISTORY);
-      return isProtocolError(limit) ? limit : { type: 'history', limit };
-    }
+    case 'history':
+      return decodeHistoryRequest(message);
     default:
-      return protocolError('UNKNOWN_TYPE', `unknown message type '${String(message.type).slice(0, 40)}'`);
+      return unknownType(message);
   }
 }
 

@@ -1,7 +1,9 @@
 // Field checks shared by the dialect decoders. Each returns the clean value or a ProtocolError,
 // never throws, so hostile input is just another answer.
-import { protocolError, type ProtocolError } from './errors.js';
-import { MAX_HISTORY, MAX_ROOM, type InputLimits } from './limits.js';
+import type { JsonObject } from './codec.js';
+import type { Command } from './events.js';
+import { isProtocolError, protocolError, type ProtocolError } from './errors.js';
+import { DEFAULT_HISTORY, MAX_HISTORY, MAX_ROOM, type InputLimits } from './limits.js';
 
 // C0/C1 controls, plus the bidirectional overrides that let a name disguise itself.
 const NAME_FORBIDDEN = /[\p{Cc}\u202a-\u202e\u2066-\u2069]/u;
@@ -68,4 +70,27 @@ export function checkHistoryLimit(raw: unknown, fallback: number): Checked<numbe
     return protocolError('INVALID_FIELD', "'limit' must be a positive integer");
   }
   return Math.min(limit, MAX_HISTORY);
+}
+
+/** A message to "all" or to one user, whatever the dialect calls its two fields. */
+export function decodeSay(
+  message: JsonObject,
+  targetField: string,
+  textField: string,
+  limits: InputLimits,
+): Command | ProtocolError {
+  const to = checkTarget(message[targetField], targetField);
+  if (isProtocolError(to)) return to;
+  const text = checkContent(message[textField], textField, limits);
+  return isProtocolError(text) ? text : { type: 'say', to, text };
+}
+
+/** `{"type":"history","limit":N}`, the same in every dialect. */
+export function decodeHistoryRequest(message: JsonObject): Command | ProtocolError {
+  const limit = checkHistoryLimit(message.limit, DEFAULT_HISTORY);
+  return isProtocolError(limit) ? limit : { type: 'history', limit };
+}
+
+export function unknownType(message: JsonObject): ProtocolError {
+  return protocolError('UNKNOWN_TYPE', `unknown message type '${String(message.type).slice(0, 40)}'`);
 }

@@ -2,12 +2,12 @@
 // content HTML-escaped once, frames written the way PHP wrote them, keys in the original order.
 import type { Codec, JsonObject } from './codec.js';
 import type { Command, JoinEvent, LeaveEvent, MessageEvent, UserRef } from './events.js';
-import { isProtocolError, protocolError, type ProtocolError } from './errors.js';
+import { isProtocolError, type ProtocolError } from './errors.js';
 import { htmlContent, htmlSpecialChars } from './html.js';
-import { DEFAULT_HISTORY, type InputLimits } from './limits.js';
+import type { InputLimits } from './limits.js';
 import { phpJson, phpString } from './php-json.js';
 import { formatPhpTime } from './time.js';
-import { checkContent, checkHistoryLimit, checkName, checkRoom, checkTarget } from './validate.js';
+import { checkName, checkRoom, decodeHistoryRequest, decodeSay, unknownType } from './validate.js';
 
 const SAID_TO_YOU = '<b>对你说: </b>';
 const youSaidTo = (name: string): string => `<b>你对${htmlSpecialChars(name)}说: </b>`;
@@ -20,23 +20,17 @@ function decode(message: JsonObject, limits: InputLimits): Command | ProtocolErr
       const room = checkRoom(message.room_id, 'room_id', true);
       return isProtocolError(room) ? room : { type: 'login', name, room };
     }
-    case 'say': {
-      // `to_client_name` is not trusted: the sender's copy names the target as the server knows it.
-      const to = checkTarget(message.to_client_id, 'to_client_id');
-      if (isProtocolError(to)) return to;
-      const text = checkContent(message.content, 'content', limits);
-      return isProtocolError(text) ? text : { type: 'say', to, text };
-    }
+    // `to_client_name` is not trusted: the sender's copy names the target as the server knows it.
+    case 'say':
+      return decodeSay(message, 'to_client_id', 'content', limits);
     case 'pong':
     case 'ping':
       return { type: 'pong' };
     // wirechat's addition, only on request so original clients see exactly what they expect.
-    case 'history': {
-      const limit = checkHistoryLimit(message.limit, DEFAULT_HISTORY);
-      return isProtocolError(limit) ? limit : { type: 'history', limit };
-    }
+    case 'history':
+      return decodeHistoryRequest(message);
     default:
-      return protocolError('UNKNOWN_TYPE', `unknown message type '${String(message.type).slice(0, 40)}'`);
+      return unknownType(message);
   }
 }
 
