@@ -10,34 +10,19 @@
 // to the others only); once per subscribed node.
 import type { ChatEvent } from '../protocol/events.js';
 import type { WorkerBus } from '../cluster/worker-bus.js';
-import type { Broker, BrokerHandler } from './broker.js';
+import { LocalSubscriptions } from './local-subscriptions.js';
 
-export class IpcBroker implements Broker {
-  private readonly channels = new Set<string>();
-  private handler: BrokerHandler = () => {};
-  private closed = false;
-
+export class IpcBroker extends LocalSubscriptions {
   constructor(
     readonly nodeId: string,
     private readonly bus: WorkerBus,
   ) {
+    super();
     bus.attach({ event: (channel, event) => this.deliver(channel, event) });
   }
 
   publish(channel: string, event: ChatEvent): void {
     if (!this.closed) this.bus.post({ op: 'pub', channel, event });
-  }
-
-  subscribe(channel: string): void {
-    this.channels.add(channel);
-  }
-
-  unsubscribe(channel: string): void {
-    this.channels.delete(channel);
-  }
-
-  onEvent(handler: BrokerHandler): void {
-    this.handler = handler;
   }
 
   async close(): Promise<void> {
@@ -48,6 +33,6 @@ export class IpcBroker implements Broker {
   }
 
   private deliver(channel: string, event: ChatEvent): void {
-    if (!this.closed && this.channels.has(channel)) this.handler(channel, event);
+    if (!this.closed && this.isSubscribed(channel)) this.handler(channel, event);
   }
 }

@@ -2,7 +2,7 @@
 // its own (nothing is ever published to another node); tests join several hubs on one bus to
 // exercise cross-node routing without any external service.
 import type { ChatEvent } from '../protocol/events.js';
-import type { Broker, BrokerHandler } from './broker.js';
+import { LocalSubscriptions } from './local-subscriptions.js';
 
 interface Pending {
   from: MemoryBroker;
@@ -46,36 +46,17 @@ export class MemoryBus {
   }
 }
 
-export class MemoryBroker implements Broker {
-  private readonly channels = new Set<string>();
-  private handler: BrokerHandler = () => {};
-  private closed = false;
-
+export class MemoryBroker extends LocalSubscriptions {
   constructor(
     readonly nodeId: string,
     private readonly bus: MemoryBus = new MemoryBus(),
   ) {
+    super();
     bus.join(this);
   }
 
   publish(channel: string, event: ChatEvent): void {
     if (!this.closed) this.bus.post({ from: this, channel, event });
-  }
-
-  subscribe(channel: string): void {
-    this.channels.add(channel);
-  }
-
-  unsubscribe(channel: string): void {
-    this.channels.delete(channel);
-  }
-
-  onEvent(handler: BrokerHandler): void {
-    this.handler = handler;
-  }
-
-  isSubscribed(channel: string): boolean {
-    return this.channels.has(channel);
   }
 
   deliver(channel: string, event: ChatEvent): void {
