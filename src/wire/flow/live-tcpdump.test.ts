@@ -6,24 +6,11 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createServer, connect, type Socket } from 'node:net';
 import { freePort } from '../../shared/free-port.js';
+import { ownLoopbackTraffic } from '../../shared/loopback-filter.js';
 import type { WireEvent } from '../events.js';
 import { createCaptureReader } from '../source/capture-reader.js';
 import { decodePacket } from '../layers/decode-packet.js';
 import { createFlowTable } from './flow-table.js';
-
-const ownTraffic = (port: number): string[] => [
-  'tcp',
-  'port',
-  String(port),
-  'and',
-  'src',
-  'host',
-  '127.0.0.1',
-  'and',
-  'dst',
-  'host',
-  '127.0.0.1',
-];
 
 test(
   'flow: a live tcpdump capture on lo of a real exchange is reassembled exactly',
@@ -54,7 +41,7 @@ test(
     const tcpdump = spawn(
       'tcpdump',
       // Both ends on 127.0.0.1: other programs' loopback traffic (127.0.0.x) may reuse the port number.
-      ['-i', 'lo', '-U', '--immediate-mode', '-s', '0', '-w', '-', ...ownTraffic(port)],
+      ['-i', 'lo', '-U', '--immediate-mode', '-s', '0', '-w', '-', ...ownLoopbackTraffic(port)],
       {
         stdio: ['ignore', 'pipe', 'pipe'],
       },

@@ -1,12 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer, connect } from 'node:net';
+import { createServer, connect, type Server } from 'node:net';
 import { once } from 'node:events';
 import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startLiveCapture } from './live-capture.js';
 import { UserError } from '../../shared/errors.js';
+import { ownLoopbackTraffic } from '../../shared/loopback-filter.js';
 import { tshark } from './tap-test-kit.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'wirechat-live-'));
@@ -25,6 +26,22 @@ async function failureCode(options: Parameters<typeof startLiveCapture>[0]): Pro
 }
 
 const noop = (): void => undefined;
+
+/** Starts `server` on a free loopback port and a live capture of its traffic only. */
+async function captureOwnTraffic(server: Server, count?: number) {
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const port = (server.address() as { port: number }).port;
+  const chunks: Buffer[] = [];
+  const capture = startLiveCapture({
+    iface: 'lo',
+    expression: ownLoopbackTraffic(port),
+    count,
+    onData: (c) => chunks.push(c),
+  });
+  await capture.ready;
+  return { server, port, capture, chunks };
+}
 
 test('tcpdump failures become one clear line with a stable code', async () => {
   assert.equal(
@@ -66,30 +83,9 @@ test(
 );
 
 test('a live capture delivers the pcap stream as traffic happens, and stop() ends it cleanly', async () => {
-  const server = createServer((s) => s.on('data', (d: Buffer) => s.write(d)));
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const port = (server.address() as { port: number }).port;
-  const chunks: Buffer[] = [];
-  const capture = startLiveCapture({
-    iface: 'lo',
-    // Both ends on 127.0.0.1: other programs' loopback traffic (127.0.0.x) may reuse the port.
-    expression: [
-      'tcp',
-      'port',
-      String(port),
-      'and',
-      'src',
-      'host',
-      '127.0.0.1',
-      'and',
-      'dst',
-      'host',
-      '127.0.0.1',
-    ],
-    onData: (c) => chunks.push(c),
-  });
-  await capture.ready;
+  const { server, port, capture, chunks } = await captureOwnTraffic(
+    createServer((s) => s.on('data', (d: Buffer) => s.write(d))),
+  );
   const client = connect({ host: '127.0.0.1', port });
   await once(client, 'connect');
   client.write('marco-polo-1234');
@@ -116,31 +112,10 @@ test('a live capture delivers the pcap stream as traffic happens, and stop() end
 });
 
 test('-c COUNT stops by itself after that many packets', async () => {
-  const server = createServer((s) => s.resume());
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const port = (server.address() as { port: number }).port;
-  const chunks: Buffer[] = [];
-  const capture = startLiveCapture({
-    iface: 'lo',
-    // Both ends on 127.0.0.1: other programs' loopback traffic (127.0.0.x) may reuse the port.
-    expression: [
-      'tcp',
-      'port',
-      String(port),
-      'and',
-      'src',
-      'host',
-      '127.0.0.1',
-      'and',
-      'dst',
-      'host',
-      '127.0.0.1',
-    ],
-    count: 3,
-    onData: (c) => chunks.push(c),
-  });
-  await capture.ready;
+  const { server, port, capture, chunks } = await captureOwnTraffic(
+    createServer((s) => s.resume()),
+    3,
+  );
   const client = connect({ host: '127.0.0.1', port });
   await once(client, 'connect');
   await capture.done;
