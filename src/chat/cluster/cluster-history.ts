@@ -5,10 +5,8 @@
 // so ids never collide across workers, and RoomLogs keeps the messages of a room sorted by id.
 // Bounded like MemoryHistory: `perRoom` messages per room, a total text budget across rooms
 // (least recently written rooms forgotten first; a resume there is answered as incomplete).
-import type { MessageEvent } from '../protocol/events.js';
-import type { HistorySince, HistoryStore } from '../store/history.js';
+import { MemoryHistory } from '../store/memory-history.js';
 import { MessageIds } from '../store/message-ids.js';
-import { RoomLogs } from '../store/room-logs.js';
 import type { WorkerBus } from './worker-bus.js';
 
 export interface ClusterHistoryOptions {
@@ -20,32 +18,15 @@ export interface ClusterHistoryOptions {
   now?: () => number;
 }
 
-export class ClusterHistory implements HistoryStore {
-  private readonly logs: RoomLogs;
-  private readonly ids: MessageIds;
-
+export class ClusterHistory extends MemoryHistory {
   constructor(bus: WorkerBus, options: ClusterHistoryOptions) {
-    this.logs = new RoomLogs(options.perRoom, options.maxChars ?? 16 * 1024 * 1024);
-    this.ids = new MessageIds(options.now ?? Date.now, options.index, options.count);
+    const now = options.now ?? Date.now;
+    super(options.perRoom, options.maxChars, now, new MessageIds(now, options.index, options.count));
     bus.attach({
       event: (channel, event) => {
         if (channel.startsWith('room:') && event.type === 'message' && event.to === null)
           this.logs.keep(event);
       },
     });
-  }
-
-  append(message: Omit<MessageEvent, 'id'>, keep: boolean): MessageEvent {
-    const event: MessageEvent = { ...message, id: this.ids.next() };
-    if (keep) this.logs.keep(event);
-    return event;
-  }
-
-  recent(room: string, limit: number): MessageEvent[] {
-    return this.logs.recent(room, limit);
-  }
-
-  since(room: string, after: string): HistorySince {
-    return this.logs.since(room, after);
   }
 }

@@ -1,22 +1,22 @@
-// History in memory for a single process: ids from MessageIds, public messages kept in RoomLogs
-// (bounded per room and in total text).
+// History in memory: ids from MessageIds, public messages kept in RoomLogs (bounded per room and
+// in total text).
 import type { MessageEvent } from '../protocol/events.js';
 import type { HistorySince, HistoryStore } from './history.js';
 import { MessageIds } from './message-ids.js';
 import { RoomLogs } from './room-logs.js';
 
 export class MemoryHistory implements HistoryStore {
-  private readonly logs: RoomLogs;
-  private readonly ids: MessageIds;
+  protected readonly logs: RoomLogs;
 
   constructor(
     perRoom = 100,
     /** Characters of text kept in all rooms together (about 2 bytes each). */
     maxChars = 16 * 1024 * 1024,
     now: () => number = Date.now,
+    /** Where ids come from (a cluster worker mints only its share of them). */
+    private readonly ids = new MessageIds(now),
   ) {
     this.logs = new RoomLogs(perRoom, maxChars);
-    this.ids = new MessageIds(now);
   }
 
   append(message: Omit<MessageEvent, 'id'>, keep: boolean): MessageEvent {
