@@ -41,7 +41,20 @@ test(
     const tcpdump = spawn(
       'tcpdump',
       // Both ends on 127.0.0.1: other programs' loopback traffic (127.0.0.x) may reuse the port number.
-      ['-i', 'lo', '-U', '--immediate-mode', '-s', '0', '-w', '-', ...ownLoopbackTraffic(port)],
+      // A 16 MiB kernel buffer (-B) so a busy machine does not drop packets of this burst.
+      [
+        '-i',
+        'lo',
+        '-U',
+        '--immediate-mode',
+        '-B',
+        '16384',
+        '-s',
+        '0',
+        '-w',
+        '-',
+        ...ownLoopbackTraffic(port),
+      ],
       {
         stdio: ['ignore', 'pipe', 'pipe'],
       },
