@@ -153,3 +153,27 @@ test('-o to a path that cannot be written: one line, nothing decoded', () => {
   assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
   assert.doesNotMatch(r.stderr, /\n\s+at /);
 });
+
+test('--events keeps only the named jsonl events (and the summary), the same ones as without it', () => {
+  const all = read(['--format', 'jsonl', seed]);
+  const only = read(['--format', 'jsonl', '--events', 'ws.message,ws.close', seed]);
+  assert.equal(only.status, 0, only.stderr);
+  const lines = (out: string) => out.trim().split('\n');
+  const wanted = lines(all.stdout).filter((l) => /^\{"event":"(ws\.message|ws\.close)"/.test(l));
+  assert.ok(wanted.length >= 10);
+  const got = lines(only.stdout);
+  assert.deepEqual(got.slice(0, -1), wanted);
+  assert.equal(JSON.parse(got.at(-1)!).event, 'summary');
+
+  const family = lines(read(['--format', 'jsonl', '--events', 'tcp', seed]).stdout).slice(0, -1);
+  assert.ok(family.length > 0 && family.every((l) => l.startsWith('{"event":"tcp.')));
+
+  for (const args of [
+    ['--format', 'jsonl', '--events', 'ws.nonsense', seed],
+    ['--format', 'text', '--events', 'ws.message', seed],
+  ]) {
+    const bad = read(args);
+    assert.equal(bad.status, 2, args.join(' '));
+    assert.equal(bad.stderr.trim().split('\n').length, 1, bad.stderr);
+  }
+});

@@ -12,6 +12,7 @@ import { ByteOutput } from '../wire/render/byte-output.js';
 import { createTextRenderer, formatSummary } from '../wire/render/text.js';
 import { createTcpdumpRenderer } from '../wire/render/tcpdump.js';
 import { createHtmlRenderer } from '../wire/render/html-ladder.js';
+import { createEventFilter, EVENT_NAMES } from '../wire/render/event-filter.js';
 import { openOutput } from './output-file.js';
 import { displayOptions, formatOptions, parseFormat } from './view-options.js';
 import { createProgress } from './read-progress.js';
@@ -37,6 +38,12 @@ export const readSpec: CommandSpec = {
       description: 'only connections with this address (repeatable)',
     },
     ...displayOptions,
+    events: {
+      type: 'string',
+      value: 'NAME[,NAME…]',
+      multiple: true,
+      description: "jsonl view: only these events (e.g. ws.message,ws.close; 'ws' = every ws.* event)",
+    },
     full: { type: 'boolean', description: 'text view: show whole messages (default: first 2000 characters)' },
     quiet: { type: 'boolean', short: 'q', description: 'no summary and no progress bar on stderr' },
     'max-message-bytes': {
@@ -57,6 +64,7 @@ export const readSpec: CommandSpec = {
     'Examples:',
     '  wirechat read chat.pcap',
     '  wirechat read --format jsonl --port 7272 chat.pcap | jq -r \'select(.event=="ws.message") | .text\'',
+    '  wirechat read --format jsonl --events ws.message,ws.close chat.pcap',
     '  wirechat read --format html -o chat.html chat.pcap',
     '  tcpdump -i any -w - port 7272 | wirechat read -',
   ].join('\n'),
@@ -69,6 +77,21 @@ function listOption(values: ParsedArgs['values'], name: string): string[] {
     .flatMap((s) => s.split(','))
     .map((s) => s.trim())
     .filter((s) => s !== '');
+}
+
+/** `--events`: which jsonl events to print (all when not given). */
+function parseEventFilter(
+  values: ParsedArgs['values'],
+  format: string,
+): ((name: string) => boolean) | undefined {
+  const names = listOption(values, 'events');
+  if (names.length === 0) return undefined;
+  if (format !== 'jsonl') throw new UsageError('--events applies to --format jsonl only');
+  const filter = createEventFilter(names);
+  if (filter.kind === 'unknown') {
+    throw new UsageError(`--events: unknown event '${filter.name}' (one of ${EVENT_NAMES.join(', ')})`);
+  }
+  return filter.keep;
 }
 
 function parsePorts(values: ParsedArgs['values']): number[] {
@@ -133,6 +156,7 @@ export async function run(argv: string[]): Promise<number> {
     );
   }
   const format = parseFormat(values, argv);
+  const keepEvent = parseEventFilter(values, format);
   const decoderOptions: CaptureDecoderOptions = {
     ports: parsePorts(values),
     hosts: parseHosts(values),
@@ -195,7 +219,10 @@ export async function run(argv: string[]): Promise<number> {
       firstProblem = events.find((e): e is DecodeProblemEvent => e.event === 'decode.problem');
     if (outputClosed) return;
     if (bytes) {
-      for (let i = 0; i < events.length; i++) writeJsonl(bytes, events[i]!);
+      for (let i = 0; i < events.length; i++) {
+        const event = events[i]!;
+        if (keepEvent === undefined || keepEvent(event.event)) writeJsonl(bytes, event);
+      }
     } else if (html) html.render(events);
     else write(render!(events));
   });
