@@ -6,14 +6,18 @@
 import { MAX_BLOCK_BYTES, readerProblem, type CaptureReaderCallbacks, type UnitParser } from './framing.js';
 import { ticksToSeconds, unitsPerSecond } from './timestamp.js';
 
-export const PCAPNG_SHB = 0x0a0d0d0a;
-const BYTE_ORDER_MAGIC = 0x1a2b3c4d;
-const IDB = 1;
-const OPB = 2;
-const SPB = 3;
-const EPB = 6;
-const OPT_IF_TSRESOL = 9;
-const OPT_IF_TSOFFSET = 14;
+import {
+  OPT_IF_TSOFFSET,
+  OPT_IF_TSRESOL,
+  PCAPNG_BYTE_ORDER_MAGIC as BYTE_ORDER_MAGIC,
+  PCAPNG_EPB as EPB,
+  PCAPNG_IDB as IDB,
+  PCAPNG_OPB as OPB,
+  PCAPNG_SHB,
+  PCAPNG_SPB as SPB,
+} from './pcapng-codes.js';
+
+export { PCAPNG_SHB };
 
 interface PcapngInterface {
   linkType: number;

@@ -5,6 +5,15 @@
 // type, total length, body padded to 4 bytes, total length again; little-endian here.
 // tshark and our reader accept several link types in one file; tcpdump (libpcap) only reads files
 // whose interfaces all share one link type, which is what the tap writes (LINKTYPE_RAW only).
+import {
+  OPT_ENDOFOPT,
+  OPT_IF_TSRESOL,
+  OPT_SHB_USERAPPL,
+  PCAPNG_BYTE_ORDER_MAGIC,
+  PCAPNG_EPB,
+  PCAPNG_IDB,
+  PCAPNG_SHB,
+} from './pcapng-codes.js';
 
 /** A packet to write. `tsNanos` (nanoseconds since the epoch) wins over `ts` when given. */
 export interface PcapngPacket {
@@ -31,14 +40,6 @@ export interface PcapngWriter {
   /** An IDB when this link type is new, then the packet's EPB. */
   packet(packet: PcapngPacket): Buffer;
 }
-
-const SHB = 0x0a0d0d0a;
-const IDB = 0x00000001;
-const EPB = 0x00000006;
-const BYTE_ORDER_MAGIC = 0x1a2b3c4d;
-const OPT_ENDOFOPT = 0;
-const SHB_USERAPPL = 4;
-const IF_TSRESOL = 9;
 
 const pad4 = (n: number): number => (n + 3) & ~3;
 
@@ -77,22 +78,22 @@ export function createPcapngWriter(options: PcapngWriterOptions = {}): PcapngWri
     fixed.writeUInt16LE(linkType, 0);
     fixed.writeUInt32LE(snaplen, 4);
     // if_tsresol: a power of ten, so 9 = nanoseconds, 6 = microseconds.
-    const opts = encodeOptions([[IF_TSRESOL, Buffer.from([resolution === 'ns' ? 9 : 6])]]);
-    return block(IDB, Buffer.concat([fixed, opts]));
+    const opts = encodeOptions([[OPT_IF_TSRESOL, Buffer.from([resolution === 'ns' ? 9 : 6])]]);
+    return block(PCAPNG_IDB, Buffer.concat([fixed, opts]));
   }
 
   return {
     header(): Buffer {
       const fixed = Buffer.alloc(16);
-      fixed.writeUInt32LE(BYTE_ORDER_MAGIC, 0);
+      fixed.writeUInt32LE(PCAPNG_BYTE_ORDER_MAGIC, 0);
       fixed.writeUInt16LE(1, 4);
       fixed.writeUInt16LE(0, 6);
       // Section length -1: "not specified", so the file can be streamed.
       fixed.writeBigInt64LE(-1n, 8);
       const opts = options.application
-        ? encodeOptions([[SHB_USERAPPL, Buffer.from(options.application, 'utf8')]])
+        ? encodeOptions([[OPT_SHB_USERAPPL, Buffer.from(options.application, 'utf8')]])
         : Buffer.alloc(0);
-      return block(SHB, Buffer.concat([fixed, opts]));
+      return block(PCAPNG_SHB, Buffer.concat([fixed, opts]));
     },
 
     packet(packet: PcapngPacket): Buffer {
@@ -113,7 +114,7 @@ export function createPcapngWriter(options: PcapngWriterOptions = {}): PcapngWri
       body.writeUInt32LE(captured, 12);
       body.writeUInt32LE(Math.max(packet.origLen ?? packet.data.length, captured), 16);
       packet.data.copy(body, 20, 0, captured);
-      parts.push(block(EPB, body));
+      parts.push(block(PCAPNG_EPB, body));
       return parts.length === 1 ? parts[0]! : Buffer.concat(parts);
     },
   };
