@@ -2,38 +2,18 @@
 // message, bob leaves) replayed and compared frame by frame, then rooms and moving between them.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { normalise, openClient, startTestServer, type ChatClient } from './test-support/chat-client.js';
+import { openClient, startTestServer } from './test-support/chat-client.js';
 import { htmlSpecialChars } from './protocol/html.js';
-import { readFixtureSession, timesAreComplete, translateIds } from './test-support/fixture-session.js';
+import { replayFixtureSession } from './test-support/fixture-session.js';
 
 test('the current dialect session gets the original frames, in order, key order included', async () => {
-  const server = await startTestServer();
-  const { steps, names } = readFixtureSession('workerman-current-session.frames.txt');
-  const clients = new Map<string, ChatClient>();
-  for (const [label, nick] of names) clients.set(label, await openClient(server.wsPort, nick));
-  const theirIds = new Map<string, string>();
-  const ourIds = new Map<string, string>();
-  try {
-    for (const step of steps) {
-      const client = clients.get(step.client)!;
-      if (step.kind === 'send') {
-        client.send(translateIds(step.text, theirIds, ourIds));
-      } else if (step.kind === 'receive') {
-        const frame = await client.next();
-        assert.ok(timesAreComplete(frame), `incomplete time in ${frame}`);
-        for (const [, id] of frame.matchAll(/"(?:from_)?client_id":"(\w+)"/g)) {
-          if (id !== 'all') assert.match(id!, /^\d{16}$/);
-        }
-        assert.equal(normalise(frame, ourIds), normalise(step.text, theirIds), `${client.label} received`);
-      } else {
-        await client.close();
+  await replayFixtureSession('workerman-current-session.frames.txt', {
+    checkFrame: (frame) => {
+      for (const [, id] of frame.matchAll(/"(?:from_)?client_id":"(\w+)"/g)) {
+        if (id !== 'all') assert.match(id!, /^\d{16}$/);
       }
-    }
-    for (const client of clients.values())
-      assert.deepEqual(client.pending(), [], `${client.label}: extra frames`);
-  } finally {
-    await server.close();
-  }
+    },
+  });
 });
 
 async function login(port: number, name: string, room: number | string) {

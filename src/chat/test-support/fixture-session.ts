@@ -1,8 +1,10 @@
 // Reads the client logs of the original workerman-chat (test-data/fixtures/*.frames.txt) into
 // steps, so a test can replay a recorded session against wirechat and compare every frame.
+import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fixturesDir } from '../../shared/paths.js';
+import { normalise, openClient, startTestServer, type ChatClient } from './chat-client.js';
 
 export type FixtureStep =
   | { kind: 'send'; client: string; text: string }
@@ -58,4 +60,45 @@ export function timesAreComplete(frame: string): boolean {
 export function translateIds(text: string, theirs: Map<string, string>, ours: Map<string, string>): string {
   const byLabel = new Map([...ours].map(([id, label]) => [label, id]));
   return text.replace(/[0-9a-f]{20}|\d{9,16}/g, (id) => byLabel.get(theirs.get(id) ?? '') ?? id);
+}
+
+export interface ReplayChecks {
+  /** After a recorded frame was sent: e.g. read wirechat's answer where the original stayed silent. */
+  afterSend?(client: ChatClient, sent: string): Promise<void>;
+  /** Dialect-specific checks of a received frame, before it is compared with the recording. */
+  checkFrame?(frame: string): void;
+}
+
+/**
+ * Replays a recorded session against a fresh server: every client sends what it sent, and every
+ * frame it receives must equal the recorded one (ids and times normalised), in order, with
+ * complete times; at the end nobody holds an extra frame.
+ */
+export async function replayFixtureSession(name: string, checks: ReplayChecks = {}): Promise<void> {
+  const server = await startTestServer();
+  const { steps, names } = readFixtureSession(name);
+  const clients = new Map<string, ChatClient>();
+  for (const [label, nick] of names) clients.set(label, await openClient(server.wsPort, nick));
+  const theirIds = new Map<string, string>();
+  const ourIds = new Map<string, string>();
+  try {
+    for (const step of steps) {
+      const client = clients.get(step.client)!;
+      if (step.kind === 'send') {
+        client.send(translateIds(step.text, theirIds, ourIds));
+        await checks.afterSend?.(client, step.text);
+      } else if (step.kind === 'receive') {
+        const frame = await client.next();
+        assert.ok(timesAreComplete(frame), `incomplete time in ${frame}`);
+        checks.checkFrame?.(frame);
+        assert.equal(normalise(frame, ourIds), normalise(step.text, theirIds), `${client.label} received`);
+      } else {
+        await client.close();
+      }
+    }
+    for (const client of clients.values())
+      assert.deepEqual(client.pending(), [], `${client.label}: extra frames`);
+  } finally {
+    await server.close();
+  }
 }
