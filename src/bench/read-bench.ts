@@ -11,8 +11,12 @@
 //    a table (also written to bench-output/read-bench.json).
 // 3. With --stages, where wirechat's time goes: read, + decode, + chat meaning, + jsonl encoding,
 //    each in a fresh process (read-stages.ts).
+// 4. The floor (on by default; --no-floor skips it, --floor is accepted): the least work any Node
+//    program printing this capture's messages as jsonl must do (read-floor.ts), Node's start-up
+//    (`node -e ''`) included, next to tshark's time / 20 from the same run.
 //
-// Options: --mb N (capture size), --regenerate, --skip-tshark, --runs N, --stages.
+// Options: --mb N (capture size), --regenerate, --skip-tshark, --runs N, --stages, --floor,
+// --no-floor.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, statSync, writeFileSync, closeSync } from 'node:fs';
 import { join } from 'node:path';
@@ -22,6 +26,7 @@ import { projectRoot } from '../shared/paths.js';
 import { startTcpdumpRecorder } from '../shared/tcpdump-recorder.js';
 import { startEchoServer, runClient, type OutMessage } from '../shared/ws-traffic.js';
 import { STAGES, STAGE_WORDS, type StageResult } from './read-stages.js';
+import { FLOOR_ENCODERS, type FloorEncoder, type FloorResult } from './read-floor.js';
 
 const outDir = join(projectRoot, 'bench-output');
 const CLIENTS = 6;
@@ -148,6 +153,94 @@ async function stage(name: string, file: string): Promise<StageResult> {
   return JSON.parse(out) as StageResult;
 }
 
+/** Runs read-floor.ts with one encoder in a fresh process. */
+async function floorRun(file: string, encoder: FloorEncoder): Promise<FloorResult> {
+  const script = join(projectRoot, 'dist', 'bench', 'read-floor.js');
+  const child = spawn(process.execPath, ['--expose-gc', script, file, encoder], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let out = '';
+  child.stdout!.setEncoding('utf8');
+  child.stdout!.on('data', (s: string) => (out += s));
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  if (code !== 0) throw new Error(`floor (${encoder}) exited with ${code}`);
+  return JSON.parse(out) as FloorResult;
+}
+
+interface Floor {
+  /** `node -e ''`, the median of five (wall and CPU). */
+  startup: { ms: number; cpuMs: number };
+  encoders: FloorResult[];
+  /** The faster encoder by CPU. */
+  best: FloorResult;
+  /** start-up + read + the faster encoder's encode+write. */
+  totalMs: number;
+  totalCpuMs: number;
+}
+
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
+
+async function measureFloor(file: string): Promise<Floor> {
+  const starts: Measured[] = [];
+  for (let i = 0; i < 5; i++) starts.push(await measure("node -e ''", i, process.execPath, ['-e', '']));
+  const startup = {
+    ms: median(starts.map((s) => s.seconds * 1000)),
+    cpuMs: median(starts.map((s) => s.cpuSeconds * 1000)),
+  };
+  const encoders: FloorResult[] = [];
+  for (const encoder of FLOOR_ENCODERS) encoders.push(await floorRun(file, encoder));
+  const best = encoders.reduce((a, b) => (b.encodeWriteCpuMs < a.encodeWriteCpuMs ? b : a));
+  return {
+    startup,
+    encoders,
+    best,
+    totalMs: startup.ms + best.readMs + best.encodeWriteMs,
+    totalCpuMs: startup.cpuMs + best.readCpuMs + best.encodeWriteCpuMs,
+  };
+}
+
+function printFloor(floor: Floor, size: number, tsharkRuns: Measured[]): void {
+  const { startup, best } = floor;
+  const row = (what: string, ms: number, cpuMs: number): void =>
+    console.log(`| ${what} | ${ms.toFixed(0)} | ${cpuMs.toFixed(0)} |`);
+  console.log('\n| floor: least work of any Node `read --format jsonl` | wall ms | CPU ms |');
+  console.log('|---|---:|---:|');
+  row("node start-up (`node -e ''`, median of 5)", startup.ms, startup.cpuMs);
+  row(`read ${(size / 1e6).toFixed(1)} MB in 1 MiB chunks`, best.readMs, best.readCpuMs);
+  for (const e of floor.encoders) {
+    row(
+      `encode+write ${e.messages} minimal message lines (${(e.outputBytes / 1e6).toFixed(1)} MB) to /dev/null, ${e.encoder}`,
+      e.encodeWriteMs,
+      e.encodeWriteCpuMs,
+    );
+  }
+  row(`**floor total** (start-up + read + ${best.encoder})`, floor.totalMs, floor.totalCpuMs);
+  for (const t of tsharkRuns)
+    row(`tshark / 20 (run ${t.run})`, (t.seconds * 1000) / 20, (t.cpuSeconds * 1000) / 20);
+  if (tsharkRuns.length > 0) {
+    // The loosest target: the slowest tshark run of this bench, by wall time and by CPU time.
+    const verdict = (what: string, floorMs: number, tsharkMs: number[]): void => {
+      const target = Math.max(...tsharkMs) / 20;
+      console.log(
+        `${what}: floor ${floorMs.toFixed(0)} ms, 20× target ${target.toFixed(0)} ms (slowest tshark / 20): ` +
+          (floorMs > target
+            ? `the floor alone is ${(floorMs / target).toFixed(1)}× the target`
+            : 'the floor is under the target'),
+      );
+    };
+    verdict(
+      'wall',
+      floor.totalMs,
+      tsharkRuns.map((t) => t.seconds * 1000),
+    );
+    verdict(
+      'CPU',
+      floor.totalCpuMs,
+      tsharkRuns.map((t) => t.cpuSeconds * 1000),
+    );
+  }
+}
+
 async function main(): Promise<void> {
   mkdirSync(outDir, { recursive: true });
   const mb = Number(argValue('--mb') ?? process.env.WIRECHAT_READ_BENCH_MB ?? 100);
@@ -223,9 +316,18 @@ async function main(): Promise<void> {
       );
     }
   }
+  let floor: Floor | undefined;
+  if (!process.argv.includes('--no-floor')) {
+    floor = await measureFloor(file);
+    printFloor(
+      floor,
+      size,
+      results.filter((r) => r.name.startsWith('tshark')),
+    );
+  }
   writeFileSync(
     join(outDir, 'read-bench.json'),
-    JSON.stringify({ file, size, capture, rows, stages }, null, 2) + '\n',
+    JSON.stringify({ file, size, capture, rows, stages, floor }, null, 2) + '\n',
   );
 }
 
