@@ -32,6 +32,8 @@ ESCAPES[0x0a] = 0x6e;
 ESCAPES[0x0d] = 0x72;
 ESCAPES[0x09] = 0x74;
 const HEX = Buffer.from('0123456789abcdef', 'latin1');
+/** Where escapeBytes has a string's UTF-8 bytes written before escaping them. */
+const scratch = Buffer.allocUnsafe(3 * ESCAPE_LOOP_MAX);
 
 /** Bytes ≥ this share of a block are written as a block of their own rather than copied in. */
 const LARGE_PIECE_SHARE = 4;
@@ -39,6 +41,8 @@ const LARGE_PIECE_SHARE = 4;
 /** Short pieces are joined as a JS string up to about this many characters, then copied in at
  * once: a call into the runtime costs more than building the string. */
 const PENDING_MAX = 16 * 1024;
+/** putBytes copies up to this many bytes in a loop (TypedArray#set beyond). */
+const SHORT_COPY = 64;
 /** Strings up to this length are checked for escapes character by character and joined. */
 const SHORT_STRING = 48;
 /** utf8() joins strings up to this length; longer ones are copied in directly. */
@@ -75,8 +79,14 @@ export class ByteOutput {
 
   /** Pre-encoded bytes (keys, punctuation, cached text). */
   putBytes(b: Uint8Array): void {
-    this.buf.set(b, this.pos);
-    this.pos += b.length;
+    const n = b.length;
+    const p = this.pos;
+    if (n <= SHORT_COPY) {
+      // TypedArray#set costs a runtime call; most pieces are a few bytes.
+      const buf = this.buf;
+      for (let i = 0; i < n; i++) buf[p + i] = b[i]!;
+    } else this.buf.set(b, p);
+    this.pos = p + n;
   }
 
   /** A short ASCII string, byte by byte. */
@@ -156,9 +166,10 @@ export class ByteOutput {
     }
     this.drain();
     if (s.indexOf('"') >= 0 || s.indexOf('\\') >= 0) {
-      // JSON in JSON (chat messages), summaries with quotes: escaped here byte by byte.
+      // JSON in JSON (chat messages), summaries with quotes: encoded natively, then escaped
+      // byte by byte (faster than walking the characters, and it flattens a summary's rope once).
       if (n > ESCAPE_LOOP_MAX) this.put(JSON.stringify(s));
-      else this.escapeInto(s);
+      else this.escapeBytes(s);
       return;
     }
     this.room(max);
@@ -218,6 +229,44 @@ export class ByteOutput {
     if (this.buf.length - this.pos >= bytes) return;
     this.flush();
     if (this.buf.length < bytes) this.buf = Buffer.allocUnsafe(bytes);
+  }
+
+  /**
+   * Like escapeInto, from the string's UTF-8 bytes (written natively into `scratch` first): the
+   * escaped bytes are the same as long as the string is well-formed UTF-16. A lone surrogate
+   * (JSON.parse can make one, and chat summaries quote parsed text) is written by the native
+   * encoder as U+FFFD, whose bytes EF BF BD send the string to escapeInto, which escapes it as
+   * JSON.stringify does. `s.length` ≤ ESCAPE_LOOP_MAX.
+   */
+  private escapeBytes(s: string): void {
+    const n = s.length;
+    this.room(n * 6 + 2);
+    const raw = scratch;
+    const end = utf8Write(raw, s, 0);
+    const buf = this.buf;
+    let p = this.pos;
+    buf[p++] = 0x22;
+    for (let i = 0; i < end; i++) {
+      const c = raw[i]!;
+      if (c >= 0x20 && c !== 0x22 && c !== 0x5c && c !== 0xef) {
+        buf[p++] = c;
+        continue;
+      }
+      if (c === 0xef) {
+        if (raw[i + 1] === 0xbf && raw[i + 2] === 0xbd) {
+          this.escapeInto(s);
+          return;
+        }
+        buf[p++] = c;
+        continue;
+      }
+      buf[p++] = 0x5c;
+      const short = ESCAPES[c];
+      if (short !== undefined) buf[p++] = short;
+      else p = hex4(buf, p, c);
+    }
+    buf[p++] = 0x22;
+    this.pos = p;
   }
 
   /**

@@ -71,6 +71,10 @@ test('message text: escapes, control characters, non-ASCII and long text match J
     'a lone \ud800 high "surrogate" and a lone \udc00 low one',
     'pairs 😀😀 and a lone \ud83d at the end "q" ' + 'pad '.repeat(20) + '\ud83d',
     'short "é"',
+    // Bytes EF BF BD (U+FFFD) stand for a lone surrogate in the byte-wise escape; other EF bytes do not.
+    'a real \ufffd replacement "quoted", and U+FFFF \uffff and U+FF45 \uff45 fullwidth e',
+    '"q" then controls \u0000\u0008\u000c\u001b\u001f and \\ backslashes ' + '"x" '.repeat(40),
+    '{"type":"say","content":"' + 'ü✓😀 '.repeat(3000) + '"}',
     'ctl \u0001 ünï "ö" ✓',
     'x'.repeat(300_000),
     'x'.repeat(300_000) + '\n',
