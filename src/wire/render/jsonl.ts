@@ -49,6 +49,8 @@ const K = {
   fragments: latin1(',"fragments":'),
   masked: latin1(',"masked":'),
   utf8Valid: latin1(',"utf8Valid":'),
+  dataBase64: latin1(',"data_base64":'),
+  chatEnd: latin1('}}\n'),
   true: latin1('true'),
   false: latin1('false'),
   null: latin1('null'),
@@ -179,7 +181,8 @@ function writeMessage(out: ByteOutput, ev: WsMessageEvent): void {
     out.jsonString(ev.text, ev.utf8Valid === true && ev.text.length === ev.length);
   }
   if (ev.data_base64 !== undefined) {
-    out.ascii(',"data_base64":');
+    out.reserve(LINE_ROOM);
+    out.putBytes(K.dataBase64);
     out.jsonString(ev.data_base64, true);
   }
   out.reserve(LINE_ROOM);
@@ -206,13 +209,39 @@ function writeMessage(out: ByteOutput, ev: WsMessageEvent): void {
     return;
   }
   const c = ev.chat;
-  out.ascii(',"chat":{"dialect":');
-  out.jsonString(c.dialect);
-  out.ascii(',"type":');
-  out.jsonString(c.type);
-  out.ascii(',"summary":');
+  const start = chatStart(c.dialect, c.type);
+  if (start !== undefined) out.putBytes(start);
+  else {
+    out.ascii(',"chat":{"dialect":');
+    out.jsonString(c.dialect);
+    out.ascii(',"type":');
+    out.jsonString(c.type);
+    out.ascii(',"summary":');
+  }
   out.jsonString(c.summary);
-  out.ascii('}}\n');
+  out.reserve(LINE_ROOM);
+  out.putBytes(K.chatEnd);
+}
+
+/** `,"chat":{"dialect":…,"type":…,"summary":` for each dialect and type seen (a handful). */
+const chatStarts = new Map<string, Map<string, Buffer>>();
+const CHAT_WORD = /^[a-z_]{1,24}$/;
+/** Most types kept per dialect: types are whatever the capture's JSON says. */
+const CHAT_TYPES_MAX = 64;
+function chatStart(dialect: string, type: string): Buffer | undefined {
+  let types = chatStarts.get(dialect);
+  const bytes = types?.get(type);
+  if (bytes !== undefined) return bytes;
+  if (!CHAT_WORD.test(dialect) || !CHAT_WORD.test(type)) return undefined;
+  if (types === undefined) {
+    if (chatStarts.size >= CHAT_TYPES_MAX) chatStarts.clear();
+    types = new Map();
+    chatStarts.set(dialect, types);
+  }
+  if (types.size >= CHAT_TYPES_MAX) types.clear();
+  const made = latin1(`,"chat":{"dialect":"${dialect}","type":"${type}","summary":`);
+  types.set(type, made);
+  return made;
 }
 
 /** Writes one event as its JSON line, newline included. */

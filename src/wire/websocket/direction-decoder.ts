@@ -3,7 +3,7 @@
 import type { WsFrameEvent } from '../events.js';
 import type { StreamMeta } from '../stream.js';
 import type { DeflateSetting, DirectionDecoder, DirectionEnv } from './direction-env.js';
-import { createFrameParser, type FrameHeader, type FrameParser } from './frame-parser.js';
+import { createFrameParser, maskHex, type FrameHeader, type FrameParser } from './frame-parser.js';
 import { findFrameBoundary } from './frame-sync.js';
 import { createInflater, type Inflater } from './inflater.js';
 import { emitControl, emitMessage, type PartialMessage } from './message-events.js';
@@ -211,7 +211,7 @@ export function createDirectionDecoder(
       rsv3: h.rsv3,
       opcode: h.opcode,
       masked: h.masked,
-      mask: h.mask ? h.mask.toString('hex') : undefined,
+      mask: h.masked ? maskHex(h.maskKey) : undefined,
       length: h.length,
       headerLength: h.headerLength,
       payload: undefined,

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createFrameParser, unmask, type FrameHeader } from './frame-parser.js';
+import { createFrameParser, maskHex, unmask, type FrameHeader } from './frame-parser.js';
 
 interface Parsed {
   header: FrameHeader;
@@ -153,19 +153,27 @@ test('frame parser: skip() keeps step inside a payload and reports lost sync out
 });
 
 test('unmask: every length, mask offset and buffer alignment equals the byte-by-byte XOR', () => {
-  const mask = Buffer.from([0x37, 0xfa, 0x21, 0x3d]);
   const backing = Buffer.alloc(300);
   for (let i = 0; i < backing.length; i++) backing[i] = (i * 31 + 7) & 0xff;
-  for (const length of [0, 1, 3, 31, 32, 33, 64, 127, 250]) {
-    for (let start = 0; start < 4; start++) {
-      for (let offset = 0; offset < 5; offset++) {
-        const wire = backing.subarray(start, start + length);
-        const expected = Buffer.from(wire.map((b, i) => b ^ mask[(offset + i) & 3]!));
-        const got = unmask(wire, mask, offset);
-        assert.deepEqual(got, expected, `length ${length} start ${start} offset ${offset}`);
+  // The second mask has its top bit set (a negative 32-bit integer if ever read signed).
+  for (const mask of [Buffer.from([0x37, 0xfa, 0x21, 0x3d]), Buffer.from([0xfa, 0x21, 0x3d, 0x80])]) {
+    for (const length of [0, 1, 3, 31, 32, 33, 36, 40, 44, 45, 64, 127, 250]) {
+      for (let start = 0; start < 4; start++) {
+        for (let offset = 0; offset < 5; offset++) {
+          const wire = backing.subarray(start, start + length);
+          const expected = Buffer.from(wire.map((b, i) => b ^ mask[(offset + i) & 3]!));
+          const got = unmask(wire, mask.readUInt32BE(0), offset);
+          assert.deepEqual(got, expected, `length ${length} start ${start} offset ${offset}`);
+        }
       }
     }
   }
   for (let i = 0; i < backing.length; i++)
     assert.equal(backing[i], (i * 31 + 7) & 0xff, 'wire bytes untouched');
+});
+
+test('maskHex: the four mask bytes as lower-case hex, leading zeros kept', () => {
+  for (const hex of ['37fa213d', 'fa213d80', '00000000', '000a0b0c', 'ffffffff']) {
+    assert.equal(maskHex(Buffer.from(hex, 'hex').readUInt32BE(0)), hex);
+  }
 });

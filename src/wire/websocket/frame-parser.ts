@@ -10,8 +10,9 @@ export interface FrameHeader {
   rsv3: boolean;
   opcode: number;
   masked: boolean;
-  /** The 4 mask bytes, when masked. */
-  mask: Buffer | undefined;
+  /** The 4 mask bytes as a big-endian unsigned 32-bit number (0 when not masked; a mask of
+   * four zero bytes is 0 too: `masked` tells). */
+  maskKey: number;
   /** Payload length from the header (≤ 2^53 - 1). */
   length: number;
   /** 2..14 */
@@ -88,7 +89,7 @@ export function createFrameParser(handlers: FrameParserHandlers): FrameParser {
       rsv3: (b0 & 0x10) !== 0,
       opcode: b0 & 0x0f,
       masked,
-      mask: masked ? Buffer.from(headerBuf.subarray(at, at + 4)) : undefined,
+      maskKey: masked ? headerBuf.readUInt32BE(at) : 0,
       length,
       headerLength: headerNeed(),
     };
@@ -119,7 +120,7 @@ export function createFrameParser(handlers: FrameParserHandlers): FrameParser {
       }
       const take = Math.min(header.length - payloadDone, bytes.length - pos);
       const wire = bytes.subarray(pos, pos + take);
-      const plain = header.mask ? unmask(wire, header.mask, payloadDone) : wire;
+      const plain = header.masked ? unmask(wire, header.maskKey, payloadDone) : wire;
       pos += take;
       payloadDone += take;
       handlers.onPayload(plain, wire, header);
@@ -155,31 +156,50 @@ const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 /** Below this many bytes a plain byte loop is cheapest. */
 const WORD_UNMASK_MIN = 32;
 
-/** XORs a payload slice with the mask; `offset` is the slice's position in the payload. */
-export function unmask(wire: Buffer, mask: Buffer, offset: number): Buffer {
+/** The mask byte at payload position `i` of a big-endian mask key. */
+const maskByte = (key: number, i: number): number => (key >>> ((3 - (i & 3)) << 3)) & 0xff;
+
+/** A mask key as the 8 lower-case hex digits of its bytes. */
+export function maskHex(key: number): string {
+  return HEX2[key >>> 24]! + HEX2[(key >>> 16) & 0xff]! + HEX2[(key >>> 8) & 0xff]! + HEX2[key & 0xff]!;
+}
+const HEX2 = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
+
+/**
+ * XORs a payload slice with the mask (`key`: its 4 bytes big-endian); `offset` is the slice's
+ * position in the payload.
+ */
+export function unmask(wire: Buffer, key: number, offset: number): Buffer {
   const n = wire.length;
   const out = Buffer.allocUnsafe(n);
   if (n < WORD_UNMASK_MIN) {
-    for (let i = 0; i < n; i++) out[i] = wire[i]! ^ mask[(offset + i) & 3]!;
+    for (let i = 0; i < n; i++) out[i] = wire[i]! ^ maskByte(key, offset + i);
     return out;
   }
   // Copy (a native memcpy), then XOR in place four bytes at a time on aligned words.
   wire.copy(out, 0, 0, n);
   let i = 0;
   const lead = (4 - (out.byteOffset & 3)) & 3;
-  for (; i < lead; i++) out[i] = out[i]! ^ mask[(offset + i) & 3]!;
+  for (; i < lead; i++) out[i] = out[i]! ^ maskByte(key, offset + i);
   const words = (n - i) >> 2;
   const at = offset + i;
-  const b0 = mask[at & 3]!;
-  const b1 = mask[(at + 1) & 3]!;
-  const b2 = mask[(at + 2) & 3]!;
-  const b3 = mask[(at + 3) & 3]!;
-  const key = LITTLE_ENDIAN
+  const b0 = maskByte(key, at);
+  const b1 = maskByte(key, at + 1);
+  const b2 = maskByte(key, at + 2);
+  const b3 = maskByte(key, at + 3);
+  const word = LITTLE_ENDIAN
     ? b0 | (b1 << 8) | (b2 << 16) | (b3 << 24)
     : (b0 << 24) | (b1 << 16) | (b2 << 8) | b3;
   const w = new Int32Array(out.buffer, out.byteOffset + i, words);
-  for (let k = 0; k < words; k++) w[k] = w[k]! ^ key;
+  let k = 0;
+  for (const stop = words - 3; k < stop; k += 4) {
+    w[k] = w[k]! ^ word;
+    w[k + 1] = w[k + 1]! ^ word;
+    w[k + 2] = w[k + 2]! ^ word;
+    w[k + 3] = w[k + 3]! ^ word;
+  }
+  for (; k < words; k++) w[k] = w[k]! ^ word;
   i += words << 2;
-  for (; i < n; i++) out[i] = out[i]! ^ mask[(offset + i) & 3]!;
+  for (; i < n; i++) out[i] = out[i]! ^ maskByte(key, offset + i);
   return out;
 }
