@@ -94,6 +94,20 @@ test('message text: escapes, control characters, non-ASCII and long text match J
   assert.deepEqual(JSON.parse(eventToJson(odd)), reference(odd));
 });
 
+test('chat field: any dialect and type, however many, match JSON.stringify', () => {
+  const types = ['say', 'user_list', 'Say', 'with "quotes"', 'ünï', '', 'x'.repeat(30)];
+  for (let i = 0; i < 200; i++) types.push(`t${i % 26 === 0 ? '' : String.fromCharCode(97 + (i % 26))}_${i}`);
+  for (const round of [1, 2]) {
+    for (const type of types) {
+      for (const dialect of ['seed', 'unknown', 'odd "one"'] as const) {
+        const chat = { dialect: dialect as 'seed', type, summary: `round ${round}: "${type}" said…` };
+        const ev = message('{"type":"x"}', { chat });
+        assert.deepEqual(JSON.parse(eventToJson(ev)), reference(ev), `${dialect} ${type}`);
+      }
+    }
+  }
+});
+
 test('output blocks: pieces never split, large pieces get blocks of their own', () => {
   const blocks: Buffer[] = [];
   const out = new ByteOutput((b) => blocks.push(b), 1024);
