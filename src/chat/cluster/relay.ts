@@ -4,7 +4,7 @@
 // died are announced as gone (their logout broadcast) instead of lingering in every user list.
 import type { ChatEvent } from '../protocol/events.js';
 import { roomChannel } from '../broker/broker.js';
-import type { PresenceEntry } from '../store/presence.js';
+import { MemoryPresence } from '../store/memory-presence.js';
 import { isOpsMessage, type Op, type PrimaryMessage } from './messages.js';
 
 export interface RelayPort {
@@ -13,15 +13,13 @@ export interface RelayPort {
 
 export class Relay {
   private readonly ports = new Map<number, RelayPort>();
-  private readonly presence = new Map<number, PresenceEntry>();
-  /** One string per node id (each IPC message brings its own copy). */
-  private readonly nodes = new Map<string, string>();
+  private readonly presence = new MemoryPresence();
 
   constructor(private readonly now: () => number = Date.now) {}
 
   /** A worker joins: it gets the current presence first, then every batch relayed from now on. */
   join(id: number, port: RelayPort): void {
-    port.send({ t: 'snapshot', entries: [...this.presence.values()] });
+    port.send({ t: 'snapshot', entries: [...this.presence.entries()] });
     this.ports.set(id, port);
   }
 
@@ -29,12 +27,8 @@ export class Relay {
   receive(id: number, message: unknown): void {
     if (!isOpsMessage(message) || !this.ports.has(id)) return;
     for (const op of message.ops) {
-      if (op.op === 'add') {
-        const { user, room } = op.entry;
-        let node = this.nodes.get(op.entry.node);
-        if (node === undefined) this.nodes.set(op.entry.node, (node = op.entry.node));
-        this.presence.set(user.id, { user: { id: user.id, name: user.name }, room, node });
-      } else if (op.op === 'rm') this.presence.delete(op.id);
+      if (op.op === 'add') this.presence.add(op.entry);
+      else if (op.op === 'rm') this.presence.remove(op.id);
     }
     for (const [other, port] of this.ports) if (other !== id) port.send(message);
   }
@@ -48,9 +42,9 @@ export class Relay {
     if (nodeId === undefined) return;
     const ops: Op[] = [];
     const ts = this.now();
-    for (const entry of this.presence.values()) {
+    for (const entry of this.presence.entries()) {
       if (entry.node !== nodeId) continue;
-      this.presence.delete(entry.user.id);
+      this.presence.remove(entry.user.id);
       const event: ChatEvent = { type: 'leave', room: entry.room, user: entry.user, ts, reason: 'close' };
       ops.push({ op: 'rm', id: entry.user.id }, { op: 'pub', channel: roomChannel(entry.room), event });
     }

@@ -8,24 +8,17 @@ import type { Presence, PresenceEntry } from '../store/presence.js';
 import type { WorkerBus } from './worker-bus.js';
 
 export class ReplicatedPresence implements Presence {
+  /** Compact: one small object per user, shared room and node strings (see MemoryPresence). */
   private readonly copy = new MemoryPresence();
-  /** One string per node id: entries from IPC would otherwise each carry their own 36-char copy. */
-  private readonly nodes = new Map<string, string>();
 
   constructor(private readonly bus: WorkerBus) {
     bus.attach({
-      add: (entry) => this.copy.add(this.compact(entry)),
+      add: (entry) => this.copy.add(entry),
       remove: (id) => void this.copy.remove(id),
       snapshot: (entries) => {
-        for (const entry of entries) this.copy.add(this.compact(entry));
+        for (const entry of entries) this.copy.add(entry);
       },
     });
-  }
-
-  private compact(entry: PresenceEntry): PresenceEntry {
-    let node = this.nodes.get(entry.node);
-    if (node === undefined) this.nodes.set(entry.node, (node = entry.node));
-    return { user: { id: entry.user.id, name: entry.user.name }, room: entry.room, node };
   }
 
   add(entry: PresenceEntry): void {

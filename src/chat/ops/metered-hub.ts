@@ -16,15 +16,7 @@ export class MeteredHub extends Hub {
   }
 
   override connect(link: Link): Session {
-    const counters = this.counters;
-    return super.connect({
-      send(frame: Buffer) {
-        counters.messagesOut++;
-        counters.bytesOut += frame.length;
-        link.send(frame);
-      },
-      close: (code, reason) => link.close(code, reason),
-    });
+    return super.connect(new MeteredLink(link, this.counters));
   }
 
   override receive(session: Session, text: string): void {
@@ -38,5 +30,23 @@ export class MeteredHub extends Hub {
     // Codes come from our own table, so the label set stays small.
     errors.set(error.code, (errors.get(error.code) ?? 0) + 1);
     super.reject(session, error);
+  }
+}
+
+/** A link that counts what it sends: a small object per connection, no closures. */
+class MeteredLink implements Link {
+  constructor(
+    private readonly link: Link,
+    private readonly counters: ChatCounters,
+  ) {}
+
+  send(frame: Buffer): void {
+    this.counters.messagesOut++;
+    this.counters.bytesOut += frame.length;
+    this.link.send(frame);
+  }
+
+  close(code: number, reason: string): void {
+    this.link.close(code, reason);
   }
 }

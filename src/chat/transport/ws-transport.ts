@@ -24,7 +24,7 @@ export interface WsTransportOptions extends ConnectionLimits {
   tls?: TlsFiles;
   /** Origins allowed to upgrade (others get 403); undefined: any. */
   allowOrigins?: string[];
-  logger: HubLogger & { warn(obj: object, msg?: string): void };
+  logger: HubLogger & { warn(obj: object, msg?: string): void; isLevelEnabled?(level: string): boolean };
 }
 
 export const CLOSE_GOING_AWAY = 1001;
@@ -73,7 +73,13 @@ export class WsTransport {
       clientTracking: false,
       ...(options.allowOrigins ? { verifyClient: originCheck(options.allowOrigins) } : {}),
     });
-    this.wss.on('connection', (ws, req) => this.accept(ws, req.socket.remoteAddress ?? ''));
+    // The address only when it is logged: reading it makes Node keep a copy per socket.
+    this.wss.on('connection', (ws, req) =>
+      this.accept(
+        ws,
+        options.logger.isLevelEnabled?.('info') === false ? '' : (req.socket.remoteAddress ?? ''),
+      ),
+    );
     // ws re-emits the HTTP server's errors; a failed listen is reported by start() as one line.
     this.wss.on('error', (err) => {
       if (this.port !== 0) options.logger.warn({ err }, 'websocket server error');
