@@ -104,32 +104,3 @@ test('a destroyed socket is skipped, not written to', async () => {
     pair.close();
   }
 });
-
-test('after an expensive flush the next one waits, and frames queued meanwhile share one write', async () => {
-  const pair = await socketPair();
-  try {
-    let clock = 0;
-    const batch = new WriteBatch<Writable & { writes: number }>(() => clock);
-    const w = writable(pair.near);
-    const write = pair.near.write.bind(pair.near);
-    // Every write "takes" 400 ms on the batch's clock: the flush looks expensive.
-    pair.near.write = ((data: Buffer) => {
-      clock += 400;
-      return write(data);
-    }) as typeof pair.near.write;
-    const got = reader(pair.far);
-    batch.queue(w, Buffer.from('a'));
-    await new Promise((r) => setImmediate(r));
-    assert.equal(w.writes, 1, 'the first flush is not delayed');
-    // The next flush may start at 0 + 2 × 400 on the clock, now 400: about 400 ms from now.
-    batch.queue(w, Buffer.from('b'));
-    await new Promise((r) => setImmediate(r));
-    await new Promise((r) => setImmediate(r));
-    assert.equal(w.writes, 1, 'the turn ended but the flush waits');
-    batch.queue(w, Buffer.from('c'));
-    assert.equal((await got.until(3)).toString(), 'abc');
-    assert.equal(w.writes, 2, 'b and c left in one write');
-  } finally {
-    pair.close();
-  }
-});

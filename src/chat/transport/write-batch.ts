@@ -3,13 +3,6 @@
 // socket read of the poll phase, so the broadcasts of many senders share one write per client).
 // Frames are complete WebSocket frames, and each write holds whole frames only, so ws's own
 // writes on the same socket (pings, close frames) can never land inside one of ours.
-//
-// Flushes are paced: a flush starts no sooner than PACING times the previous flush's duration
-// after the previous one started. A flush to 1000 sockets costs ~5-9 ms of kernel time on
-// loopback whether each socket gets one frame or ten, so at moderate rates (a message every
-// 2 ms) flushing every turn would keep the core busy with one write per socket per message
-// and let a queue build up; paced, the messages that arrive during the wait share the next
-// write. Cheap flushes (few sockets) are not delayed at all: the wait is under a millisecond.
 import type { Socket } from 'node:net';
 
 export interface Writable {
@@ -22,33 +15,21 @@ export interface Writable {
 /** Past this many queued bytes a connection is written at once: large turns need no large copies. */
 const EARLY_FLUSH_BYTES = 64 * 1024;
 
-/** At most 1/PACING of the time goes to flushing when flushes are expensive (see above). */
-const PACING = 2;
-
 export class WriteBatch<W extends Writable> {
   private dirty: W[] = [];
   private scheduled = false;
-  private lastFlushStart = 0;
-  private lastFlushMs = 0;
   /** Runs after a flush (the frame cache lets go of what this turn framed). */
   afterFlush: () => void = () => {};
-
-  /** `now`: a millisecond clock (tests make flushes look expensive with their own). */
-  constructor(private readonly now: () => number = performance.now.bind(performance)) {}
-
-  private schedule(): void {
-    this.scheduled = true;
-    const wait = this.lastFlushStart + PACING * this.lastFlushMs - this.now();
-    if (wait >= 1) setTimeout(this.flush, wait);
-    else setImmediate(this.flush);
-  }
 
   queue(w: W, frame: Buffer): void {
     const pending = w.pending;
     if (pending === undefined) {
       w.pending = frame;
       this.dirty.push(w);
-      if (!this.scheduled) this.schedule();
+      if (!this.scheduled) {
+        this.scheduled = true;
+        setImmediate(this.flush);
+      }
     } else if (Array.isArray(pending)) {
       pending.push(frame);
     } else {
@@ -73,12 +54,9 @@ export class WriteBatch<W extends Writable> {
 
   readonly flush = (): void => {
     this.scheduled = false;
-    const start = this.now();
     const list = this.dirty;
     this.dirty = [];
     for (let i = 0; i < list.length; i++) this.flushOne(list[i]!);
     this.afterFlush();
-    this.lastFlushStart = start;
-    this.lastFlushMs = this.now() - start;
   };
 }
