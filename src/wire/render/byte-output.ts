@@ -169,7 +169,7 @@ export class ByteOutput {
       // JSON in JSON (chat messages), summaries with quotes: encoded natively, then escaped
       // byte by byte (faster than walking the characters, and it flattens a summary's rope once).
       if (n > ESCAPE_LOOP_MAX) this.put(JSON.stringify(s));
-      else this.escapeBytes(s);
+      else this.escapeBytes(s, ascii);
       return;
     }
     this.room(max);
@@ -236,13 +236,14 @@ export class ByteOutput {
    * escaped bytes are the same as long as the string is well-formed UTF-16. A lone surrogate
    * (JSON.parse can make one, and chat summaries quote parsed text) is written by the native
    * encoder as U+FFFD, whose bytes EF BF BD send the string to escapeInto, which escapes it as
-   * JSON.stringify does. `s.length` ≤ ESCAPE_LOOP_MAX.
+   * JSON.stringify does. `ascii`: every character is below 0x80 (a cheaper copy). `s.length` ≤
+   * ESCAPE_LOOP_MAX.
    */
-  private escapeBytes(s: string): void {
+  private escapeBytes(s: string, ascii: boolean): void {
     const n = s.length;
     this.room(n * 6 + 2);
     const raw = scratch;
-    const end = utf8Write(raw, s, 0);
+    const end = ascii ? latin1Write(raw, s, 0) : utf8Write(raw, s, 0);
     const buf = this.buf;
     let p = this.pos;
     buf[p++] = 0x22;
