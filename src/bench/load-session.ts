@@ -8,7 +8,7 @@ import { createHistogram, mergeEncoded, summarize, type LatencySummary } from '.
 import type { Progress } from './progress.js';
 import { parseTargetUrl } from './raw-ws-client.js';
 import { WorkerPool } from './worker-pool.js';
-import type { ConnectedEvent, ResultEvent, SentEvent } from './worker-protocol.js';
+import type { ArmedEvent, ConnectedEvent, ResultEvent, SentEvent } from './worker-protocol.js';
 
 /** One process stays well below the 20,000 open files allowed per process here. */
 export const CONNECTIONS_PER_PROCESS = 15_000;
@@ -153,8 +153,10 @@ export class LoadSession {
   /** Senders send for durationMs (or maxPerSender each); then every receiver's count is checked. */
   async phase(options: PhaseOptions): Promise<PhaseResult> {
     const serverCpuBefore = options.serverCpu ? await options.serverCpu() : null;
+    // Messages stamped before this belong to an earlier phase.
     const startMicros = nowMicros();
-    const startMs = startMicros / 1000;
+    // When the senders are told to start (rates and elapsed time count from here).
+    let startMs = startMicros / 1000;
     const progress = this.options.progress;
     const watch = setInterval(() => {
       const t = this.pool.ticks();
@@ -164,6 +166,11 @@ export class LoadSession {
       );
     }, 250);
     try {
+      // A barrier: no sender starts before every process counts the phase's messages (see
+      // ArmCommand). Started in one step, a process whose start command came late (the loaded
+      // machine ran the senders' process first) discarded the messages it had already got.
+      await this.pool.all<ArmedEvent>(() => ({ cmd: 'arm', startMicros }), 'armed');
+      startMs = nowMicros() / 1000;
       const sentEvents = await this.pool.all<SentEvent>(
         () => ({
           cmd: 'start',
@@ -171,7 +178,6 @@ export class LoadSession {
           rate: options.rate ?? 0,
           durationMs: options.durationMs,
           maxPerSender: options.maxPerSender ?? 0,
-          startMicros,
           drainMs: options.drainMs ?? 10_000,
         }),
         'sent',

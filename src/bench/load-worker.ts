@@ -16,6 +16,7 @@ import {
 } from './bench-message.js';
 import { createHistogram, encodeHistogram, recordMicros } from './histogram.js';
 import type {
+  ArmCommand,
   CollectCommand,
   ConnectCommand,
   StartCommand,
@@ -201,24 +202,34 @@ async function connect(cmd: ConnectCommand): Promise<void> {
   });
 }
 
-function start(cmd: StartCommand): void {
+/**
+ * Receivers count the phase's messages from here on, whenever this process's own start command
+ * arrives: the coordinator starts the senders only once every process has answered 'armed'.
+ */
+function arm(cmd: ArmCommand): void {
   phaseStart = cmd.startMicros;
-  inflight = cmd.inflight;
-  rate = cmd.rate ?? 0;
-  sendingSinceMs = Date.now();
-  maxPerSender = cmd.maxPerSender;
   delivered = 0;
-  sent = 0;
   outOfOrder = 0;
   firstAtMs = 0;
   lastAtMs = 0;
   latency.reset();
-  rtt.reset();
   cpuAtStart = process.cpuUsage();
-  const senders = conns.filter((c) => c.sid >= 0);
   for (const c of conns) {
     c.count = 0;
     c.lastSeq.fill(-1);
+  }
+  send({ ev: 'armed' });
+}
+
+function start(cmd: StartCommand): void {
+  inflight = cmd.inflight;
+  rate = cmd.rate ?? 0;
+  sendingSinceMs = Date.now();
+  maxPerSender = cmd.maxPerSender;
+  sent = 0;
+  rtt.reset();
+  const senders = conns.filter((c) => c.sid >= 0);
+  for (const c of senders) {
     c.outstanding = 0;
     c.seq = 0;
   }
@@ -304,6 +315,7 @@ tick.unref();
 
 process.on('message', (msg: WorkerCommand) => {
   if (msg.cmd === 'connect') void connect(msg);
+  else if (msg.cmd === 'arm') arm(msg);
   else if (msg.cmd === 'start') start(msg);
   else if (msg.cmd === 'collect') collect(msg);
   else if (msg.cmd === 'close') closeAll();

@@ -24,6 +24,19 @@ export interface ConnectCommand {
   concurrency: number;
 }
 
+/**
+ * Readies a process for a phase: its receive counters are reset and messages stamped from
+ * startMicros on are counted from now on. Every process is armed (and has answered 'armed')
+ * before any sender starts: a process that learnt of the phase only with its start command could
+ * get the first messages before that command (the coordinator's IPC to it delayed on a loaded
+ * machine) and discard them as leftovers.
+ */
+export interface ArmCommand {
+  cmd: 'arm';
+  /** Messages stamped before this are leftovers of an earlier phase and are ignored. */
+  startMicros: number;
+}
+
 export interface StartCommand {
   cmd: 'start';
   /** Messages in flight per sender (sent, own copy not yet back). */
@@ -33,8 +46,6 @@ export interface StartCommand {
   durationMs: number;
   /** Stop each sender after this many messages (0: no limit). */
   maxPerSender: number;
-  /** Messages stamped before this are leftovers of an earlier phase and are ignored. */
-  startMicros: number;
   /** How long senders wait for their last copies after sending stops. */
   drainMs: number;
 }
@@ -48,7 +59,7 @@ export interface CollectCommand {
   idleMs: number;
 }
 
-export type WorkerCommand = ConnectCommand | StartCommand | CollectCommand | { cmd: 'close' };
+export type WorkerCommand = ConnectCommand | ArmCommand | StartCommand | CollectCommand | { cmd: 'close' };
 
 export interface ConnectedEvent {
   ev: 'connected';
@@ -92,4 +103,9 @@ export interface TickEvent {
   open: number;
 }
 
-export type WorkerEvent = ConnectedEvent | SentEvent | ResultEvent | TickEvent | { ev: 'closed' };
+export interface ArmedEvent {
+  ev: 'armed';
+}
+
+export type WorkerEvent =
+  ConnectedEvent | ArmedEvent | SentEvent | ResultEvent | TickEvent | { ev: 'closed' };
