@@ -1,7 +1,8 @@
 // The WebSocket side: upgrade, frame and rate limits, backpressure, heartbeat and shutdown.
 // Text frames go to the hub as strings; everything the hub says goes out through Connection.
 import type { Server } from 'node:http';
-import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import { WebSocketServer, type RawData } from 'ws';
+import { ChatWebSocket, type WsEventSink } from './chat-websocket.js';
 import type { Hub } from '../hub/hub.js';
 import type { HubLogger } from '../hub/link.js';
 import { protocolError } from '../protocol/errors.js';
@@ -38,7 +39,7 @@ export interface TransportCounters {
   rateLimited: number;
 }
 
-export class WsTransport {
+export class WsTransport implements WsEventSink<Connection> {
   readonly connections = new Set<Connection>();
   readonly counters: TransportCounters = { slowConsumers: 0, rateLimited: 0 };
   private readonly http: Server;
@@ -71,10 +72,11 @@ export class WsTransport {
       maxPayload: options.maxFrame,
       perMessageDeflate: false,
       clientTracking: false,
+      WebSocket: ChatWebSocket,
       ...(options.allowOrigins ? { verifyClient: originCheck(options.allowOrigins) } : {}),
     });
     // The address only when it is logged: reading it makes Node keep a copy per socket.
-    this.wss.on('connection', (ws, req) =>
+    this.wss.on('connection', (ws: ChatWebSocket<Connection>, req) =>
       this.accept(
         ws,
         options.logger.isLevelEnabled?.('info') === false ? '' : (req.socket.remoteAddress ?? ''),
@@ -126,20 +128,18 @@ export class WsTransport {
     await closeServer(this.http);
   }
 
-  private accept(ws: WebSocket, address: string): void {
+  private accept(ws: ChatWebSocket<Connection>, address: string): void {
     const conn = new Connection(ws, Date.now(), this.context);
     conn.session = this.hub.connect(conn);
     this.connections.add(conn);
     this.options.logger.info({ user: conn.session.id, address }, 'connected');
-    // Shared handlers (ws calls them with `this` = the socket), not four closures per connection:
-    // at 100,000 users every per-connection object counts.
-    const connected = ws as unknown as ConnectedWs;
-    connected[CONNECTION] = conn;
-    connected[TRANSPORT] = this;
-    connected.on('message', onWsMessage);
-    connected.on('pong', onWsPong);
-    connected.on('error', onWsError);
-    connected.on('close', onWsClose);
+    // Events come straight here (see chat-websocket.ts), no listeners per connection.
+    ws.conn = conn;
+    ws.sink = this;
+  }
+
+  onPong(conn: Connection): void {
+    conn.lastSeen = Date.now();
   }
 
   /** ws has already answered a bad frame with its close code (1009 too large, 1002/1007 bad frames). */
@@ -184,25 +184,4 @@ export class WsTransport {
     else conn.dropPending(); // it is not reading: what is queued would only wait in memory
     conn.close(closeCode, why);
   }
-}
-
-const CONNECTION = Symbol('connection');
-const TRANSPORT = Symbol('transport');
-interface ConnectedWs {
-  [CONNECTION]: Connection;
-  [TRANSPORT]: WsTransport;
-  on(event: string, listener: (this: ConnectedWs, ...args: never[]) => void): void;
-}
-
-function onWsMessage(this: ConnectedWs, data: RawData, isBinary: boolean): void {
-  this[TRANSPORT].onMessage(this[CONNECTION], data, isBinary);
-}
-function onWsPong(this: ConnectedWs): void {
-  this[CONNECTION].lastSeen = Date.now();
-}
-function onWsError(this: ConnectedWs, err: Error & { code?: string }): void {
-  this[TRANSPORT].protocolViolation(this[CONNECTION], err);
-}
-function onWsClose(this: ConnectedWs): void {
-  this[TRANSPORT].closed(this[CONNECTION]);
 }
