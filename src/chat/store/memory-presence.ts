@@ -1,62 +1,61 @@
-// Presence in this process's memory: Sets keep insertion order, which is the join order we need.
-// With --workers every worker holds the whole cluster's presence, so an entry is one small
-// object (no separate entry and user objects) and room and node names are shared strings rather
-// than one copy per user (entries from IPC each bring their own): at 100,000 users on 6 workers
-// every byte here counts six times.
+// Presence in this process's memory: Maps keep insertion order, which is the join order we need.
+// With --workers every worker holds the whole cluster's presence (and the primary a copy), so at
+// 100,000 users on 6 workers every byte of an entry counts seven times. An entry is therefore two
+// Map slots and the name: id → name in its room's Map, and id → the user's place, an object
+// shared by every user of one room on one node (no object per user, one copy of each room and
+// node string however many users they hold).
 import type { UserRef } from '../protocol/events.js';
 import type { Presence, PresenceEntry } from './presence.js';
 
-/** One online user. */
-class Member {
-  constructor(
-    readonly id: number,
-    readonly name: string,
-    readonly room: string,
-    readonly node: string,
-  ) {}
-
-  entry(): PresenceEntry {
-    return { user: { id: this.id, name: this.name }, room: this.room, node: this.node };
-  }
+/** One room on one node. */
+interface Place {
+  readonly key: string;
+  readonly room: string;
+  readonly node: string;
+  users: number;
 }
 
 export class MemoryPresence implements Presence {
-  private readonly byId = new Map<number, Member>();
-  private readonly rooms = new Map<string, Set<Member>>();
-  /** Node ids seen: one string each, however many users they hold. */
-  private readonly nodes = new Map<string, string>();
+  private readonly byId = new Map<number, Place>();
+  /** Per room: id → name, in join order. */
+  private readonly rooms = new Map<string, Map<number, string>>();
+  private readonly places = new Map<string, Place>();
 
   add(entry: PresenceEntry): void {
-    this.remove(entry.user.id);
-    let room = this.rooms.get(entry.room);
-    // The room's key is the one string every member shares.
-    if (!room) this.rooms.set(entry.room, (room = new Set()));
-    const roomName = room.size === 0 ? entry.room : room.values().next().value!.room;
-    let node = this.nodes.get(entry.node);
-    if (node === undefined) this.nodes.set(entry.node, (node = entry.node));
-    const member = new Member(entry.user.id, entry.user.name, roomName, node);
-    this.byId.set(member.id, member);
-    room.add(member);
+    const id = entry.user.id;
+    this.remove(id);
+    let names = this.rooms.get(entry.room);
+    if (!names) this.rooms.set(entry.room, (names = new Map()));
+    const key = `${entry.node}\n${entry.room}`;
+    let place = this.places.get(key);
+    if (!place) this.places.set(key, (place = { key, room: entry.room, node: entry.node, users: 0 }));
+    place.users++;
+    this.byId.set(id, place);
+    names.set(id, entry.user.name);
   }
 
   remove(id: number): PresenceEntry | undefined {
-    const member = this.byId.get(id);
-    if (!member) return undefined;
+    const place = this.byId.get(id);
+    if (!place) return undefined;
     this.byId.delete(id);
-    const room = this.rooms.get(member.room);
-    room?.delete(member);
-    if (room && room.size === 0) this.rooms.delete(member.room);
-    return member.entry();
+    const names = this.rooms.get(place.room)!;
+    const name = names.get(id)!;
+    names.delete(id);
+    if (names.size === 0) this.rooms.delete(place.room);
+    if (--place.users === 0) this.places.delete(place.key);
+    return { user: { id, name }, room: place.room, node: place.node };
   }
 
   get(id: number): PresenceEntry | undefined {
-    return this.byId.get(id)?.entry();
+    const place = this.byId.get(id);
+    if (!place) return undefined;
+    return { user: { id, name: this.rooms.get(place.room)!.get(id)! }, room: place.room, node: place.node };
   }
 
-  /** The room's users in join order (fresh objects: the welcome list is built from them once). */
+  /** The room's users in join order. */
   members(room: string): UserRef[] {
     const list: UserRef[] = [];
-    for (const m of this.rooms.get(room) ?? []) list.push({ id: m.id, name: m.name });
+    for (const [id, name] of this.rooms.get(room) ?? []) list.push({ id, name });
     return list;
   }
 
@@ -66,7 +65,9 @@ export class MemoryPresence implements Presence {
 
   /** Every entry, in no particular order (fresh objects: for snapshots, not for hot paths). */
   *entries(): IterableIterator<PresenceEntry> {
-    for (const member of this.byId.values()) yield member.entry();
+    for (const [id, place] of this.byId) {
+      yield { user: { id, name: this.rooms.get(place.room)!.get(id)! }, room: place.room, node: place.node };
+    }
   }
 
   /** Users per room (the largest first, at most `limit` rooms), for the metrics. */
