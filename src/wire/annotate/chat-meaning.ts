@@ -30,18 +30,25 @@ export interface ChatContext {
 
 type Obj = Record<string, unknown>;
 
+// eslint-disable-next-line no-control-regex -- control characters are exactly what is removed
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+// eslint-disable-next-line no-control-regex -- control characters are exactly what is removed
+const CONTROLS = /[\u0000-\u001f\u007f-\u009f]/g;
+
+/** At most MAX_QUOTE characters of `s` (then '…'), control characters as spaces. Each one
+ * becomes one space, so cutting first gives the same text and scans only what is kept. */
+function shorten(s: string): string {
+  const cut = s.length > MAX_QUOTE ? s.slice(0, MAX_QUOTE) : s;
+  const flat = CONTROL.test(cut) ? cut.replace(CONTROLS, ' ') : cut;
+  return cut === s ? flat : flat + '…';
+}
+
 function quote(value: unknown): string {
-  const s = typeof value === 'string' ? value : (JSON.stringify(value) ?? '');
-  // eslint-disable-next-line no-control-regex -- control characters are exactly what is removed
-  const flat = s.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ');
-  return `"${flat.length > MAX_QUOTE ? flat.slice(0, MAX_QUOTE) + '…' : flat}"`;
+  return `"${shorten(typeof value === 'string' ? value : (JSON.stringify(value) ?? ''))}"`;
 }
 
 function name(value: unknown): string {
-  const s = typeof value === 'string' ? value : String(value);
-  // eslint-disable-next-line no-control-regex -- control characters are exactly what is removed
-  const flat = s.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ');
-  return flat.length > MAX_QUOTE ? flat.slice(0, MAX_QUOTE) + '…' : flat;
+  return shorten(typeof value === 'string' ? value : String(value));
 }
 
 function idOf(value: unknown): string | undefined {
