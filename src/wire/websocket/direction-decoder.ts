@@ -148,8 +148,16 @@ export function createDirectionDecoder(
     return true;
   }
 
-  function onPayload(chunk: Buffer, wire: Buffer, _h: FrameHeader): void {
+  function onPayload(scratchOrView: Buffer, wire: Buffer, h: FrameHeader, last: boolean): void {
     if (!frame) return;
+    // A masked frame's bytes are the parser's scratch memory: kept as they are only when they
+    // are used up at this frame's end (the last slice of a control frame, or of the final
+    // frame of a message); copied when they must wait for more.
+    const kept = frame.role !== 'ignore' || includeFramePayloads;
+    const chunk =
+      h.masked && kept && (!last || (frame.role === 'data' && !h.fin))
+        ? Buffer.from(scratchOrView)
+        : scratchOrView;
     if (includeFramePayloads) {
       if (frame.wireKept < WIRE_PREVIEW_BYTES) {
         const take = wire.subarray(0, WIRE_PREVIEW_BYTES - frame.wireKept);

@@ -21,8 +21,13 @@ export interface FrameHeader {
 
 export interface FrameParserHandlers {
   onHeader(header: FrameHeader): void;
-  /** Unmasked payload bytes in order; `wire` is the same slice as it was on the wire. */
-  onPayload(chunk: Buffer, wire: Buffer, header: FrameHeader): void;
+  /**
+   * Unmasked payload bytes in order; `wire` is the same slice as it was on the wire. `last`:
+   * this slice ends the frame (onFrameEnd follows at once). For a masked frame `chunk` is
+   * scratch memory, valid until the parser (any parser) unmasks again: a handler that keeps it
+   * beyond this call and the onFrameEnd that may follow must copy it.
+   */
+  onPayload(chunk: Buffer, wire: Buffer, header: FrameHeader, last: boolean): void;
   onFrameEnd(header: FrameHeader): void;
   /** A header that cannot be followed (length beyond 2^53): the parser stops for good. */
   onFatal(code: 'BAD_FRAME', message: string): void;
@@ -120,11 +125,12 @@ export function createFrameParser(handlers: FrameParserHandlers): FrameParser {
       }
       const take = Math.min(header.length - payloadDone, bytes.length - pos);
       const wire = bytes.subarray(pos, pos + take);
-      const plain = header.masked ? unmask(wire, header.maskKey, payloadDone) : wire;
+      const plain = header.masked ? unmaskScratch(wire, header.maskKey, payloadDone) : wire;
       pos += take;
       payloadDone += take;
-      handlers.onPayload(plain, wire, header);
-      if (payloadDone === header.length) endFrame();
+      const last = payloadDone === header.length;
+      handlers.onPayload(plain, wire, header, last);
+      if (last) endFrame();
     }
   }
 
@@ -165,13 +171,29 @@ export function maskHex(key: number): string {
 }
 const HEX2 = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
 
+/** Masked slices up to this size are unmasked into shared scratch memory. */
+const SCRATCH_BYTES = 64 * 1024;
+let scratch: Buffer | undefined;
+
+/**
+ * unmask() into memory shared by every parser (larger slices get their own): most client
+ * messages are read, turned into text and dropped before the next frame, so a Buffer per frame
+ * (and the garbage and C-heap traffic it makes) is avoided. Valid until the next call.
+ */
+function unmaskScratch(wire: Buffer, key: number, offset: number): Buffer {
+  if (wire.length > SCRATCH_BYTES) return unmask(wire, key, offset);
+  scratch ??= Buffer.allocUnsafe(SCRATCH_BYTES);
+  return unmask(wire, key, offset, scratch.subarray(0, wire.length));
+}
+
 /**
  * XORs a payload slice with the mask (`key`: its 4 bytes big-endian); `offset` is the slice's
- * position in the payload.
+ * position in the payload. The result goes to `into` (exactly `wire.length` bytes) or a new
+ * Buffer.
  */
-export function unmask(wire: Buffer, key: number, offset: number): Buffer {
+export function unmask(wire: Buffer, key: number, offset: number, into?: Buffer): Buffer {
   const n = wire.length;
-  const out = Buffer.allocUnsafe(n);
+  const out = into ?? Buffer.allocUnsafe(n);
   if (n < WORD_UNMASK_MIN) {
     for (let i = 0; i < n; i++) out[i] = wire[i]! ^ maskByte(key, offset + i);
     return out;
