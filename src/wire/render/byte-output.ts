@@ -32,6 +32,10 @@ ESCAPES[0x0a] = 0x6e;
 ESCAPES[0x0d] = 0x72;
 ESCAPES[0x09] = 0x74;
 const HEX = Buffer.from('0123456789abcdef', 'latin1');
+/** 1 for the bytes escapeBytes copies as they are: not a control character, quote, backslash,
+ * or 0xEF (the lead byte of U+FFFD, looked at more closely). */
+const PLAIN_BYTE = new Uint8Array(256);
+for (let c = 0x20; c < 256; c++) PLAIN_BYTE[c] = c === 0x22 || c === 0x5c || c === 0xef ? 0 : 1;
 /** Where escapeBytes has a string's UTF-8 bytes written before escaping them. */
 const scratch = Buffer.allocUnsafe(3 * ESCAPE_LOOP_MAX);
 
@@ -249,7 +253,7 @@ export class ByteOutput {
     buf[p++] = 0x22;
     for (let i = 0; i < end; i++) {
       const c = raw[i]!;
-      if (c >= 0x20 && c !== 0x22 && c !== 0x5c && c !== 0xef) {
+      if (PLAIN_BYTE[c] === 1) {
         buf[p++] = c;
         continue;
       }
@@ -330,6 +334,17 @@ function hex4(buf: Buffer, p: number, c: number): number {
   return p;
 }
 
+/** A word view of the memory last scanned (an output block is scanned again and again). */
+let wordsMemory: ArrayBufferLike | undefined;
+let wordsView: Int32Array<ArrayBufferLike> = new Int32Array(0);
+function wordsOf(memory: ArrayBufferLike): Int32Array {
+  if (memory !== wordsMemory) {
+    wordsMemory = memory;
+    wordsView = new Int32Array(memory, 0, memory.byteLength >> 2);
+  }
+  return wordsView;
+}
+
 /** Whether bytes [from, to) hold a control character (below 0x20), which JSON must escape. */
 export function hasControl(buf: Buffer, from: number, to: number): boolean {
   let i = from;
@@ -340,10 +355,11 @@ export function hasControl(buf: Buffer, from: number, to: number): boolean {
   if (words >= 8) {
     // Int32 (not Uint32) words stay small integers for the engine; the classic SWAR test
     // (w - 0x20202020) & ~w & 0x80808080 is non-zero when some byte is below 0x20.
-    const w = new Int32Array(buf.buffer, buf.byteOffset + i, words);
+    const w = wordsOf(buf.buffer);
     let acc = 0;
-    let k = 0;
-    for (; k + 4 <= words; k += 4) {
+    let k = (buf.byteOffset + i) >> 2;
+    const stop = k + words;
+    for (; k + 4 <= stop; k += 4) {
       const a = w[k]!;
       const b = w[k + 1]!;
       const c = w[k + 2]!;
@@ -352,7 +368,7 @@ export function hasControl(buf: Buffer, from: number, to: number): boolean {
         ((a - 0x20202020) & ~a) | ((b - 0x20202020) & ~b) | ((c - 0x20202020) & ~c) | ((d - 0x20202020) & ~d);
       if (acc & 0x80808080) return true;
     }
-    for (; k < words; k++) {
+    for (; k < stop; k++) {
       const a = w[k]!;
       acc |= (a - 0x20202020) & ~a;
     }

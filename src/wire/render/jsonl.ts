@@ -97,10 +97,11 @@ function head(out: ByteOutput, start: Uint8Array, ev: WsFrameEvent | WsMessageEv
 
 /** `,"fin":…,"rsv1":…,"rsv2":…,"rsv3":…,"opcode":…,"masked":…` for each combination seen. */
 const frameBits: Array<Buffer | undefined> = [];
+function bitsText(ev: WsFrameEvent, opcode: string): string {
+  return `,"fin":${ev.fin},"rsv1":${ev.rsv1},"rsv2":${ev.rsv2},"rsv3":${ev.rsv3},"opcode":${opcode},"masked":${ev.masked}`;
+}
 function bits(ev: WsFrameEvent): Buffer {
-  const text = (opcode: string): string =>
-    `,"fin":${ev.fin},"rsv1":${ev.rsv1},"rsv2":${ev.rsv2},"rsv3":${ev.rsv3},"opcode":${opcode},"masked":${ev.masked}`;
-  if (ev.opcode >>> 0 !== ev.opcode || ev.opcode > 15) return latin1(text(num(ev.opcode)));
+  if (ev.opcode >>> 0 !== ev.opcode || ev.opcode > 15) return latin1(bitsText(ev, num(ev.opcode)));
   const key =
     (ev.fin ? 1 : 0) |
     (ev.rsv1 ? 2 : 0) |
@@ -110,7 +111,7 @@ function bits(ev: WsFrameEvent): Buffer {
     (ev.opcode << 5);
   let bytes = frameBits[key];
   if (bytes === undefined) {
-    bytes = latin1(text('' + ev.opcode));
+    bytes = latin1(bitsText(ev, '' + ev.opcode));
     frameBits[key] = bytes;
   }
   return bytes;
