@@ -282,6 +282,8 @@ async function main(): Promise<void> {
       );
     }
   }
+  // The floor is measured before anything is printed so that the results table can show it.
+  const floor = process.argv.includes('--no-floor') ? undefined : await measureFloor(file);
   const rows = results.map((r) => ({ ...r, mbPerSecond: size / 1e6 / r.seconds }));
   console.log(
     `capture: ${file} (${(size / 1e6).toFixed(1)} MB${capture ? `, ${capture.captured} packets, ${capture.dropped} dropped by kernel` : ''})`,
@@ -291,6 +293,11 @@ async function main(): Promise<void> {
   for (const r of rows) {
     console.log(
       `| ${r.run} | ${r.name} | ${r.seconds.toFixed(2)} | ${r.cpuSeconds.toFixed(2)} | ${r.mbPerSecond.toFixed(1)} | ${r.maxRssMB.toFixed(0)} | ${r.exitCode} |`,
+    );
+  }
+  if (floor) {
+    console.log(
+      `| – | floor: node start-up + read + minimal message lines (${floor.best.encoder}) | ${(floor.totalMs / 1000).toFixed(2)} | ${(floor.totalCpuMs / 1000).toFixed(2)} | ${(size / 1e3 / floor.totalMs).toFixed(1)} | – | – |`,
     );
   }
   for (let run = 1; run <= runs; run++) {
@@ -316,9 +323,7 @@ async function main(): Promise<void> {
       );
     }
   }
-  let floor: Floor | undefined;
-  if (!process.argv.includes('--no-floor')) {
-    floor = await measureFloor(file);
+  if (floor) {
     printFloor(
       floor,
       size,
