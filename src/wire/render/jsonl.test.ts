@@ -94,6 +94,49 @@ test('message text: escapes, control characters, non-ASCII and long text match J
   assert.deepEqual(JSON.parse(eventToJson(odd)), reference(odd));
 });
 
+test('message flags: every combination of side, opcode, text/data, compression, mask and UTF-8 validity', () => {
+  for (const from of ['client', 'server'] as const) {
+    for (const [opcode, text, data] of [
+      [1, 'hi "x"', undefined],
+      [1, undefined, undefined],
+      [2, undefined, 'AAEC'],
+      [2, 'odd', undefined],
+    ] as const) {
+      for (const compressed of [false, true]) {
+        for (const deflateInferred of [undefined, true, false]) {
+          for (const masked of [false, true]) {
+            for (const utf8Valid of [undefined, true, false]) {
+              // Fields in the order the decoder builds them (message-events.ts): the line must
+              // be exactly JSON.stringify's.
+              const ev: WsMessageEvent = {
+                event: 'ws.message',
+                ts: 1.5,
+                src: '127.0.0.1:50000',
+                dst: '127.0.0.1:7272',
+                conn: 1,
+                packet: 2,
+                from,
+                opcode,
+                text,
+                data_base64: data,
+                length: 3,
+                wireLength: 4,
+                compressed,
+                deflateInferred,
+                fragments: 5,
+                masked,
+                utf8Valid,
+                chat: undefined,
+              };
+              assert.equal(eventToJson(ev), JSON.stringify(ev));
+            }
+          }
+        }
+      }
+    }
+  }
+});
+
 test('chat field: any dialect and type, however many, match JSON.stringify', () => {
   const types = ['say', 'user_list', 'Say', 'with "quotes"', 'ünï', '', 'x'.repeat(30)];
   for (let i = 0; i < 200; i++) types.push(`t${i % 26 === 0 ? '' : String.fromCharCode(97 + (i % 26))}_${i}`);

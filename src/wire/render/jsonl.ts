@@ -37,24 +37,32 @@ const K = {
   role: latin1(',"role":"'),
   roleEnd: latin1('"}\n'),
   mask: latin1(',"mask":"'),
-  maskEnd: latin1('"'),
+  maskEndLength: latin1('","length":'),
   length: latin1(',"length":'),
   headerLength: latin1(',"headerLength":'),
   end: latin1('}\n'),
   opcode: latin1(',"opcode":'),
   text: latin1(',"text":'),
+  clientText: latin1(',"from":"client","opcode":1,"text":'),
+  serverText: latin1(',"from":"server","opcode":1,"text":'),
+  compressedFragments: latin1(',"compressed":true,"fragments":'),
+  uncompressedFragments: latin1(',"compressed":false,"fragments":'),
   wireLength: latin1(',"wireLength":'),
   compressed: latin1(',"compressed":'),
   deflateInferred: latin1(',"deflateInferred":'),
   fragments: latin1(',"fragments":'),
-  masked: latin1(',"masked":'),
-  utf8Valid: latin1(',"utf8Valid":'),
   dataBase64: latin1(',"data_base64":'),
   chatEnd: latin1('}}\n'),
   true: latin1('true'),
   false: latin1('false'),
   null: latin1('null'),
 };
+/** `,"masked":…` and `,"utf8Valid":…` (when present), at 3 × masked + (absent 0, valid 1, not 2). */
+const MASKED_UTF8 = [false, true].flatMap((masked) =>
+  [undefined, true, false].map((valid) =>
+    latin1(`,"masked":${masked}` + (valid === undefined ? '' : `,"utf8Valid":${valid}`)),
+  ),
+);
 /** Room for the fixed parts of any hot line, beyond its route and cached pieces. */
 const LINE_ROOM = 512;
 
@@ -80,7 +88,7 @@ function route(src: string, dst: string, conn: number): Buffer {
   return bytes;
 }
 
-/** Reserves room for a line and writes its start up to `"from":"…"` (ASCII by construction). */
+/** Reserves room for a line and writes its start up to the packet number (ASCII by construction). */
 function head(out: ByteOutput, start: Uint8Array, ev: WsFrameEvent | WsMessageEvent | TcpSegmentEvent): void {
   if (ev.ts !== lastTs) {
     lastTs = ev.ts;
@@ -92,13 +100,14 @@ function head(out: ByteOutput, start: Uint8Array, ev: WsFrameEvent | WsMessageEv
   out.putBytes(lastTsBytes);
   out.putBytes(r);
   out.putNumber(ev.packet);
-  out.putBytes(ev.from === 'client' ? K.fromClient : K.fromServer);
 }
 
-/** `,"fin":…,"rsv1":…,"rsv2":…,"rsv3":…,"opcode":…,"masked":…` for each combination seen. */
+/** `,"from":…,"fin":…,"rsv1":…,"rsv2":…,"rsv3":…,"opcode":…,"masked":…` for each combination
+ * seen. */
 const frameBits: Array<Buffer | undefined> = [];
 function bitsText(ev: WsFrameEvent, opcode: string): string {
-  return `,"fin":${ev.fin},"rsv1":${ev.rsv1},"rsv2":${ev.rsv2},"rsv3":${ev.rsv3},"opcode":${opcode},"masked":${ev.masked}`;
+  const from = ev.from === 'client' ? 'client' : 'server';
+  return `,"from":"${from}","fin":${ev.fin},"rsv1":${ev.rsv1},"rsv2":${ev.rsv2},"rsv3":${ev.rsv3},"opcode":${opcode},"masked":${ev.masked}`;
 }
 function bits(ev: WsFrameEvent): Buffer {
   if (ev.opcode >>> 0 !== ev.opcode || ev.opcode > 15) return latin1(bitsText(ev, num(ev.opcode)));
@@ -108,7 +117,8 @@ function bits(ev: WsFrameEvent): Buffer {
     (ev.rsv2 ? 4 : 0) |
     (ev.rsv3 ? 8 : 0) |
     (ev.masked ? 16 : 0) |
-    (ev.opcode << 5);
+    (ev.from === 'client' ? 32 : 0) |
+    (ev.opcode << 6);
   let bytes = frameBits[key];
   if (bytes === undefined) {
     bytes = latin1(bitsText(ev, '' + ev.opcode));
@@ -124,6 +134,7 @@ const ROLE = /^[a-z-]{1,32}$/;
 
 function writeSegment(out: ByteOutput, ev: TcpSegmentEvent): void {
   head(out, K.segment, ev);
+  out.putBytes(ev.from === 'client' ? K.fromClient : K.fromServer);
   if (FLAGS.test(ev.flags)) {
     out.putBytes(K.flags);
     out.putAscii(ev.flags);
@@ -159,13 +170,13 @@ function writeFrame(out: ByteOutput, ev: WsFrameEvent): void {
     if (HEX8.test(ev.mask)) {
       out.putBytes(K.mask);
       out.putAscii(ev.mask);
-      out.putBytes(K.maskEnd);
+      out.putBytes(K.maskEndLength);
     } else {
       out.utf8(',"mask":' + q(ev.mask));
       out.reserve(LINE_ROOM);
+      out.putBytes(K.length);
     }
-  }
-  out.putBytes(K.length);
+  } else out.putBytes(K.length);
   out.putNumber(ev.length);
   out.putBytes(K.headerLength);
   out.putNumber(ev.headerLength);
@@ -174,10 +185,15 @@ function writeFrame(out: ByteOutput, ev: WsFrameEvent): void {
 
 function writeMessage(out: ByteOutput, ev: WsMessageEvent): void {
   head(out, K.message, ev);
-  out.putBytes(K.opcode);
-  out.putNumber(ev.opcode);
+  const client = ev.from === 'client';
+  if (ev.opcode === 1 && ev.text !== undefined) out.putBytes(client ? K.clientText : K.serverText);
+  else {
+    out.putBytes(client ? K.fromClient : K.fromServer);
+    out.putBytes(K.opcode);
+    out.putNumber(ev.opcode);
+    if (ev.text !== undefined) out.putBytes(K.text);
+  }
   if (ev.text !== undefined) {
-    out.putBytes(K.text);
     // Valid UTF-8 whose text has as many characters as bytes is ASCII: the cheapest copy.
     out.jsonString(ev.text, ev.utf8Valid === true && ev.text.length === ev.length);
   }
@@ -191,20 +207,17 @@ function writeMessage(out: ByteOutput, ev: WsMessageEvent): void {
   out.putNumber(ev.length);
   out.putBytes(K.wireLength);
   out.putNumber(ev.wireLength);
-  out.putBytes(K.compressed);
-  out.putBytes(bool(ev.compressed));
-  if (ev.deflateInferred !== undefined) {
+  if (ev.deflateInferred === undefined) {
+    out.putBytes(ev.compressed ? K.compressedFragments : K.uncompressedFragments);
+  } else {
+    out.putBytes(K.compressed);
+    out.putBytes(bool(ev.compressed));
     out.putBytes(K.deflateInferred);
     out.putBytes(bool(ev.deflateInferred));
+    out.putBytes(K.fragments);
   }
-  out.putBytes(K.fragments);
   out.putNumber(ev.fragments);
-  out.putBytes(K.masked);
-  out.putBytes(bool(ev.masked));
-  if (ev.utf8Valid !== undefined) {
-    out.putBytes(K.utf8Valid);
-    out.putBytes(bool(ev.utf8Valid));
-  }
+  out.putBytes(MASKED_UTF8[(ev.masked ? 3 : 0) + (ev.utf8Valid === undefined ? 0 : ev.utf8Valid ? 1 : 2)]!);
   if (ev.chat === undefined) {
     out.putBytes(K.end);
     return;
