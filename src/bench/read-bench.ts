@@ -11,8 +11,8 @@
 //    a table (also written to bench-output/read-bench.json).
 // 3. With --stages, where wirechat's time goes: read, + decode, + chat meaning, + jsonl encoding,
 //    each in a fresh process (read-stages.ts).
-// 4. The floor (on by default; --no-floor skips it, --floor is accepted): the least work any Node
-//    program printing this capture's messages as jsonl must do (read-floor.ts), Node's start-up
+// 4. The floor (on by default; --no-floor skips it, --floor is accepted): the work no Node
+//    program printing this capture's messages as jsonl can skip (read-floor.ts), Node's start-up
 //    (`node -e ''`) included, next to tshark's time / 20 from the same run.
 //
 // Options: --mb N (capture size), --regenerate, --skip-tshark, --runs N, --stages, --floor,
@@ -203,7 +203,7 @@ function printFloor(floor: Floor, size: number, tsharkRuns: Measured[]): void {
   const { startup, best } = floor;
   const row = (what: string, ms: number, cpuMs: number): void =>
     console.log(`| ${what} | ${ms.toFixed(0)} | ${cpuMs.toFixed(0)} |`);
-  console.log('\n| floor: least work of any Node `read --format jsonl` | wall ms | CPU ms |');
+  console.log('\n| floor: work no Node `read --format jsonl` can skip | wall ms | CPU ms |');
   console.log('|---|---:|---:|');
   row("node start-up (`node -e ''`, median of 5)", startup.ms, startup.cpuMs);
   row(`read ${(size / 1e6).toFixed(1)} MB in 1 MiB chunks`, best.readMs, best.readCpuMs);

@@ -1,6 +1,6 @@
-// The floor under `wirechat read --format jsonl`: the least work any Node program printing this
-// capture's messages as jsonl has to do, timed in a fresh process. Used by read-bench.ts (on by
-// default, --no-floor to skip); also runnable alone:
+// The floor under `wirechat read --format jsonl`: the work no Node program printing this
+// capture's messages as jsonl can skip, done with the fastest encoder at hand, timed in a fresh
+// process. Used by read-bench.ts (on by default, --no-floor to skip); also runnable alone:
 //   node dist/bench/read-floor.js FILE [stringify|bytes]
 //
 // Untimed first: the capture is decoded with the project's decoder, keeping only each
