@@ -52,7 +52,7 @@ export async function startCluster({
   const fork = (index: number): Slot => {
     const nodeId = randomUUID();
     const setup: WorkerSetup = { index, count, nodeId, options };
-    const worker = cluster.fork({ [WORKER_OPTIONS_ENV]: JSON.stringify(setup) });
+    const worker = cluster.fork({ [WORKER_OPTIONS_ENV]: JSON.stringify(setup), ...workerMallocEnv() });
     const slot = { index, nodeId, worker };
     slots.set(worker.id, slot);
     worker.on('message', (message: WorkerMessage) => {
@@ -133,6 +133,16 @@ function workerExecArgv(): string[] {
   if (!chosen.some((a) => a.includes('semi-space'))) flags.push('--max-semi-space-size=2');
   if (!chosen.some((a) => a.includes('optimize-for-size'))) flags.push('--optimize-for-size');
   return flags;
+}
+
+/**
+ * One malloc arena per worker unless the user chose otherwise: glibc gives each thread that
+ * allocates (V8's and libuv's helper threads too) an arena of its own, and the native memory
+ * behind each socket then spreads over several partly used arenas. One arena kept 15,000 users in
+ * one process at 3.3 instead of 4.1 KB each, with no measurable fan-out cost (BENCHMARKS.md).
+ */
+function workerMallocEnv(): Record<string, string> {
+  return process.env.MALLOC_ARENA_MAX === undefined ? { MALLOC_ARENA_MAX: '1' } : {};
 }
 
 /**
