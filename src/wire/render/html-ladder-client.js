@@ -87,6 +87,51 @@
   var count = el('span', 'stats');
   header.appendChild(count);
   app.appendChild(header);
+  var banner = limitsBanner(data);
+  if (banner) app.appendChild(banner);
+
+  // What the page's limits left out (html-ladder.ts): a page a browser can open holds a prefix
+  // of a huge capture, and says where it ends.
+  function limitsBanner(d) {
+    var lim = d.limits;
+    if (!lim || (!d.dropped && !lim.bareFrom)) return null;
+    var mb = function (n) {
+      return (n / 1048576).toFixed(0) + ' MB';
+    };
+    var at = function (f) {
+      return (f.p !== null ? 'packet ' + f.p : 'the event') + ' at ' + new Date(f.t * 1000).toISOString();
+    };
+    var parts = [];
+    if (d.dropped)
+      parts.push(
+        'This page shows the first ' +
+          rows.length +
+          ' rows of the capture; the ' +
+          d.dropped +
+          ' rows from ' +
+          at(lim.firstDropped) +
+          ' on are not in it (the page keeps at most ' +
+          lim.maxRows +
+          ' rows and ' +
+          mb(lim.maxPageBytes) +
+          ' of row data, so a browser can open it).',
+      );
+    if (lim.bareFrom)
+      parts.push(
+        'From ' +
+          at(lim.bareFrom) +
+          ' on, rows keep their explanations but no text or bytes (' +
+          mb(lim.maxTotalChars) +
+          ' of text and hex per page).',
+      );
+    parts.push(
+      'To see the rest, narrow the capture (--port, --host) or split it (editcap -c) and read each part.',
+    );
+    var b = el('div', '', parts.join(' '));
+    b.id = 'limits-banner';
+    b.setAttribute('role', 'status');
+    return b;
+  }
 
   var main = el('main');
   var diagram = el('div');
@@ -349,6 +394,7 @@
           // not JSON: shown as sent
         }
       }
+      if (r.tcut) text += '\n… ' + r.tcut + ' more bytes not kept';
       var pre = el('pre', 'text', text);
       pre.id = 'detail-text';
       section(r.k === 'http' ? 'Headers' : 'Decoded text', pre);

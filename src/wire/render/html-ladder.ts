@@ -3,28 +3,59 @@
 // same explanations as the text view and, on click, the decoded text and the wire bytes.
 //
 // Events are folded into compact rows as they arrive (so a live capture can feed it batch by
-// batch), then written as JSON into a <script type="application/json"> block with '<' escaped,
-// so nothing in a captured payload can end the script or inject markup. The page's own script
+// batch); each finished row is serialised at once into the page's bytes (html-row-store.ts) and
+// either kept until the page is written or, with `out`, streamed straight into the page. The data
+// is JSON inside a <script type="application/json"> block with '<' escaped, so nothing in a
+// captured payload can end the script or inject markup. The page's own script
 // (html-ladder-client.js) draws only the rows on screen, so large captures stay usable.
-import { readFileSync } from 'node:fs';
+//
+// Memory and page size are bounded on any input: each message keeps a preview of its text and
+// bytes (with how much was left out), the page keeps a total of text and hex, and past a number
+// of rows or bytes of row data later rows are only counted; the page says so in a banner.
 import type { SummaryEvent, WireEvent, WsFrameEvent } from '../events.js';
 import { createExplainer, explainFrame, opcodeName } from '../annotate/explain.js';
 import { formatSegmentLine, linkHeaderLength } from './format.js';
+import { embedJson, pageHead, pageTail } from './html-page.js';
+import { HtmlRowStore, type FirstDropped } from './html-row-store.js';
+
+export { embedJson } from './html-page.js';
 
 export interface HtmlViewOptions {
   /** Page title (default "wirechat capture"). */
   title?: string;
   /** Where the capture came from, shown under the title ("capture.pcap", "tap 127.0.0.1:7273"). */
   source?: string;
-  /** Most wire bytes kept per row for the hex views (default 4096). */
+  /** Most wire bytes kept per row for the hex views (default 2048). */
   maxBytesPerRow?: number;
-  /** Most characters of message text kept per row (default 65536). */
+  /** Most characters of message text kept per row (default 16384); the rest is counted. */
   maxTextChars?: number;
   /** Most rows kept; later events are counted, not drawn (default 200000). */
   maxRows?: number;
+  /** Bytes of row data in the page (default 64 MiB); later rows are counted, not drawn. */
+  maxPageBytes?: number;
   /** Characters of hex and text kept for the whole page, so a huge capture gives a page a
-   * browser can open (default 64 Mi); past it rows keep their explanations only. */
+   * browser can open (default 24 Mi); past it rows keep their explanations only. */
   maxTotalChars?: number;
+  /**
+   * Streams the page: the head and the rows go here as they are decoded (a block at a time), and
+   * writePage() then writes only the rest. Without it the rows wait, serialised, for writePage().
+   */
+  out?: (piece: string | Buffer) => void;
+}
+
+/** The limits a page was written with, and where they cut (shown in the page's banner). */
+export interface HtmlLimits {
+  maxRows: number;
+  maxPageBytes: number;
+  maxTextChars: number;
+  maxBytesPerRow: number;
+  maxTotalChars: number;
+  /** Bytes of row data in the page. */
+  pageBytes: number;
+  /** The first row left out by maxRows/maxPageBytes. */
+  firstDropped?: FirstDropped;
+  /** The first row that lost its text and bytes to maxTotalChars. */
+  bareFrom?: FirstDropped;
 }
 
 /** One arrow or note of the diagram. Short keys: the JSON is embedded in the page. */
@@ -53,8 +84,10 @@ export interface LadderRow {
   wire?: string;
   plain?: string;
   mask?: string;
-  /** Bytes cut from the hex/text views. */
+  /** Bytes cut from the hex views. */
   cut?: number;
+  /** Bytes of the text not kept. */
+  tcut?: number;
 }
 
 export interface LadderData {
@@ -63,19 +96,21 @@ export interface LadderData {
   lanes: Array<{ name: string; role: 'client' | 'server' | 'unknown' }>;
   rows: LadderRow[];
   dropped: number;
+  limits: HtmlLimits;
   summary?: SummaryEvent;
 }
 
 export interface HtmlRenderer {
-  /** Takes a batch of events; returns '' (the page is written whole by finish()). */
+  /** Takes a batch of events; returns '' (rows go to `out` when streaming, else wait). */
   render(events: readonly WireEvent[]): string;
-  /** The complete page. */
+  /** The complete page (or, when streaming, what was not streamed yet). */
   finish(summary?: SummaryEvent): string;
   /**
-   * The same page handed to `write` in pieces (rows a slice at a time): for a large capture the
-   * page is 100+ MB, and building it as one string costs several copies of that.
+   * The page handed to `write` in pieces (the rows as the blocks they were serialised into):
+   * for a large capture the page is tens of MB, and one string of it costs several copies.
+   * When streaming, only what was not streamed yet.
    */
-  writePage(write: (piece: string) => void, summary?: SummaryEvent): void;
+  writePage(write: (piece: string | Buffer) => void, summary?: SummaryEvent): void;
   /** The collected diagram data (for tests and other writers). */
   data(): LadderData;
 }
@@ -94,28 +129,59 @@ const SEGMENT_LABEL: Record<string, string> = {
 const clip = (s: string, n: number): string => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 
 export function createHtmlRenderer(options: HtmlViewOptions = {}): HtmlRenderer {
-  const maxBytes = options.maxBytesPerRow ?? 4096;
-  const maxText = options.maxTextChars ?? 65536;
+  const maxBytes = options.maxBytesPerRow ?? 2048;
+  const maxText = options.maxTextChars ?? 16384;
   const maxRows = options.maxRows ?? 200_000;
-  let remaining = options.maxTotalChars ?? 64 * 1024 * 1024;
-  const hex = (b: Buffer | undefined, max: number): string | undefined => {
-    const n = b ? Math.min(b.length, max, Math.floor(remaining / 2)) : 0;
-    if (!b || n <= 0) return undefined;
-    remaining -= 2 * n;
-    return b.subarray(0, n).toString('hex');
-  };
-  const keepText = (text: string, max: number): string => {
-    const n = Math.max(0, Math.min(text.length, max, remaining));
+  const maxPageBytes = options.maxPageBytes ?? 64 * 1024 * 1024;
+  const maxTotalChars = options.maxTotalChars ?? 24 * 1024 * 1024;
+  const title = options.title ?? 'wirechat capture';
+  const source = options.source ?? '';
+  let remaining = maxTotalChars;
+  let bareFrom: FirstDropped | undefined;
+  // The event being folded, so a budget cut can say where it started.
+  let current: { ts: number; packet: number | null } = { ts: 0, packet: null };
+  const spend = (wanted: number): number => {
+    const n = Math.max(0, Math.min(wanted, remaining));
+    if (n < wanted && !bareFrom) bareFrom = { t: current.ts, p: current.packet };
     remaining -= n;
-    return text.slice(0, n);
+    return n;
+  };
+  let headWritten = false;
+  const out = options.out;
+  const store = new HtmlRowStore(
+    { maxRows, maxBytes: maxPageBytes },
+    out
+      ? (block) => {
+          if (!headWritten) out(pageHead(title, source));
+          headWritten = true;
+          out(block);
+        }
+      : undefined,
+  );
+  const hex = (b: Buffer | undefined, max: number): string | undefined => {
+    // Rows past the page's limits are only counted: no bytes are copied for them.
+    if (!b || store.full) return undefined;
+    const n = Math.floor(spend(2 * Math.min(b.length, max)) / 2);
+    return n > 0 ? b.subarray(0, n).toString('hex') : undefined;
+  };
+  /** Keeps a preview of `text` on `row`, with the bytes left out (of `bytes`, the whole). */
+  const keepText = (row: LadderRow, text: string, bytes?: number): void => {
+    if (store.full) return;
+    const n = spend(Math.min(text.length, maxText));
+    const kept = text.slice(0, n);
+    row.text = kept;
+    if (n < text.length) row.tcut = (bytes ?? Buffer.byteLength(text)) - Buffer.byteLength(kept);
   };
   const explainer = createExplainer();
   const lanes: LadderData['lanes'] = [];
   const laneIndex = new Map<string, number>();
-  const rows: LadderRow[] = [];
-  let dropped = 0;
-  // Last frame row per connection and side, so a one-frame message joins its frame's arrow.
-  const lastFrame = new Map<string, LadderRow>();
+  // Rows not serialised yet: a frame's row waits for its message (which may join it), and the
+  // rows after it wait with it so the page keeps their order.
+  let pending: LadderRow[] = [];
+  // Last frame row per connection and side, so a one-frame message joins its frame's arrow,
+  // with the batch it came in: a frame waits at most until the end of the next batch.
+  const lastFrame = new Map<string, { row: LadderRow; batch: number }>();
+  let batch = 0;
 
   const lane = (name: string, role: 'client' | 'server' | 'unknown'): number => {
     let i = laneIndex.get(name);
@@ -140,8 +206,19 @@ export function createHtmlRenderer(options: HtmlViewOptions = {}): HtmlRenderer 
         : 'unknown';
 
   const push = (row: LadderRow): void => {
-    if (rows.length >= maxRows) dropped++;
-    else rows.push(row);
+    pending.push(row);
+  };
+
+  /** Serialises every pending row that no longer waits for a message. */
+  const settle = (all: boolean): void => {
+    const waiting = new Set<LadderRow>();
+    for (const [key, f] of lastFrame) {
+      if (all || f.batch < batch) lastFrame.delete(key);
+      else waiting.add(f.row);
+    }
+    let i = 0;
+    while (i < pending.length && !waiting.has(pending[i]!)) store.add(pending[i++]!);
+    pending = i === pending.length ? [] : pending.slice(i);
   };
 
   const base = (ev: Exclude<WireEvent, { event: 'summary' }>, k: LadderRow['k'], l: string): LadderRow => {
@@ -168,14 +245,14 @@ export function createHtmlRenderer(options: HtmlViewOptions = {}): HtmlRenderer 
     if (ev.length > kept) row.cut = ev.length - kept;
     // A fragment's own text (a whole one-frame message gets the message's text instead).
     if ((ev.opcode === 0 || (ev.opcode === 1 && !ev.fin)) && !ev.rsv1 && ev.payload)
-      row.text = keepText(ev.payload.subarray(0, maxText).toString('utf8'), maxText);
+      keepText(row, ev.payload.subarray(0, maxText).toString('utf8'), ev.payload.length);
     return row;
   };
 
   function add(ev: WireEvent): void {
+    if (ev.event === 'summary') return;
+    current = { ts: ev.ts, packet: ev.packet };
     switch (ev.event) {
-      case 'summary':
-        return;
       case 'tcp.segment': {
         const pure = ev.len === 0 && (ev.role === 'ack' || ev.role === 'keepalive');
         const k = ev.len > 0 ? 'data' : pure ? 'tcp' : 'hs';
@@ -209,13 +286,13 @@ export function createHtmlRenderer(options: HtmlViewOptions = {}): HtmlRenderer 
             ? 'WebSocket upgrade request'
             : 'WebSocket upgrade accepted'
           : 'HTTP';
-        row.text = keepText([first, ...ev.headers.map(([k, v]) => `${k}: ${v}`)].join('\n'), maxText);
+        keepText(row, [first, ...ev.headers.map(([k, v]) => `${k}: ${v}`)].join('\n'));
         push(row);
         return;
       }
       case 'ws.frame': {
         const row = frameRow(ev);
-        lastFrame.set(`${ev.conn}/${ev.from}`, row);
+        lastFrame.set(`${ev.conn}/${ev.from}`, { row, batch });
         push(row);
         return;
       }
@@ -224,7 +301,7 @@ export function createHtmlRenderer(options: HtmlViewOptions = {}): HtmlRenderer 
       case 'ws.pong':
       case 'ws.close': {
         const key = `${ev.conn}/${ev.from}`;
-        const frame = lastFrame.get(key);
+        const frame = lastFrame.get(key)?.row;
         lastFrame.delete(key);
         const single = ev.event !== 'ws.message' || ev.fragments === 1;
         const row = frame && single ? frame : base(ev, ev.event === 'ws.message' ? 'ws' : 'ctl', '');
@@ -232,8 +309,9 @@ export function createHtmlRenderer(options: HtmlViewOptions = {}): HtmlRenderer 
         if (ev.event === 'ws.message') {
           const body = ev.text ?? `(binary, ${ev.length} bytes)`;
           row.l = clip(body.replace(/\s+/g, ' '), 56);
-          row.text = ev.text !== undefined ? keepText(ev.text, maxText) : undefined;
-          if (ev.text === undefined && ev.data_base64)
+          if (ev.text !== undefined) keepText(row, ev.text, ev.length);
+          else delete row.text;
+          if (ev.text === undefined && ev.data_base64 && !store.full)
             row.plain = hex(Buffer.from(ev.data_base64, 'base64'), maxBytes);
           row.cap = ev.chat?.summary ?? lines[0];
           if (!single) row.k = 'ws';
@@ -270,29 +348,46 @@ export function createHtmlRenderer(options: HtmlViewOptions = {}): HtmlRenderer 
     }
   }
 
-  const data = (summary?: SummaryEvent): LadderData => ({
-    title: options.title ?? 'wirechat capture',
-    source: options.source ?? '',
-    lanes,
-    rows,
-    dropped,
-    ...(summary ? { summary } : {}),
+  const limits = (): HtmlLimits => ({
+    maxRows,
+    maxPageBytes,
+    maxTextChars: maxText,
+    maxBytesPerRow: maxBytes,
+    maxTotalChars,
+    pageBytes: store.bytes,
+    ...(store.firstDropped ? { firstDropped: store.firstDropped } : {}),
+    ...(bareFrom ? { bareFrom } : {}),
   });
+
+  const writePage = (write: (piece: string | Buffer) => void, summary?: SummaryEvent): void => {
+    settle(true);
+    if (!headWritten) write(pageHead(title, source));
+    headWritten = true;
+    store.drain(write);
+    write(pageTail({ lanes, dropped: store.dropped, limits: limits(), summary }));
+  };
 
   return {
     render(events) {
+      batch++;
       for (const ev of events) add(ev);
+      settle(false);
       return '';
     },
     finish(summary) {
-      const pieces: string[] = [];
-      writePage(data(summary), (piece) => pieces.push(piece));
-      return pieces.join('');
+      const pieces: Buffer[] = [];
+      writePage((piece) => pieces.push(typeof piece === 'string' ? Buffer.from(piece) : piece), summary);
+      return Buffer.concat(pieces).toString();
     },
-    writePage(write, summary) {
-      writePage(data(summary), write);
-    },
-    data: () => data(),
+    writePage,
+    data: () => ({
+      title,
+      source,
+      lanes,
+      rows: [...store.rows<LadderRow>(), ...(JSON.parse(embedJson(pending)) as LadderRow[])],
+      dropped: store.dropped,
+      limits: limits(),
+    }),
   };
 }
 
@@ -302,59 +397,4 @@ export function renderHtml(events: readonly WireEvent[], options: HtmlViewOption
   r.render(events);
   const summary = events.find((e): e is SummaryEvent => e.event === 'summary');
   return r.finish(summary);
-}
-
-const asset = (name: string): string => readFileSync(new URL(name, import.meta.url), 'utf8');
-
-const escapeHtml = (s: string): string =>
-  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-
-/** JSON that is safe inside <script>: no '<' (so no "</script>" or "<!--"), no U+2028/2029. */
-export function embedJson(value: unknown): string {
-  // One pass (a page for a large capture is a string of 100+ MB: each extra pass is a copy).
-  return JSON.stringify(value).replace(/[<>&\u2028\u2029]/g, (c) => EMBED_ESCAPES[c]!);
-}
-
-const EMBED_ESCAPES: Record<string, string> = {
-  '<': '\\u003c',
-  '>': '\\u003e',
-  '&': '\\u0026',
-  '\u2028': '\\u2028',
-  '\u2029': '\\u2029',
-};
-
-/** Rows serialised per piece of the page. */
-const ROWS_PER_PIECE = 2000;
-
-function writePage(data: LadderData, write: (piece: string) => void): void {
-  write(`<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:">
-<title>${escapeHtml(data.title)}</title>
-<style>
-${asset('./html-ladder.css')}
-</style>
-</head>
-<body>
-<script type="application/json" id="wirechat-data">`);
-  // Exactly embedJson(data), written in slices: the fields in data()'s order, rows a few
-  // thousand at a time.
-  const { rows, dropped, summary } = data;
-  const head = embedJson({ title: data.title, source: data.source, lanes: data.lanes });
-  write(head.slice(0, -1) + ',"rows":[');
-  for (let i = 0; i < rows.length; i += ROWS_PER_PIECE) {
-    const slice = embedJson(rows.slice(i, i + ROWS_PER_PIECE));
-    write((i > 0 ? ',' : '') + slice.slice(1, -1));
-  }
-  write(`],"dropped":${embedJson(dropped)}${summary ? `,"summary":${embedJson(summary)}` : ''}}`);
-  write(`</script>
-<script>
-${asset('./html-ladder-client.js')}
-</script>
-</body>
-</html>
-`);
 }
