@@ -9,6 +9,39 @@
   var SVGNS = 'http://www.w3.org/2000/svg';
   var data = JSON.parse(document.getElementById('wirechat-data').textContent);
   var rows = data.rows;
+  var lim = data.limits || {};
+
+  // The same as labelOf in html-ladder.ts: rows whose label is the start of their text leave it
+  // out of the page, and rows whose caption is one of their explanation lines name its index.
+  function labelOf(text) {
+    var head = text.slice(0, 400).replace(/\s+/g, ' ');
+    if (text.length > 400 && head.length <= 56) return head + '…';
+    return head.length > 56 ? head.slice(0, 55) + '…' : head;
+  }
+  rows.forEach(function (r) {
+    if (r.lt) r.l = labelOf(r.text);
+    if (r.ci !== undefined) r.cap = r.x[r.ci];
+  });
+
+  // A one-frame text message's hex views left out of the page: its text's UTF-8, masked again
+  // with the frame's key for the wire view.
+  function rebuildHex(r) {
+    var n = lim.maxBytesPerRow;
+    var bytes = new window.TextEncoder().encode(r.text.slice(0, n)).subarray(0, n);
+    var hex = function (b) {
+      var out = '';
+      for (var i = 0; i < b.length; i++) out += (b[i] < 16 ? '0' : '') + b[i].toString(16);
+      return out;
+    };
+    if (r.mask) {
+      var masked = new Uint8Array(Math.min(bytes.length, r.wl === undefined ? bytes.length : r.wl));
+      for (var i = 0; i < masked.length; i++)
+        masked[i] = bytes[i] ^ parseInt(r.mask.substr((i & 3) * 2, 2), 16);
+      r.plain = hex(bytes);
+      r.wire = hex(masked);
+    } else r.wire = hex(bytes);
+    r.hx = 0;
+  }
   var colors = { c: 'var(--client)', s: 'var(--server)' };
 
   function el(tag, cls, text) {
@@ -93,8 +126,7 @@
   // What the page's limits left out (html-ladder.ts): a page a browser can open holds a prefix
   // of a huge capture, and says where it ends.
   function limitsBanner(d) {
-    var lim = d.limits;
-    if (!lim || (!d.dropped && !lim.bareFrom)) return null;
+    if (!d.limits || (!d.dropped && !lim.bareFrom)) return null;
     var mb = function (n) {
       return (n / 1048576).toFixed(0) + ' MB';
     };
@@ -358,6 +390,7 @@
       drawn[pos].classList.toggle('sel', visible[pos] === i);
     });
     var r = rows[i];
+    if (r.hx) rebuildHex(r);
     detail.textContent = '';
     var h = el('h2');
     var badge = el('span', 'badge', r.f === 'c' ? 'client → server' : r.f === 's' ? 'server → client' : r.k);

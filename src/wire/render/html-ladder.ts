@@ -25,16 +25,16 @@ export interface HtmlViewOptions {
   title?: string;
   /** Where the capture came from, shown under the title ("capture.pcap", "tap 127.0.0.1:7273"). */
   source?: string;
-  /** Most wire bytes kept per row for the hex views (default 2048). */
+  /** Most wire bytes kept per row for the hex views (default 1024). */
   maxBytesPerRow?: number;
-  /** Most characters of message text kept per row (default 16384); the rest is counted. */
+  /** Most characters of message text kept per row (default 4096); the rest is counted. */
   maxTextChars?: number;
   /** Most rows kept; later events are counted, not drawn (default 200000). */
   maxRows?: number;
   /** Bytes of row data in the page (default 64 MiB); later rows are counted, not drawn. */
   maxPageBytes?: number;
   /** Characters of hex and text kept for the whole page, so a huge capture gives a page a
-   * browser can open (default 24 Mi); past it rows keep their explanations only. */
+   * browser can open (default 40 Mi); past it rows keep their explanations only. */
   maxTotalChars?: number;
   /**
    * Streams the page: the head and the rows go here as they are decoded (a block at a time), and
@@ -88,6 +88,13 @@ export interface LadderRow {
   cut?: number;
   /** Bytes of the text not kept. */
   tcut?: number;
+  /** Left out when the client can rebuild it: the caption is x[ci]; the label is labelOf(text);
+   * the hex views are the UTF-8 of the text (its first `wl` bytes masked with `mask` for the wire
+   * view). */
+  ci?: number;
+  lt?: 1;
+  hx?: 1;
+  wl?: number;
 }
 
 export interface LadderData {
@@ -128,12 +135,28 @@ const SEGMENT_LABEL: Record<string, string> = {
 
 const clip = (s: string, n: number): string => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 
+/** A message's arrow label: the start of its text on one line. The page's script computes the
+ * same (labelOf in html-ladder-client.js), so rows whose label is this leave it out. Only the
+ * text's start is looked at: a message can be megabytes. */
+export const labelOf = (text: string): string => {
+  const head = text.slice(0, 400).replace(/\s+/g, ' ');
+  return text.length > 400 && head.length <= 56 ? `${head}…` : clip(head, 56);
+};
+
+/** XORs `bytes` with a WebSocket mask key given as 8 hex digits. */
+const applyMask = (bytes: Buffer, mask: string): Buffer => {
+  const key = Buffer.from(mask, 'hex');
+  const out = Buffer.allocUnsafe(bytes.length);
+  for (let i = 0; i < bytes.length; i++) out[i] = bytes[i]! ^ key[i & 3]!;
+  return out;
+};
+
 export function createHtmlRenderer(options: HtmlViewOptions = {}): HtmlRenderer {
-  const maxBytes = options.maxBytesPerRow ?? 2048;
-  const maxText = options.maxTextChars ?? 16384;
+  const maxBytes = options.maxBytesPerRow ?? 1024;
+  const maxText = options.maxTextChars ?? 4096;
   const maxRows = options.maxRows ?? 200_000;
   const maxPageBytes = options.maxPageBytes ?? 64 * 1024 * 1024;
-  const maxTotalChars = options.maxTotalChars ?? 24 * 1024 * 1024;
+  const maxTotalChars = options.maxTotalChars ?? 40 * 1024 * 1024;
   const title = options.title ?? 'wirechat capture';
   const source = options.source ?? '';
   let remaining = maxTotalChars;
@@ -209,6 +232,47 @@ export function createHtmlRenderer(options: HtmlViewOptions = {}): HtmlRenderer 
     pending.push(row);
   };
 
+  /**
+   * A one-frame text message's payload is its text's UTF-8: when the hex kept says exactly that,
+   * the page carries the text only and the client rebuilds the hex (and re-masks it), which
+   * keeps a third of a chat capture's page and of the text-and-hex allowance for more rows.
+   */
+  const bytesFromText = (row: LadderRow): void => {
+    const plainHex = row.mask !== undefined ? row.plain : row.wire;
+    if (row.text === undefined || plainHex === undefined) return;
+    if (row.tcut !== undefined && row.text.length < maxBytes) return;
+    const plain = Buffer.from(row.text.slice(0, maxBytes)).subarray(0, maxBytes);
+    if (plain.toString('hex') !== plainHex) return;
+    if (row.mask !== undefined) {
+      if (row.wire === undefined) return;
+      // The wire view is the start of the masked bytes (the decoder keeps a preview of them).
+      const wl = row.wire.length / 2;
+      if (applyMask(plain.subarray(0, wl), row.mask).toString('hex') !== row.wire) return;
+      remaining += row.wire.length;
+      row.wl = wl;
+    }
+    remaining += plainHex.length;
+    delete row.plain;
+    delete row.wire;
+    row.hx = 1;
+  };
+
+  /** Leaves out of a finished row what the client can rebuild from the rest. */
+  const compact = (row: LadderRow): LadderRow => {
+    if (row.cap !== undefined) {
+      const i = row.x.indexOf(row.cap);
+      if (i >= 0) {
+        delete row.cap;
+        row.ci = i;
+      }
+    }
+    if (row.text !== undefined && row.l === labelOf(row.text)) {
+      delete (row as { l?: string }).l;
+      row.lt = 1;
+    }
+    return row;
+  };
+
   /** Serialises every pending row that no longer waits for a message. */
   const settle = (all: boolean): void => {
     const waiting = new Set<LadderRow>();
@@ -217,7 +281,7 @@ export function createHtmlRenderer(options: HtmlViewOptions = {}): HtmlRenderer 
       else waiting.add(f.row);
     }
     let i = 0;
-    while (i < pending.length && !waiting.has(pending[i]!)) store.add(pending[i++]!);
+    while (i < pending.length && !waiting.has(pending[i]!)) store.add(compact(pending[i++]!));
     pending = i === pending.length ? [] : pending.slice(i);
   };
 
@@ -244,8 +308,10 @@ export function createHtmlRenderer(options: HtmlViewOptions = {}): HtmlRenderer 
     const kept = (row.wire?.length ?? 0) / 2;
     if (ev.length > kept) row.cut = ev.length - kept;
     // A fragment's own text (a whole one-frame message gets the message's text instead).
-    if ((ev.opcode === 0 || (ev.opcode === 1 && !ev.fin)) && !ev.rsv1 && ev.payload)
+    if ((ev.opcode === 0 || (ev.opcode === 1 && !ev.fin)) && !ev.rsv1 && ev.payload) {
       keepText(row, ev.payload.subarray(0, maxText).toString('utf8'), ev.payload.length);
+      bytesFromText(row);
+    }
     return row;
   };
 
@@ -307,10 +373,10 @@ export function createHtmlRenderer(options: HtmlViewOptions = {}): HtmlRenderer 
         const row = frame && single ? frame : base(ev, ev.event === 'ws.message' ? 'ws' : 'ctl', '');
         const lines = explainer.explain(ev);
         if (ev.event === 'ws.message') {
-          const body = ev.text ?? `(binary, ${ev.length} bytes)`;
-          row.l = clip(body.replace(/\s+/g, ' '), 56);
+          row.l = ev.text !== undefined ? labelOf(ev.text) : `(binary, ${ev.length} bytes)`;
           if (ev.text !== undefined) keepText(row, ev.text, ev.length);
           else delete row.text;
+          if (frame && single && !ev.compressed) bytesFromText(row);
           if (ev.text === undefined && ev.data_base64 && !store.full)
             row.plain = hex(Buffer.from(ev.data_base64, 'base64'), maxBytes);
           row.cap = ev.chat?.summary ?? lines[0];
