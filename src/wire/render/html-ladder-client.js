@@ -128,7 +128,7 @@
   function limitsBanner(d) {
     if (!d.limits || (!d.dropped && !lim.bareFrom)) return null;
     var mb = function (n) {
-      return (n / 1048576).toFixed(0) + ' MB';
+      return n >= 1048576 ? (n / 1048576).toFixed(0) + ' MB' : Math.round(n / 1024) + ' KB';
     };
     var at = function (f) {
       return (f.p !== null ? 'packet ' + f.p : 'the event') + ' at ' + new Date(f.t * 1000).toISOString();

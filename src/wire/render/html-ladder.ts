@@ -37,6 +37,12 @@ export interface HtmlViewOptions {
    * browser can open (default 40 Mi); past it rows keep their explanations only. */
   maxTotalChars?: number;
   /**
+   * Bytes of rows written in full (default 1 MiB): a small capture's page carries every label,
+   * caption and hex as it is, for anyone reading its data; past it rows leave out what the
+   * page's script rebuilds (0 = from the first row).
+   */
+  literalBytes?: number;
+  /**
    * Streams the page: the head and the rows go here as they are decoded (a block at a time), and
    * writePage() then writes only the rest. Without it the rows wait, serialised, for writePage().
    */
@@ -159,6 +165,7 @@ export function createHtmlRenderer(options: HtmlViewOptions = {}): HtmlRenderer 
   const maxTotalChars = options.maxTotalChars ?? 40 * 1024 * 1024;
   const title = options.title ?? 'wirechat capture';
   const source = options.source ?? '';
+  const literalBytes = options.literalBytes ?? 1024 * 1024;
   let remaining = maxTotalChars;
   let bareFrom: FirstDropped | undefined;
   // The event being folded, so a budget cut can say where it started.
@@ -191,6 +198,7 @@ export function createHtmlRenderer(options: HtmlViewOptions = {}): HtmlRenderer 
   const keepText = (row: LadderRow, text: string, bytes?: number): void => {
     if (store.full) return;
     const n = spend(Math.min(text.length, maxText));
+    if (n === 0 && text.length > 0) return;
     const kept = text.slice(0, n);
     row.text = kept;
     if (n < text.length) row.tcut = (bytes ?? Buffer.byteLength(text)) - Buffer.byteLength(kept);
@@ -239,7 +247,7 @@ export function createHtmlRenderer(options: HtmlViewOptions = {}): HtmlRenderer 
    */
   const bytesFromText = (row: LadderRow): void => {
     const plainHex = row.mask !== undefined ? row.plain : row.wire;
-    if (row.text === undefined || plainHex === undefined) return;
+    if (store.bytes < literalBytes || row.text === undefined || plainHex === undefined) return;
     if (row.tcut !== undefined && row.text.length < maxBytes) return;
     const plain = Buffer.from(row.text.slice(0, maxBytes)).subarray(0, maxBytes);
     if (plain.toString('hex') !== plainHex) return;
@@ -259,6 +267,7 @@ export function createHtmlRenderer(options: HtmlViewOptions = {}): HtmlRenderer 
 
   /** Leaves out of a finished row what the client can rebuild from the rest. */
   const compact = (row: LadderRow): LadderRow => {
+    if (store.bytes < literalBytes) return row;
     if (row.cap !== undefined) {
       const i = row.x.indexOf(row.cap);
       if (i >= 0) {
