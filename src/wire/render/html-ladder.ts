@@ -296,8 +296,10 @@ export function createHtmlRenderer(options: HtmlViewOptions = {}): HtmlRenderer 
 
   const base = (ev: Exclude<WireEvent, { event: 'summary' }>, k: LadderRow['k'], l: string): LadderRow => {
     const from = (ev as { from?: string }).from;
-    const s = ev.src ? lane(ev.src, roleOf(from, true)) : 0;
-    const d = ev.dst ? lane(ev.dst, roleOf(from, false)) : s;
+    // Rows past the page's limits are only counted: their endpoints get no lane (a capture of a
+    // million endpoints must not grow the lane table).
+    const s = ev.src && !store.full ? lane(ev.src, roleOf(from, true)) : 0;
+    const d = ev.dst && !store.full ? lane(ev.dst, roleOf(from, false)) : s;
     const row: LadderRow = { k, t: ev.ts, c: ev.conn, p: ev.packet, s, d, l, x: explainer.explain(ev) };
     if (from === 'client' || from === 'server') row.f = from === 'client' ? 'c' : 's';
     return row;
@@ -413,7 +415,7 @@ export function createHtmlRenderer(options: HtmlViewOptions = {}): HtmlRenderer 
       case 'tcp.open':
       case 'tcp.close': {
         const row = base(ev, 'note', clip(explainer.explain(ev)[0] ?? ev.event, 90));
-        if (ev.event === 'tcp.open') {
+        if (ev.event === 'tcp.open' && !store.full) {
           row.s = lane(ev.client, 'client');
           row.d = lane(ev.server, 'server');
         }

@@ -152,3 +152,36 @@ test('the cut page opens in chromium: banner, rows, a click shows the preview an
     await tab.close();
   }
 });
+
+test('endpoints past the limits get no lane: a scan of many addresses keeps the page and memory small', () => {
+  const r = createHtmlRenderer({ maxRows: 100 });
+  for (let batch = 0; batch < 200; batch++) {
+    r.render(
+      Array.from({ length: 50 }, (_, i) => {
+        const n = batch * 50 + i;
+        return {
+          event: 'tcp.segment' as const,
+          ts: 1 + n / 1000,
+          src: `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}:40000`,
+          dst: '10.0.0.2:80',
+          conn: n,
+          packet: n + 1,
+          from: 'client' as const,
+          flags: 'S',
+          seq: 1,
+          seqEnd: 2,
+          ack: null,
+          win: 100,
+          len: 0,
+          options: '',
+          role: 'syn' as const,
+        };
+      }),
+    );
+  }
+  const data = r.data();
+  assert.equal(data.rows.length, 100);
+  assert.equal(data.dropped, 10_000 - 100);
+  // The kept rows' endpoints, plus at most one batch's more.
+  assert.ok(data.lanes.length <= 100 + 50 + 1, `${data.lanes.length} lanes`);
+});
