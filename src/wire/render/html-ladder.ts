@@ -17,8 +17,10 @@ import { createExplainer, explainFrame, opcodeName } from '../annotate/explain.j
 import { formatSegmentLine, linkHeaderLength } from './format.js';
 import { embedJson, pageHead, pageTail } from './html-page.js';
 import { HtmlRowStore, type FirstDropped } from './html-row-store.js';
+import { clip, compactRow, dropRebuildableHex, labelOf } from './html-row-compact.js';
 
 export { embedJson } from './html-page.js';
+export { labelOf } from './html-row-compact.js';
 
 export interface HtmlViewOptions {
   /** Page title (default "wirechat capture"). */
@@ -94,7 +96,8 @@ export interface LadderRow {
   cut?: number;
   /** Bytes of the text not kept. */
   tcut?: number;
-  /** Left out when the client can rebuild it: the caption is x[ci]; the label is labelOf(text);
+  /** Left out when the client can rebuild it: the caption is x[ci]; the label is labelOf(text)
+   * (html-row-compact.ts);
    * the hex views are the UTF-8 of the text (its first `wl` bytes masked with `mask` for the wire
    * view). */
   ci?: number;
@@ -137,24 +140,6 @@ const SEGMENT_LABEL: Record<string, string> = {
   rst: 'RST',
   retransmission: 'retransmission',
   keepalive: 'keep-alive',
-};
-
-const clip = (s: string, n: number): string => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
-
-/** A message's arrow label: the start of its text on one line. The page's script computes the
- * same (labelOf in html-ladder-client.js), so rows whose label is this leave it out. Only the
- * text's start is looked at: a message can be megabytes. */
-export const labelOf = (text: string): string => {
-  const head = text.slice(0, 400).replace(/\s+/g, ' ');
-  return text.length > 400 && head.length <= 56 ? `${head}…` : clip(head, 56);
-};
-
-/** XORs `bytes` with a WebSocket mask key given as 8 hex digits. */
-const applyMask = (bytes: Buffer, mask: string): Buffer => {
-  const key = Buffer.from(mask, 'hex');
-  const out = Buffer.allocUnsafe(bytes.length);
-  for (let i = 0; i < bytes.length; i++) out[i] = bytes[i]! ^ key[i & 3]!;
-  return out;
 };
 
 export function createHtmlRenderer(options: HtmlViewOptions = {}): HtmlRenderer {
@@ -240,47 +225,11 @@ export function createHtmlRenderer(options: HtmlViewOptions = {}): HtmlRenderer 
     pending.push(row);
   };
 
-  /**
-   * A one-frame text message's payload is its text's UTF-8: when the hex kept says exactly that,
-   * the page carries the text only and the client rebuilds the hex (and re-masks it), which
-   * keeps a third of a chat capture's page and of the text-and-hex allowance for more rows.
-   */
+  /** Drops a row's hex when the page's script can rebuild it from the text (and refunds it). */
   const bytesFromText = (row: LadderRow): void => {
-    const plainHex = row.mask !== undefined ? row.plain : row.wire;
-    if (store.bytes < literalBytes || row.text === undefined || plainHex === undefined) return;
-    if (row.tcut !== undefined && row.text.length < maxBytes) return;
-    const plain = Buffer.from(row.text.slice(0, maxBytes)).subarray(0, maxBytes);
-    if (plain.toString('hex') !== plainHex) return;
-    if (row.mask !== undefined) {
-      if (row.wire === undefined) return;
-      // The wire view is the start of the masked bytes (the decoder keeps a preview of them).
-      const wl = row.wire.length / 2;
-      if (applyMask(plain.subarray(0, wl), row.mask).toString('hex') !== row.wire) return;
-      remaining += row.wire.length;
-      row.wl = wl;
-    }
-    remaining += plainHex.length;
-    delete row.plain;
-    delete row.wire;
-    row.hx = 1;
+    if (store.bytes >= literalBytes) remaining += dropRebuildableHex(row, maxBytes);
   };
-
-  /** Leaves out of a finished row what the client can rebuild from the rest. */
-  const compact = (row: LadderRow): LadderRow => {
-    if (store.bytes < literalBytes) return row;
-    if (row.cap !== undefined) {
-      const i = row.x.indexOf(row.cap);
-      if (i >= 0) {
-        delete row.cap;
-        row.ci = i;
-      }
-    }
-    if (row.text !== undefined && row.l === labelOf(row.text)) {
-      delete (row as { l?: string }).l;
-      row.lt = 1;
-    }
-    return row;
-  };
+  const compact = (row: LadderRow): LadderRow => (store.bytes >= literalBytes ? compactRow(row) : row);
 
   /** Serialises every pending row that no longer waits for a message. */
   const settle = (all: boolean): void => {
