@@ -11,37 +11,9 @@
   var rows = data.rows;
   var lim = data.limits || {};
 
-  // The same as labelOf in html-ladder.ts: rows whose label is the start of their text leave it
-  // out of the page, and rows whose caption is one of their explanation lines name its index.
-  function labelOf(text) {
-    var head = text.slice(0, 400).replace(/\s+/g, ' ');
-    if (text.length > 400 && head.length <= 56) return head + '…';
-    return head.length > 56 ? head.slice(0, 55) + '…' : head;
-  }
-  rows.forEach(function (r) {
-    if (r.lt) r.l = labelOf(r.text);
-    if (r.ci !== undefined) r.cap = r.x[r.ci];
-  });
-
-  // A one-frame text message's hex views left out of the page: its text's UTF-8, masked again
-  // with the frame's key for the wire view.
-  function rebuildHex(r) {
-    var n = lim.maxBytesPerRow;
-    var bytes = new window.TextEncoder().encode(r.text.slice(0, n)).subarray(0, n);
-    var hex = function (b) {
-      var out = '';
-      for (var i = 0; i < b.length; i++) out += (b[i] < 16 ? '0' : '') + b[i].toString(16);
-      return out;
-    };
-    if (r.mask) {
-      var masked = new Uint8Array(Math.min(bytes.length, r.wl === undefined ? bytes.length : r.wl));
-      for (var i = 0; i < masked.length; i++)
-        masked[i] = bytes[i] ^ parseInt(r.mask.substr((i & 3) * 2, 2), 16);
-      r.plain = hex(bytes);
-      r.wire = hex(masked);
-    } else r.wire = hex(bytes);
-    r.hx = 0;
-  }
+  // Fields rows left out for this script to rebuild (html-ladder-rows.js, inlined before it).
+  var rowsKit = window.wirechatRows;
+  rowsKit.expand(rows);
   var colors = { c: 'var(--client)', s: 'var(--server)' };
 
   function el(tag, cls, text) {
@@ -120,49 +92,14 @@
   var count = el('span', 'stats');
   header.appendChild(count);
   app.appendChild(header);
-  var banner = limitsBanner(data);
-  if (banner) app.appendChild(banner);
-
-  // What the page's limits left out (html-ladder.ts): a page a browser can open holds a prefix
-  // of a huge capture, and says where it ends.
-  function limitsBanner(d) {
-    if (!d.limits || (!d.dropped && !lim.bareFrom)) return null;
-    var mb = function (n) {
-      return n >= 1048576 ? (n / 1048576).toFixed(0) + ' MB' : Math.round(n / 1024) + ' KB';
-    };
-    var at = function (f) {
-      return (f.p !== null ? 'packet ' + f.p : 'the event') + ' at ' + new Date(f.t * 1000).toISOString();
-    };
-    var parts = [];
-    if (d.dropped)
-      parts.push(
-        'This page shows the first ' +
-          rows.length +
-          ' rows of the capture; the ' +
-          d.dropped +
-          ' rows from ' +
-          at(lim.firstDropped) +
-          ' on are not in it (the page keeps at most ' +
-          lim.maxRows +
-          ' rows and ' +
-          mb(lim.maxPageBytes) +
-          ' of row data, so a browser can open it).',
-      );
-    if (lim.bareFrom)
-      parts.push(
-        'From ' +
-          at(lim.bareFrom) +
-          ' on, rows keep their explanations but no text or bytes (' +
-          mb(lim.maxTotalChars) +
-          ' of text and hex per page).',
-      );
-    parts.push(
-      'To see the rest, narrow the capture (--port, --host) or split it (editcap -c) and read each part.',
-    );
-    var b = el('div', '', parts.join(' '));
-    b.id = 'limits-banner';
-    b.setAttribute('role', 'status');
-    return b;
+  // What the page's limits left out: a page a browser can open holds a prefix of a huge
+  // capture, and says where it ends.
+  var bannerText = rowsKit.limitsText(data);
+  if (bannerText) {
+    var banner = el('div', '', bannerText);
+    banner.id = 'limits-banner';
+    banner.setAttribute('role', 'status');
+    app.appendChild(banner);
   }
 
   var main = el('main');
@@ -390,7 +327,7 @@
       drawn[pos].classList.toggle('sel', visible[pos] === i);
     });
     var r = rows[i];
-    if (r.hx) rebuildHex(r);
+    if (r.hx) rowsKit.rebuildHex(r, lim);
     detail.textContent = '';
     var h = el('h2');
     var badge = el('span', 'badge', r.f === 'c' ? 'client → server' : r.f === 's' ? 'server → client' : r.k);

@@ -48,6 +48,7 @@ export function pageTail(rest: Record<string, unknown>): string {
     .join('');
   return `]${fields}}</script>
 <script>
+${asset('./html-ladder-rows.js')}
 ${asset('./html-ladder-client.js')}
 </script>
 </body>
