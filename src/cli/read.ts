@@ -197,7 +197,8 @@ export async function run(argv: string[]): Promise<number> {
   // A block the stream wrote at once (a file or pipe on stdout) is free again: it is refilled.
   const bytes =
     format === 'jsonl' ? new ByteOutput(write, 1 << 20, () => out.writableLength === 0) : undefined;
-  const html = format === 'html' ? createHtmlRenderer({ title: path, source: path }) : undefined;
+  // The page is streamed: rows reach the output as they are decoded (memory stays bounded).
+  const html = format === 'html' ? createHtmlRenderer({ title: path, source: path, out: write }) : undefined;
   let render: ((events: WireEvent[]) => string) | undefined;
   if (format === 'tcpdump') {
     const r = createTcpdumpRenderer({ dump: values.X ? 'X' : 'A', utc });
