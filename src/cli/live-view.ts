@@ -61,8 +61,15 @@ export function createLiveView(values: ParsedArgs['values'], settings: LiveViewS
   const utc = values.utc === true;
 
   let render: (events: WireEvent[]) => string;
+  // The page is streamed as packets arrive: a long capture's rows never wait in memory.
   const html =
-    format === 'html' ? createHtmlRenderer({ title: settings.title, source: settings.source }) : undefined;
+    format === 'html'
+      ? createHtmlRenderer({
+          title: settings.title,
+          source: settings.source,
+          out: (piece) => void (closed || out.write(piece)),
+        })
+      : undefined;
   if (html) render = (events) => html.render(events);
   else if (format === 'jsonl') render = renderJsonl;
   else if (format === 'tcpdump') {
