@@ -25,6 +25,13 @@ export interface RawPacket {
   origLen: number;
   /** pcapng interface id (0 for pcap). */
   interfaceId: number;
+  /**
+   * Exact nanoseconds past the whole second of the capture time (0…999999999; finer file
+   * resolutions truncated, as libpcap does), set by the pcap/pcapng readers. A double `ts`
+   * cannot hold nanosecond epoch times; the whole second is Math.round(ts - tsNsec / 1e9)
+   * (see source/timestamp.ts wholeSeconds). Absent when the source only has `ts`.
+   */
+  tsNsec?: number;
 }
 
 export interface Endpoint {

@@ -7,22 +7,45 @@ function pad(n: number, width: number): string {
   return String(n).padStart(width, '0');
 }
 
-/** "17:50:00.523910", the time of day as tcpdump prints it (local time unless utc). */
-export function formatTime(ts: number, utc: boolean): string {
-  if (!Number.isFinite(ts)) return '??:??:??.??????';
-  // tcpdump truncates nanoseconds to microseconds. A double holds today's epoch seconds to about
-  // ±0.12 µs, so split off the whole seconds (exact) and truncate with that much slack.
-  let seconds = Math.floor(ts);
-  let frac = Math.floor((ts - seconds) * 1e6 + 0.13);
-  if (frac >= 1e6) {
-    seconds += 1;
-    frac -= 1e6;
-  }
+/** Digits after the second: 'micro' like tcpdump, 'nano' like tcpdump --time-stamp-precision=nano. */
+export type TimePrecision = 'micro' | 'nano';
+
+function clock(seconds: number, utc: boolean): string {
   const d = new Date(seconds * 1000);
   const [h, m, s] = utc
     ? [d.getUTCHours(), d.getUTCMinutes(), d.getUTCSeconds()]
     : [d.getHours(), d.getMinutes(), d.getSeconds()];
-  return `${pad(h, 2)}:${pad(m, 2)}:${pad(s, 2)}.${pad(frac, 6)}`;
+  return `${pad(h, 2)}:${pad(m, 2)}:${pad(s, 2)}`;
+}
+
+/**
+ * "17:50:00.523910", the time of day as tcpdump prints it (local time unless utc). With `nsec`
+ * (the exact nanoseconds past the second, RawPacket.tsNsec) the digits are exact: tcpdump's
+ * microseconds are the nanoseconds truncated. Without it only the double `ts` is known.
+ */
+export function formatTime(
+  ts: number,
+  utc: boolean,
+  nsec?: number,
+  precision: TimePrecision = 'micro',
+): string {
+  if (!Number.isFinite(ts)) return precision === 'nano' ? '??:??:??.?????????' : '??:??:??.??????';
+  if (nsec !== undefined && nsec >= 0 && nsec < 1e9) {
+    const seconds = Math.round(ts - nsec / 1e9);
+    const frac = precision === 'nano' ? pad(nsec, 9) : pad(Math.floor(nsec / 1000), 6);
+    return `${clock(seconds, utc)}.${frac}`;
+  }
+  // Only the double: it holds today's epoch seconds to about ±0.12 µs, so split off the whole
+  // seconds (exact) and truncate with that much slack (a microsecond capture is then exact).
+  const unit = precision === 'nano' ? 1e9 : 1e6;
+  let seconds = Math.floor(ts);
+  let frac =
+    precision === 'nano' ? Math.round((ts - seconds) * 1e9) : Math.floor((ts - seconds) * 1e6 + 0.13);
+  if (frac >= unit) {
+    seconds += 1;
+    frac -= unit;
+  }
+  return `${clock(seconds, utc)}.${pad(frac, precision === 'nano' ? 9 : 6)}`;
 }
 
 /** tcpdump's line for a TCP segment, without the time: "IP a.1 > b.2: Flags [P.], seq 1:716, …". */

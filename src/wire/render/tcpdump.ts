@@ -1,12 +1,21 @@
 // The tcpdump view: each packet exactly as `tcpdump -n -A` (or `-X`) prints it from a capture
 // file, plus what tcpdump cannot show: the unmasked payload of every masked client frame.
 import type { WireEvent } from '../events.js';
-import { formatSegmentLine, formatTime, asciiDump, hexAsciiDump, linkHeaderLength } from './format.js';
+import {
+  formatSegmentLine,
+  formatTime,
+  asciiDump,
+  hexAsciiDump,
+  linkHeaderLength,
+  type TimePrecision,
+} from './format.js';
 
 export interface TcpdumpViewOptions {
   /** 'A': ASCII (tcpdump -A, the default), 'X': hex and ASCII (tcpdump -X), 'none': lines only. */
   dump?: 'A' | 'X' | 'none';
   utc?: boolean;
+  /** 'micro' (tcpdump's default, the default) or 'nano' (tcpdump --time-stamp-precision=nano). */
+  precision?: TimePrecision;
 }
 
 export interface TcpdumpRenderer {
@@ -15,6 +24,8 @@ export interface TcpdumpRenderer {
 
 export function createTcpdumpRenderer(options: TcpdumpViewOptions = {}): TcpdumpRenderer {
   const dump = options.dump ?? 'A';
+  const utc = options.utc ?? false;
+  const precision = options.precision ?? 'micro';
   const show = (bytes: Buffer): string =>
     dump === 'X' ? '\n' + hexAsciiDump(bytes) : '\n' + asciiDump(bytes);
   return {
@@ -22,7 +33,9 @@ export function createTcpdumpRenderer(options: TcpdumpViewOptions = {}): Tcpdump
       let out = '';
       for (const ev of events) {
         if (ev.event === 'tcp.segment') {
-          out += `${formatTime(ev.ts, options.utc ?? false)} ${formatSegmentLine(ev)}`;
+          // The packet's exact nanoseconds when the reader kept them: the double ts alone can be
+          // a microsecond off for nanosecond captures.
+          out += `${formatTime(ev.ts, utc, ev.raw?.tsNsec, precision)} ${formatSegmentLine(ev)}`;
           if (dump !== 'none' && ev.raw)
             out += show(ev.raw.data.subarray(linkHeaderLength(ev.raw.linkType, ev.raw.data)));
           out += '\n';

@@ -3,7 +3,7 @@
 // 0x…: unmasked text message") and the decoded message itself.
 import type { SummaryEvent, WireEvent, WsFrameEvent, WsMessageEvent } from '../events.js';
 import { createExplainer, explainFrame, tcpdumpEndpoint } from '../annotate/explain.js';
-import { formatSegmentLine, formatTime, safeText } from './format.js';
+import { formatSegmentLine, formatTime, safeText, type TimePrecision } from './format.js';
 import { messageBodyLines } from './message-body.js';
 
 export interface TextViewOptions {
@@ -17,6 +17,8 @@ export interface TextViewOptions {
   hideTcp?: boolean;
   /** Most characters of a message body shown (default 2000). */
   maxBodyChars?: number;
+  /** 'micro' (tcpdump's default, the default) or 'nano' (tcpdump --time-stamp-precision=nano). */
+  precision?: TimePrecision;
 }
 
 export interface TextRenderer {
@@ -46,6 +48,16 @@ export function createTextRenderer(options: TextViewOptions = {}): TextRenderer 
     options.color ? `${ANSI[code]}${s}${ANSI.reset}` : s;
   /** Packet whose header line was printed last (so later events of the same packet sit under it). */
   let lastPacket = -1;
+  const utc = options.utc ?? false;
+  const precision = options.precision ?? 'micro';
+  // Events after a segment carry only its double ts; the segment's raw packet has the exact
+  // nanoseconds. Remembered for the last segment only (memory stays flat), and used only for an
+  // event of that very packet and time.
+  let exactPacket = -1;
+  let exactTs = NaN;
+  let exactNsec: number | undefined;
+  const time = (ev: { ts: number; packet: number | null }): string =>
+    formatTime(ev.ts, utc, ev.packet === exactPacket && ev.ts === exactTs ? exactNsec : undefined, precision);
 
   const note = (line: string, style: keyof typeof ANSI = 'yellow'): string =>
     `${INDENT}${paint(style, safeText(line))}\n`;
@@ -56,7 +68,7 @@ export function createTextRenderer(options: TextViewOptions = {}): TextRenderer 
     lastPacket = ev.packet;
     const where = ev.src ? ` ${tcpdumpEndpoint(ev.src)} > ${tcpdumpEndpoint(ev.dst)}` : '';
     const conn = ev.conn !== null ? ` (connection ${ev.conn})` : '';
-    return `${paint('cyan', formatTime(ev.ts, options.utc ?? false))}${where}${conn}\n`;
+    return `${paint('cyan', time(ev))}${where}${conn}\n`;
   };
 
   const body = (m: WsMessageEvent): string => {
@@ -83,11 +95,14 @@ export function createTextRenderer(options: TextViewOptions = {}): TextRenderer 
           case 'summary':
             continue;
           case 'tcp.segment': {
+            exactPacket = ev.packet;
+            exactTs = ev.ts;
+            exactNsec = ev.raw?.tsNsec;
             const lines = explainer.explain(ev);
             const pureAck = ev.len === 0 && (ev.role === 'ack' || ev.role === 'keepalive');
             if (options.hideTcp || (options.hideAcks && pureAck)) continue;
             lastPacket = ev.packet;
-            out += `${paint('cyan', formatTime(ev.ts, options.utc ?? false))} ${formatSegmentLine(ev)}\n`;
+            out += `${paint('cyan', time(ev))} ${formatSegmentLine(ev)}\n`;
             // A data segment's own line ("sends 38 bytes") is noise when its content is explained next.
             const next = events[i + 1];
             const explainedNext = ev.role === 'data' && next !== undefined && next.event !== 'tcp.segment';

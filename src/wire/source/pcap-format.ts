@@ -64,8 +64,12 @@ export class PcapParser implements UnitParser {
         ),
       );
     }
-    const ts = sec + frac / this.fracPerSecond;
+    const perSecond = this.fracPerSecond;
+    const ts = sec + frac / perSecond;
     this.lastTs = ts;
+    // The exact fraction in nanoseconds; a fraction of a second or more (a broken writer) carries
+    // into ts, so it is kept within the second here too.
+    const within = frac < perSecond ? frac : frac % perSecond;
     const packet: RawPacket = {
       index: this.index,
       ts,
@@ -73,6 +77,7 @@ export class PcapParser implements UnitParser {
       data: buf.subarray(off + 16, off + len),
       origLen: origLen < caplen ? caplen : origLen,
       interfaceId: 0,
+      tsNsec: perSecond === 1e6 ? within * 1000 : within,
     };
     this.cb.onPacket(packet);
   }

@@ -4,7 +4,14 @@
 // every other block type. A bad packet block is reported and skipped (the block framing is
 // intact); a bad block length stops the reader because nothing after it can be located.
 import { MAX_BLOCK_BYTES, readerProblem, type CaptureReaderCallbacks, type UnitParser } from './framing.js';
-import { ticksToSeconds, unitsPerSecond } from './timestamp.js';
+import {
+  splitTicks,
+  splitTime,
+  tickScale,
+  ticksToSeconds,
+  unitsPerSecond,
+  type TickScale,
+} from './timestamp.js';
 
 import {
   OPT_IF_TSOFFSET,
@@ -23,8 +30,12 @@ interface PcapngInterface {
   linkType: number;
   snaplen: number;
   units: number;
+  /** How ticks become exact seconds + nanoseconds at this resolution. */
+  scale: TickScale;
   offset: number;
 }
+
+const MICROSECONDS = tickScale(1e6);
 
 export class PcapngParser implements UnitParser {
   private little = true;
@@ -32,6 +43,7 @@ export class PcapngParser implements UnitParser {
   private interfaces: PcapngInterface[] = [];
   private index = 0;
   private lastTs = 0;
+  private lastNsec = 0;
 
   constructor(
     private readonly cb: CaptureReaderCallbacks,
@@ -111,13 +123,14 @@ export class PcapngParser implements UnitParser {
   private readInterface(buf: Buffer, body: number, end: number): void {
     if (end - body < 8) {
       this.problem('BAD_BLOCK', 'interface description block too short');
-      this.interfaces.push({ linkType: -1, snaplen: 0, units: 1e6, offset: 0 });
+      this.interfaces.push({ linkType: -1, snaplen: 0, units: 1e6, scale: MICROSECONDS, offset: 0 });
       return;
     }
     const iface: PcapngInterface = {
       linkType: this.u16(buf, body),
       snaplen: this.u32(buf, body + 4),
       units: 1e6,
+      scale: MICROSECONDS,
       offset: 0,
     };
     let p = body + 8;
@@ -127,7 +140,10 @@ export class PcapngParser implements UnitParser {
       if (code === 0) break;
       const v = p + 4;
       if (v + olen > end) break;
-      if (code === OPT_IF_TSRESOL && olen >= 1) iface.units = unitsPerSecond(buf[v]!);
+      if (code === OPT_IF_TSRESOL && olen >= 1) {
+        iface.units = unitsPerSecond(buf[v]!);
+        iface.scale = tickScale(iface.units);
+      }
       if (code === OPT_IF_TSOFFSET && olen >= 8) {
         const lo = this.u32(buf, this.little ? v : v + 4);
         const hi = this.little ? buf.readInt32LE(v + 4) : buf.readInt32BE(v);
@@ -159,7 +175,9 @@ export class PcapngParser implements UnitParser {
       return;
     }
     const ts = ticksToSeconds(high, low, iface.units) + iface.offset;
-    this.emit(ts, iface.linkType, buf.subarray(data, data + caplen), origLen, ifId);
+    // if_tsoffset is whole seconds, so it moves only the seconds: the nanoseconds stay exact.
+    splitTicks(high, low, iface.scale);
+    this.emit(ts, splitTime.nsec, iface.linkType, buf.subarray(data, data + caplen), origLen, ifId);
   }
 
   private readSimplePacket(buf: Buffer, body: number, end: number): void {
@@ -172,12 +190,27 @@ export class PcapngParser implements UnitParser {
     let caplen = Math.min(origLen, end - body - 4);
     if (iface.snaplen > 0) caplen = Math.min(caplen, iface.snaplen);
     // No timestamp in an SPB: it takes the time of the packet before it.
-    this.emit(this.lastTs, iface.linkType, buf.subarray(body + 4, body + 4 + caplen), origLen, 0);
+    this.emit(
+      this.lastTs,
+      this.lastNsec,
+      iface.linkType,
+      buf.subarray(body + 4, body + 4 + caplen),
+      origLen,
+      0,
+    );
   }
 
-  private emit(ts: number, linkType: number, data: Buffer, origLen: number, interfaceId: number): void {
+  private emit(
+    ts: number,
+    tsNsec: number,
+    linkType: number,
+    data: Buffer,
+    origLen: number,
+    interfaceId: number,
+  ): void {
     this.index++;
     this.lastTs = ts;
+    this.lastNsec = tsNsec;
     this.cb.onPacket({
       index: this.index,
       ts,
@@ -185,6 +218,7 @@ export class PcapngParser implements UnitParser {
       data,
       origLen: origLen < data.length ? data.length : origLen,
       interfaceId,
+      tsNsec,
     });
   }
 
