@@ -1,5 +1,6 @@
 // Cluster history: ids partitioned per worker, other workers' public messages kept (sorted by
-// id), private ones and other channels ignored, resume after an id, and the per-room cap.
+// id), private ones and other channels ignored, resume after an id, and the per-room cap; a
+// worker seeded with the primary's copy (a replacement) answers as the others and mints later ids.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { MessageEvent } from '../protocol/events.js';
@@ -52,5 +53,47 @@ test('own ids are in this worker’s share and increase; foreign messages are ke
   assert.deepEqual(
     history.since('r', '1000-3').messages.map((m) => m.text),
     ['c'],
+  );
+});
+
+test('a worker seeded with the primary’s copy answers like the others and mints ids after it', () => {
+  let deliver: (message: unknown) => void = () => {};
+  const bus = new WorkerBus({ send: () => {}, onMessage: (h) => (deliver = h) });
+  const history = new ClusterHistory(bus, { perRoom: 3, index: 1, count: 2, now: () => 1000 });
+  const kept = (id: string, text: string, room = 'r') => ({ ...msg(text), room, id });
+  deliver({
+    t: 'history',
+    seed: {
+      rooms: [
+        { room: 'r', messages: [kept('1000-4', 'x'), kept('1000-7', 'y')], gap: '1000-2' },
+        { room: 's', messages: [kept('900-0', 'z', 's')] },
+      ],
+      forgotten: '800-0',
+      newest: '1000-8',
+    },
+  });
+  assert.deepEqual(
+    history.recent('r', 10).map((m) => m.text),
+    ['x', 'y'],
+  );
+  assert.deepEqual(history.since('r', '1000-2'), { messages: history.recent('r', 2), complete: true });
+  assert.deepEqual(
+    history.since('r', '1000-1'),
+    { messages: history.recent('r', 3), complete: false },
+    'the primary had dropped messages after it',
+  );
+  assert.equal(history.since('s', '700-0').complete, true, 'room s lost nothing');
+  assert.equal(history.since('elsewhere', '700-0').complete, false, 'a forgotten room may be this one');
+  assert.equal(history.since('elsewhere', '800-0').complete, true);
+
+  // Own ids come after the newest relayed (1000-8, even from another worker), in this share.
+  const mine = history.append(msg('mine'), true).id.split('-').map(Number);
+  assert.ok(mine[0] === 1000 && mine[1]! > 8 && mine[1]! % 2 === 1, `${mine.join('-')}`);
+  // A relayed copy of a seeded message is not kept twice; an older one not in the seed is.
+  deliver({ t: 'ops', ops: [{ op: 'pub', channel: 'room:r', event: kept('1000-7', 'y') }] });
+  deliver({ t: 'ops', ops: [{ op: 'pub', channel: 'room:r', event: kept('1000-6', 'w') }] });
+  assert.deepEqual(
+    history.recent('r', 10).map((m) => m.id),
+    ['1000-6', '1000-7', mine.join('-')],
   );
 });

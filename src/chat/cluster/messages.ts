@@ -6,6 +6,7 @@
 import type { ChatEvent } from '../protocol/events.js';
 import type { NodeStats } from '../ops/metrics.js';
 import type { PresenceEntry } from '../store/presence.js';
+import type { HistorySeed } from './history-copy.js';
 
 export type Op =
   | { op: 'pub'; channel: string; event: ChatEvent }
@@ -27,6 +28,11 @@ export type WorkerMessage =
 /** Primary → worker. */
 export type PrimaryMessage =
   | { t: 'ops'; ops: Op[] }
+  /**
+   * The rooms' recent public messages, the first message a worker gets (before the snapshot and
+   * any batch): a replacement worker starts with the history the others have.
+   */
+  | { t: 'history'; seed: HistorySeed }
   /** Everyone already online, sent before any relayed batch (a replacement worker starts late). */
   | { t: 'snapshot'; entries: PresenceEntry[] }
   | { t: 'shutdown' }

@@ -10,6 +10,7 @@ import { UserError } from '../../shared/errors.js';
 import type { ChatServer } from '../server.js';
 import { WORKER_OPTIONS_ENV, type PrimaryMessage, type WorkerMessage, type WorkerSetup } from './messages.js';
 import { PrimaryStats } from './cluster-stats.js';
+import { HISTORY_MAX_CHARS } from './history-copy.js';
 import { Relay } from './relay.js';
 
 const WORKER_PATH = fileURLToPath(new URL('./worker-main.js', import.meta.url));
@@ -40,7 +41,8 @@ export async function startCluster({
   const logger =
     rest.logger ??
     pino({ level: String(options.logLevel ?? 'info'), base: { pid: process.pid } }, pino.destination(2));
-  const relay = new Relay();
+  // The same history bounds as every worker's (worker-main.ts), for replacement workers.
+  const relay = new Relay(Date.now, { perRoom: Number(options.history ?? 100), maxChars: HISTORY_MAX_CHARS });
   const stats = new PrimaryStats();
   const slots = new Map<number, Slot>(); // by worker.id
   let closing = false;

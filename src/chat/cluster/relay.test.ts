@@ -1,7 +1,8 @@
 // The primary's relay: batches go to every other worker in order, a late worker starts with the
-// presence snapshot, and the users of a worker that died are removed and announced as gone.
+// rooms' history and the presence snapshot, and the users of a worker that died are removed and announced as gone.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import type { MessageEvent } from '../protocol/events.js';
 import type { PresenceEntry } from '../store/presence.js';
 import type { PrimaryMessage } from './messages.js';
 import { Relay } from './relay.js';
@@ -34,15 +35,18 @@ test('relays each batch to the other workers only, in order, and snapshots prese
   relay.receive(2, { t: 'hello' }); // not a batch: ignored
   assert.deepEqual(
     a.got.map((m) => m.t),
-    ['snapshot', 'ops'],
+    ['history', 'snapshot', 'ops'],
   );
   assert.deepEqual(
     b.got.map((m) => (m.t === 'ops' ? m.ops.map((o) => o.op) : m.t)),
-    ['snapshot', ['add'], ['add', 'rm']],
+    ['history', 'snapshot', ['add'], ['add', 'rm']],
   );
   const late = port();
   relay.join(3, late);
-  assert.deepEqual(late.got, [{ t: 'snapshot', entries: [entry(11, 'A'), entry(20, 'B', 's')] }]);
+  assert.deepEqual(late.got, [
+    { t: 'history', seed: { rooms: [] } },
+    { t: 'snapshot', entries: [entry(11, 'A'), entry(20, 'B', 's')] },
+  ]);
   assert.equal(relay.online, 2);
 });
 
@@ -71,4 +75,46 @@ test('a worker that died: its users are removed everywhere and their rooms hear 
   assert.equal(relay.online, 1);
   relay.leave(2); // shut down on purpose: nothing announced
   assert.equal(relay.online, 1);
+});
+
+const message = (id: string, text: string, room = 'r', to: MessageEvent['to'] = null): MessageEvent => ({
+  type: 'message',
+  id,
+  room,
+  from: { id: 10, name: 'u10' },
+  to,
+  text,
+  ts: 5,
+});
+
+test('a late worker gets the public messages relayed so far, once each, before anything else', () => {
+  const relay = new Relay(() => 42, { perRoom: 2 });
+  const [a, b] = [port(), port()];
+  relay.join(1, a);
+  relay.join(2, b);
+  const pub = (event: MessageEvent, channel = `room:${event.room}`) => ({ op: 'pub', channel, event });
+  relay.receive(1, { t: 'ops', ops: [pub(message('7-0', 'one')), pub(message('7-2', 'two'))] });
+  relay.receive(2, { t: 'ops', ops: [pub(message('7-1', 'between')), pub(message('8-1', 's', 's'))] });
+  relay.receive(2, { t: 'ops', ops: [pub(message('9-1', 'secret', 'r', { id: 3, name: 'x' }), 'node:x')] });
+  const late = port();
+  relay.join(3, late);
+  // Room r kept its last two by id ('7-0' dropped), least recently written room first; the newest
+  // id counts the private message too.
+  assert.deepEqual(late.got[0], {
+    t: 'history',
+    seed: {
+      rooms: [
+        { room: 'r', messages: [message('7-1', 'between'), message('7-2', 'two')], gap: '7-0' },
+        { room: 's', messages: [message('8-1', 's', 's')] },
+      ],
+      newest: '9-1',
+    },
+  });
+  assert.equal(late.got[1]!.t, 'snapshot');
+  relay.receive(1, { t: 'ops', ops: [pub(message('10-0', 'after'))] });
+  assert.deepEqual(
+    late.got.slice(2),
+    [{ t: 'ops', ops: [pub(message('10-0', 'after'))] }],
+    'later messages come in batches only',
+  );
 });

@@ -2,9 +2,12 @@
 // every other worker unchanged and in arrival order, and keeps its own copy of presence so that a
 // replacement worker starts with everyone already online and so that the users of a worker that
 // died are announced as gone (their logout broadcast) instead of lingering in every user list.
+// It also keeps a bounded copy of the rooms' recent public messages (history-copy.ts), which a
+// joining worker gets first: a replacement worker then answers history and resumes like the others.
 import type { ChatEvent } from '../protocol/events.js';
 import { roomChannel } from '../broker/broker.js';
 import { MemoryPresence } from '../store/memory-presence.js';
+import { HistoryCopy } from './history-copy.js';
 import { isOpsMessage, type Op, type PrimaryMessage } from './messages.js';
 
 export interface RelayPort {
@@ -14,11 +17,23 @@ export interface RelayPort {
 export class Relay {
   private readonly ports = new Map<number, RelayPort>();
   private readonly presence = new MemoryPresence();
+  private readonly history: HistoryCopy;
 
-  constructor(private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly now: () => number = Date.now,
+    /** The workers' history bounds (`--history`, text budget), kept alike here. */
+    history: { perRoom: number; maxChars?: number } = { perRoom: 100 },
+  ) {
+    this.history = new HistoryCopy(history.perRoom, history.maxChars);
+  }
 
-  /** A worker joins: it gets the current presence first, then every batch relayed from now on. */
+  /**
+   * A worker joins: it gets the rooms' history and the current presence first, then every batch
+   * relayed from now on (synchronously after the copy was taken, so each message reaches it
+   * exactly once: in the history or in a batch).
+   */
   join(id: number, port: RelayPort): void {
+    port.send({ t: 'history', seed: this.history.seed() });
     port.send({ t: 'snapshot', entries: [...this.presence.entries()] });
     this.ports.set(id, port);
   }
@@ -29,6 +44,7 @@ export class Relay {
     for (const op of message.ops) {
       if (op.op === 'add') this.presence.add(op.entry);
       else if (op.op === 'rm') this.presence.remove(op.id);
+      else this.history.relayed(op.channel, op.event);
     }
     for (const [other, port] of this.ports) if (other !== id) port.send(message);
   }

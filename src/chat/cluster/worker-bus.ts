@@ -1,9 +1,10 @@
 // A worker's end of the cluster channel: ops of one turn go to the primary in one IPC message;
 // batches relayed from other workers are handed, op by op and in order, to this worker's broker
-// (events) and presence replica (entries). A channel is anything with send and a message hook,
+// (events), presence replica (entries) and history (the primary's copy, when the worker starts). A channel is anything with send and a message hook,
 // so the same code runs over node:cluster IPC and over an in-process pair in tests.
 import type { ChatEvent } from '../protocol/events.js';
 import type { PresenceEntry } from '../store/presence.js';
+import type { HistorySeed } from './history-copy.js';
 import { isOpsMessage, type Op } from './messages.js';
 
 export interface Channel {
@@ -16,6 +17,7 @@ export interface BusSinks {
   add(entry: PresenceEntry): void;
   remove(id: number): void;
   snapshot(entries: PresenceEntry[]): void;
+  history(seed: HistorySeed): void;
 }
 
 export class WorkerBus {
@@ -35,6 +37,7 @@ export class WorkerBus {
       add: sinks.add ?? (() => {}),
       remove: sinks.remove ?? (() => {}),
       snapshot: sinks.snapshot ?? (() => {}),
+      history: sinks.history ?? (() => {}),
     });
   }
 
@@ -66,6 +69,9 @@ export class WorkerBus {
     } else if ((message as { t?: unknown })?.t === 'snapshot') {
       const entries = (message as { entries: PresenceEntry[] }).entries;
       for (const sink of this.sinks) sink.snapshot(entries);
+    } else if ((message as { t?: unknown })?.t === 'history') {
+      const seed = (message as { seed: HistorySeed }).seed;
+      for (const sink of this.sinks) sink.history(seed);
     }
   }
 

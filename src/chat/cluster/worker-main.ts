@@ -7,6 +7,7 @@ import { IpcBroker } from '../broker/ipc-broker.js';
 import { createChatServer, type ChatServer } from '../server.js';
 import { WORKER_OPTIONS_ENV, type PrimaryMessage, type WorkerMessage, type WorkerSetup } from './messages.js';
 import { ClusterHistory } from './cluster-history.js';
+import { HISTORY_MAX_CHARS } from './history-copy.js';
 import { WorkerStats } from './cluster-stats.js';
 import { ReplicatedPresence } from './replicated-presence.js';
 import { WorkerBus } from './worker-bus.js';
@@ -49,16 +50,29 @@ process.on('message', (message: PrimaryMessage) => {
 process.on('disconnect', () => void stop());
 
 const presence = new ReplicatedPresence(bus);
+// The same bounds as the primary's copy (primary.ts), which a replacement worker starts with.
+const history = new ClusterHistory(bus, {
+  perRoom: Number(setup.options.history ?? 100),
+  maxChars: HISTORY_MAX_CHARS,
+  index: setup.index,
+  count: setup.count,
+});
+// The primary answers `hello` with the rooms' history before anything else; serve only once it
+// is kept, so that the first user here already gets it (and ids are minted after it).
+await new Promise<void>((resolve) => {
+  const seeded = (message: PrimaryMessage): void => {
+    if (message?.t !== 'history') return;
+    process.off('message', seeded);
+    resolve();
+  };
+  process.on('message', seeded);
+});
 createChatServer({ ...setup.options, nodeId: setup.nodeId }, log, {
   broker: new IpcBroker(setup.nodeId, bus),
   presence,
   roomUsers: (limit) => presence.roomSizes(limit),
   stats,
-  history: new ClusterHistory(bus, {
-    perRoom: Number(setup.options.history ?? 100),
-    index: setup.index,
-    count: setup.count,
-  }),
+  history,
   ids: { index: setup.index, count: setup.count },
 }).then(
   (started) => {
