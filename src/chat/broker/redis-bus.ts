@@ -1,9 +1,10 @@
 // One node's two connections to Redis, shared by the Redis broker and presence: `cmd` for commands
 // and publications, `sub` for subscriptions. Sharing them keeps a node's presence changes and room
 // events in one order on the wire, so another node never sees a join before the user's presence.
-// While Redis is unreachable nothing queues (commands fail at once and callers drop or redo them),
-// ioredis retries with capped back-off, and on return every channel is subscribed again and the
-// `ready` listeners (presence) re-register what this node holds.
+// While Redis is unreachable no command queues here (commands fail at once; the broker keeps its
+// publications in a bounded outbox, presence redoes its writes), ioredis retries with capped
+// back-off, and on return every channel is subscribed again and the `connected` listeners
+// (presence, the broker's outbox) re-register or send what this node holds.
 import { EventEmitter } from 'node:events';
 import { Redis } from 'ioredis';
 
@@ -81,6 +82,10 @@ export class RedisBus extends EventEmitter {
     });
     this.latencyTimer = setInterval(() => void this.measure(), options.latencyEveryMs ?? 5000);
     this.latencyTimer.unref();
+  }
+
+  get logger(): BusLogger {
+    return this.options.logger;
   }
 
   get connected(): boolean {
