@@ -4,8 +4,9 @@
 // with the publishing node's id, and a node drops its own echo. All publications of a node go out
 // on one connection, so Redis hands them to every subscriber in the order they were made.
 //
-// While Redis is unreachable, publications wait in a bounded outbox (redis-outbox.ts) and go out,
-// in order and before any newer one, once the connection and this node's subscriptions are back.
+// While Redis is unreachable, messages (public and private) wait in a bounded outbox
+// (redis-outbox.ts) and go out, in order and before any newer publication, once the connection and
+// this node's subscriptions are back; joins and leaves are reconciled by presence instead.
 // Pub/sub keeps nothing for a node that is not subscribed yet, so the outbox first waits (up to
 // `peerWaitMs`) until each of its channels has as many subscribers as the last publication on it
 // before the outage reached: the other nodes reconnect on their own back-off and would otherwise
@@ -72,8 +73,15 @@ export class RedisBroker implements Broker {
     }
     const payload = `${this.nodeId}\n${JSON.stringify(event)}`;
     // Behind a non-empty outbox even when connected: newer publications never overtake it.
-    if (!this.bus.connected || this.outbox.size > 0) this.hold(channel, payload);
-    else this.send(channel, payload);
+    if (this.bus.connected) {
+      if (this.outbox.size === 0) this.send(channel, payload);
+      else this.hold(channel, payload);
+    } else if (event.type === 'message') {
+      this.hold(channel, payload);
+    }
+    // Joins and leaves made while disconnected are not kept: presence re-registers this node's
+    // users on return and the other nodes announce the difference (redis-presence.ts checks the
+    // same `connected`), so replaying them would repeat it.
   }
 
   subscribe(channel: string): void {
