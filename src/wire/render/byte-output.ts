@@ -265,10 +265,7 @@ export class ByteOutput {
         buf[p++] = c;
         continue;
       }
-      buf[p++] = 0x5c;
-      const short = ESCAPES[c];
-      if (short !== undefined) buf[p++] = short;
-      else p = hex4(buf, p, c);
+      p = writeEscape(buf, p, c);
     }
     buf[p++] = 0x22;
     this.pos = p;
@@ -292,10 +289,7 @@ export class ByteOutput {
           buf[p++] = c;
           continue;
         }
-        buf[p++] = 0x5c;
-        const short = ESCAPES[c];
-        if (short !== undefined) buf[p++] = short;
-        else p = hex4(buf, p, c);
+        p = writeEscape(buf, p, c);
       } else if (c < 0x800) {
         buf[p++] = 0xc0 | (c >> 6);
         buf[p++] = 0x80 | (c & 0x3f);
@@ -322,6 +316,15 @@ export class ByteOutput {
     buf[p++] = 0x22;
     this.pos = p;
   }
+}
+
+/** A backslash and the escape of ASCII byte `c` (its short form, or \u00XX); the new position. */
+function writeEscape(buf: Buffer, p: number, c: number): number {
+  buf[p++] = 0x5c;
+  const short = ESCAPES[c];
+  if (short !== undefined) buf[p++] = short;
+  else p = hex4(buf, p, c);
+  return p;
 }
 
 /** Writes "uXXXX" (after a backslash) with lower-case hex; returns the new position. */
