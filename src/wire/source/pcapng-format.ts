@@ -4,14 +4,7 @@
 // every other block type. A bad packet block is reported and skipped (the block framing is
 // intact); a bad block length stops the reader because nothing after it can be located.
 import { MAX_BLOCK_BYTES, readerProblem, type CaptureReaderCallbacks, type UnitParser } from './framing.js';
-import {
-  splitTicks,
-  splitTime,
-  tickScale,
-  ticksToSeconds,
-  unitsPerSecond,
-  type TickScale,
-} from './timestamp.js';
+import { splitTicks, splitTime, tickScale, unitsPerSecond, type TickScale } from './timestamp.js';
 
 import {
   OPT_IF_TSOFFSET,
@@ -174,9 +167,8 @@ export class PcapngParser implements UnitParser {
       this.problem('BAD_BLOCK', `packet block claims ${caplen} bytes but holds ${end - data}`);
       return;
     }
-    const ts = ticksToSeconds(high, low, iface.units) + iface.offset;
     // if_tsoffset is whole seconds, so it moves only the seconds: the nanoseconds stay exact.
-    splitTicks(high, low, iface.scale);
+    const ts = splitTicks(high, low, iface.scale) + iface.offset;
     this.emit(ts, splitTime.nsec, iface.linkType, buf.subarray(data, data + caplen), origLen, ifId);
   }
 

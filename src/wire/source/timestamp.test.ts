@@ -5,7 +5,14 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { RawPacket } from '../events.js';
 import { createCaptureReader } from './capture-reader.js';
-import { splitTicks, splitTime, tickScale, unitsPerSecond, wholeSeconds } from './timestamp.js';
+import {
+  splitTicks,
+  splitTime,
+  tickScale,
+  ticksToSeconds,
+  unitsPerSecond,
+  wholeSeconds,
+} from './timestamp.js';
 import {
   conversation,
   ticksOf,
@@ -45,7 +52,7 @@ function expected(times: TickTime[], unitsPerSec: bigint, offset = 0n): string[]
 const S = 1_795_772_545n; // 2026-11-27: a double holds it to about 0.24 µs only
 const packets = conversation();
 
-test('splitTicks equals BigInt division for decimal and binary resolutions, edge and random ticks', () => {
+test('splitTicks equals BigInt division (and its double equals ticksToSeconds) for decimal and binary resolutions, edge and random ticks', () => {
   let seed = 12345;
   const random32 = (): number => {
     seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
@@ -61,7 +68,10 @@ test('splitTicks equals BigInt division for decimal and binary resolutions, edge
     for (let i = 0; i < 400; i++) ticks.push((BigInt(random32()) << 32n) | BigInt(random32()));
     for (const t of ticks) {
       if (t < 0n || t >= 2n ** 64n) continue;
-      splitTicks(Number(t >> 32n), Number(t & 0xffffffffn), scale);
+      const high = Number(t >> 32n);
+      const low = Number(t & 0xffffffffn);
+      // The double ts stays the one ticksToSeconds always gave (jsonl output unchanged).
+      assert.equal(splitTicks(high, low, scale), ticksToSeconds(high, low, units), `tsresol ${r} ticks ${t}`);
       const sec = t / u;
       assert.equal(splitTime.nsec, Number(((t % u) * 1_000_000_000n) / u), `tsresol ${r} ticks ${t}`);
       if (sec < 2n ** 53n) assert.equal(splitTime.sec, Number(sec), `tsresol ${r} ticks ${t}`);

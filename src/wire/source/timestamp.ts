@@ -55,26 +55,26 @@ export function tickScale(units: number): TickScale {
   return { units, scale: 0, fast: units <= 2 ** 23 && Number.isInteger(Math.log2(units)) };
 }
 
-/** Largest units per second the 16-bit long division handles exactly (2^53 / 65536). */
-const MAX_DIGIT_UNITS = 2 ** 37;
-
 /** Where splitTicks leaves its answer (one shared object: no allocation per packet). */
 export const splitTime = { sec: 0, nsec: 0 };
 
 /**
  * The tick count high:low as whole seconds and nanoseconds past them (truncated, like libpcap
  * reading a finer resolution), into `splitTime`. Exact for every resolution; `sec` is exact
- * while it stays below 2^53.
+ * while it stays below 2^53. Returns the fractional seconds, the very double ticksToSeconds
+ * gives (one division serves both).
  */
-export function splitTicks(high: number, low: number, t: TickScale): void {
+export function splitTicks(high: number, low: number, t: TickScale): number {
   const units = t.units;
   let sec: number;
   let rest: number;
+  let seconds: number;
   if (high < 0x200000 && t.fast) {
     const ticks = high * 4294967296 + low;
     sec = floorDiv(ticks, units);
     rest = ticks - sec * units;
-  } else if (t.fast && units <= MAX_DIGIT_UNITS) {
+    seconds = ticks / units;
+  } else if (t.fast && units * 65536 <= Number.MAX_SAFE_INTEGER) {
     // Long division by 16-bit digits: rest × 65536 + digit stays below 2^53.
     sec = 0;
     rest = 0;
@@ -85,18 +85,20 @@ export function splitTicks(high: number, low: number, t: TickScale): void {
       rest = cur - q * units;
       sec = sec * 65536 + q;
     }
+    seconds = sec + rest / units;
   } else {
     // Resolutions finer than the number path can divide exactly: rare, so BigInt is fine.
     const ticks = (BigInt(high) << 32n) | BigInt(low);
     const u = BigInt(units);
     splitTime.sec = Number(ticks / u);
     splitTime.nsec = Number(((ticks % u) * 1000000000n) / u);
-    return;
+    return ticksToSeconds(high, low, units);
   }
   const scale = t.scale;
   splitTime.sec = sec;
   splitTime.nsec =
     scale > 0 ? rest * scale : scale < 0 ? floorDiv(rest, -scale) : Math.floor((rest * 1e9) / units);
+  return seconds;
 }
 
 /**
