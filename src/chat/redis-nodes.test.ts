@@ -2,8 +2,9 @@
 // both workerman dialects, private messages cross nodes, room lists agree everywhere; a node
 // killed with -9 is logged out on the others within 15 s; Redis stopped for 5 s and restarted on
 // the same port: every node recovers, what was said during the outage reaches the other nodes
-// after it (in order, once) and messages flow again; a native client that drops comes
-// back on another node with its last id and gets every missed message once, in order.
+// after it (in order, once) and messages flow again, and a node stopped during an outage exits
+// by itself; a native client that drops comes back on another node with its last id and gets
+// every missed message once, in order.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { openClient, type ChatClient } from './test-support/chat-client.js';
@@ -243,6 +244,28 @@ test('resume: a client that dropped comes back on another node with its last id 
     (tooOld.messages as { text: string }[]).map((m) => m.text),
     ['m1', 'm2', 'm3', 'm4', 'm5'],
   );
+});
+
+test('a node stopped (SIGTERM) during a Redis outage with messages waiting exits by itself', async () => {
+  const leaving = await NodeProcess.start(nodeArgs());
+  try {
+    const x = await client(leaving, 'x (node 4)');
+    x.send({ type: 'login', client_name: 'xav', room_id: 'bye' });
+    await x.nextJson();
+    await redis.stop();
+    await until(async () => (await leaving.status('/readyz')) === 503, 'not ready');
+    for (const text of ['w1', 'w2']) {
+      x.send({ type: 'say', to_client_id: 'all', content: text });
+      assert.equal((await x.nextJson()).content, text);
+    }
+    leaving.child.kill('SIGTERM');
+    // Only a guard against a hang (NodeProcess.stop would SIGKILL it): the exit must be its own.
+    const guard = new Promise<'hung'>((r) => setTimeout(() => r('hung'), 30_000).unref());
+    assert.equal(await Promise.race([leaving.exited, guard]), 0);
+  } finally {
+    await leaving.kill9();
+    await redis.restart();
+  }
 });
 
 async function waitFrame(x: ChatClient, limitMs: number): Promise<Record<string, unknown>> {
