@@ -1,7 +1,8 @@
 // The recent messages of each room, kept in id order: the last `perRoom` of each room, within a
 // total budget of text (least recently written rooms are forgotten first), so clients inventing
 // rooms or writing long messages cannot grow memory without bound. Shared by the in-process
-// history stores (one process, or one cluster worker that also keeps what the others relay).
+// history stores (one process, or one cluster worker that also keeps what the others relay) and
+// by a cluster's primary, whose copy starts a replacement worker (snapshot / restore).
 import type { MessageEvent } from '../protocol/events.js';
 import { compareMessageIds, parseMessageId, type HistorySince } from './history.js';
 
@@ -11,6 +12,13 @@ interface RoomLog {
   chars: number;
   /** Id of the newest message dropped from this room, if any. */
   lastDropped?: [number, number];
+}
+
+/** What RoomLogs holds, for another process: rooms least recently written first. */
+export interface RoomLogsSnapshot {
+  rooms: { room: string; messages: MessageEvent[]; gap?: string }[];
+  /** Newest id of any room forgotten as a whole. */
+  forgotten?: string;
 }
 
 export class RoomLogs {
@@ -38,6 +46,7 @@ export class RoomLogs {
     // Usually the newest; one relayed from elsewhere may be a little older than the last few.
     let at = log.keys.length;
     while (at > 0 && compareMessageIds(log.keys[at - 1]!, key) > 0) at--;
+    if (at > 0 && compareMessageIds(log.keys[at - 1]!, key) === 0) return; // already kept
     log.messages.splice(at, 0, event);
     log.keys.splice(at, 0, key);
     this.count(log, event.text.length);
@@ -51,6 +60,33 @@ export class RoomLogs {
       if (!this.forgotten || compareMessageIds(newest, this.forgotten) > 0) this.forgotten = newest;
     }
     while (this.chars > this.maxChars && log.messages.length > 1) this.dropOldest(log);
+  }
+
+  /** Copies of what is kept (later messages do not change it), for restore() elsewhere. */
+  snapshot(): RoomLogsSnapshot {
+    const rooms: RoomLogsSnapshot['rooms'] = [];
+    for (const [room, log] of this.rooms) {
+      const messages = [...log.messages];
+      rooms.push(log.lastDropped ? { room, messages, gap: idOf(log.lastDropped) } : { room, messages });
+    }
+    return this.forgotten ? { rooms, forgotten: idOf(this.forgotten) } : { rooms };
+  }
+
+  /** Starts from another RoomLogs' snapshot (before anything is kept here), gaps included. */
+  restore(snapshot: RoomLogsSnapshot): void {
+    if (snapshot.forgotten !== undefined) this.forgotten = parseMessageId(snapshot.forgotten);
+    for (const { room, messages, gap } of snapshot.rooms) {
+      for (const message of messages) this.keep(message);
+      const log = this.rooms.get(room);
+      const gapKey = gap === undefined ? undefined : parseMessageId(gap);
+      if (log) log.lastDropped = gapKey;
+      else if (gapKey) this.rooms.set(room, { messages: [], keys: [], chars: 0, lastDropped: gapKey });
+    }
+  }
+
+  /** Characters of text kept, over all rooms. */
+  get size(): number {
+    return this.chars;
   }
 
   recent(room: string, limit: number): MessageEvent[] {
@@ -83,3 +119,5 @@ export class RoomLogs {
     this.count(log, -dropped.text.length);
   }
 }
+
+const idOf = (key: [number, number]): string => `${key[0]}-${key[1]}`;
