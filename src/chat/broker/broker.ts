@@ -11,7 +11,9 @@
 // Guarantees every implementation must keep (tested by the contract suite):
 //   - order: events published by one node are handled by every other node in publication order;
 //   - delivery: once, to every other node subscribed to the channel at publication time, while
-//     the broker is connected (memory: always); an event is never delivered to its publisher;
+//     the broker is connected (memory: always); Redis also queues messages published during an
+//     outage, within a bound, and delivers them after it; an event is never delivered to its
+//     publisher;
 //   - publish never throws and never blocks; subscription changes apply to events published after.
 import type { ChatEvent } from '../protocol/events.js';
 

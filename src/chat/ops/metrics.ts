@@ -120,8 +120,11 @@ export async function renderMetrics(s: MetricsSources): Promise<string> {
   metric('wirechat_broker_reconnects_total', 'counter', 'Times the broker connection came back.', [
     [kind, b.reconnects],
   ]);
-  metric('wirechat_broker_dropped_total', 'counter', 'Publications lost while the broker was down.', [
-    [kind, b.dropped],
-  ]);
+  metric(
+    'wirechat_broker_dropped_total',
+    'counter',
+    "Publications lost: past the outage queue's bound, in flight when Redis went away, or queued at shutdown.",
+    [[kind, b.dropped]],
+  );
   return out.join('\n') + '\n';
 }
