@@ -9,7 +9,13 @@ import { createTextRenderer, formatSummary } from '../wire/render/text.js';
 import { createTcpdumpRenderer } from '../wire/render/tcpdump.js';
 import { createHtmlRenderer } from '../wire/render/html-ladder.js';
 import { finishOutputFile, openOutputFile } from './output-file.js';
-import { displayOptions, formatOptions, parseFormat, type ViewFormat } from './view-options.js';
+import {
+  displayOptions,
+  formatOptions,
+  parseFormat,
+  parsePrecision,
+  type ViewFormat,
+} from './view-options.js';
 
 export type LiveFormat = ViewFormat;
 
@@ -59,6 +65,7 @@ export function createLiveView(values: ParsedArgs['values'], settings: LiveViewS
   const color =
     format === 'text' && tty && !values['no-color'] && !process.env.NO_COLOR && process.env.TERM !== 'dumb';
   const utc = values.utc === true;
+  const precision = parsePrecision(values);
 
   let render: (events: WireEvent[]) => string;
   // The page is streamed as packets arrive: a long capture's rows never wait in memory.
@@ -73,12 +80,13 @@ export function createLiveView(values: ParsedArgs['values'], settings: LiveViewS
   if (html) render = (events) => html.render(events);
   else if (format === 'jsonl') render = renderJsonl;
   else if (format === 'tcpdump') {
-    const r = createTcpdumpRenderer({ dump: values.X ? 'X' : 'A', utc });
+    const r = createTcpdumpRenderer({ dump: values.X ? 'X' : 'A', utc, precision });
     render = (events) => r.render(events);
   } else {
     const r = createTextRenderer({
       color,
       utc,
+      precision,
       hideAcks: values['no-acks'] === true,
       hideTcp: values['no-tcp'] === true,
     });

@@ -14,7 +14,7 @@ import { createTcpdumpRenderer } from '../wire/render/tcpdump.js';
 import { createHtmlRenderer } from '../wire/render/html-ladder.js';
 import { createEventFilter, EVENT_NAMES } from '../wire/render/event-filter.js';
 import { openOutput } from './output-file.js';
-import { displayOptions, formatOptions, parseFormat } from './view-options.js';
+import { displayOptions, formatOptions, parseFormat, parsePrecision } from './view-options.js';
 import { createProgress } from './read-progress.js';
 
 export const readSpec: CommandSpec = {
@@ -175,6 +175,7 @@ export async function run(argv: string[]): Promise<number> {
   const color =
     format === 'text' && toTerminal && !values['no-color'] && !env.NO_COLOR && env.TERM !== 'dumb';
   const utc = values.utc === true;
+  const precision = parsePrecision(values);
   const quiet = values.quiet === true;
 
   // A closed pipe (`| head`) ends the run quietly: the reader wanted no more.
@@ -201,12 +202,13 @@ export async function run(argv: string[]): Promise<number> {
   const html = format === 'html' ? createHtmlRenderer({ title: path, source: path, out: write }) : undefined;
   let render: ((events: WireEvent[]) => string) | undefined;
   if (format === 'tcpdump') {
-    const r = createTcpdumpRenderer({ dump: values.X ? 'X' : 'A', utc });
+    const r = createTcpdumpRenderer({ dump: values.X ? 'X' : 'A', utc, precision });
     render = (events) => r.render(events);
   } else if (format === 'text') {
     const r = createTextRenderer({
       color,
       utc,
+      precision,
       hideAcks: values['no-acks'] === true,
       hideTcp: values['no-tcp'] === true,
       maxBodyChars: values.full ? Number.MAX_SAFE_INTEGER : 2000,

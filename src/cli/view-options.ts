@@ -33,6 +33,12 @@ export const displayOptions: Record<string, OptionSpec> = {
   'no-acks': { type: 'boolean', description: 'text view: hide segments that only acknowledge' },
   'no-tcp': { type: 'boolean', description: 'text view: hide every TCP segment line' },
   utc: { type: 'boolean', description: 'print times in UTC instead of local time' },
+  'time-stamp-precision': {
+    type: 'string',
+    value: 'micro|nano',
+    description: "digits of packet times, as tcpdump's option (default micro)",
+    default: 'micro',
+  },
   'no-color': { type: 'boolean', description: 'no colours (also NO_COLOR=1; colours only on a terminal)' },
 };
 
@@ -53,4 +59,12 @@ export function parseFormat(values: ParsedArgs['values'], argv?: string[]): View
     return 'tcpdump';
   }
   return format;
+}
+
+/** --time-stamp-precision: micro (tcpdump's default: microseconds, truncated) or nano. */
+export function parsePrecision(values: ParsedArgs['values']): 'micro' | 'nano' {
+  const p = String(values['time-stamp-precision'] ?? 'micro');
+  if (p !== 'micro' && p !== 'nano')
+    throw new UsageError(`--time-stamp-precision must be micro or nano, got '${p}'`);
+  return p;
 }

@@ -103,3 +103,31 @@ for (const name of [
     });
   }
 }
+
+test('--time-stamp-precision=nano prints what tcpdump --time-stamp-precision=nano prints', (t) => {
+  if (!tcpdumpAvailable()) {
+    t.skip('tcpdump is not installed');
+    return;
+  }
+  const name = 'ws-echo-any-dumpcap.pcapng';
+  const theirs = execFileSync('tcpdump', ['--time-stamp-precision=nano', '-n', '-A', '-r', fixture(name)], {
+    env: { ...process.env, TZ: 'UTC' },
+    stdio: ['ignore', 'pipe', 'ignore'],
+  })
+    .toString('latin1')
+    .replace(/^(\d\d:\d\d:\d\d\.\d{9}) \S+\s+(?:In|Out|B|M|P)\s+IP/gm, '$1 IP');
+  const ours = spawnSync(process.execPath, [
+    cli,
+    'read',
+    '-A',
+    '--utc',
+    '--quiet',
+    '--time-stamp-precision=nano',
+    fixture(name),
+  ]).stdout.toString('latin1');
+  assert.match(theirs, /^\d\d:\d\d:\d\d\.\d{9} IP/m);
+  assert.equal(withoutAdditions(ours), theirs);
+  const bad = spawnSync(process.execPath, [cli, 'read', '--time-stamp-precision=pico', fixture(name)]);
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr.toString(), /--time-stamp-precision must be micro or nano/);
+});
