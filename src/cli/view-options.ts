@@ -36,7 +36,7 @@ export const displayOptions: Record<string, OptionSpec> = {
   'time-stamp-precision': {
     type: 'string',
     value: 'micro|nano',
-    description: "digits of packet times, as tcpdump's option (default micro)",
+    description: "digits of packet times, as tcpdump's option",
     default: 'micro',
   },
   'no-color': { type: 'boolean', description: 'no colours (also NO_COLOR=1; colours only on a terminal)' },
