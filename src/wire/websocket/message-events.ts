@@ -8,14 +8,6 @@ import type { FrameHeader } from './frame-parser.js';
 import type { Inflater } from './inflater.js';
 import { parseClosePayload } from './ws-control.js';
 
-/** Buffer's own latin1 decoder without toString's argument handling (checked once; present on
- * every Node Buffer). */
-const direct = Buffer.prototype as unknown as { latin1Slice?: (start: number, end: number) => string };
-const latin1Text: (b: Buffer) => string =
-  typeof direct.latin1Slice === 'function'
-    ? (b) => (b as unknown as { latin1Slice(start: number, end: number): string }).latin1Slice(0, b.length)
-    : (b) => b.toString('latin1');
-
 /** A data message being assembled from its fragments. */
 export interface PartialMessage {
   opcode: 1 | 2;
@@ -111,7 +103,7 @@ export function emitMessage(
       // Most text is ASCII: valid UTF-8 by definition, and its string is a plain byte copy
       // (what the UTF-8 decoder would give, at a fraction of the cost).
       utf8Valid = true;
-      text = latin1Text(data);
+      text = data.toString('latin1');
     } else {
       utf8Valid = isUtf8(truncated ? trimIncomplete(data) : data);
       if (!utf8Valid) env.problem('BAD_UTF8', 'text message is not valid UTF-8', 'warning', meta);
