@@ -1,7 +1,7 @@
 // What a finished row of the HTML view can leave out because the page's script rebuilds it
 // (html-ladder-client.js does the reverse): on a chat capture this is about a third of the page,
 // so the same page bytes hold that many more rows.
-import type { LadderRow } from './html-ladder.js';
+import type { LadderRow } from './html-ladder-types.js';
 
 export const clip = (s: string, n: number): string => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 
