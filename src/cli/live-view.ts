@@ -5,14 +5,14 @@ import type { WriteStream } from 'node:fs';
 import type { ParsedArgs, OptionSpec } from '../shared/args.js';
 import type { SummaryEvent, WireEvent } from '../wire/events.js';
 import { renderJsonl, eventToJson } from '../wire/render/jsonl.js';
-import { createTextRenderer, formatSummary } from '../wire/render/text.js';
-import { createTcpdumpRenderer } from '../wire/render/tcpdump.js';
+import { formatSummary } from '../wire/render/text.js';
 import { createHtmlRenderer } from '../wire/render/html-ladder.js';
 import { finishOutputFile, openOutputFile } from './output-file.js';
 import {
   displayOptions,
   formatOptions,
   parseFormat,
+  createLineView,
   parsePrecision,
   type ViewFormat,
 } from './view-options.js';
@@ -62,10 +62,9 @@ export function createLiveView(values: ParsedArgs['values'], settings: LiveViewS
     });
   }
   const tty = !file && (stdout as { isTTY?: boolean }).isTTY === true;
+  parsePrecision(values); // a bad value is a usage error whatever the view
   const color =
     format === 'text' && tty && !values['no-color'] && !process.env.NO_COLOR && process.env.TERM !== 'dumb';
-  const utc = values.utc === true;
-  const precision = parsePrecision(values);
 
   let render: (events: WireEvent[]) => string;
   // The page is streamed as packets arrive: a long capture's rows never wait in memory.
@@ -77,21 +76,9 @@ export function createLiveView(values: ParsedArgs['values'], settings: LiveViewS
           out: (piece) => void (closed || out.write(piece)),
         })
       : undefined;
-  if (html) render = (events) => html.render(events);
+  if (format === 'html') render = (events) => html!.render(events);
   else if (format === 'jsonl') render = renderJsonl;
-  else if (format === 'tcpdump') {
-    const r = createTcpdumpRenderer({ dump: values.X ? 'X' : 'A', utc, precision });
-    render = (events) => r.render(events);
-  } else {
-    const r = createTextRenderer({
-      color,
-      utc,
-      precision,
-      hideAcks: values['no-acks'] === true,
-      hideTcp: values['no-tcp'] === true,
-    });
-    render = (events) => r.render(events);
-  }
+  else render = createLineView(format, values, color);
 
   return {
     format,

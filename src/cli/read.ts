@@ -6,15 +6,20 @@ import type { Readable, Writable } from 'node:stream';
 import { parseCommandArgs, intOption, type CommandSpec, type ParsedArgs } from '../shared/args.js';
 import { UsageError, UserError } from '../shared/errors.js';
 import { createCaptureDecoder, type CaptureDecoderOptions } from '../wire/decode-capture.js';
-import type { DecodeProblemEvent, WireEvent } from '../wire/events.js';
+import type { DecodeProblemEvent } from '../wire/events.js';
 import { writeJsonl } from '../wire/render/jsonl.js';
 import { ByteOutput } from '../wire/render/byte-output.js';
-import { createTextRenderer, formatSummary } from '../wire/render/text.js';
-import { createTcpdumpRenderer } from '../wire/render/tcpdump.js';
+import { formatSummary } from '../wire/render/text.js';
 import { createHtmlRenderer } from '../wire/render/html-ladder.js';
 import { createEventFilter, EVENT_NAMES } from '../wire/render/event-filter.js';
 import { openOutput } from './output-file.js';
-import { displayOptions, formatOptions, parseFormat, parsePrecision } from './view-options.js';
+import {
+  createLineView,
+  displayOptions,
+  formatOptions,
+  parseFormat,
+  parsePrecision,
+} from './view-options.js';
 import { createProgress } from './read-progress.js';
 
 export const readSpec: CommandSpec = {
@@ -172,10 +177,9 @@ export async function run(argv: string[]): Promise<number> {
   const dest = openDestination(values);
   const out = dest.stream;
   const toTerminal = dest.file === undefined && process.stdout.isTTY === true;
+  parsePrecision(values); // a bad value is a usage error whatever the view
   const color =
     format === 'text' && toTerminal && !values['no-color'] && !env.NO_COLOR && env.TERM !== 'dumb';
-  const utc = values.utc === true;
-  const precision = parsePrecision(values);
   const quiet = values.quiet === true;
 
   // A closed pipe (`| head`) ends the run quietly: the reader wanted no more.
@@ -200,21 +204,10 @@ export async function run(argv: string[]): Promise<number> {
     format === 'jsonl' ? new ByteOutput(write, 1 << 20, () => out.writableLength === 0) : undefined;
   // The page is streamed: rows reach the output as they are decoded (memory stays bounded).
   const html = format === 'html' ? createHtmlRenderer({ title: path, source: path, out: write }) : undefined;
-  let render: ((events: WireEvent[]) => string) | undefined;
-  if (format === 'tcpdump') {
-    const r = createTcpdumpRenderer({ dump: values.X ? 'X' : 'A', utc, precision });
-    render = (events) => r.render(events);
-  } else if (format === 'text') {
-    const r = createTextRenderer({
-      color,
-      utc,
-      precision,
-      hideAcks: values['no-acks'] === true,
-      hideTcp: values['no-tcp'] === true,
-      maxBodyChars: values.full ? Number.MAX_SAFE_INTEGER : 2000,
-    });
-    render = (events) => r.render(events);
-  }
+  const render =
+    format === 'tcpdump' || format === 'text'
+      ? createLineView(format, values, color, values.full ? Number.MAX_SAFE_INTEGER : 2000)
+      : undefined;
 
   let firstProblem: DecodeProblemEvent | undefined;
   const decoder = createCaptureDecoder(decoderOptions, (events) => {

@@ -1,6 +1,9 @@
 // The view options shared by `read` and the live commands (`capture`, `tap`, `demo`): which
 // view (--format, -A, -X), where it goes (-o), and how the text view looks.
 import type { OptionSpec, ParsedArgs } from '../shared/args.js';
+import type { WireEvent } from '../wire/events.js';
+import { createTcpdumpRenderer } from '../wire/render/tcpdump.js';
+import { createTextRenderer } from '../wire/render/text.js';
 import { UsageError } from '../shared/errors.js';
 
 export type ViewFormat = 'text' | 'tcpdump' | 'jsonl' | 'html';
@@ -67,4 +70,31 @@ export function parsePrecision(values: ParsedArgs['values']): 'micro' | 'nano' {
   if (p !== 'micro' && p !== 'nano')
     throw new UsageError(`--time-stamp-precision must be micro or nano, got '${p}'`);
   return p;
+}
+
+/**
+ * The tcpdump or text view as a function of each batch of events, set up from the shared
+ * options (-X, --utc, --time-stamp-precision, --no-acks, --no-tcp). `color` is the caller's
+ * call (it depends on where the output goes); `maxBodyChars` as in createTextRenderer.
+ */
+export function createLineView(
+  format: 'tcpdump' | 'text',
+  values: ParsedArgs['values'],
+  color: boolean,
+  maxBodyChars?: number,
+): (events: WireEvent[]) => string {
+  const utc = values.utc === true;
+  const precision = parsePrecision(values);
+  const r =
+    format === 'tcpdump'
+      ? createTcpdumpRenderer({ dump: values.X ? 'X' : 'A', utc, precision })
+      : createTextRenderer({
+          color,
+          utc,
+          precision,
+          hideAcks: values['no-acks'] === true,
+          hideTcp: values['no-tcp'] === true,
+          maxBodyChars,
+        });
+  return (events) => r.render(events);
 }
