@@ -4,26 +4,49 @@ import type { JsonObject } from './codec.js';
 import type { Command } from './events.js';
 import { isProtocolError, protocolError, type ProtocolError } from './errors.js';
 import { DEFAULT_HISTORY, MAX_HISTORY, MAX_ROOM, type InputLimits } from './limits.js';
+import {
+  findInvisible,
+  hasBidiControl,
+  hasControl,
+  hasTextControl,
+  isBlank,
+  lookalikeMix,
+  trimSpace,
+} from './char-classes.js';
 
-// C0/C1 controls, plus the bidirectional overrides that let a name disguise itself.
-const NAME_FORBIDDEN = /[\p{Cc}\u202a-\u202e\u2066-\u2069]/u;
-const ROOM_FORBIDDEN = /\p{Cc}/u;
 const ID_DIGITS = /^[1-9][0-9]{0,15}$/;
 
 export type Checked<T> = T | ProtocolError;
 
+/**
+ * A user name in its one canonical form (NFKC, trimmed), so that full-width, ligature and
+ * mathematical look-alikes become the letters they imitate before anything is compared or shown.
+ */
 export function checkName(raw: unknown, field: string, limits: InputLimits): Checked<string> {
   if (raw === undefined) return protocolError('MISSING_FIELD', `'${field}' is required`);
   if (typeof raw !== 'string') return protocolError('INVALID_FIELD', `'${field}' must be a string`);
-  const name = raw.trim();
+  const name = trimSpace(raw.normalize('NFKC'));
   if (name === '') return protocolError('NAME_EMPTY', 'the name is empty');
   if (name.length > limits.maxName) {
     return protocolError('NAME_TOO_LONG', `the name is longer than ${limits.maxName} characters`);
   }
-  if (NAME_FORBIDDEN.test(name)) return protocolError('NAME_INVALID', 'the name contains control characters');
+  if (hasControl(name) || hasBidiControl(name)) {
+    return protocolError('NAME_INVALID', 'the name contains control or text-direction characters');
+  }
+  const invisible = findInvisible(name);
+  if (invisible) {
+    return protocolError('NAME_INVISIBLE', `the name contains an invisible character (${invisible})`);
+  }
+  const mix = lookalikeMix(name);
+  if (mix) return protocolError('NAME_MIXED_SCRIPTS', `the name mixes ${mix.join(' and ')} letters`);
   return name;
 }
 
+/**
+ * A message text, kept as sent (no normalisation: it is what the user wrote). Refused: texts with
+ * nothing visible, terminal controls (ANSI escapes start with ESC) and the bidirectional controls
+ * that make a text display other than it reads. Tab, line feed and CR LF are fine.
+ */
 export function checkContent(raw: unknown, field: string, limits: InputLimits): Checked<string> {
   if (raw === undefined) return protocolError('MISSING_FIELD', `'${field}' is required`);
   if (typeof raw !== 'string') return protocolError('INVALID_FIELD', `'${field}' must be a string`);
@@ -31,21 +54,42 @@ export function checkContent(raw: unknown, field: string, limits: InputLimits): 
   if (raw.length > limits.maxContent) {
     return protocolError('CONTENT_TOO_LONG', `the message is longer than ${limits.maxContent} characters`);
   }
+  if (hasTextControl(raw)) {
+    return protocolError('CONTENT_INVALID', 'the message contains control characters (only tab and newline)');
+  }
+  if (hasBidiControl(raw)) {
+    return protocolError('CONTENT_INVALID', 'the message contains text-direction override characters');
+  }
+  if (isBlank(raw)) return protocolError('CONTENT_INVISIBLE', 'the message has no visible character');
   return raw;
 }
 
-/** A room given as a string (any dialect) or a number (workerman's `room_id`: 1 and "1" are one room). */
+/**
+ * A room given as a string (any dialect) or a number (workerman's `room_id`), in its canonical
+ * form: NFKC, trimmed, and a room of digits without leading zeros, so 1, "1", "01", " 1" and
+ * full-width "１" are one room, the one that is kept, shown and echoed.
+ */
 export function checkRoom(raw: unknown, field: string, allowNumber: boolean): Checked<string> {
   if (raw === undefined) return protocolError('MISSING_FIELD', `'${field}' is required`);
-  let room: string;
-  if (typeof raw === 'string') room = raw;
-  else if (allowNumber && typeof raw === 'number' && Number.isFinite(raw)) room = String(raw);
+  let given: string;
+  if (typeof raw === 'string') given = raw;
+  else if (allowNumber && typeof raw === 'number' && Number.isFinite(raw)) given = String(raw);
   else
     return protocolError('INVALID_FIELD', `'${field}' must be ${allowNumber ? 'a number or ' : ''}a string`);
-  if (room === '' || room.length > MAX_ROOM || ROOM_FORBIDDEN.test(room)) {
+  const room = canonicalRoom(given);
+  if (room === '' || room.length > MAX_ROOM || hasControl(room) || hasBidiControl(room)) {
     return protocolError('ROOM_INVALID', `the room must be 1 to ${MAX_ROOM} printable characters`);
   }
+  const invisible = findInvisible(room);
+  if (invisible) {
+    return protocolError('ROOM_INVISIBLE', `the room contains an invisible character (${invisible})`);
+  }
   return room;
+}
+
+export function canonicalRoom(given: string): string {
+  const room = trimSpace(given.normalize('NFKC'));
+  return /^[0-9]+$/.test(room) ? room.replace(/^0+(?=[0-9])/, '') : room;
 }
 
 /** A private target: "all", or a user id given as a number or a string of digits. */
