@@ -12,3 +12,20 @@ test('codes that name Object properties are not mistaken for known codes', () =>
   assert.equal(politeError('constructor', ''), 'Sorry, that did not work (constructor).');
   assert.equal(politeError('__proto__', 'x'), 'Sorry, that did not work: x');
 });
+
+test('the codes for invisible, look-alike and control characters each get a sentence of their own', () => {
+  const codes = [
+    'NAME_INVISIBLE',
+    'NAME_MIXED_SCRIPTS',
+    'ROOM_INVISIBLE',
+    'CONTENT_INVALID',
+    'CONTENT_INVISIBLE',
+  ];
+  const sentences = codes.map((code) => politeError(code, 'server wording'));
+  for (const [i, sentence] of sentences.entries()) {
+    assert.doesNotMatch(sentence, /server wording|Sorry/, codes[i]);
+  }
+  assert.equal(new Set(sentences).size, codes.length);
+  assert.match(politeError('NAME_MIXED_SCRIPTS', ''), /one alphabet/);
+  assert.match(politeError('CONTENT_INVISIBLE', ''), /nothing visible/);
+});

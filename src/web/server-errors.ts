@@ -7,9 +7,17 @@ const byCode = new Map<string, string>(
     NAME_EMPTY: 'Please choose a nickname.',
     NAME_TOO_LONG: 'That nickname is too long. Please choose a shorter one.',
     NAME_INVALID: 'That nickname contains characters that cannot be used.',
+    NAME_INVISIBLE:
+      'That nickname contains invisible characters. Please use only characters that can be seen.',
+    NAME_MIXED_SCRIPTS:
+      'That nickname mixes Latin, Cyrillic or Greek letters that look alike. Please write it in one alphabet.',
     ROOM_INVALID: 'That room name cannot be used. Please choose another one.',
+    ROOM_INVISIBLE: 'That room name contains invisible characters. Please choose another one.',
     CONTENT_EMPTY: 'An empty message cannot be sent.',
     CONTENT_TOO_LONG: 'That message is too long to send. Please shorten it.',
+    CONTENT_INVALID:
+      'That message contains control or text-direction characters that cannot be sent. Please remove them.',
+    CONTENT_INVISIBLE: 'That message has nothing visible in it, so it was not sent.',
     FRAME_TOO_LARGE: 'That message is too large to send.',
     RATE_LIMITED: 'You are sending messages a little too fast. Please wait a moment.',
     UNKNOWN_TARGET: 'That person is no longer here, so the private message was not delivered.',
