@@ -10,7 +10,7 @@ import type { IdSpace } from './hub/ids.js';
 import { createBackends } from './backends.js';
 import { MeteredHub } from './ops/metered-hub.js';
 import { newCounters, type NodeStats, type StatsGatherer } from './ops/metrics.js';
-import { opsRoutes } from './ops/routes.js';
+import { DEFAULT_METRICS_MIN_INTERVAL_MS, opsRoutes } from './ops/routes.js';
 import { DEFAULT_INPUT_LIMITS } from './protocol/limits.js';
 import type { Presence } from './store/presence.js';
 import type { HistoryStore } from './store/history.js';
@@ -33,6 +33,9 @@ export interface ChatServerOptions {
   tlsCert?: string; // PEM certificate file: serve wss:// and https:// (with tlsKey)
   tlsKey?: string; // PEM private key file
   allowOrigins?: string[]; // WebSocket upgrades from other origins get 403; default any
+  metricsRoomNames?: boolean; // name the largest rooms in /metrics; default: counted by size only
+  metricsToken?: string; // /metrics requires `Authorization: Bearer <token>`; default none
+  metricsMinInterval?: number; // seconds between two renders of /metrics, default 1
 }
 
 /** Limits beyond the page's contract, for `wirechat serve` and tests. */
@@ -136,9 +139,15 @@ export async function createChatServer(
       {
         stats: () => parts.stats?.gather() ?? Promise.resolve(localStats()),
         roomUsers: () => roomUsers(100),
+        roomSizes: () => roomUsers(Infinity).map(([, n]) => n),
         broker: () => backends.brokerState(),
       },
       () => backends.ready(),
+      {
+        roomNames: options.metricsRoomNames,
+        token: options.metricsToken,
+        minIntervalMs: (options.metricsMinInterval ?? DEFAULT_METRICS_MIN_INTERVAL_MS / 1000) * 1000,
+      },
     ),
   });
   const wsPort = await transport.start();

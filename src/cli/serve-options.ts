@@ -1,8 +1,10 @@
 // `wirechat serve` options for many nodes, history and operations: Redis, SQLite history, TLS and
 // allowed origins. Checked here, before anything starts, so each mistake is one line and exit 2.
 import type { OptionSpec, ParsedArgs } from '../shared/args.js';
-import { intOption } from '../shared/args.js';
+import { intOption, numberOption } from '../shared/args.js';
 import { UsageError } from '../shared/errors.js';
+import { DEFAULT_METRICS_MIN_INTERVAL_MS } from '../chat/ops/routes.js';
+import { parseMetricsToken } from '../chat/ops/metrics-token.js';
 import { parseOriginList } from '../chat/transport/origin.js';
 import { loadTls } from '../chat/transport/tls.js';
 
@@ -39,6 +41,24 @@ export const nodeOptionSpecs: Record<string, OptionSpec> = {
     description: 'comma-separated origins allowed to open WebSockets; others get 403 (default: any)',
     env: 'WIRECHAT_ALLOW_ORIGIN',
   },
+  'metrics-room-names': {
+    type: 'boolean',
+    description: 'name the largest rooms in /metrics (default: rooms only counted, by size)',
+    env: 'WIRECHAT_METRICS_ROOM_NAMES',
+  },
+  'metrics-token': {
+    type: 'string',
+    value: 'TOKEN',
+    description: '/metrics answers only "Authorization: Bearer TOKEN", others get 401 (default: no token)',
+    env: 'WIRECHAT_METRICS_TOKEN',
+  },
+  'metrics-min-interval': {
+    type: 'string',
+    value: 'SECONDS',
+    description: 'render /metrics at most once per this time; scrapes in between get the same text',
+    env: 'WIRECHAT_METRICS_MIN_INTERVAL',
+    default: String(DEFAULT_METRICS_MIN_INTERVAL_MS / 1000),
+  },
 };
 
 export interface NodeOptions {
@@ -48,6 +68,9 @@ export interface NodeOptions {
   tlsCert?: string;
   tlsKey?: string;
   allowOrigins?: string[];
+  metricsRoomNames?: boolean;
+  metricsToken?: string;
+  metricsMinInterval: number;
 }
 
 const str = (v: ParsedArgs['values'], name: string): string | undefined => {
@@ -56,7 +79,10 @@ const str = (v: ParsedArgs['values'], name: string): string | undefined => {
 };
 
 export function parseNodeOptions(v: ParsedArgs['values']): NodeOptions {
-  const options: NodeOptions = { history: intOption(v, 'history', 0, 100_000) };
+  const options: NodeOptions = {
+    history: intOption(v, 'history', 0, 100_000),
+    metricsMinInterval: numberOption(v, 'metrics-min-interval', 0, 3600),
+  };
   const redis = str(v, 'redis');
   if (redis) {
     let url: URL | undefined;
@@ -84,5 +110,8 @@ export function parseNodeOptions(v: ParsedArgs['values']): NodeOptions {
   }
   const origins = str(v, 'allow-origin');
   if (origins) options.allowOrigins = parseOriginList(origins);
+  if (v['metrics-room-names'] === true) options.metricsRoomNames = true;
+  const token = str(v, 'metrics-token');
+  if (token !== undefined) options.metricsToken = parseMetricsToken(token);
   return options;
 }

@@ -1,6 +1,6 @@
 // /metrics of `wirechat serve --workers 2`, whichever worker answers the scrape: users on both
-// workers count in their room's size (from the replicated presence), and message counters are
-// the sum over both workers.
+// workers count in their room's size bucket (from the replicated presence, the room unnamed),
+// and message counters are the sum over both workers.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { openClient, type ChatClient } from '../test-support/chat-client.js';
@@ -37,7 +37,9 @@ test('cluster /metrics: room size over both workers, message counters summed ove
     // Several scrapes, so that both workers answer at least once whichever gets each connection.
     for (let scrape = 0; scrape < 4; scrape++) {
       const text = await (await fetch(`http://127.0.0.1:${server.webPort}/metrics`)).text();
-      assert.equal(sample(text, 'wirechat_room_users{room="lobby"}'), users, text);
+      assert.equal(sample(text, 'wirechat_users_in_rooms'), users, text);
+      assert.equal(sample(text, 'wirechat_rooms{users="2-10"}'), 1, text);
+      assert.ok(!text.includes('lobby'), 'no room name without --metrics-room-names');
       assert.equal(sample(text, 'wirechat_connections'), users, text);
       // In: one join and one send per user. Out, at least: each user's welcome and every message.
       assert.equal(sample(text, 'wirechat_messages_in_total'), 2 * users, text);

@@ -29,7 +29,20 @@ export class WorkerStats implements StatsGatherer {
     else if (message?.t === 'stats') this.pending.get(message.id)?.(message.stats);
   }
 
+  private inFlight: Promise<NodeStats> | undefined;
+
+  /** The whole server's numbers; asks made while one is on its way share it (one IPC round at a time). */
   gather(): Promise<NodeStats> {
+    if (this.inFlight) return this.inFlight;
+    const gathering = this.ask();
+    this.inFlight = gathering;
+    void gathering.then(() => {
+      if (this.inFlight === gathering) this.inFlight = undefined;
+    });
+    return gathering;
+  }
+
+  private ask(): Promise<NodeStats> {
     const id = this.nextId++;
     return new Promise((resolve) => {
       // Without the primary (it is gone or stuck) the scrape still answers, with this worker's own.
@@ -50,26 +63,40 @@ export interface StatsWorker {
   send(message: PrimaryMessage): void;
 }
 
-/** The primary's side: one gathering per scrape, over the workers alive when it starts. */
+/**
+ * The primary's side: one gathering at a time, over the workers alive when it starts. Workers
+ * that ask while it is on its way get its sum too, so however many scrapes arrive at once the
+ * workers are asked for their numbers once.
+ */
 export class PrimaryStats {
   private nextId = 1;
+  /** Gatherings started so far (for tests: concurrent asks share one). */
+  started = 0;
   private readonly gatherings = new Map<
     number,
-    { answers: NodeStats[]; waiting: Set<number>; finish(): void }
+    { answers: NodeStats[]; waiting: Set<number>; askers: [StatsWorker, number][]; finish(): void }
   >();
 
   /** Worker `from` asks (scrape `id`): every worker in `workers` is asked, and the sum goes back. */
   ask(from: StatsWorker, id: number, workers: StatsWorker[]): void {
+    const current = [...this.gatherings.values()][0];
+    if (current) {
+      current.askers.push([from, id]);
+      return;
+    }
     const gid = this.nextId++;
+    this.started++;
     const answers: NodeStats[] = [];
     const waiting = new Set(workers.map((w) => w.id));
+    const askers: [StatsWorker, number][] = [[from, id]];
     const finish = (): void => {
       clearTimeout(timer);
       this.gatherings.delete(gid);
-      from.send({ t: 'stats', id, stats: sumStats(answers) });
+      const stats = sumStats(answers);
+      for (const [asker, askId] of askers) asker.send({ t: 'stats', id: askId, stats });
     };
     const timer = setTimeout(finish, GATHER_TIMEOUT_MS);
-    this.gatherings.set(gid, { answers, waiting, finish });
+    this.gatherings.set(gid, { answers, waiting, askers, finish });
     for (const worker of workers) worker.send({ t: 'stats-ask', id: gid });
     if (waiting.size === 0) finish();
   }

@@ -1,6 +1,7 @@
 // Prometheus text exposition (format 0.0.4) of what an operator needs: connections, users per
 // room, messages and bytes in and out, errors by code, slow consumers, broker state and latency.
 // Values are read when scraped; counters live where the events happen (hub, transport, broker).
+import { roomCountFamilies, roomNameFamily } from './room-metrics.js';
 
 export interface ChatCounters {
   messagesIn: number;
@@ -64,6 +65,8 @@ export interface MetricsSources {
   stats(): Promise<NodeStats>;
   /** Largest rooms first (bounded, so invented rooms cannot blow up the scrape). */
   roomUsers(): [string, number][];
+  /** Users in every room (no names): what the size buckets count. */
+  roomSizes(): Iterable<number>;
   broker(): { kind: string; connected: boolean; latency?: number; reconnects: number; dropped: number };
 }
 
@@ -79,7 +82,12 @@ export interface StatsGatherer {
 /** Escapes a label value as the exposition format requires. */
 const label = (value: string) => value.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
 
-export async function renderMetrics(s: MetricsSources): Promise<string> {
+export interface MetricsOptions {
+  /** Name the largest rooms (`wirechat_room_users{room=…}`); default: rooms counted by size only. */
+  roomNames?: boolean;
+}
+
+export async function renderMetrics(s: MetricsSources, options: MetricsOptions = {}): Promise<string> {
   const out: string[] = [];
   const metric = (name: string, type: string, help: string, samples: [string, number][]) => {
     out.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
@@ -88,12 +96,8 @@ export async function renderMetrics(s: MetricsSources): Promise<string> {
   const c = await s.stats();
   const b = s.broker();
   metric('wirechat_connections', 'gauge', 'Open WebSocket connections on this node.', [['', c.connections]]);
-  metric(
-    'wirechat_room_users',
-    'gauge',
-    'Users logged in per room (whole cluster in Redis mode; the largest 100 rooms).',
-    s.roomUsers().map(([room, n]) => [`{room="${label(room)}"}`, n]),
-  );
+  for (const family of roomCountFamilies(s.roomSizes())) metric(...family);
+  if (options.roomNames) metric(...roomNameFamily(s.roomUsers()));
   metric('wirechat_messages_in_total', 'counter', 'Frames received from clients.', [['', c.messagesIn]]);
   metric('wirechat_messages_out_total', 'counter', 'Chat frames sent to clients.', [['', c.messagesOut]]);
   metric('wirechat_bytes_in_total', 'counter', 'Payload bytes received from clients.', [['', c.bytesIn]]);

@@ -25,7 +25,7 @@ function parseMetrics(text: string): Map<string, number> {
 }
 
 test('/metrics counts connections, room users, messages, bytes and errors by code; /healthz and /readyz answer', async () => {
-  const server = await startTestServer();
+  const server = await startTestServer({ metricsRoomNames: true });
   try {
     const base = `http://127.0.0.1:${server.webPort}`;
     assert.equal((await fetch(`${base}/healthz`)).status, 200);
@@ -42,6 +42,7 @@ test('/metrics counts connections, room users, messages, bytes and errors by cod
     const m = parseMetrics(await response.text());
     assert.equal(m.get('wirechat_connections'), 1);
     assert.equal(m.get('wirechat_room_users{room="lobby"}'), 1);
+    assert.equal(m.get('wirechat_rooms{users="1"}'), 1);
     assert.equal(m.get('wirechat_messages_in_total'), 3);
     assert.equal(m.get('wirechat_messages_out_total'), 3);
     assert.ok(m.get('wirechat_bytes_in_total')! > 50);

@@ -35,6 +35,10 @@ export class NodeProcess {
         String(wsPort),
         '--web-port',
         String(webPort),
+        // Tests follow rooms by name (roomUsers); a fresh scrape at most every 50 ms.
+        '--metrics-room-names',
+        '--metrics-min-interval',
+        '0.05',
         ...args,
       ],
       { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, WIRECHAT_LOG_LEVEL: 'info' } },

@@ -76,7 +76,8 @@ export class WebServer {
     }
     const route = this.options.routes?.get(path);
     if (route) {
-      const answer = await route();
+      const answer = await route(req);
+      for (const [name, value] of Object.entries(answer.headers ?? {})) res.setHeader(name, value);
       return send(res, answer.status, answer.body, answer.type);
     }
     if (path === '/config.json') {
