@@ -50,8 +50,8 @@ const LOOKALIKE_SCRIPTS: [string, RegExp][] = [
 /** Text controls: C0 but tab and line feed (a CR only as part of CR LF), DEL, C1. */
 const TEXT_CONTROL = /(?![\t\n]|\r\n)\p{Cc}/u;
 
-/** Everything a text may hold that does not show: if nothing else is left, the text is blank. */
-const BLANK = new RegExp(`[${VARIATION_SELECTOR_SET}${INVISIBLE_SET}\\p{White_Space}\\p{Cc}]`, 'gu');
+/** A character that shows something: a text without one is blank. */
+const VISIBLE = new RegExp(`[^${VARIATION_SELECTOR_SET}${INVISIBLE_SET}\\p{White_Space}\\p{Cc}]`, 'u');
 
 export function hasControl(s: string): boolean {
   return CONTROL.test(s);
@@ -62,7 +62,8 @@ export function hasBidiControl(s: string): boolean {
 }
 
 export function hasTextControl(s: string): boolean {
-  return TEXT_CONTROL.test(s);
+  // Most texts hold no control at all: one plain scan first, the exceptions only when needed.
+  return CONTROL.test(s) && TEXT_CONTROL.test(s);
 }
 
 const visible = (c: string | undefined): boolean =>
@@ -105,7 +106,7 @@ export function findInvisible(s: string): string | undefined {
 
 /** Whether a text has nothing to show once invisible, format and space characters are left out. */
 export function isBlank(s: string): boolean {
-  return s.replace(BLANK, '') === '';
+  return !VISIBLE.test(s);
 }
 
 /** The look-alike scripts a name mixes (two or more of Latin, Cyrillic, Greek), or undefined. */
