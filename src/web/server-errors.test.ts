@@ -17,6 +17,7 @@ test('the codes for invisible, look-alike and control characters each get a sent
   const codes = [
     'NAME_INVISIBLE',
     'NAME_MIXED_SCRIPTS',
+    'NAME_LOOKALIKE',
     'ROOM_INVISIBLE',
     'CONTENT_INVALID',
     'CONTENT_INVISIBLE',

@@ -11,6 +11,8 @@ const byCode = new Map<string, string>(
       'That nickname contains invisible characters. Please use only characters that can be seen.',
     NAME_MIXED_SCRIPTS:
       'That nickname mixes Latin, Cyrillic or Greek letters that look alike. Please write it in one alphabet.',
+    NAME_LOOKALIKE:
+      'That nickname imitates a Latin name with look-alike Cyrillic letters. Please choose another one.',
     ROOM_INVALID: 'That room name cannot be used. Please choose another one.',
     ROOM_INVISIBLE: 'That room name contains invisible characters. Please choose another one.',
     CONTENT_EMPTY: 'An empty message cannot be sent.',

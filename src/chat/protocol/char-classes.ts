@@ -115,6 +115,22 @@ export function lookalikeMix(s: string): string[] | undefined {
   return found.length > 1 ? found : undefined;
 }
 
+/**
+ * Cyrillic letters drawn like Latin ones (а/a, с/c, ӏ/l, і/i…), and among them those Russian does
+ * not use. A name of Russian look-alikes only ("Вера", "Тарас") is a real name and passes; one
+ * that also needs the others ("аӏісе") is spelling a Latin word, and is refused.
+ */
+const CYRILLIC_LIKE_LATIN =
+  /^[\u0430\u0441\u0435\u043e\u0440\u0445\u0443\u0455\u0456\u0458\u0501\u04bb\u04cf\u051b\u051d\u04af\u0475\u0410\u0412\u0421\u0415\u041d\u0406\u0408\u041a\u041c\u041e\u0420\u0405\u0422\u0425\u0423\u04ae\u04c0\u04ba\u051a\u051c\u0474]+$/u;
+const NOT_RUSSIAN_LIKE_LATIN =
+  /[\u0455\u0456\u0458\u0501\u04bb\u04cf\u051b\u051d\u04af\u0475\u0405\u0406\u0408\u04ba\u04c0\u051a\u051c\u04ae\u0474]/u;
+
+/** Whether a name's letters are all Cyrillic look-alikes of Latin ones, spelling a Latin word. */
+export function cyrillicLookalike(s: string): boolean {
+  const letters = s.replace(/\P{L}/gu, '');
+  return CYRILLIC_LIKE_LATIN.test(letters) && NOT_RUSSIAN_LIKE_LATIN.test(letters);
+}
+
 /** Trims Unicode white space only (String#trim would also drop a BOM, hiding it from the checks). */
 export function trimSpace(s: string): string {
   return s.replace(/^\p{White_Space}+|\p{White_Space}+$/gu, '');

@@ -14,6 +14,7 @@ export type ErrorCode =
   | 'NAME_INVALID'
   | 'NAME_INVISIBLE'
   | 'NAME_MIXED_SCRIPTS'
+  | 'NAME_LOOKALIKE'
   | 'ROOM_INVALID'
   | 'ROOM_INVISIBLE'
   | 'CONTENT_EMPTY'

@@ -5,6 +5,7 @@ import type { Command } from './events.js';
 import { isProtocolError, protocolError, type ProtocolError } from './errors.js';
 import { DEFAULT_HISTORY, MAX_HISTORY, MAX_ROOM, type InputLimits } from './limits.js';
 import {
+  cyrillicLookalike,
   findInvisible,
   hasBidiControl,
   hasControl,
@@ -39,6 +40,9 @@ export function checkName(raw: unknown, field: string, limits: InputLimits): Che
   }
   const mix = lookalikeMix(name);
   if (mix) return protocolError('NAME_MIXED_SCRIPTS', `the name mixes ${mix.join(' and ')} letters`);
+  if (cyrillicLookalike(name)) {
+    return protocolError('NAME_LOOKALIKE', 'the name spells a Latin word in Cyrillic look-alike letters');
+  }
   return name;
 }
 

@@ -42,6 +42,9 @@ export const REFUSED_NAMES: [string, string][] = [
   ['alic\u0435', 'NAME_MIXED_SCRIPTS'], // Latin + Cyrillic е
   ['b\u03bfb', 'NAME_MIXED_SCRIPTS'], // Latin + Greek ο
   ['\u0391\u0430', 'NAME_MIXED_SCRIPTS'], // Greek + Cyrillic
+  ['\u0430\u04cf\u0456\u0441\u0435', 'NAME_LOOKALIKE'], // "alice" all in Cyrillic look-alikes
+  ['\u0410\u04cf\u0456\u0441\u0435 1', 'NAME_LOOKALIKE'],
+  ['\u0455\u0430\u0441\u04bb\u0430', 'NAME_LOOKALIKE'], // "sacha"
   ['  ', 'NAME_EMPTY'],
   ['\u3000', 'NAME_EMPTY'], // ideographic space
 ];
@@ -56,6 +59,9 @@ export const ACCEPTED_NAMES: [string, string][] = [
   ['علی\u200cزاده', 'علی\u200cزاده'], // Persian with ZWNJ between Arabic letters
   ['דוד כהן', 'דוד כהן'], // Hebrew, right to left by its own letters
   ['Сергей', 'Сергей'],
+  ['Вера', 'Вера'], // Russian letters that look Latin, but a Russian name
+  ['Тарас', 'Тарас'],
+  ['Віктор', 'Віктор'], // Ukrainian і among other letters
   ['Αλέξανδρος', 'Αλέξανδρος'],
   ['José Müller', 'José Müller'],
   ['👩\u200d💻', '👩\u200d💻'], // ZWJ inside an emoji sequence
