@@ -1,6 +1,7 @@
 // `wirechat capture [-i IFACE] [-c COUNT] [-w FILE] [EXPRESSION…]`: live capture with tcpdump,
 // decoded and shown as it happens. Only wiring lives here: options, tcpdump, the decoder, the view.
 import { parseCommandArgs, intOption, type CommandSpec } from '../shared/args.js';
+import { safeLine } from '../shared/terminal-text.js';
 import { createCaptureDecoder } from '../wire/decode-capture.js';
 import { startLiveCapture } from '../wire/source/live-capture.js';
 import { createLiveView, viewOptions } from './live-view.js';
@@ -83,12 +84,13 @@ export async function run(argv: string[]): Promise<number> {
     await capture.ready;
     if (!values.quiet) {
       const filter = positionals.length ? ` (filter: ${positionals.join(' ')})` : '';
-      process.stderr.write(`wirechat capture: listening on ${iface}${filter}; Ctrl-C stops\n`);
+      process.stderr.write(safeLine(`wirechat capture: listening on ${iface}${filter}; Ctrl-C stops`) + '\n');
     }
     const result = await capture.done;
     const summary = decoder.end();
     await view.end(summary);
-    if (!values.quiet && result.stats.length) process.stderr.write(`tcpdump: ${result.stats.join(', ')}\n`);
+    if (!values.quiet && result.stats.length)
+      process.stderr.write(safeLine(`tcpdump: ${result.stats.join(', ')}`) + '\n');
   } finally {
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);

@@ -4,6 +4,7 @@
 import type { WriteStream } from 'node:fs';
 import { parseCommandArgs, type CommandSpec } from '../shared/args.js';
 import { UsageError } from '../shared/errors.js';
+import { safeLine } from '../shared/terminal-text.js';
 import { createCaptureDecoder, type CaptureDecoder } from '../wire/decode-capture.js';
 import { startTapProxy, type TapProxy } from '../wire/source/tap-proxy.js';
 import { createPcapngWriter } from '../wire/source/pcapng-writer.js';
@@ -98,12 +99,14 @@ export async function run(argv: string[]): Promise<number> {
     upstreamPort: upstream.port,
     onPacket: record,
     onNotice: (n) => {
-      if (!values.quiet) process.stderr.write(`wirechat tap: ${n.message}\n`);
+      if (!values.quiet) process.stderr.write(safeLine(`wirechat tap: ${n.message}`) + '\n');
     },
   });
   if (!values.quiet) {
     process.stderr.write(
-      `wirechat tap: listening on ${listen.host}:${proxy.port}, relaying to ${upstream.host}:${upstream.port}; Ctrl-C stops\n`,
+      safeLine(
+        `wirechat tap: listening on ${listen.host}:${proxy.port}, relaying to ${upstream.host}:${upstream.port}; Ctrl-C stops`,
+      ) + '\n',
     );
   }
   await new Promise<void>((resolve) => {
