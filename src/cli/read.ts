@@ -5,6 +5,7 @@ import { once } from 'node:events';
 import type { Readable, Writable } from 'node:stream';
 import { parseCommandArgs, intOption, type CommandSpec, type ParsedArgs } from '../shared/args.js';
 import { UsageError, UserError } from '../shared/errors.js';
+import { safeLine } from '../shared/terminal-text.js';
 import { createCaptureDecoder, type CaptureDecoderOptions } from '../wire/decode-capture.js';
 import type { DecodeProblemEvent } from '../wire/events.js';
 import { writeJsonl } from '../wire/render/jsonl.js';
@@ -203,7 +204,10 @@ export async function run(argv: string[]): Promise<number> {
   const bytes =
     format === 'jsonl' ? new ByteOutput(write, 1 << 20, () => out.writableLength === 0) : undefined;
   // The page is streamed: rows reach the output as they are decoded (memory stays bounded).
-  const html = format === 'html' ? createHtmlRenderer({ title: path, source: path, out: write }) : undefined;
+  const html =
+    format === 'html'
+      ? createHtmlRenderer({ title: safeLine(path), source: safeLine(path), out: write })
+      : undefined;
   const render =
     format === 'tcpdump' || format === 'text'
       ? createLineView(format, values, color, values.full ? Number.MAX_SAFE_INTEGER : 2000)
@@ -213,7 +217,8 @@ export async function run(argv: string[]): Promise<number> {
   const decoder = createCaptureDecoder(decoderOptions, (events) => {
     if (firstProblem === undefined)
       firstProblem = events.find((e): e is DecodeProblemEvent => e.event === 'decode.problem');
-    if (outputClosed) return;
+    // Input that is no capture at all gets its one line on stderr, not a view on stdout.
+    if (outputClosed || !decoder.usable) return;
     if (bytes) {
       for (let i = 0; i < events.length; i++) {
         const event = events[i]!;
@@ -236,7 +241,9 @@ export async function run(argv: string[]): Promise<number> {
       // come out as soon as they are decoded.
       bytes?.flush();
       progress.update(bytesRead);
-      if (outputClosed) break;
+      // Garbage (a header that is no capture, a length that cannot be trusted) ends the run now:
+      // reading the rest of /dev/zero or of an endless pipe would go on for ever.
+      if (outputClosed || decoder.stopped) break;
       if (needDrain) {
         needDrain = false;
         await new Promise<void>((resolve) => {
@@ -257,7 +264,7 @@ export async function run(argv: string[]): Promise<number> {
     const code = (err as NodeJS.ErrnoException).code;
     throw new UserError(`${path}: read failed (${code ?? (err as Error).message})`, 'READ_FAILED');
   } finally {
-    if (outputClosed && stream !== process.stdin) stream.destroy();
+    if ((outputClosed || decoder.stopped) && stream !== process.stdin) stream.destroy();
   }
   progress.done();
   if (outputError) throw writeFailed(values, outputError);
