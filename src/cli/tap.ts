@@ -10,6 +10,7 @@ import { startTapProxy, type TapProxy } from '../wire/source/tap-proxy.js';
 import { createPcapngWriter } from '../wire/source/pcapng-writer.js';
 import type { SyntheticPacket } from '../wire/source/synthetic-tcp.js';
 import { createLiveView, viewOptions } from './live-view.js';
+import { onStopSignal } from './stop-signals.js';
 import { finishOutputFile, openOutputFile } from './output-file.js';
 
 export const tapSpec: CommandSpec = {
@@ -81,8 +82,11 @@ export async function run(argv: string[]): Promise<number> {
   const upstream = parseHostPort(String(values.upstream), 'upstream');
   if (upstream.port === 0) throw new UsageError('--upstream needs a port');
   let stopTap = (): void => undefined;
+  let proxy: TapProxy | undefined = undefined;
   const view = createLiveView(values, {
     onOutputClosed: () => stopTap(),
+    // A slow reader of the view slows the relay: the tap stops reading its sockets meanwhile.
+    onBackpressure: (paused) => (paused ? proxy?.pause() : proxy?.resume()),
     title: `wirechat tap ${listen.host}:${listen.port} → ${upstream.host}:${upstream.port}`,
     source: `tap --listen ${String(values.listen)} --upstream ${String(values.upstream)}`,
   });
@@ -92,7 +96,7 @@ export async function run(argv: string[]): Promise<number> {
   );
   const record = createTapRecorder(decoder, save);
 
-  const proxy: TapProxy = await startTapProxy({
+  proxy = await startTapProxy({
     listenHost: listen.host,
     listenPort: listen.port,
     upstreamHost: upstream.host,
@@ -109,19 +113,23 @@ export async function run(argv: string[]): Promise<number> {
       ) + '\n',
     );
   }
+  let interrupted = false;
+  let removeSignals = (): void => undefined;
   await new Promise<void>((resolve) => {
-    const stop = (): void => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
+    removeSignals = onStopSignal(() => {
+      interrupted = true;
       resolve();
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-    stopTap = stop;
+    });
+    stopTap = resolve;
   });
-  await proxy.close();
-  const summary = decoder.end();
-  await view.end(summary);
-  if (save) await finishOutputFile(save, String(values.write));
+  try {
+    await proxy.close();
+    const summary = decoder.end();
+    // Interrupted while the output is stuck (its reader stopped reading): it is dropped, not waited for.
+    await view.end(summary, interrupted);
+    if (save) await finishOutputFile(save, String(values.write));
+  } finally {
+    removeSignals();
+  }
   return 0;
 }
