@@ -54,6 +54,8 @@ export interface LiveView {
   write(events: WireEvent[]): void;
   /** true while the output waits for its reader past --output-buffer (the source is paused). */
   readonly blocked: boolean;
+  /** true once the source has been paused at least once. */
+  readonly pausedOnce: boolean;
   /**
    * Writes the summary (and, for html, the page) and closes an output file. `interrupted` (Ctrl-C):
    * output a reader does not take within a second is dropped instead of waited for.
@@ -96,12 +98,14 @@ export function createLiveView(values: ParsedArgs['values'], settings: LiveViewS
     format === 'text' && tty && !values['no-color'] && !process.env.NO_COLOR && process.env.TERM !== 'dumb';
 
   let blocked = false;
+  let pausedOnce = false;
   // Every piece of output goes through here: past the limit, the source is paused until the
   // stream has written everything it holds ('drain').
   const emit = (piece: string | Buffer): void => {
     if (closed || piece.length === 0) return;
     if (out.write(piece) || blocked || out.writableLength < outputBuffer) return;
     blocked = true;
+    pausedOnce = true;
     settings.onBackpressure?.(true);
     out.once('drain', () => {
       blocked = false;
@@ -128,6 +132,9 @@ export function createLiveView(values: ParsedArgs['values'], settings: LiveViewS
     needsPayloads: format === 'tcpdump' || format === 'html',
     get blocked() {
       return blocked;
+    },
+    get pausedOnce() {
+      return pausedOnce;
     },
     write(events) {
       // One write per batch: the terminal sees each decoded packet as soon as it arrived.
