@@ -14,6 +14,7 @@ import { renderJsonl, eventToJson } from '../wire/render/jsonl.js';
 import { formatSummary } from '../wire/render/text.js';
 import { createHtmlRenderer } from '../wire/render/html-ladder.js';
 import { finishOutputFile, openOutputFile } from './output-file.js';
+import { flushOrDrop } from './stop-signals.js';
 import {
   displayOptions,
   formatOptions,
@@ -37,15 +38,6 @@ export const viewOptions: Record<string, OptionSpec> = {
     default: '1048576',
   },
 };
-
-/**
- * After Ctrl-C, how long the rest of the output may take to reach its reader. A reader that takes
- * nothing in that time is not reading at all (`| sleep`): its output is dropped so the command
- * ends, as Ctrl-C asked.
- */
-const STOP_FLUSH_MS = 1000;
-/** Then the time left for the command to finish (close an -w file) before the process exits. */
-const STOP_EXIT_MS = 500;
 
 export interface LiveView {
   readonly format: LiveFormat;
@@ -152,19 +144,4 @@ export function createLiveView(values: ParsedArgs['values'], settings: LiveViewS
       else if (interrupted) await flushOrDrop(stdout as Writable);
     },
   };
-}
-
-/**
- * Waits up to STOP_FLUSH_MS for stdout to take what it holds. A reader that takes nothing (the
- * pipe is full and nobody reads it) would keep the process alive for ever, and Node cannot close
- * its stdout: the process then exits as soon as the command has finished (with the status it set;
- * a timer that holds nothing alive by itself, so an ordinary exit comes first).
- */
-async function flushOrDrop(stdout: Writable): Promise<void> {
-  // Polled: 'drain' only comes after a write that found the buffer full.
-  for (let waited = 0; waited < STOP_FLUSH_MS; waited += 20) {
-    if (stdout.writableLength === 0 || stdout.destroyed) return;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  if (stdout.writableLength > 0) setTimeout(() => process.exit(), STOP_EXIT_MS).unref();
 }
