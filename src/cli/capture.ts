@@ -40,7 +40,9 @@ export const captureSpec: CommandSpec = {
   },
   epilog: [
     'EXPRESSION is a tcpdump (BPF) filter, e.g. port 7272, or host 10.0.0.5 and tcp port 80.',
-    'Ctrl-C (SIGINT) or the end of -c stops the capture; the summary is printed last.',
+    'Ctrl-C (SIGINT) or the end of -c stops the capture; the summary is printed last; a second',
+    'Ctrl-C exits at once. When the view is read slowly, past --output-buffer bytes of unread output',
+    "tcpdump's output is not read until it drains: the kernel drops packets, and the run says how many.",
     'Capturing needs root or a tcpdump with cap_net_raw,cap_net_admin; without, use `wirechat tap`.',
     '',
     'Examples:',

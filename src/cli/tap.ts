@@ -43,7 +43,9 @@ export const tapSpec: CommandSpec = {
   },
   epilog: [
     'Point clients at the listen address instead of the server. Ctrl-C (SIGINT) stops: open',
-    'connections are reset, the summary is printed last.',
+    'connections are reset, the summary is printed last; a second Ctrl-C exits at once.',
+    'When the view is read slowly (a pager, a slow pipe), the relay slows down with it: past',
+    '--output-buffer bytes of unread output the tap stops reading its connections until it drains.',
     '',
     'Example:',
     '  wirechat tap --listen 127.0.0.1:7273 --upstream 127.0.0.1:7272 -w chat.pcapng',
