@@ -15,6 +15,7 @@ import { formatSummary } from '../wire/render/text.js';
 import { createHtmlRenderer } from '../wire/render/html-ladder.js';
 import { finishOutputFile, openOutputFile } from './output-file.js';
 import { flushOrDrop } from './stop-signals.js';
+import { safeLine } from '../shared/terminal-text.js';
 import {
   displayOptions,
   formatOptions,
@@ -110,8 +111,8 @@ export function createLiveView(values: ParsedArgs['values'], settings: LiveViewS
   const html =
     format === 'html'
       ? createHtmlRenderer({
-          title: settings.title,
-          source: settings.source,
+          title: safeLine(settings.title),
+          source: safeLine(settings.source),
           out: (piece) => emit(piece),
         })
       : undefined;
