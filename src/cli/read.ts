@@ -230,6 +230,7 @@ export async function run(argv: string[]): Promise<number> {
     if (decoder.usable && decoder.format !== undefined) finish(summary);
     if (dest.file) await once(dest.file.end(), 'finish').catch(() => undefined);
     else await flushOrDrop(process.stdout);
+    removeSignals();
     return 130;
   };
 
@@ -296,6 +297,8 @@ export async function run(argv: string[]): Promise<number> {
     const code = (err as NodeJS.ErrnoException).code;
     throw new UserError(`${path}: read failed (${code ?? (err as Error).message})`, 'READ_FAILED');
   } finally {
+    // Past the reading, Ctrl-C is the default again (exit at once), unless it already came.
+    if (!interrupted) removeSignals();
     if ((outputClosed || decoder.stopped) && stream !== process.stdin) stream.destroy();
   }
   progress.done();
@@ -303,7 +306,6 @@ export async function run(argv: string[]): Promise<number> {
   if (outputClosed) return 0;
   if (interrupted) return endInterrupted();
 
-  removeSignals();
   const summary = decoder.end();
   if (bytesRead === 0) throw new UserError(`${path}: empty input, not a capture`, 'EMPTY_CAPTURE');
   if (!decoder.usable || decoder.format === undefined) {
