@@ -1,9 +1,11 @@
 // `wirechat capture [-i IFACE] [-c COUNT] [-w FILE] [EXPRESSION…]`: live capture with tcpdump,
 // decoded and shown as it happens. Only wiring lives here: options, tcpdump, the decoder, the view.
 import { parseCommandArgs, intOption, type CommandSpec } from '../shared/args.js';
+import { safeLine } from '../shared/terminal-text.js';
 import { createCaptureDecoder } from '../wire/decode-capture.js';
 import { startLiveCapture } from '../wire/source/live-capture.js';
 import { createLiveView, viewOptions } from './live-view.js';
+import { onStopSignal } from './stop-signals.js';
 import { finishOutputFile, openOutputFile } from './output-file.js';
 
 export const captureSpec: CommandSpec = {
@@ -38,7 +40,9 @@ export const captureSpec: CommandSpec = {
   },
   epilog: [
     'EXPRESSION is a tcpdump (BPF) filter, e.g. port 7272, or host 10.0.0.5 and tcp port 80.',
-    'Ctrl-C (SIGINT) or the end of -c stops the capture; the summary is printed last.',
+    'Ctrl-C (SIGINT) or the end of -c stops the capture; the summary is printed last; a second',
+    'Ctrl-C exits at once. When the view is read slowly, past --output-buffer bytes of unread output',
+    "tcpdump's output is not read until it drains: the kernel drops packets, and the run says how many.",
     'Capturing needs root or a tcpdump with cap_net_raw,cap_net_admin; without, use `wirechat tap`.',
     '',
     'Examples:',
@@ -54,8 +58,11 @@ export async function run(argv: string[]): Promise<number> {
   const iface = String(values.interface);
   const count = values.count !== undefined ? intOption(values, 'count', 1, 2 ** 31 - 1) : undefined;
   let stopCapture = (): void => undefined;
+  let pauseCapture = (paused: boolean): void => void paused;
   const view = createLiveView(values, {
     onOutputClosed: () => stopCapture(),
+    // A slow reader of the view stops us reading tcpdump: the kernel drops and tcpdump counts it.
+    onBackpressure: (paused) => pauseCapture(paused),
     title: `wirechat capture on ${iface}`,
     source: `tcpdump -i ${iface}${positionals.length ? ` ${positionals.join(' ')}` : ''}`,
   });
@@ -74,24 +81,34 @@ export async function run(argv: string[]): Promise<number> {
       decoder.push(chunk);
     },
   });
+  pauseCapture = (paused) => (paused ? capture.pause() : capture.resume());
   // Ctrl-C stops tcpdump, which flushes; the run then ends normally with the summary.
-  const stop = (): void => capture.stop();
-  stopCapture = stop;
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+  let interrupted = false;
+  stopCapture = () => capture.stop();
+  const removeSignals = onStopSignal(() => {
+    interrupted = true;
+    capture.stop();
+  });
   try {
     await capture.ready;
     if (!values.quiet) {
       const filter = positionals.length ? ` (filter: ${positionals.join(' ')})` : '';
-      process.stderr.write(`wirechat capture: listening on ${iface}${filter}; Ctrl-C stops\n`);
+      process.stderr.write(safeLine(`wirechat capture: listening on ${iface}${filter}; Ctrl-C stops`) + '\n');
     }
     const result = await capture.done;
     const summary = decoder.end();
-    await view.end(summary);
-    if (!values.quiet && result.stats.length) process.stderr.write(`tcpdump: ${result.stats.join(', ')}\n`);
+    // Interrupted while the output is stuck (its reader stopped reading): it is dropped, not waited for.
+    await view.end(summary, interrupted);
+    if (!values.quiet && result.stats.length)
+      process.stderr.write(safeLine(`tcpdump: ${result.stats.join(', ')}`) + '\n');
+    const dropped = /(\d+) packets? dropped by kernel/.exec(result.stats.join('\n'));
+    if (!values.quiet && dropped && Number(dropped[1]) > 0 && view.pausedOnce) {
+      process.stderr.write(
+        `wirechat capture: the view's reader did not keep up; the kernel dropped ${dropped[1]} packets meanwhile\n`,
+      );
+    }
   } finally {
-    process.off('SIGINT', stop);
-    process.off('SIGTERM', stop);
+    removeSignals();
     // Reported only when nothing else went wrong first.
     if (save) await finishOutputFile(save, String(values.write));
   }

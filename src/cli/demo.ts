@@ -11,6 +11,7 @@ import { startTapProxy, type TapProxy } from '../wire/source/tap-proxy.js';
 import { playSeedSession } from '../demo/seed-session.js';
 import { createLiveView, viewOptions } from './live-view.js';
 import { createTapRecorder } from './tap.js';
+import { onStopSignal } from './stop-signals.js';
 
 export const demoSpec: CommandSpec = {
   name: 'demo',
@@ -59,11 +60,28 @@ export async function run(argv: string[]): Promise<number> {
   const server = await createChatServer({ host: '127.0.0.1', wsPort: 0, webPort: 0, logLevel: 'silent' });
   let capture: LiveCapture | undefined;
   let proxy: TapProxy | undefined;
+  // Ctrl-C cuts the session short: what was captured so far is shown with its summary, exit 130.
+  let interrupted = false;
+  let stopNow = (): void => undefined;
+  const stopped = new Promise<void>((resolve) => (stopNow = resolve));
+  const removeSignals = onStopSignal(() => {
+    interrupted = true;
+    stopNow();
+  });
   try {
     const how = live
       ? `tcpdump -i any tcp port ${server.wsPort}`
       : `wirechat tap → chat on 127.0.0.1:${server.wsPort}`;
-    const view = createLiveView(values, { title: 'wirechat demo: the seed session', source: how });
+    const view = createLiveView(values, {
+      title: 'wirechat demo: the seed session',
+      source: how,
+      // A slow reader of the view slows the source, as in capture and tap.
+      onBackpressure: (paused) => {
+        const source = capture ?? proxy;
+        if (paused) source?.pause();
+        else source?.resume();
+      },
+    });
     let closed = 0;
     const decoder = createCaptureDecoder({ includeFramePayloads: view.needsPayloads }, (events) => {
       for (const ev of events)
@@ -93,9 +111,15 @@ export async function run(argv: string[]): Promise<number> {
     if (!values.quiet)
       process.stderr.write(`wirechat demo: chat on 127.0.0.1:${server.wsPort}, captured by ${how}\n`);
 
-    await playSeedSession(url);
+    const session = playSeedSession(url);
+    session.catch(() => undefined); // after Ctrl-C its users fail as the chat closes: expected
+    await Promise.race([session, stopped]);
     // Both connections end with FINs both ways; wait for them to be decoded (a limit, not a timing).
-    await waitFor(() => closed >= 2 && (!proxy || proxy.activeConnections === 0), 3000);
+    if (!interrupted)
+      await Promise.race([
+        waitFor(() => closed >= 2 && (!proxy || proxy.activeConnections === 0), 3000),
+        stopped,
+      ]);
     if (capture) {
       capture.stop();
       await capture.done;
@@ -105,7 +129,7 @@ export async function run(argv: string[]): Promise<number> {
       await proxy.close();
       proxy = undefined;
     }
-    await view.end(decoder.end());
+    await view.end(decoder.end(), interrupted);
   } catch (err) {
     if (err instanceof UserError || err instanceof UsageError) throw err;
     throw new UserError(`the demo session failed: ${(err as Error).message}`, 'DEMO_FAILED', 1);
@@ -113,6 +137,7 @@ export async function run(argv: string[]): Promise<number> {
     capture?.stop();
     await proxy?.close();
     await server.close();
+    removeSignals();
   }
-  return 0;
+  return interrupted ? 130 : 0;
 }

@@ -1,5 +1,6 @@
 // The `wirechat` command: dispatches to one module per subcommand (src/cli/<name>.ts).
 import { UsageError, formatUserError } from '../shared/errors.js';
+import { safeLine } from '../shared/terminal-text.js';
 
 type CommandModule = { run(args: string[]): Promise<number> };
 
@@ -47,7 +48,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   const command = commands[name];
   if (!command) {
-    process.stderr.write(`wirechat: unknown command '${name}'\n\n${mainHelp()}\n`);
+    process.stderr.write(`wirechat: unknown command '${safeLine(name)}'\n\n${mainHelp()}\n`);
     return 2;
   }
   try {

@@ -5,8 +5,9 @@ import { once } from 'node:events';
 import type { Readable, Writable } from 'node:stream';
 import { parseCommandArgs, intOption, type CommandSpec, type ParsedArgs } from '../shared/args.js';
 import { UsageError, UserError } from '../shared/errors.js';
+import { safeLine } from '../shared/terminal-text.js';
 import { createCaptureDecoder, type CaptureDecoderOptions } from '../wire/decode-capture.js';
-import type { DecodeProblemEvent } from '../wire/events.js';
+import type { DecodeProblemEvent, SummaryEvent } from '../wire/events.js';
 import { writeJsonl } from '../wire/render/jsonl.js';
 import { ByteOutput } from '../wire/render/byte-output.js';
 import { formatSummary } from '../wire/render/text.js';
@@ -21,6 +22,7 @@ import {
   parsePrecision,
 } from './view-options.js';
 import { createProgress } from './read-progress.js';
+import { flushOrDrop, onStopSignal } from './stop-signals.js';
 
 export const readSpec: CommandSpec = {
   name: 'read',
@@ -203,17 +205,41 @@ export async function run(argv: string[]): Promise<number> {
   const bytes =
     format === 'jsonl' ? new ByteOutput(write, 1 << 20, () => out.writableLength === 0) : undefined;
   // The page is streamed: rows reach the output as they are decoded (memory stays bounded).
-  const html = format === 'html' ? createHtmlRenderer({ title: path, source: path, out: write }) : undefined;
+  const html =
+    format === 'html'
+      ? createHtmlRenderer({ title: safeLine(path), source: safeLine(path), out: write })
+      : undefined;
   const render =
     format === 'tcpdump' || format === 'text'
       ? createLineView(format, values, color, values.full ? Number.MAX_SAFE_INTEGER : 2000)
       : undefined;
 
+  /** The end of the view: the summary (jsonl: also on stdout), the page's end for html. */
+  const finish = (summary: SummaryEvent): void => {
+    if (bytes) {
+      writeJsonl(bytes, summary);
+      bytes.flush();
+    }
+    if (html) html.writePage(write, summary);
+    const showSummary = !quiet && (format !== 'jsonl' || process.stderr.isTTY === true);
+    if (showSummary) process.stderr.write(formatSummary(summary) + '\n');
+  };
+  /** After Ctrl-C: the summary of what was read when there was a capture at all, exit 130. */
+  const endInterrupted = async (): Promise<number> => {
+    const summary = decoder.end();
+    if (decoder.usable && decoder.format !== undefined) finish(summary);
+    if (dest.file) await once(dest.file.end(), 'finish').catch(() => undefined);
+    else await flushOrDrop(process.stdout);
+    removeSignals();
+    return 130;
+  };
+
   let firstProblem: DecodeProblemEvent | undefined;
   const decoder = createCaptureDecoder(decoderOptions, (events) => {
     if (firstProblem === undefined)
       firstProblem = events.find((e): e is DecodeProblemEvent => e.event === 'decode.problem');
-    if (outputClosed) return;
+    // Input that is no capture at all gets its one line on stderr, not a view on stdout.
+    if (outputClosed || !decoder.usable) return;
     if (bytes) {
       for (let i = 0; i < events.length; i++) {
         const event = events[i]!;
@@ -228,6 +254,15 @@ export async function run(argv: string[]): Promise<number> {
     total: size,
   });
   let bytesRead = 0;
+  // Ctrl-C ends the reading where it is (also while waiting for input or for the output to
+  // drain) and the run ends with the summary of what was read, exit 130.
+  let interrupted = false;
+  let wake = (): void => undefined;
+  const removeSignals = onStopSignal(() => {
+    interrupted = true;
+    stream.destroy();
+    wake();
+  });
   try {
     for await (const chunk of stream as AsyncIterable<Buffer>) {
       bytesRead += chunk.length;
@@ -236,32 +271,40 @@ export async function run(argv: string[]): Promise<number> {
       // come out as soon as they are decoded.
       bytes?.flush();
       progress.update(bytesRead);
-      if (outputClosed) break;
+      // Garbage (a header that is no capture, a length that cannot be trusted) ends the run now:
+      // reading the rest of /dev/zero or of an endless pipe would go on for ever.
+      if (outputClosed || decoder.stopped || interrupted) break;
       if (needDrain) {
         needDrain = false;
         await new Promise<void>((resolve) => {
           const done = (): void => {
+            wake = () => undefined;
             out.removeListener('drain', done);
             out.removeListener('error', done);
             resolve();
           };
           out.once('drain', done);
           out.once('error', done);
+          wake = done;
         });
-        if (outputClosed) break;
+        if (outputClosed || interrupted) break;
       }
     }
   } catch (err) {
     progress.done();
+    if (interrupted) return endInterrupted();
     if (outputClosed && !outputError) return 0;
     const code = (err as NodeJS.ErrnoException).code;
     throw new UserError(`${path}: read failed (${code ?? (err as Error).message})`, 'READ_FAILED');
   } finally {
-    if (outputClosed && stream !== process.stdin) stream.destroy();
+    // Past the reading, Ctrl-C is the default again (exit at once), unless it already came.
+    if (!interrupted) removeSignals();
+    if ((outputClosed || decoder.stopped) && stream !== process.stdin) stream.destroy();
   }
   progress.done();
   if (outputError) throw writeFailed(values, outputError);
   if (outputClosed) return 0;
+  if (interrupted) return endInterrupted();
 
   const summary = decoder.end();
   if (bytesRead === 0) throw new UserError(`${path}: empty input, not a capture`, 'EMPTY_CAPTURE');
@@ -271,13 +314,7 @@ export async function run(argv: string[]): Promise<number> {
       : 'not a pcap or pcapng capture';
     throw new UserError(`${path}: ${why}`, firstProblem?.code ?? 'NOT_A_CAPTURE');
   }
-  if (bytes) {
-    writeJsonl(bytes, summary);
-    bytes.flush();
-  }
-  if (html) html.writePage(write, summary);
-  const showSummary = !quiet && (format !== 'jsonl' || process.stderr.isTTY === true);
-  if (showSummary) process.stderr.write(formatSummary(summary) + '\n');
+  finish(summary);
   if (dest.file) {
     dest.file.end();
     try {

@@ -4,11 +4,13 @@
 import type { WriteStream } from 'node:fs';
 import { parseCommandArgs, type CommandSpec } from '../shared/args.js';
 import { UsageError } from '../shared/errors.js';
+import { safeLine } from '../shared/terminal-text.js';
 import { createCaptureDecoder, type CaptureDecoder } from '../wire/decode-capture.js';
 import { startTapProxy, type TapProxy } from '../wire/source/tap-proxy.js';
 import { createPcapngWriter } from '../wire/source/pcapng-writer.js';
 import type { SyntheticPacket } from '../wire/source/synthetic-tcp.js';
 import { createLiveView, viewOptions } from './live-view.js';
+import { onStopSignal } from './stop-signals.js';
 import { finishOutputFile, openOutputFile } from './output-file.js';
 
 export const tapSpec: CommandSpec = {
@@ -41,7 +43,9 @@ export const tapSpec: CommandSpec = {
   },
   epilog: [
     'Point clients at the listen address instead of the server. Ctrl-C (SIGINT) stops: open',
-    'connections are reset, the summary is printed last.',
+    'connections are reset, the summary is printed last; a second Ctrl-C exits at once.',
+    'When the view is read slowly (a pager, a slow pipe), the relay slows down with it: past',
+    '--output-buffer bytes of unread output the tap stops reading its connections until it drains.',
     '',
     'Example:',
     '  wirechat tap --listen 127.0.0.1:7273 --upstream 127.0.0.1:7272 -w chat.pcapng',
@@ -80,8 +84,11 @@ export async function run(argv: string[]): Promise<number> {
   const upstream = parseHostPort(String(values.upstream), 'upstream');
   if (upstream.port === 0) throw new UsageError('--upstream needs a port');
   let stopTap = (): void => undefined;
+  let proxy: TapProxy | undefined = undefined;
   const view = createLiveView(values, {
     onOutputClosed: () => stopTap(),
+    // A slow reader of the view slows the relay: the tap stops reading its sockets meanwhile.
+    onBackpressure: (paused) => (paused ? proxy?.pause() : proxy?.resume()),
     title: `wirechat tap ${listen.host}:${listen.port} → ${upstream.host}:${upstream.port}`,
     source: `tap --listen ${String(values.listen)} --upstream ${String(values.upstream)}`,
   });
@@ -91,34 +98,40 @@ export async function run(argv: string[]): Promise<number> {
   );
   const record = createTapRecorder(decoder, save);
 
-  const proxy: TapProxy = await startTapProxy({
+  proxy = await startTapProxy({
     listenHost: listen.host,
     listenPort: listen.port,
     upstreamHost: upstream.host,
     upstreamPort: upstream.port,
     onPacket: record,
     onNotice: (n) => {
-      if (!values.quiet) process.stderr.write(`wirechat tap: ${n.message}\n`);
+      if (!values.quiet) process.stderr.write(safeLine(`wirechat tap: ${n.message}`) + '\n');
     },
   });
   if (!values.quiet) {
     process.stderr.write(
-      `wirechat tap: listening on ${listen.host}:${proxy.port}, relaying to ${upstream.host}:${upstream.port}; Ctrl-C stops\n`,
+      safeLine(
+        `wirechat tap: listening on ${listen.host}:${proxy.port}, relaying to ${upstream.host}:${upstream.port}; Ctrl-C stops`,
+      ) + '\n',
     );
   }
+  let interrupted = false;
+  let removeSignals = (): void => undefined;
   await new Promise<void>((resolve) => {
-    const stop = (): void => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
+    removeSignals = onStopSignal(() => {
+      interrupted = true;
       resolve();
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-    stopTap = stop;
+    });
+    stopTap = resolve;
   });
-  await proxy.close();
-  const summary = decoder.end();
-  await view.end(summary);
-  if (save) await finishOutputFile(save, String(values.write));
+  try {
+    await proxy.close();
+    const summary = decoder.end();
+    // Interrupted while the output is stuck (its reader stopped reading): it is dropped, not waited for.
+    await view.end(summary, interrupted);
+    if (save) await finishOutputFile(save, String(values.write));
+  } finally {
+    removeSignals();
+  }
   return 0;
 }

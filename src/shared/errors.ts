@@ -1,4 +1,5 @@
 // Errors meant for the user: they print as one clear line, never as a stack trace.
+import { safeLine } from './terminal-text.js';
 
 /** A mistake in how the command was called (bad option or value): exit code 2. */
 export class UsageError extends Error {
@@ -21,8 +22,12 @@ export class UserError extends Error {
   }
 }
 
-/** The one-line message for an error caused by the user, or undefined for a bug (which keeps its stack). */
+/**
+ * The one-line message for an error caused by the user, or undefined for a bug (which keeps its
+ * stack). Messages quote what the user or a file gave (file names, option values, a tool's
+ * complaint), so they are escaped for the terminal they are printed on.
+ */
 export function formatUserError(err: unknown): string | undefined {
-  if (err instanceof UsageError || err instanceof UserError) return err.message;
+  if (err instanceof UsageError || err instanceof UserError) return safeLine(err.message);
   return undefined;
 }

@@ -44,6 +44,8 @@ export interface CaptureDecoder {
   readonly format: 'pcap' | 'pcapng' | undefined;
   /** false when the input is not a capture at all. */
   readonly usable: boolean;
+  /** true once the capture cannot be read further (garbage header or framing): stop reading. */
+  readonly stopped: boolean;
   /** Packets read so far. */
   readonly packets: number;
 }
@@ -201,6 +203,9 @@ export function createCaptureDecoder(
     },
     get usable() {
       return reader.usable;
+    },
+    get stopped() {
+      return reader.stopped;
     },
     get packets() {
       return summary.packets;

@@ -10,7 +10,22 @@ function pad(n: number, width: number): string {
 /** Digits after the second: 'micro' like tcpdump, 'nano' like tcpdump --time-stamp-precision=nano. */
 export type TimePrecision = 'micro' | 'nano';
 
+/** Seconds in 400 Gregorian years: the calendar (and a time zone's yearly rules) repeat after it. */
+const GREGORIAN_CYCLE = 12_622_780_800;
+/** Dates hold ±8.64e15 ms; beyond, a time is moved by whole 400-year cycles into that range. */
+const DATE_LIMIT_SECONDS = 8.64e12;
+/**
+ * Beyond 2^52 s a double no longer holds the whole second of a packet time exactly, so no honest
+ * time of day can be printed; tcpdump prints this for times it cannot convert either.
+ */
+const LARGEST_CONVERTIBLE = 2 ** 52;
+export const TIME_OUT_OF_RANGE = '[Error converting time]';
+
 function clock(seconds: number, utc: boolean): string {
+  // A time beyond what Date holds (a broken or hostile file) keeps its time of day: 400 years
+  // are a whole number of days, so moving by them changes neither the clock nor the local rules.
+  if (Math.abs(seconds) >= DATE_LIMIT_SECONDS)
+    seconds -= Math.floor(seconds / GREGORIAN_CYCLE) * GREGORIAN_CYCLE;
   const d = new Date(seconds * 1000);
   const [h, m, s] = utc
     ? [d.getUTCHours(), d.getUTCMinutes(), d.getUTCSeconds()]
@@ -30,6 +45,7 @@ export function formatTime(
   precision: TimePrecision = 'micro',
 ): string {
   if (!Number.isFinite(ts)) return precision === 'nano' ? '??:??:??.?????????' : '??:??:??.??????';
+  if (Math.abs(ts) >= LARGEST_CONVERTIBLE) return TIME_OUT_OF_RANGE;
   if (nsec !== undefined && nsec >= 0 && nsec < 1e9) {
     const seconds = Math.round(ts - nsec / 1e9);
     const frac = precision === 'nano' ? pad(nsec, 9) : pad(Math.floor(nsec / 1000), 6);
@@ -115,17 +131,5 @@ export function hexAsciiDump(bytes: Buffer, indent = '\t'): string {
   return lines.join('\n');
 }
 
-// C0/C1 controls (but tab and newline), DEL, and bidirectional overrides that could disguise text
-// on a terminal: shown as escapes so hostile payloads cannot drive the terminal.
-// eslint-disable-next-line no-control-regex -- control characters are exactly what is escaped
-const UNSAFE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
-
-export function safeText(text: string): string {
-  return text.replace(UNSAFE, (c) => {
-    const code = c.charCodeAt(0);
-    if (code === 0x0d) return '\\r';
-    return code < 0x100
-      ? `\\x${code.toString(16).padStart(2, '0')}`
-      : `\\u${code.toString(16).padStart(4, '0')}`;
-  });
-}
+// Untrusted text shown on a terminal is escaped by one helper, shared with the CLI's messages.
+export { safeText } from '../../shared/terminal-text.js';

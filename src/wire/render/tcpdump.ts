@@ -7,6 +7,7 @@ import {
   asciiDump,
   hexAsciiDump,
   linkHeaderLength,
+  safeText,
   type TimePrecision,
 } from './format.js';
 
@@ -49,7 +50,7 @@ export function createTcpdumpRenderer(options: TcpdumpViewOptions = {}): Tcpdump
               : '\n' + asciiDump(ev.payload).replace(/^/gm, '\t');
           out += '\n';
         } else if (ev.event === 'decode.problem') {
-          out += `[wirechat: ${ev.code}: ${ev.message.replace(/[\r\n]+/g, ' ')}]\n`;
+          out += `[wirechat: ${ev.code}: ${safeText(ev.message.replace(/[\r\n]+/g, ' '))}]\n`;
         }
       }
       return out;

@@ -174,7 +174,7 @@ export function createTextRenderer(options: TextViewOptions = {}): TextRenderer 
 export function formatSummary(s: SummaryEvent): string {
   const problems = Object.entries(s.problemsByCode)
     .sort((a, b) => b[1] - a[1])
-    .map(([code, n]) => `${code} ×${n}`)
+    .map(([code, n]) => `${safeText(code)} ×${n}`)
     .join(', ');
   return [
     `summary: ${s.packets} packets (${s.tcpPackets} TCP), ${s.connections} connections (${s.websocketConnections} WebSocket)`,

@@ -18,6 +18,11 @@ export interface CaptureReader {
   readonly format: 'pcap' | 'pcapng' | undefined;
   /** false when the header is garbage (nothing can be read from the file). */
   readonly usable: boolean;
+  /**
+   * true once nothing more can be read (a garbage header, a record or block whose length cannot
+   * be trusted): later pushes are ignored, so the caller should stop reading its input.
+   */
+  readonly stopped: boolean;
 }
 
 export function createCaptureReader(callbacks: CaptureReaderCallbacks): CaptureReader {
@@ -32,7 +37,7 @@ class StreamingCaptureReader implements CaptureReader {
   format: 'pcap' | 'pcapng' | undefined = undefined;
   usable = true;
   private parser: (UnitParser & { readonly lastTimestamp: number; readonly packetCount: number }) | undefined;
-  private stopped = false;
+  stopped = false;
   private ended = false;
   private carry: Buffer | null = null;
   private carryLen = 0;

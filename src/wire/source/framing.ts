@@ -9,8 +9,8 @@ export interface CaptureReaderCallbacks {
 }
 
 /**
- * libpcap's largest packet for ordinary link types (MAXIMUM_SNAPLEN). A record claiming more
- * than this (and more than the file's snaplen) is corrupt: we stop instead of allocating it.
+ * libpcap's largest packet for ordinary link types (MAXIMUM_SNAPLEN; libpcap refuses longer
+ * records too). A record claiming more is corrupt: we stop instead of allocating it.
  */
 export const MAX_PACKET_BYTES = 262144;
 /** Largest pcapng block we buffer (a packet block holds at most one MAX_PACKET_BYTES frame; other

@@ -30,6 +30,13 @@ export interface LiveCapture {
   readonly done: Promise<LiveCaptureResult>;
   /** Asks tcpdump to stop (SIGINT, as Ctrl-C would): it flushes, prints statistics and exits. */
   stop(): void;
+  /**
+   * Stops reading tcpdump's output while whoever consumes it cannot keep up: tcpdump then blocks,
+   * and the kernel drops packets (counted in tcpdump's statistics) instead of our buffering them.
+   */
+  pause(): void;
+  /** Reading goes on. */
+  resume(): void;
   readonly pid: number | undefined;
 }
 
@@ -85,6 +92,7 @@ export function startLiveCapture(options: LiveCaptureOptions): LiveCapture {
   let child: ChildProcess;
   let stderr = '';
   let listening = false;
+  let stopping = false;
   let resolveReady!: () => void;
   let rejectReady!: (err: Error) => void;
   const ready = new Promise<void>((res, rej) => {
@@ -160,6 +168,16 @@ export function startLiveCapture(options: LiveCaptureOptions): LiveCapture {
     done,
     stop() {
       if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGINT');
+      // tcpdump flushes what it holds before it exits: a paused pipe would hold it up for ever,
+      // so from now on its output is read whatever the view's reader does.
+      stopping = true;
+      child?.stdout?.resume();
+    },
+    pause() {
+      if (!stopping) child?.stdout?.pause();
+    },
+    resume() {
+      child?.stdout?.resume();
     },
     get pid() {
       return child?.pid;

@@ -25,11 +25,13 @@ export class PcapParser implements UnitParser {
     if (!this.headerDone) return 24;
     if (avail < 16) return 16;
     const caplen = this.little ? buf.readUInt32LE(off + 8) : buf.readUInt32BE(off + 8);
-    if (caplen > MAX_PACKET_BYTES && caplen > this.snaplen) {
+    // Whatever the header's snaplen says (a garbage one may say 4 GiB), a record is never larger
+    // than libpcap's largest packet: a longer one is corruption, reported instead of buffered.
+    if (caplen > MAX_PACKET_BYTES) {
       this.cb.onProblem(
         readerProblem(
           'BAD_RECORD',
-          `record ${this.index + 1} claims ${caplen} captured bytes (snaplen ${this.snaplen}); the rest of the file cannot be trusted`,
+          `record ${this.index + 1} claims ${caplen} captured bytes (snaplen ${this.snaplen}, at most ${MAX_PACKET_BYTES}); the rest of the file cannot be trusted`,
           'error',
           this.lastTs,
           this.index + 1,

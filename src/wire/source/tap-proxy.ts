@@ -32,6 +32,14 @@ export interface TapProxy {
   readonly port: number;
   /** Connections currently relayed. */
   readonly activeConnections: number;
+  /**
+   * Stops reading from every relayed socket, both ways, and from connections accepted meanwhile:
+   * the peers' sends stall in their TCP windows instead of anything piling up here. Used while
+   * whoever consumes the packets cannot keep up.
+   */
+  pause(): void;
+  /** Reading goes on (where the other side's own backpressure allows). */
+  resume(): void;
   /** Stops listening and resets every relayed connection. */
   close(): Promise<void>;
 }
@@ -50,6 +58,9 @@ export async function startTapProxy(options: TapProxyOptions): Promise<TapProxy>
     throw new UserError(`cannot resolve upstream host '${options.upstreamHost}'`, 'UPSTREAM_UNRESOLVED', 2);
   }
   const sockets = new Set<Socket>();
+  // Each relay's "read again if nothing holds us back", for resume().
+  const relays = new Set<() => void>();
+  let paused = false;
   const server: Server = createServer({ allowHalfOpen: true, pauseOnConnect: true }, (client) =>
     relay(client),
   );
@@ -74,10 +85,24 @@ export async function startTapProxy(options: TapProxyOptions): Promise<TapProxy>
     const notice = (code: string, message: string): void =>
       options.onNotice?.({ code, message, client: who });
 
+    // A side is read while neither the pause nor its peer's full send buffer holds it back.
+    const readClient = (): void => {
+      if (connected && !paused && !upstream.writableNeedDrain) client.resume();
+    };
+    const readUpstream = (): void => {
+      if (!paused && !client.writableNeedDrain) upstream.resume();
+    };
+    const update = (): void => {
+      readClient();
+      readUpstream();
+    };
+    relays.add(update);
+    if (paused) upstream.pause();
+
     upstream.once('connect', () => {
       connected = true;
       tcp.open();
-      client.resume();
+      readClient();
     });
     upstream.on('error', (err: NodeJS.ErrnoException) => {
       if (!connected) {
@@ -103,12 +128,12 @@ export async function startTapProxy(options: TapProxyOptions): Promise<TapProxy>
       tcp.data('client', chunk);
       if (!upstream.write(chunk)) client.pause();
     });
-    upstream.on('drain', () => client.resume());
+    upstream.on('drain', readClient);
     upstream.on('data', (chunk: Buffer) => {
       tcp.data('server', chunk);
       if (!client.write(chunk)) upstream.pause();
     });
-    client.on('drain', () => upstream.resume());
+    client.on('drain', readUpstream);
     client.on('end', () => {
       tcp.fin('client');
       upstream.end();
@@ -119,6 +144,7 @@ export async function startTapProxy(options: TapProxyOptions): Promise<TapProxy>
     });
     // A socket closed without FIN or error (destroyed by us) needs its peer gone too.
     client.once('close', () => {
+      relays.delete(update);
       if (connected && !upstream.destroyed && upstream.writableEnded === false) upstream.destroy();
     });
     upstream.once('close', () => {
@@ -144,6 +170,16 @@ export async function startTapProxy(options: TapProxyOptions): Promise<TapProxy>
   return {
     host: options.listenHost,
     port,
+    pause() {
+      if (paused) return;
+      paused = true;
+      for (const s of sockets) s.pause();
+    },
+    resume() {
+      if (!paused) return;
+      paused = false;
+      for (const update of relays) update();
+    },
     get activeConnections() {
       let n = 0;
       for (const s of sockets) if (s.localPort === port) n++;
