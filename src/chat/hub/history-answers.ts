@@ -1,11 +1,12 @@
 // History answers and resumes for the hub: read from the store, encoded within the byte cap
-// (history-answer.ts), and for `history` requests kept in a small cache per room, dialect and
-// limit, so that a client asking again and again costs a lookup, not an encoding of megabytes.
+// (history-answer.ts), and kept in a small cache per room, dialect and limit (and the "too old"
+// answer to a resume, the same for everyone), so that a client asking again and again costs a
+// lookup, not an encoding of megabytes.
 // A room's entries are dropped when a message is said there (the hub calls invalidate()) and when
 // its last local user leaves; the cache has its own byte bound (least recently used entries go).
 // An answer read asynchronously (Redis) is cached only if its room did not change meanwhile.
 import type { Codec } from '../protocol/codec.js';
-import type { HistoryStore } from '../store/history.js';
+import type { HistorySince, HistoryStore } from '../store/history.js';
 import { encodeHistoryAnswer, type EncodedAnswer } from './history-answer.js';
 import { replyHistory } from './history-reply.js';
 import type { HubLogger } from './link.js';
@@ -53,12 +54,8 @@ export class HistoryAnswers {
   /** The room's last `limit` messages, from the cache when they did not change. */
   history(session: Session, codec: Codec, room: string, limit: number): void {
     const key = `${codec.dialect}\n${limit}\n${room}`;
-    const cached = this.entries.get(key);
-    if (cached) {
-      this.entries.delete(key); // re-inserted: most recently used last
-      this.entries.set(key, cached);
-      return replyHistory(session, cached.answer, this.logger);
-    }
+    const cached = this.lookup(key);
+    if (cached) return replyHistory(session, cached, this.logger);
     const recent = this.store.recent(room, limit);
     if (!(recent instanceof Promise)) {
       const answer = this.encode(codec, room, recent, true);
@@ -75,13 +72,18 @@ export class HistoryAnswers {
     replyHistory(session, answer, this.logger);
   }
 
-  /** What the client missed after message `after` (a resume); specific to it, so not cached. */
+  /**
+   * What the client missed after message `after` (a resume). An answer that is complete is
+   * specific to that id; a "too old" one is the room's recent history, the same for everyone
+   * resuming there, so it is cached like a history answer.
+   */
   resume(session: Session, codec: Codec, room: string, after: string): void {
     const since = this.store.since(room, after);
-    const answer =
-      since instanceof Promise
-        ? since.then(({ messages, complete }) => this.encode(codec, room, messages, complete))
-        : this.encode(codec, room, since.messages, since.complete);
+    if (!(since instanceof Promise))
+      return replyHistory(session, this.resumeAnswer(codec, room, since), this.logger);
+    const flight = this.startRead(room);
+    const answer = since.then((result) => this.resumeAnswer(codec, room, result, flight));
+    void answer.finally(() => this.endRead(room, flight)).catch(() => {});
     replyHistory(session, answer, this.logger);
   }
 
@@ -98,6 +100,25 @@ export class HistoryAnswers {
   /** What is cached, for tests and introspection. */
   get usage(): { entries: number; rooms: number; bytes: number; encodes: number } {
     return { entries: this.entries.size, rooms: this.byRoom.size, bytes: this.bytes, encodes: this.encodes };
+  }
+
+  private resumeAnswer(codec: Codec, room: string, since: HistorySince, flight?: InFlight): EncodedAnswer {
+    if (since.complete) return this.encode(codec, room, since.messages, true);
+    const key = `${codec.dialect}\nresume\n${room}`;
+    const cached = this.lookup(key);
+    if (cached) return cached;
+    const answer = this.encode(codec, room, since.messages, false);
+    if (!flight?.stale) this.put(key, room, answer);
+    return answer;
+  }
+
+  /** A cached answer, now the most recently used. */
+  private lookup(key: string): EncodedAnswer | undefined {
+    const entry = this.entries.get(key);
+    if (!entry) return undefined;
+    this.entries.delete(key);
+    this.entries.set(key, entry);
+    return entry.answer;
   }
 
   private encode(codec: Codec, room: string, messages: Parameters<Codec['history']>[1], complete: boolean) {

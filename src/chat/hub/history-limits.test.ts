@@ -186,3 +186,25 @@ test('when users each in their own room come and go, nothing is kept for their r
   history.expire({ occupied: (room) => presence.occupied(room), local: () => a.localRooms() });
   assert.deepEqual(history.usage, { rooms: 0, bytes: 0 });
 });
+
+test('a resume from an id too old shares one cached answer; a complete resume is encoded for its client', () => {
+  const { hub, join } = world();
+  const a = hub();
+  const alice = join(a, 'alice', 'r');
+  a.receive(alice.session, '{"type":"send","to":"all","text":"one"}');
+  const [said] = alice.link.json();
+  const resume = (after: string) => {
+    const link = new BufferLink();
+    const session = a.connect(link);
+    a.receive(session, JSON.stringify({ type: 'join', name: 'back', room: 'r', after }));
+    return link.take().find((f) => f.toString().startsWith('{"type":"history"'))!;
+  };
+  const before = a.usage.answers.encodes;
+  const first = resume('not-an-id');
+  const second = resume('nonsense');
+  assert.ok(first === second, 'the same bytes for both "too old" resumes');
+  assert.equal(a.usage.answers.encodes, before + 1);
+  assert.equal((JSON.parse(first.toString()) as { complete: boolean }).complete, false);
+  const exact = JSON.parse(resume(String(said!.id)).toString()) as { complete: boolean; messages: [] };
+  assert.deepEqual([exact.complete, exact.messages.length], [true, 0]);
+});
