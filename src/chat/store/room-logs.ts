@@ -35,7 +35,7 @@ export interface RoomLogLimits {
 
 export const DEFAULT_ROOM_LOG_LIMITS: RoomLogLimits = {
   perRoom: 100,
-  maxBytes: 16 * 1024 * 1024,
+  maxBytes: 8 * 1024 * 1024,
   maxRooms: 10_000,
   expiryMs: 3600_000,
 };
