@@ -1,7 +1,9 @@
 // The hub: sessions, rooms, presence and routing. No sockets, no timers, no I/O of its own: the
 // transport feeds it text frames and closes, it answers through each session's Link, and it
 // reaches other nodes only through the Broker. Every frame is encoded by a Codec, once per
-// dialect for a broadcast, so the hub never knows which dialect a user speaks.
+// dialect for a broadcast, so the hub never knows which dialect a user speaks. Requests that cost
+// the server far more than the client (history, room switches) have budgets per connection, and
+// history answers are encoded once and reused until their room changes (history-answers.ts).
 import { nodeChannel, roomChannel, type Broker } from '../broker/broker.js';
 import type { Codec } from '../protocol/codec.js';
 import { detectDialect, parseFrame } from '../protocol/dialects.js';
@@ -169,28 +171,20 @@ export class Hub {
 
   private execute(session: Session, codec: Codec, command: Command): void {
     switch (command.type) {
-      case 'login': {
-        const now = this.now();
-        const budget = (session.switchBudget ??= fullBucket(this.roomSwitchRate, now));
-        if (!takeToken(budget, this.roomSwitchRate, now)) {
-          const error = protocolError(
-            'ROOM_SWITCH_RATE_LIMITED',
-            'too many logins or room switches; wait a moment',
-          );
-          return this.reject(session, error);
+      case 'login':
+        if (this.overBudget(session, 'switchBudget', this.roomSwitchRate)) {
+          const message = 'too many logins or room switches; wait a moment';
+          return this.reject(session, protocolError('ROOM_SWITCH_RATE_LIMITED', message));
         }
         return this.login(session, codec, command.name, command.room, command.after);
-      }
       case 'say':
         if (!session.user) return this.reject(session, protocolError('NOT_LOGGED_IN', 'log in first'));
         return this.say(session, codec, command.to, command.text);
       case 'history': {
         if (!session.user) return this.reject(session, protocolError('NOT_LOGGED_IN', 'log in first'));
-        const now = this.now();
-        const budget = (session.historyBudget ??= fullBucket(this.historyRate, now));
-        if (!takeToken(budget, this.historyRate, now)) {
-          const error = protocolError('HISTORY_RATE_LIMITED', 'too many history requests; wait a moment');
-          return this.reject(session, error);
+        if (this.overBudget(session, 'historyBudget', this.historyRate)) {
+          const message = 'too many history requests; wait a moment';
+          return this.reject(session, protocolError('HISTORY_RATE_LIMITED', message));
         }
         return this.answers.history(session, codec, session.room!, command.limit);
       }
@@ -202,6 +196,13 @@ export class Hub {
       case 'pong':
         return;
     }
+  }
+
+  /** Spends a token of the session's budget for this kind of request; true when none is left. */
+  private overBudget(session: Session, budget: 'historyBudget' | 'switchBudget', limit: RateLimit): boolean {
+    const now = this.now();
+    const bucket = (session[budget] ??= fullBucket(limit, now));
+    return !takeToken(bucket, limit, now);
   }
 
   private login(session: Session, codec: Codec, name: string, room: string, after?: string): void {
