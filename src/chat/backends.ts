@@ -16,6 +16,7 @@ import { MemoryPresence } from './store/memory-presence.js';
 import type { Presence } from './store/presence.js';
 import { RedisHistory } from './store/redis-history.js';
 import { RedisPresence } from './store/redis-presence.js';
+import type { RoomLogLimits } from './store/room-logs.js';
 import { SqliteHistory } from './store/sqlite-history.js';
 
 export interface BackendOptions {
@@ -24,6 +25,8 @@ export interface BackendOptions {
   redis?: string;
   /** Messages kept per room. */
   history: number;
+  /** The history's other bounds (bytes, rooms, expiry); defaults in store/room-logs.ts. */
+  historyLimits?: Partial<RoomLogLimits>;
   /** Folder for SQLite history (single node). */
   dataDir?: string;
 }
@@ -47,13 +50,14 @@ interface Logger {
 
 export function createBackends(options: BackendOptions, logger: Logger): Backends {
   if (options.redis) return redisBackends(options, options.redis, logger);
-  const history = options.dataDir ? sqliteHistory(options.dataDir, options.history) : undefined;
+  const limits = { ...options.historyLimits, perRoom: options.history };
+  const history = options.dataDir ? sqliteHistory(options.dataDir, limits) : undefined;
   const presence = new MemoryPresence();
   const broker = new MemoryBroker(options.nodeId);
   return {
     broker,
     presence,
-    history: history ?? new MemoryHistory(options.history),
+    history: history ?? new MemoryHistory(limits),
     ready: () => true,
     brokerState: () => ({ kind: 'memory', connected: true, reconnects: 0, dropped: 0 }),
     roomUsers: (limit) => presence.roomSizes(limit),
@@ -64,10 +68,10 @@ export function createBackends(options: BackendOptions, logger: Logger): Backend
   };
 }
 
-function sqliteHistory(dir: string, perRoom: number): SqliteHistory {
+function sqliteHistory(dir: string, limits: Partial<RoomLogLimits>): SqliteHistory {
   try {
     mkdirSync(dir, { recursive: true });
-    return new SqliteHistory(join(dir, 'history.sqlite'), perRoom);
+    return new SqliteHistory(join(dir, 'history.sqlite'), limits);
   } catch (err) {
     const reason = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
     throw new UserError(`cannot keep history in '${dir}' (${reason})`, 'DATA_DIR_UNUSABLE', 2);
@@ -82,7 +86,7 @@ function redisBackends(options: BackendOptions, url: string, logger: Logger): Ba
   return {
     broker,
     presence,
-    history: new RedisHistory(bus, options.history),
+    history: new RedisHistory(bus, { ...options.historyLimits, perRoom: options.history }),
     ready: () => bus.connected,
     brokerState: () => ({
       kind: 'redis',

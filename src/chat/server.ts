@@ -14,6 +14,10 @@ import { DEFAULT_METRICS_MIN_INTERVAL_MS, opsRoutes } from './ops/routes.js';
 import { DEFAULT_INPUT_LIMITS } from './protocol/limits.js';
 import type { Presence } from './store/presence.js';
 import type { HistoryStore } from './store/history.js';
+import { historyLimits } from './cluster/history-copy.js';
+import { hubHistoryOptions } from './hub/history-options.js';
+import { startHistoryExpiry } from './store/history-expiry.js';
+import { DEFAULT_ROOM_LOG_LIMITS } from './store/room-logs.js';
 import { loadTls } from './transport/tls.js';
 import { WebServer } from './transport/web-server.js';
 import { WsTransport } from './transport/ws-transport.js';
@@ -45,6 +49,16 @@ export interface ChatServerLimits {
   maxContent?: number; // characters, default 4000
   rate?: number; // messages per second per connection, default 20
   maxBuffered?: number; // bytes queued for one client before it is cut off, default 8 MiB
+  // History and rooms (defaults in store/room-logs.ts, hub/hub.ts, hub/history-answers.ts):
+  historyBytes?: number; // bytes of history per process, each room's overhead included
+  maxRooms?: number; // rooms whose history is kept
+  roomExpiry?: number; // seconds after its last use that an empty room's history goes; 0 = never
+  historyRate?: number; // history requests per second per connection; 0 = no limit
+  historyBurst?: number;
+  historyAnswerBytes?: number; // largest history answer
+  historyCacheBytes?: number; // encoded history answers kept for reuse
+  roomSwitchRate?: number; // logins and room switches per second per connection; 0 = no limit
+  roomSwitchBurst?: number;
 }
 
 /** What a cluster worker brings instead of the single-process defaults (see cluster/worker-main.ts). */
@@ -91,14 +105,21 @@ export async function createChatServer(
     options.tlsCert || options.tlsKey ? loadTls(options.tlsCert ?? '', options.tlsKey ?? '') : undefined;
   const nodeId = options.nodeId ?? randomUUID();
   const history = options.history ?? DEFAULTS.history;
-  const backends = createBackends({ nodeId, redis: options.redis, history, dataDir: options.dataDir }, log);
+  const limits = historyLimits(options as Record<string, unknown>);
+  const backends = createBackends(
+    { nodeId, redis: options.redis, history, dataDir: options.dataDir, historyLimits: limits },
+    log,
+  );
   const counters = newCounters();
   const broker = parts.broker ?? backends.broker;
+  const presence = parts.presence ?? backends.presence;
+  const historyStore = parts.history ?? backends.history;
   const hub = new MeteredHub(counters, {
     broker,
-    presence: parts.presence ?? backends.presence,
+    presence,
     ids: parts.ids,
-    history: parts.history ?? backends.history,
+    history: historyStore,
+    ...hubHistoryOptions(options),
     logger: log,
     limits: {
       maxName: options.maxName ?? DEFAULT_INPUT_LIMITS.maxName,
@@ -150,11 +171,17 @@ export async function createChatServer(
       },
     ),
   });
+  const stopExpiry = startHistoryExpiry(
+    historyStore,
+    { occupied: (room) => presence.members(room).length > 0, local: () => hub.localRooms() },
+    limits.expiryMs ?? DEFAULT_ROOM_LOG_LIMITS.expiryMs,
+  );
   const wsPort = await transport.start();
   let webPort: number;
   try {
     webPort = await web.start();
   } catch (err) {
+    stopExpiry();
     await transport.close(0);
     await broker.close();
     await backends.close();
@@ -172,6 +199,7 @@ export async function createChatServer(
     nodeId,
     close: () =>
       (closing ??= (async () => {
+        stopExpiry();
         await Promise.all([transport.close(), web.close()]);
         await broker.close();
         await backends.close();

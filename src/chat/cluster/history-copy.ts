@@ -6,10 +6,7 @@
 // incomplete, as the others do.
 import type { ChatEvent } from '../protocol/events.js';
 import { compareMessageIds, parseMessageId } from '../store/history.js';
-import { RoomLogs, type RoomLogsSnapshot } from '../store/room-logs.js';
-
-/** The workers' default text budget (MemoryHistory's), used by the workers and the primary alike. */
-export const HISTORY_MAX_CHARS = 16 * 1024 * 1024;
+import { RoomLogs, type RoomLogLimits, type RoomLogsSnapshot } from '../store/room-logs.js';
 
 /** What a new worker starts its history with. */
 export interface HistorySeed extends RoomLogsSnapshot {
@@ -17,12 +14,30 @@ export interface HistorySeed extends RoomLogsSnapshot {
   newest?: string;
 }
 
+/**
+ * The history bounds from createChatServer's options (plain JSON, as a worker gets them), so the
+ * workers and the primary keep their copies within the same bounds.
+ */
+export function historyLimits(options: Record<string, unknown>): Partial<RoomLogLimits> {
+  const limits: Partial<RoomLogLimits> = {};
+  const num = (value: unknown): number | undefined => (typeof value === 'number' ? value : undefined);
+  const perRoom = num(options.history);
+  const maxBytes = num(options.historyBytes);
+  const maxRooms = num(options.maxRooms);
+  const expiry = num(options.roomExpiry);
+  if (perRoom !== undefined) limits.perRoom = perRoom;
+  if (maxBytes !== undefined) limits.maxBytes = maxBytes;
+  if (maxRooms !== undefined) limits.maxRooms = maxRooms;
+  if (expiry !== undefined) limits.expiryMs = expiry * 1000;
+  return limits;
+}
+
 export class HistoryCopy {
   private readonly logs: RoomLogs;
   private newest: [number, number] | undefined;
 
-  constructor(perRoom: number, maxChars = HISTORY_MAX_CHARS) {
-    this.logs = new RoomLogs(perRoom, maxChars);
+  constructor(limits: Partial<RoomLogLimits> = {}, now: () => number = Date.now) {
+    this.logs = new RoomLogs(limits, now);
   }
 
   /** An event relayed on `channel`: every message id is noted, public room messages kept. */
@@ -34,14 +49,24 @@ export class HistoryCopy {
     if (event.to === null && channel.startsWith('room:')) this.logs.keep(event);
   }
 
+  /** Forgets the rooms that expired and nobody is in (see RoomLogs.expire). */
+  expire(occupied: (room: string) => boolean): number {
+    return this.logs.expire(occupied);
+  }
+
   seed(): HistorySeed {
     const seed: HistorySeed = this.logs.snapshot();
     if (this.newest) seed.newest = `${this.newest[0]}-${this.newest[1]}`;
     return seed;
   }
 
-  /** Text characters kept, over all rooms. */
+  /** Bytes charged (overheads included), over all rooms. */
   get size(): number {
     return this.logs.size;
+  }
+
+  /** Rooms kept. */
+  get roomCount(): number {
+    return this.logs.roomCount;
   }
 }

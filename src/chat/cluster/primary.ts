@@ -10,7 +10,8 @@ import { UserError } from '../../shared/errors.js';
 import type { ChatServer } from '../server.js';
 import { WORKER_OPTIONS_ENV, type PrimaryMessage, type WorkerMessage, type WorkerSetup } from './messages.js';
 import { PrimaryStats } from './cluster-stats.js';
-import { HISTORY_MAX_CHARS } from './history-copy.js';
+import { DEFAULT_ROOM_LOG_LIMITS, expirySweepMs } from '../store/room-logs.js';
+import { historyLimits } from './history-copy.js';
 import { Relay } from './relay.js';
 
 const WORKER_PATH = fileURLToPath(new URL('./worker-main.js', import.meta.url));
@@ -42,7 +43,11 @@ export async function startCluster({
     rest.logger ??
     pino({ level: String(options.logLevel ?? 'info'), base: { pid: process.pid } }, pino.destination(2));
   // The same history bounds as every worker's (worker-main.ts), for replacement workers.
-  const relay = new Relay(Date.now, { perRoom: Number(options.history ?? 100), maxChars: HISTORY_MAX_CHARS });
+  const bounds = historyLimits(options);
+  const relay = new Relay(Date.now, bounds);
+  const expiryMs = bounds.expiryMs ?? DEFAULT_ROOM_LOG_LIMITS.expiryMs;
+  const sweep = expiryMs > 0 ? setInterval(() => relay.expireHistory(), expirySweepMs(expiryMs)) : undefined;
+  sweep?.unref();
   const stats = new PrimaryStats();
   const slots = new Map<number, Slot>(); // by worker.id
   let closing = false;
@@ -94,6 +99,7 @@ export async function startCluster({
     ports = answers[0]!;
   } catch (err) {
     closing = true;
+    clearInterval(sweep);
     for (const slot of slots.values()) slot.worker.process.kill('SIGKILL');
     throw err;
   }
@@ -106,6 +112,7 @@ export async function startCluster({
     close: () =>
       (closed ??= (async () => {
         closing = true;
+        clearInterval(sweep);
         const exits = [...slots.values()].map(({ worker }) => {
           const exited = new Promise<void>((resolve) => {
             if (worker.isDead()) resolve();

@@ -118,3 +118,36 @@ test('a late worker gets the public messages relayed so far, once each, before a
     'later messages come in batches only',
   );
 });
+
+test('the primary’s history copy forgets expired rooms nobody in the cluster is in', () => {
+  let now = 0;
+  const relay = new Relay(() => now, { expiryMs: 1000 });
+  const message = (id: string, room: string): MessageEvent => ({
+    type: 'message',
+    id,
+    room,
+    from: { id: 10, name: 'u10' },
+    to: null,
+    text: 'hi',
+    ts: 0,
+  });
+  relay.join(1, port());
+  relay.receive(1, {
+    t: 'ops',
+    ops: [
+      { op: 'pub', channel: 'room:empty', event: message('1-0', 'empty') },
+      { op: 'add', entry: entry(10, 'A', 'busy') },
+      { op: 'pub', channel: 'room:busy', event: message('2-0', 'busy') },
+    ],
+  });
+  now = 5000;
+  assert.equal(relay.expireHistory(), 1);
+  const late = port();
+  relay.join(2, late);
+  const seed = late.got[0]!;
+  assert.ok(seed.t === 'history');
+  assert.deepEqual(
+    seed.seed.rooms.map((r) => r.room),
+    ['busy'],
+  );
+});

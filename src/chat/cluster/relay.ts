@@ -7,6 +7,7 @@
 import type { ChatEvent } from '../protocol/events.js';
 import { roomChannel } from '../broker/broker.js';
 import { MemoryPresence } from '../store/memory-presence.js';
+import type { RoomLogLimits } from '../store/room-logs.js';
 import { HistoryCopy } from './history-copy.js';
 import { isOpsMessage, type Op, type PrimaryMessage } from './messages.js';
 
@@ -21,10 +22,15 @@ export class Relay {
 
   constructor(
     private readonly now: () => number = Date.now,
-    /** The workers' history bounds (`--history`, text budget), kept alike here. */
-    history: { perRoom: number; maxChars?: number } = { perRoom: 100 },
+    /** The workers' history bounds (historyLimits in history-copy.ts), kept alike here. */
+    history: Partial<RoomLogLimits> = {},
   ) {
-    this.history = new HistoryCopy(history.perRoom, history.maxChars);
+    this.history = new HistoryCopy(history, now);
+  }
+
+  /** Forgets the history of rooms that expired and that nobody in the cluster is in. */
+  expireHistory(): number {
+    return this.history.expire((room) => this.presence.occupied(room));
   }
 
   /**

@@ -8,7 +8,7 @@ import { projectRoot } from '../../shared/paths.js';
 const BIN = join(projectRoot, 'bin', 'wirechat.js');
 export type Json = Record<string, unknown>;
 
-export async function serveCluster(workers: number) {
+export async function serveCluster(workers: number, env: Record<string, string> = {}) {
   const [wsPort, webPort] = [await freePort(), await freePort()];
   const child = spawn(
     process.execPath,
@@ -21,6 +21,7 @@ export async function serveCluster(workers: number) {
         WIRECHAT_RATE: '100000',
 
         WIRECHAT_LOG_LEVEL: '',
+        ...env,
       },
     },
   );

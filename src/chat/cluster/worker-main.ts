@@ -7,7 +7,7 @@ import { IpcBroker } from '../broker/ipc-broker.js';
 import { createChatServer, type ChatServer } from '../server.js';
 import { WORKER_OPTIONS_ENV, type PrimaryMessage, type WorkerMessage, type WorkerSetup } from './messages.js';
 import { ClusterHistory } from './cluster-history.js';
-import { HISTORY_MAX_CHARS } from './history-copy.js';
+import { historyLimits } from './history-copy.js';
 import { WorkerStats } from './cluster-stats.js';
 import { ReplicatedPresence } from './replicated-presence.js';
 import { WorkerBus } from './worker-bus.js';
@@ -52,8 +52,7 @@ process.on('disconnect', () => void stop());
 const presence = new ReplicatedPresence(bus);
 // The same bounds as the primary's copy (primary.ts), which a replacement worker starts with.
 const history = new ClusterHistory(bus, {
-  perRoom: Number(setup.options.history ?? 100),
-  maxChars: HISTORY_MAX_CHARS,
+  ...historyLimits(setup.options),
   index: setup.index,
   count: setup.count,
 });

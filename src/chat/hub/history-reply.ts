@@ -2,8 +2,8 @@
 // network (Redis) answers later, and live frames keep coming meanwhile. Until the answer arrives,
 // the session's frames are held; then the answer goes first and the held frames follow, minus
 // the messages the answer already holds, so a resuming client gets every message once, in order.
-import type { Codec } from '../protocol/codec.js';
-import type { Awaitable, HistorySince } from '../store/history.js';
+import type { Awaitable } from '../store/history.js';
+import type { EncodedAnswer } from './history-answer.js';
 import type { HubLogger, Link } from './link.js';
 import type { Session } from './session.js';
 
@@ -11,14 +11,8 @@ import type { Session } from './session.js';
 const MAX_HELD = 10_000;
 const CLOSE_TRY_AGAIN = 1013;
 
-export function replyHistory(
-  session: Session,
-  codec: Codec,
-  room: string,
-  answer: Awaitable<HistorySince>,
-  logger: HubLogger,
-): void {
-  if (!(answer instanceof Promise)) return send(session.link, codec, room, answer);
+export function replyHistory(session: Session, answer: Awaitable<EncodedAnswer>, logger: HubLogger): void {
+  if (!(answer instanceof Promise)) return send(session.link, answer);
   const inner = session.link;
   const held: Buffer[] = [];
   let overflow = false;
@@ -33,21 +27,20 @@ export function replyHistory(
   answer
     .catch((err: unknown) => {
       logger.error({ err, user: session.id }, 'history read failed');
-      return { messages: [], complete: false };
+      return undefined;
     })
     .then((result) => {
       if (session.link === holding) session.link = inner;
       if (session.closed) return;
       if (overflow) return inner.close(CLOSE_TRY_AGAIN, 'too much happened while catching up');
-      send(inner, codec, room, result);
-      const ids = new Set(result.messages.map((m) => m.id));
+      if (result) send(inner, result);
+      const ids = result?.ids ?? new Set<string>();
       for (const frame of held) if (ids.size === 0 || !holdsMessage(frame, ids)) inner.send(frame);
     });
 }
 
-function send(link: Link, codec: Codec, room: string, { messages, complete }: HistorySince): void {
-  const frame = codec.history(room, messages, complete);
-  if (frame !== undefined) link.send(Buffer.from(frame));
+function send(link: Link, answer: EncodedAnswer): void {
+  for (const frame of answer.frames) link.send(frame);
 }
 
 /** Whether a held frame is a message the history answer already carried. */

@@ -1,7 +1,9 @@
 // The hub: sessions, rooms, presence and routing. No sockets, no timers, no I/O of its own: the
 // transport feeds it text frames and closes, it answers through each session's Link, and it
 // reaches other nodes only through the Broker. Every frame is encoded by a Codec, once per
-// dialect for a broadcast, so the hub never knows which dialect a user speaks.
+// dialect for a broadcast, so the hub never knows which dialect a user speaks. Requests that cost
+// the server far more than the client (history, room switches) have budgets per connection, and
+// history answers are encoded once and reused until their room changes (history-answers.ts).
 import { nodeChannel, roomChannel, type Broker } from '../broker/broker.js';
 import type { Codec } from '../protocol/codec.js';
 import { detectDialect, parseFrame } from '../protocol/dialects.js';
@@ -11,9 +13,14 @@ import { DEFAULT_INPUT_LIMITS, type InputLimits } from '../protocol/limits.js';
 import type { HistoryStore } from '../store/history.js';
 import type { Presence } from '../store/presence.js';
 import { uniqueUserId, type IdSpace } from './ids.js';
-import { replyHistory } from './history-reply.js';
+import {
+  DEFAULT_HISTORY_ANSWER_LIMITS,
+  HistoryAnswers,
+  type HistoryAnswerLimits,
+} from './history-answers.js';
 import type { HubLogger, Link } from './link.js';
 import { Session } from './session.js';
+import { fullBucket, takeToken, type RateLimit } from './token-bucket.js';
 
 export interface HubOptions {
   broker: Broker;
@@ -24,7 +31,16 @@ export interface HubOptions {
   now?: () => number;
   /** This node's share of user ids, when several nodes hand them out (cluster workers). */
   ids?: IdSpace;
+  /** History requests per connection (default 1 per 2 s, bursts of 5). */
+  historyRate?: RateLimit;
+  /** Logins and room switches per connection (default 1 per s, bursts of 5). */
+  roomSwitchRate?: RateLimit;
+  /** Bytes of one history answer, and of the cache of answers. */
+  historyAnswers?: Partial<HistoryAnswerLimits>;
 }
+
+export const DEFAULT_HISTORY_RATE: RateLimit = { perSecond: 0.5, burst: 5 };
+export const DEFAULT_ROOM_SWITCH_RATE: RateLimit = { perSecond: 1, burst: 5 };
 
 const PONG = Buffer.from('{"type":"pong"}');
 
@@ -35,17 +51,37 @@ export class Hub {
   private readonly limits: InputLimits;
   private readonly now: () => number;
   private readonly pings = new Map<Dialect, Buffer | undefined>();
+  private readonly answers: HistoryAnswers;
+  private readonly historyRate: RateLimit;
+  private readonly roomSwitchRate: RateLimit;
   private shuttingDown = false;
 
   constructor(private readonly options: HubOptions) {
     this.limits = options.limits ?? DEFAULT_INPUT_LIMITS;
     this.now = options.now ?? Date.now;
+    this.historyRate = options.historyRate ?? DEFAULT_HISTORY_RATE;
+    this.roomSwitchRate = options.roomSwitchRate ?? DEFAULT_ROOM_SWITCH_RATE;
+    this.answers = new HistoryAnswers(
+      options.history,
+      { ...DEFAULT_HISTORY_ANSWER_LIMITS, ...options.historyAnswers },
+      options.logger,
+    );
     options.broker.subscribe(nodeChannel(options.broker.nodeId));
     options.broker.onEvent((channel, event) => this.fromBroker(channel, event));
   }
 
   get size(): number {
     return this.sessions.size;
+  }
+
+  /** The rooms this node's users are in. */
+  localRooms(): IterableIterator<string> {
+    return this.rooms.keys();
+  }
+
+  /** What the hub keeps, for tests and introspection: sessions, rooms, cached history answers. */
+  get usage(): { sessions: number; rooms: number; answers: HistoryAnswers['usage'] } {
+    return { sessions: this.sessions.size, rooms: this.rooms.size, answers: this.answers.usage };
   }
 
   connect(link: Link): Session {
@@ -136,19 +172,21 @@ export class Hub {
   private execute(session: Session, codec: Codec, command: Command): void {
     switch (command.type) {
       case 'login':
+        if (this.overBudget(session, 'switchBudget', this.roomSwitchRate)) {
+          const message = 'too many logins or room switches; wait a moment';
+          return this.reject(session, protocolError('ROOM_SWITCH_RATE_LIMITED', message));
+        }
         return this.login(session, codec, command.name, command.room, command.after);
       case 'say':
         if (!session.user) return this.reject(session, protocolError('NOT_LOGGED_IN', 'log in first'));
         return this.say(session, codec, command.to, command.text);
       case 'history': {
         if (!session.user) return this.reject(session, protocolError('NOT_LOGGED_IN', 'log in first'));
-        const room = session.room!;
-        const recent = this.options.history.recent(room, command.limit);
-        const answer =
-          recent instanceof Promise
-            ? recent.then((messages) => ({ messages, complete: true }))
-            : { messages: recent, complete: true };
-        return replyHistory(session, codec, room, answer, this.options.logger);
+        if (this.overBudget(session, 'historyBudget', this.historyRate)) {
+          const message = 'too many history requests; wait a moment';
+          return this.reject(session, protocolError('HISTORY_RATE_LIMITED', message));
+        }
+        return this.answers.history(session, codec, session.room!, command.limit);
       }
       case 'ping': {
         const pong = codec.pong();
@@ -158,6 +196,13 @@ export class Hub {
       case 'pong':
         return;
     }
+  }
+
+  /** Spends a token of the session's budget for this kind of request; true when none is left. */
+  private overBudget(session: Session, budget: 'historyBudget' | 'switchBudget', limit: RateLimit): boolean {
+    const now = this.now();
+    const bucket = (session[budget] ??= fullBucket(limit, now));
+    return !takeToken(bucket, limit, now);
   }
 
   private login(session: Session, codec: Codec, name: string, room: string, after?: string): void {
@@ -178,9 +223,7 @@ export class Hub {
     for (const frame of codec.welcome(user, room, this.options.presence.members(room), ts)) {
       session.link.send(Buffer.from(frame));
     }
-    if (after !== undefined) {
-      replyHistory(session, codec, room, this.options.history.since(room, after), this.options.logger);
-    }
+    if (after !== undefined) this.answers.resume(session, codec, room, after);
     this.options.logger.info({ user: user.id, dialect: codec.dialect, room }, 'login');
     this.broadcast({ type: 'join', room, user, ts });
   }
@@ -220,6 +263,7 @@ export class Hub {
     if (local && local.size === 0) {
       this.rooms.delete(room);
       this.options.broker.unsubscribe(roomChannel(room));
+      this.answers.invalidate(room); // nobody here asks for its history any more
     }
     session.user = undefined;
     session.room = undefined;
@@ -241,6 +285,7 @@ export class Hub {
 
   /** Encodes the event once per dialect present, then hands the same bytes to every member. */
   private deliverRoom(event: ChatEvent): void {
+    if (event.type === 'message') this.answers.invalidate(event.room);
     const members = this.rooms.get(event.room);
     if (!members) return;
     const frames = new Map<Dialect, Buffer>();

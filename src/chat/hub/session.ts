@@ -2,6 +2,7 @@
 import type { Codec } from '../protocol/codec.js';
 import type { UserRef } from '../protocol/events.js';
 import type { Link } from './link.js';
+import type { Bucket } from './token-bucket.js';
 
 export class Session {
   /** The dialect, chosen by the first successful login. */
@@ -10,6 +11,10 @@ export class Session {
   user: UserRef | undefined = undefined;
   room: string | undefined = undefined;
   closed = false;
+  /** History requests' budget, made on the first request. */
+  historyBudget: Bucket | undefined = undefined;
+  /** Logins' (room switches') budget, made on the first login. */
+  switchBudget: Bucket | undefined = undefined;
 
   constructor(
     readonly id: number,

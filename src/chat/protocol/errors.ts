@@ -26,7 +26,10 @@ export type ErrorCode =
   | 'BINARY_NOT_SUPPORTED'
   | 'FRAME_TOO_LARGE'
   | 'RATE_LIMITED'
-  | 'SLOW_CONSUMER';
+  | 'SLOW_CONSUMER'
+  | 'HISTORY_RATE_LIMITED'
+  | 'HISTORY_TRUNCATED'
+  | 'ROOM_SWITCH_RATE_LIMITED';
 
 export interface ProtocolError {
   type: 'error';

@@ -31,26 +31,26 @@ function tempDir(): string {
   return dir;
 }
 
-historyContract('MemoryHistory', async (perRoom) => ({ store: new MemoryHistory(perRoom), close() {} }));
+historyContract('MemoryHistory', async (limits) => ({ store: new MemoryHistory(limits), close() {} }));
 
-historyContract('SqliteHistory', async (perRoom) => {
-  const store = new SqliteHistory(join(tempDir(), 'history.sqlite'), perRoom);
+historyContract('SqliteHistory', async (limits) => {
+  const store = new SqliteHistory(join(tempDir(), 'history.sqlite'), limits);
   return { store, close: () => store.close() };
 });
 
-historyContract('RedisHistory', async (perRoom) => {
+historyContract('RedisHistory', async (limits) => {
   const bus = new RedisBus({ url: redis.url, logger: quiet, prefix: `h${run++}:` });
   assert.ok(await bus.waitConnected(10_000));
-  return { store: new RedisHistory(bus, perRoom), close: () => bus.close() };
+  return { store: new RedisHistory(bus, limits), close: () => bus.close() };
 });
 
 test('SqliteHistory: history and increasing ids survive a restart', () => {
   const file = join(tempDir(), 'history.sqlite');
   const from = { id: 4503599627370497, name: 'a' };
-  const first = new SqliteHistory(file, 10, 100, () => 5000);
+  const first = new SqliteHistory(file, { perRoom: 10, maxRows: 100 }, () => 5000);
   const kept = first.append({ type: 'message', room: 'r', from, to: null, text: 'kept', ts: 1 }, true);
   first.close();
-  const second = new SqliteHistory(file, 10, 100, () => 4000); // the clock stepped back meanwhile
+  const second = new SqliteHistory(file, { perRoom: 10, maxRows: 100 }, () => 4000); // the clock stepped back meanwhile
   try {
     assert.deepEqual(second.recent('r', 10), [kept]);
     const next = second.append({ type: 'message', room: 'r', from, to: null, text: 'next', ts: 2 }, true);
@@ -62,13 +62,14 @@ test('SqliteHistory: history and increasing ids survive a restart', () => {
 });
 
 test('SqliteHistory: a total row cap bounds the file however many rooms clients invent', () => {
-  const store = new SqliteHistory(join(tempDir(), 'history.sqlite'), 10, 500);
+  const store = new SqliteHistory(join(tempDir(), 'history.sqlite'), { perRoom: 10, maxRows: 500 });
   const from = { id: 4503599627370497, name: 'a' };
   try {
     for (let i = 0; i < 3000; i++)
       store.append({ type: 'message', room: `room${i}`, from, to: null, text: 'x', ts: 1 }, true);
     assert.deepEqual(store.recent('room0', 10), [], 'the oldest rooms went first');
     assert.equal(store.recent('room2999', 10).length, 1);
+    assert.deepEqual(store.usage, { rooms: 500, rows: 500 }, 'no room is left without rows');
   } finally {
     store.close();
   }

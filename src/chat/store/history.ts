@@ -21,6 +21,19 @@ export interface HistoryStore {
    * it are no longer kept (or the id is unknown); then `messages` is the recent history instead.
    */
   since(room: string, after: string): Awaitable<HistorySince>;
+  /**
+   * Forgets the history of rooms unused for the store's expiry that nobody is in, and keeps the
+   * others (a shared store refreshes the expiry of this node's rooms). Called now and then.
+   */
+  expire?(use: RoomUse): void;
+}
+
+/** Which rooms are in use, for expire(). */
+export interface RoomUse {
+  /** Whether anybody (on any node this process knows of) is in the room. */
+  occupied(room: string): boolean;
+  /** The rooms this node's own users are in. */
+  local(): Iterable<string>;
 }
 
 /** Parses `<ms>-<seq>` into a comparable pair, or undefined. */

@@ -1,7 +1,9 @@
-// History ids, the per-room cap, the total budget, and what resume may call "complete".
+// History ids, the per-room cap, the byte budget with each room's overhead, the room cap, the
+// expiry of unused rooms, and what resume may call "complete".
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { MemoryHistory } from './memory-history.js';
+import { messageCost, ROOM_OVERHEAD_BYTES } from './room-logs.js';
 
 const from = { id: 4503599627370497, name: 'a' };
 const say = (h: MemoryHistory, room: string, text: string, keep = true) =>
@@ -9,7 +11,7 @@ const say = (h: MemoryHistory, room: string, text: string, keep = true) =>
 
 test('ids increase even within one millisecond and when the clock steps back', () => {
   let now = 1000;
-  const h = new MemoryHistory(100, 1_000_000, () => now);
+  const h = new MemoryHistory({ perRoom: 100 }, () => now);
   const a = say(h, 'r', 'a').id;
   const b = say(h, 'r', 'b').id;
   now = 900;
@@ -18,7 +20,7 @@ test('ids increase even within one millisecond and when the clock steps back', (
 });
 
 test('resume: complete while nothing after the id was dropped; recent history otherwise', () => {
-  const h = new MemoryHistory(3, 1_000_000);
+  const h = new MemoryHistory({ perRoom: 3 });
   const first = say(h, 'r', 'm1');
   say(h, 'r', 'private', false);
   const second = say(h, 'r', 'm2');
@@ -40,20 +42,57 @@ test('resume: complete while nothing after the id was dropped; recent history ot
   );
 });
 
-test('the total budget forgets the least recently written rooms, and resume there is incomplete', () => {
-  const h = new MemoryHistory(100, 10);
-  const old = say(h, 'old', 'aaaa');
-  say(h, 'old', 'bbbb');
-  say(h, 'new', 'cccccc'); // 14 characters > 10: the room 'old' goes
-  assert.deepEqual(h.recent('old', 10), []);
-  assert.equal(h.since('old', old.id).complete, false);
+test('the byte budget counts each room’s overhead and forgets the least recently used rooms', () => {
+  // Room of 1-character messages: each costs far more than its one character.
+  const probe = say(new MemoryHistory(), 'r10', 'x');
+  const oneRoom = ROOM_OVERHEAD_BYTES + messageCost(probe);
+  const budget = 10 * oneRoom + 100; // room for ids a few digits longer than the probe's
+  const h = new MemoryHistory({ maxBytes: budget, maxRooms: 1000 });
+  const first = say(h, 'r10', 'x');
+  for (let i = 11; i < 60; i++) say(h, `r${i}`, 'x');
+  assert.ok(h.usage.bytes <= budget, `bytes ${h.usage.bytes} within the budget`);
+  assert.equal(h.usage.rooms, 10, 'only as many rooms as their overhead allows');
+  assert.deepEqual(h.recent('r10', 10), [], 'the oldest room went first');
+  assert.equal(h.since('r10', first.id).complete, false, 'resume there is incomplete');
+  assert.equal(h.recent('r59', 10).length, 1);
+});
+
+test('the room cap forgets the least recently used room (a read counts as use)', () => {
+  const h = new MemoryHistory({ maxRooms: 3 });
+  for (const room of ['a', 'b', 'c']) say(h, room, room);
+  h.recent('a', 10); // a read: a is used again, b is now the least recently used
+  say(h, 'd', 'd');
+  assert.deepEqual(h.recent('b', 10), []);
   assert.deepEqual(
-    h.recent('new', 10).map((m) => m.text),
-    ['cccccc'],
+    ['a', 'c', 'd'].map((room) => h.recent(room, 10).length),
+    [1, 1, 1],
   );
-  say(h, 'new', 'dddddd'); // over budget within one room: its oldest goes
-  assert.deepEqual(
-    h.recent('new', 10).map((m) => m.text),
-    ['dddddd'],
-  );
+  assert.equal(h.usage.rooms, 3);
+});
+
+test('within one room over the budget its oldest messages go, the newest stays', () => {
+  const big = 'y'.repeat(1000);
+  const cost = messageCost(say(new MemoryHistory(), 'r', big));
+  const h = new MemoryHistory({ maxBytes: ROOM_OVERHEAD_BYTES + 3 * cost });
+  for (let i = 0; i < 10; i++) say(h, 'r', big);
+  assert.equal(h.recent('r', 100).length, 3);
+  assert.ok(h.usage.bytes <= ROOM_OVERHEAD_BYTES + 3 * cost);
+});
+
+test('an expired room is forgotten unless occupied; nothing is left of it', () => {
+  let now = 1000;
+  const h = new MemoryHistory({ expiryMs: 60_000 }, () => now);
+  say(h, 'idle', 'a');
+  say(h, 'busy', 'b');
+  now += 30_000;
+  say(h, 'recent', 'c');
+  now += 40_000; // idle and busy are 70 s old, recent 40 s
+  h.expire({ occupied: (room) => room === 'busy', local: () => [] });
+  assert.deepEqual(h.recent('idle', 10), []);
+  assert.equal(h.recent('busy', 10).length, 1);
+  assert.equal(h.recent('recent', 10).length, 1);
+  assert.equal(h.usage.rooms, 2);
+  now += 120_000;
+  h.expire({ occupied: () => false, local: () => [] });
+  assert.deepEqual(h.usage, { rooms: 0, bytes: 0 }, 'every byte charged is given back');
 });

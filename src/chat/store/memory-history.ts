@@ -1,22 +1,20 @@
-// History in memory: ids from MessageIds, public messages kept in RoomLogs (bounded per room and
-// in total text).
+// History in memory: ids from MessageIds, public messages kept in RoomLogs (bounded per room, in
+// bytes with each room's overhead, in rooms, and in time for rooms nobody uses).
 import type { MessageEvent } from '../protocol/events.js';
-import type { HistorySince, HistoryStore } from './history.js';
+import type { HistorySince, HistoryStore, RoomUse } from './history.js';
 import { MessageIds } from './message-ids.js';
-import { RoomLogs } from './room-logs.js';
+import { RoomLogs, type RoomLogLimits } from './room-logs.js';
 
 export class MemoryHistory implements HistoryStore {
   protected readonly logs: RoomLogs;
 
   constructor(
-    perRoom = 100,
-    /** Characters of text kept in all rooms together (about 2 bytes each). */
-    maxChars = 16 * 1024 * 1024,
+    limits: Partial<RoomLogLimits> = {},
     now: () => number = Date.now,
     /** Where ids come from (a cluster worker mints only its share of them). */
     private readonly ids = new MessageIds(now),
   ) {
-    this.logs = new RoomLogs(perRoom, maxChars);
+    this.logs = new RoomLogs(limits, now);
   }
 
   append(message: Omit<MessageEvent, 'id'>, keep: boolean): MessageEvent {
@@ -31,5 +29,14 @@ export class MemoryHistory implements HistoryStore {
 
   since(room: string, after: string): HistorySince {
     return this.logs.since(room, after);
+  }
+
+  expire(use: RoomUse): void {
+    this.logs.expire((room) => use.occupied(room));
+  }
+
+  /** What is kept, for tests and introspection: rooms and bytes charged. */
+  get usage(): { rooms: number; bytes: number } {
+    return { rooms: this.logs.roomCount, bytes: this.logs.size };
   }
 }

@@ -63,6 +63,16 @@ export class MemoryPresence implements Presence {
     return this.byId.size;
   }
 
+  /** Whether anybody is in the room. */
+  occupied(room: string): boolean {
+    return this.rooms.has(room);
+  }
+
+  /** What is kept, for tests and introspection: users, rooms and places (room × node). */
+  get usage(): { users: number; rooms: number; places: number } {
+    return { users: this.byId.size, rooms: this.rooms.size, places: this.places.size };
+  }
+
   /** Every entry, in no particular order (fresh objects: for snapshots, not for hot paths). */
   *entries(): IterableIterator<PresenceEntry> {
     for (const [id, place] of this.byId) {
