@@ -14,6 +14,8 @@
   // Fields rows left out for this script to rebuild (html-ladder-rows.js, inlined before it).
   var rowsKit = window.wirechatRows;
   rowsKit.expand(rows);
+  // Keyboard, deep links and copy as JSON (html-ladder-keys.js, inlined before this script).
+  var keysKit = window.wirechatKeys;
   var colors = { c: 'var(--client)', s: 'var(--server)' };
 
   function el(tag, cls, text) {
@@ -69,28 +71,47 @@
   });
   var tcpSel = el('select');
   tcpSel.id = 'tcp-filter';
-  [
+  var TCP_LEVELS = [
+    ['none', 'messages only'],
+    ['hs', 'messages + handshake, FIN, RST'],
     ['all', 'every TCP packet'],
-    ['hs', 'handshake, FIN, RST (data packets folded into their messages)'],
-    ['none', 'no TCP-only packets'],
-  ].forEach(function (o) {
+  ];
+  TCP_LEVELS.forEach(function (o) {
     tcpSel.appendChild(new window.Option(o[1], o[0]));
   });
-  // Large captures start collapsed: pure ACKs hide the conversation.
-  tcpSel.value = rows.length > 400 ? 'hs' : 'all';
+  // The conversation first: every data packet's arrow would double its message's. A capture
+  // with no HTTP or WebSocket at all has nothing else to show, so it starts with its packets.
+  var hasMessages = rows.some(function (r) {
+    return r.k === 'ws' || r.k === 'http' || r.k === 'ctl';
+  });
+  tcpSel.value = hasMessages ? 'none' : rows.length > 400 ? 'hs' : 'all';
   var find = el('input');
   find.id = 'find';
   find.type = 'search';
-  find.placeholder = 'find text…';
+  find.placeholder = 'text, JSON, packet…';
   var l1 = el('label', '', 'show ');
   l1.appendChild(connSel);
   var l2 = el('label', '', 'TCP ');
   l2.appendChild(tcpSel);
+  var l3 = el('label', '', 'Search ');
+  l3.id = 'find-label';
+  l3.appendChild(find);
   header.appendChild(l1);
   header.appendChild(l2);
-  header.appendChild(find);
+  header.appendChild(l3);
   var count = el('span', 'stats');
   header.appendChild(count);
+  // The keyboard, documented where it is used.
+  var keys = el('details');
+  keys.id = 'keys';
+  keys.appendChild(el('summary', '', 'Keyboard'));
+  var dl = el('dl');
+  keysKit.KEYS.forEach(function (k) {
+    dl.appendChild(el('dt', '', k[0]));
+    dl.appendChild(el('dd', '', k[1]));
+  });
+  keys.appendChild(dl);
+  header.appendChild(keys);
   app.appendChild(header);
   // What the page's limits left out: a page a browser can open holds a prefix of a huge
   // capture, and says where it ends.
@@ -161,7 +182,9 @@
     });
     var half = Math.ceil(clients.length / 2);
     laneOrder = clients.slice(0, half).concat(servers, clients.slice(half));
-    var width = Math.max(scroller.clientWidth - TIME_COL - 20, laneOrder.length * 190);
+    // A phone's screen gets narrower lanes (the diagram still scrolls sideways when needed).
+    var minStep = scroller.clientWidth < 600 ? 120 : 190;
+    var width = Math.max(scroller.clientWidth - TIME_COL - 20, laneOrder.length * minStep);
     var step = laneOrder.length > 1 ? width / laneOrder.length : width;
     laneX = {};
     laneOrder.forEach(function (lane, n) {
@@ -217,7 +240,7 @@
           width: hi - lo,
           height: 26,
           rx: 6,
-          fill: '#fff',
+          class: 'note-box',
           stroke: color,
           'stroke-width': 1,
         }),
@@ -321,6 +344,42 @@
     detail.appendChild(node);
   }
 
+  /** Scrolls the diagram so the row at `pos` is in view (centred when it was not). */
+  function reveal(pos) {
+    var top = pos * ROW;
+    if (top < scroller.scrollTop || top + ROW > scroller.scrollTop + scroller.clientHeight) {
+      scroller.scrollTop = Math.max(0, top - Math.round((scroller.clientHeight - ROW) / 2));
+    }
+    paint();
+  }
+
+  /** Selects packet `p` (a deep link): its message row if it has one, else its own arrow,
+   * showing every row when the filters hid it. */
+  function selectPacket(p) {
+    var best = function () {
+      var found = -1;
+      visible.forEach(function (i) {
+        var r = rows[i];
+        if (r.p !== p) return;
+        var message = r.k === 'ws' || r.k === 'http' || r.k === 'ctl';
+        if (found < 0 || (message && !/^(ws|http|ctl)$/.test(rows[found].k))) found = i;
+      });
+      return found;
+    };
+    var i = best();
+    if (i < 0) {
+      connSel.value = '';
+      find.value = '';
+      tcpSel.value = 'all';
+      refresh();
+      i = best();
+    }
+    if (i < 0) return false;
+    show(i);
+    reveal(visible.indexOf(i));
+    return true;
+  }
+
   function show(i) {
     selected = i;
     Object.keys(drawn).forEach(function (pos) {
@@ -335,6 +394,25 @@
     h.appendChild(badge);
     h.appendChild(document.createTextNode(r.l));
     detail.appendChild(h);
+    var actions = el('div', 'detail-actions');
+    var copy = el('button', '', 'Copy as JSON');
+    copy.type = 'button';
+    copy.id = 'copy-json';
+    var copied = el('span', 'copied');
+    copied.id = 'copy-status';
+    copied.setAttribute('role', 'status');
+    copy.addEventListener('click', function () {
+      copyRow(r, copied);
+    });
+    actions.appendChild(copy);
+    if (r.p !== null) {
+      var link = el('a', '', '#packet-' + r.p);
+      link.href = '#packet-' + r.p;
+      link.title = 'a link to this row';
+      actions.appendChild(link);
+    }
+    actions.appendChild(copied);
+    detail.appendChild(actions);
     detail.appendChild(
       el(
         'div',
@@ -381,6 +459,35 @@
     }
     if (r.plain)
       section(r.mask ? 'Unmasked payload' : 'Payload', el('pre', 'hex-plain', hexDump(r.plain) + cut));
+    // The address names the selected packet, so it can be shared as a link.
+    if (r.p !== null && window.location.hash !== '#packet-' + r.p) {
+      try {
+        window.history.replaceState(null, '', '#packet-' + r.p);
+      } catch {
+        // some pages (about:blank, sandboxed files) have no history to write to
+      }
+    }
+  }
+
+  function copyRow(r, status) {
+    keysKit.copyText(keysKit.rowJson(data, r)).then(
+      function () {
+        status.textContent = 'copied';
+      },
+      function (err) {
+        status.textContent = 'could not copy: ' + err.message;
+      },
+    );
+  }
+
+  /** Moves the selection by `step` visible rows (from the first row when nothing is selected). */
+  function move(step) {
+    if (!visible.length) return;
+    var pos = visible.indexOf(selected);
+    pos =
+      pos < 0 ? (step > 0 ? 0 : visible.length - 1) : Math.min(visible.length - 1, Math.max(0, pos + step));
+    show(visible[pos]);
+    reveal(pos);
   }
 
   canvas.addEventListener('click', function (e) {
@@ -395,13 +502,43 @@
   tcpSel.addEventListener('change', refresh);
   find.addEventListener('input', refresh);
   window.addEventListener('resize', refresh);
+  var page = function () {
+    return Math.max(1, Math.floor(scroller.clientHeight / ROW) - 1);
+  };
   document.addEventListener('keydown', function (e) {
-    if (selected < 0 || (e.key !== 'ArrowDown' && e.key !== 'ArrowUp')) return;
-    var pos = visible.indexOf(selected) + (e.key === 'ArrowDown' ? 1 : -1);
-    if (pos >= 0 && pos < visible.length) {
-      show(visible[pos]);
-      e.preventDefault();
+    if (e.ctrlKey || e.metaKey || e.altKey) return;
+    var tag = e.target && e.target.tagName;
+    if (tag === 'INPUT' || tag === 'SELECT' || tag === 'TEXTAREA') {
+      if (e.key === 'Escape' && e.target === find) {
+        if (find.value === '') find.blur();
+        else {
+          find.value = '';
+          refresh();
+        }
+        e.preventDefault();
+      }
+      return;
     }
+    var k = e.key;
+    if (k === 'ArrowDown' || k === 'j') move(1);
+    else if (k === 'ArrowUp' || k === 'k') move(-1);
+    else if (k === 'PageDown') move(page());
+    else if (k === 'PageUp') move(-page());
+    else if (k === 'Home') move(-visible.length);
+    else if (k === 'End') move(visible.length);
+    else if (k === '/') find.focus();
+    else if (k === 't') {
+      tcpSel.selectedIndex = (tcpSel.selectedIndex + 1) % TCP_LEVELS.length;
+      refresh();
+    } else if (k === 'c' && selected >= 0) copyRow(rows[selected], document.getElementById('copy-status'));
+    else return;
+    e.preventDefault();
+  });
+  window.addEventListener('hashchange', function () {
+    var p = keysKit.packetOfHash(window.location.hash);
+    if (p !== null && (selected < 0 || rows[selected].p !== p)) selectPacket(p);
   });
   refresh();
+  var linked = keysKit.packetOfHash(window.location.hash);
+  if (linked !== null) selectPacket(linked);
 })();
