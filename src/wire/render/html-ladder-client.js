@@ -37,7 +37,7 @@
   var header = el('header');
   var h1 = el('h1', '', data.title);
   header.appendChild(h1);
-  if (data.source) header.appendChild(el('span', 'src', data.source));
+  if (data.source && data.source !== data.title) header.appendChild(el('span', 'src', data.source));
   var s = data.summary;
   if (s) {
     header.appendChild(
@@ -182,15 +182,18 @@
     });
     var half = Math.ceil(clients.length / 2);
     laneOrder = clients.slice(0, half).concat(servers, clients.slice(half));
-    // A phone's screen gets narrower lanes (the diagram still scrolls sideways when needed).
-    var minStep = scroller.clientWidth < 600 ? 120 : 190;
-    var width = Math.max(scroller.clientWidth - TIME_COL - 20, laneOrder.length * minStep);
+    // A phone's screen gets narrower lanes and no time column (the details show the time; the
+    // diagram still scrolls sideways when it needs more room).
+    var narrow = scroller.clientWidth < 600;
+    var minStep = narrow ? 120 : 190;
+    var timeCol = narrow ? 0 : TIME_COL;
+    var width = Math.max(scroller.clientWidth - timeCol - 20, laneOrder.length * minStep);
     var step = laneOrder.length > 1 ? width / laneOrder.length : width;
     laneX = {};
     laneOrder.forEach(function (lane, n) {
-      laneX[lane] = Math.round(TIME_COL + step * (n + 0.5));
+      laneX[lane] = Math.round(timeCol + step * (n + 0.5));
     });
-    canvas.style.width = TIME_COL + width + 20 + 'px';
+    canvas.style.width = timeCol + width + 20 + 'px';
     canvas.style.height = visible.length * ROW + 20 + 'px';
     lanesBar.textContent = '';
     Array.prototype.slice.call(canvas.querySelectorAll('.lane-line')).forEach(function (n) {
