@@ -16,6 +16,8 @@
   rowsKit.expand(rows);
   // Keyboard, deep links and copy as JSON (html-ladder-keys.js, inlined before this script).
   var keysKit = window.wirechatKeys;
+  // The selected row's panel and the header (html-ladder-detail.js, html-ladder-header.js).
+  var detailKit = window.wirechatDetail;
   var colors = { c: 'var(--client)', s: 'var(--server)' };
 
   function el(tag, cls, text) {
@@ -34,84 +36,13 @@
   // Page skeleton.
   var app = el('div');
   app.id = 'app';
-  var header = el('header');
-  var h1 = el('h1', '', data.title);
-  header.appendChild(h1);
-  if (data.source && data.source !== data.title) header.appendChild(el('span', 'src', data.source));
-  var s = data.summary;
-  if (s) {
-    header.appendChild(
-      el(
-        'span',
-        'stats',
-        s.packets +
-          ' packets · ' +
-          s.connections +
-          ' connections (' +
-          s.websocketConnections +
-          ' WebSocket) · ' +
-          s.messages.client +
-          ' messages from clients, ' +
-          s.messages.server +
-          ' from servers · ' +
-          s.problems +
-          ' problems',
-      ),
-    );
-  }
-  var connSel = el('select');
-  connSel.id = 'conn-filter';
-  connSel.appendChild(new window.Option('all connections', ''));
-  var conns = {};
-  rows.forEach(function (r) {
-    if (r.c !== null && !(r.c in conns)) conns[r.c] = data.lanes[r.s].name + ' ↔ ' + data.lanes[r.d].name;
-  });
-  Object.keys(conns).forEach(function (c) {
-    connSel.appendChild(new window.Option('connection ' + c + ': ' + conns[c], c));
-  });
-  var tcpSel = el('select');
-  tcpSel.id = 'tcp-filter';
-  var TCP_LEVELS = [
-    ['none', 'messages only'],
-    ['hs', 'messages + handshake, FIN, RST'],
-    ['all', 'every TCP packet'],
-  ];
-  TCP_LEVELS.forEach(function (o) {
-    tcpSel.appendChild(new window.Option(o[1], o[0]));
-  });
-  // The conversation first: every data packet's arrow would double its message's. A capture
-  // with no HTTP or WebSocket at all has nothing else to show, so it starts with its packets.
-  var hasMessages = rows.some(function (r) {
-    return r.k === 'ws' || r.k === 'http' || r.k === 'ctl';
-  });
-  tcpSel.value = hasMessages ? 'none' : rows.length > 400 ? 'hs' : 'all';
-  var find = el('input');
-  find.id = 'find';
-  find.type = 'search';
-  find.placeholder = 'text, JSON, packet…';
-  var l1 = el('label', '', 'show ');
-  l1.appendChild(connSel);
-  var l2 = el('label', '', 'TCP ');
-  l2.appendChild(tcpSel);
-  var l3 = el('label', '', 'Search ');
-  l3.id = 'find-label';
-  l3.appendChild(find);
-  header.appendChild(l1);
-  header.appendChild(l2);
-  header.appendChild(l3);
-  var count = el('span', 'stats');
-  header.appendChild(count);
-  // The keyboard, documented where it is used.
-  var keys = el('details');
-  keys.id = 'keys';
-  keys.appendChild(el('summary', '', 'Keyboard'));
-  var dl = el('dl');
-  keysKit.KEYS.forEach(function (k) {
-    dl.appendChild(el('dt', '', k[0]));
-    dl.appendChild(el('dd', '', k[1]));
-  });
-  keys.appendChild(dl);
-  header.appendChild(keys);
+  var top = window.wirechatHeader.build(data, keysKit.KEYS);
+  var header = top.header;
+  var connSel = top.connSel;
+  var tcpSel = top.tcpSel;
+  var TCP_LEVELS = top.levels;
+  var find = top.find;
+  var count = top.count;
   app.appendChild(header);
   // What the page's limits left out: a page a browser can open holds a prefix of a huge
   // capture, and says where it ends.
@@ -320,33 +251,6 @@
     paint();
   }
 
-  function hexDump(hex, mask) {
-    var lines = [];
-    for (var off = 0; off < hex.length / 2; off += 16) {
-      var chunk = hex.slice(off * 2, off * 2 + 32);
-      var bytes = chunk.match(/../g) || [];
-      var ascii = bytes
-        .map(function (b) {
-          var c = parseInt(b, 16);
-          return c > 0x20 && c < 0x7f ? String.fromCharCode(c) : '.';
-        })
-        .join('');
-      lines.push(
-        ('000' + off.toString(16)).slice(-4) +
-          '  ' +
-          (bytes.join(' ') + '                                                ').slice(0, 48) +
-          '  ' +
-          ascii,
-      );
-    }
-    return (mask ? 'mask key 0x' + mask + '\n' : '') + lines.join('\n');
-  }
-
-  function section(title, node) {
-    detail.appendChild(el('h3', '', title));
-    detail.appendChild(node);
-  }
-
   /** Scrolls the diagram so the row at `pos` is in view (centred when it was not). */
   function reveal(pos) {
     var top = pos * ROW;
@@ -390,78 +294,12 @@
     });
     var r = rows[i];
     if (r.hx) rowsKit.rebuildHex(r, lim);
-    detail.textContent = '';
-    var h = el('h2');
-    var badge = el('span', 'badge', r.f === 'c' ? 'client → server' : r.f === 's' ? 'server → client' : r.k);
-    badge.style.background = colorOf(r);
-    h.appendChild(badge);
-    h.appendChild(document.createTextNode(r.l));
-    detail.appendChild(h);
-    var actions = el('div', 'detail-actions');
-    var copy = el('button', '', 'Copy as JSON');
-    copy.type = 'button';
-    copy.id = 'copy-json';
-    var copied = el('span', 'copied');
-    copied.id = 'copy-status';
-    copied.setAttribute('role', 'status');
-    copy.addEventListener('click', function () {
-      copyRow(r, copied);
+    detailKit.render(detail, data, r, {
+      color: colorOf(r),
+      copy: function (status) {
+        copyRow(r, status);
+      },
     });
-    actions.appendChild(copy);
-    if (r.p !== null) {
-      var link = el('a', '', '#packet-' + r.p);
-      link.href = '#packet-' + r.p;
-      link.title = 'a link to this row';
-      actions.appendChild(link);
-    }
-    actions.appendChild(copied);
-    detail.appendChild(actions);
-    detail.appendChild(
-      el(
-        'div',
-        'meta',
-        new Date(r.t * 1000).toISOString() +
-          ' · ' +
-          data.lanes[r.s].name +
-          ' → ' +
-          data.lanes[r.d].name +
-          (r.c !== null ? ' · connection ' + r.c : '') +
-          (r.p !== null ? ' · packet ' + r.p : ''),
-      ),
-    );
-    if (r.x && r.x.length) {
-      var ul = el('ul');
-      r.x.forEach(function (line) {
-        ul.appendChild(el('li', '', line));
-      });
-      section('What it is', ul);
-    }
-    if (r.text !== undefined && r.text !== null) {
-      var text = r.text;
-      if (/^\s*[[{]/.test(text)) {
-        try {
-          text = JSON.stringify(JSON.parse(text), null, 2);
-        } catch {
-          // not JSON: shown as sent
-        }
-      }
-      if (r.tcut) text += '\n… ' + r.tcut + ' more bytes not kept';
-      var pre = el('pre', 'text', text);
-      pre.id = 'detail-text';
-      section(r.k === 'http' ? 'Headers' : 'Decoded text', pre);
-    }
-    if (r.line) section('tcpdump', el('pre', '', r.line));
-    var cut = r.cut ? '\n… ' + r.cut + ' more bytes not kept' : '';
-    if (r.wire) {
-      var title = r.mask
-        ? 'Wire bytes (masked, as tcpdump shows them)'
-        : r.k === 'ws' || r.k === 'ctl'
-          ? 'Wire bytes (payload)'
-          : 'Wire bytes (IP packet)';
-      section(title, el('pre', 'hex-wire', hexDump(r.wire, r.mask) + cut));
-    }
-    if (r.plain)
-      section(r.mask ? 'Unmasked payload' : 'Payload', el('pre', 'hex-plain', hexDump(r.plain) + cut));
     // The address names the selected packet, so it can be shared as a link.
     if (r.p !== null && window.location.hash !== '#packet-' + r.p) {
       try {

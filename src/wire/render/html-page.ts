@@ -51,6 +51,8 @@ export function pageTail(rest: Record<string, unknown>): string {
 <script>
 ${asset('./html-ladder-rows.js')}
 ${asset('./html-ladder-keys.js')}
+${asset('./html-ladder-detail.js')}
+${asset('./html-ladder-header.js')}
 ${asset('./html-ladder-client.js')}
 </script>
 </body>
