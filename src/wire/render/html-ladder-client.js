@@ -281,7 +281,11 @@
       refresh();
       i = best();
     }
-    if (i < 0) return false;
+    if (i < 0) {
+      detail.textContent = '';
+      detail.appendChild(el('div', 'empty', 'Packet ' + p + ' is not in this page.'));
+      return false;
+    }
     show(i);
     reveal(visible.indexOf(i));
     return true;

@@ -159,7 +159,7 @@ test('hex dumps are whole: no clipped line at 1400 or 1280 px, a kilobyte shown 
   }
 });
 
-test('title and header name the capture by its file name, never its folders', () => {
+test('title and header name the capture by its file name, never its folders', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'wirechat-html-title-'));
   try {
     const out = join(dir, 'page.html');
@@ -180,6 +180,15 @@ test('title and header name the capture by its file name, never its folders', ()
     assert.equal(data.title, SEED);
     assert.equal(data.source, SEED);
     assert.ok(!html.includes(fixturesDir), 'no folder of this machine in the page');
+    const { page } = await open(pathToFileURL(out).href);
+    try {
+      assert.equal(await page.title(), SEED);
+      assert.equal(await page.locator('header h1').textContent(), SEED);
+      assert.ok(!((await page.locator('header').textContent()) ?? '').includes(fixturesDir));
+      await shot(page, 'title');
+    } finally {
+      await page.context().close();
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -280,6 +289,9 @@ test('#packet-N selects that packet and scrolls to it, also when the filters hid
     await page.locator('.row[data-kind="http"]').first().click();
     assert.match(await page.evaluate(() => location.hash), /^#packet-\d+$/);
     assert.notEqual(await page.evaluate(() => location.hash), `#packet-${say}`);
+    // A packet that is not in the page says so.
+    await page.evaluate(() => (location.hash = '#packet-999999'));
+    await page.locator('#detail', { hasText: 'Packet 999999 is not in this page.' }).waitFor();
     // Back to the say by changing the address alone.
     await page.evaluate((p) => (location.hash = `#packet-${p}`), say);
     await page.waitForFunction(() =>
