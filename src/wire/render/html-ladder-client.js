@@ -78,6 +78,13 @@
   var laneOrder = [];
   var laneX = {};
   var selected = -1;
+  // On a phone, labels are cut to their arrow's span (plus a little) instead of running off.
+  var fitLabels = false;
+  function fit(text, span, charWidth) {
+    if (!fitLabels) return text;
+    var n = Math.max(8, Math.floor((span + 60) / charWidth));
+    return text.length > n ? text.slice(0, n - 1) + '…' : text;
+  }
   var t0 = rows.length ? rows[0].t : 0;
 
   // Packets whose bytes were decoded into an HTTP or WebSocket row: their own arrow can fold away.
@@ -116,6 +123,7 @@
     // A phone's screen gets narrower lanes and no time column (the details show the time; the
     // diagram still scrolls sideways when it needs more room).
     var narrow = scroller.clientWidth < 600;
+    fitLabels = narrow;
     var minStep = narrow ? 120 : 190;
     var timeCol = narrow ? 0 : TIME_COL;
     var width = Math.max(scroller.clientWidth - timeCol - 20, laneOrder.length * minStep);
@@ -196,7 +204,12 @@
       );
       g.appendChild(svg('path', { d: 'M' + x2 + ' 24 l' + -dir * 9 + ' -5 v10 z', fill: color }));
       var mid = (x1 + x2) / 2;
-      var label = svg('text', { x: mid, y: 18, 'text-anchor': 'middle', fill: color, class: 'lbl' }, r.l);
+      var span = Math.abs(x2 - x1);
+      var label = svg(
+        'text',
+        { x: mid, y: 18, 'text-anchor': 'middle', fill: color, class: 'lbl' },
+        fit(r.l, span, 7.3),
+      );
       if (r.k === 'ws' || r.k === 'http') label.setAttribute('font-weight', '600');
       g.appendChild(label);
       if (r.cap)
@@ -204,7 +217,7 @@
           svg(
             'text',
             { x: mid, y: 39, 'text-anchor': 'middle', class: 'cap' },
-            r.cap.length > 80 ? r.cap.slice(0, 79) + '…' : r.cap,
+            fit(r.cap.length > 80 ? r.cap.slice(0, 79) + '…' : r.cap, span, 6.2),
           ),
         );
     }

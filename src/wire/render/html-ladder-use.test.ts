@@ -270,6 +270,14 @@ test('on a phone: nothing wider than the screen, the diagram above and the detai
       return [scroller.scrollWidth, scroller.clientWidth];
     });
     assert.ok(fit[0]! <= fit[1]!, `diagram ${fit[0]} px in ${fit[1]} px`);
+    // Labels are cut to their arrows instead of running off the screen.
+    for (const box of await page
+      .locator('.row text')
+      .evaluateAll((ts) =>
+        ts.map((t) => (t as SVGTextElement).getBoundingClientRect()).map((b) => [b.left, b.right]),
+      )) {
+      assert.ok(box[0]! >= 0 && box[1]! <= 390, `label at ${box.join('–')} px`);
+    }
     assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth));
     assert.equal(await page.evaluate(() => location.hash), `#packet-${say}`);
     await shot(page, 'phone');
