@@ -139,7 +139,7 @@ export function parsePublicWsUrl(text: string): string {
       `--public-ws-url must be a ws:// or wss:// URL like ws://127.0.0.1:7273/, got '${text}'`,
     );
   }
-  if (url.username || url.password || url.hash) {
+  if (url.username || url.password || text.includes('#')) {
     throw new UsageError(`--public-ws-url must not hold a user name, password or #fragment, got '${text}'`);
   }
   return url.href;

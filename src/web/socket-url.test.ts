@@ -16,6 +16,7 @@ test('only ws:// and wss:// URLs with a host, no credentials and no fragment are
     '127.0.0.1:7272',
     'ws://user:pw@example.com/',
     'ws://example.com/#x',
+    'ws://example.com/#',
     'ws://',
     'ws://' + 'a'.repeat(3000),
     '',

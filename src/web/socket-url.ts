@@ -6,7 +6,8 @@
 
 /** The URL as the page will use it, or undefined when it is not a usable ws/wss URL. */
 export function parseSocketUrl(text: string): string | undefined {
-  if (text.length > 2048) return undefined;
+  // A fragment, even an empty one ('#'), makes the WebSocket constructor throw.
+  if (text.length > 2048 || text.includes('#')) return undefined;
   let url: URL;
   try {
     url = new URL(text);
