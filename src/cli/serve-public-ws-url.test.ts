@@ -19,6 +19,7 @@ test('--public-ws-url takes ws:// and wss:// URLs only, one clear line otherwise
     '127.0.0.1:7273',
     'ws://u:p@h/',
     'ws://h/#x',
+    'ws://h/#',
   ]) {
     assert.throws(
       () => parse({ 'public-ws-url': bad }),
