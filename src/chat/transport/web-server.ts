@@ -1,5 +1,5 @@
 // The static web server for the chat page: files of one folder, `/config.json` telling the page
-// which port the WebSocket listens on (and the public URL to use instead, when there is one), strict security headers, and nothing outside the folder.
+// which port the WebSocket listens on, strict security headers, and nothing outside the folder.
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';

@@ -388,7 +388,8 @@
     else if (k === 't') {
       tcpSel.selectedIndex = (tcpSel.selectedIndex + 1) % TCP_LEVELS.length;
       refresh();
-    } else if (k === 'c' && selected >= 0) copyRow(rows[selected], document.getElementById('copy-status'));
+    } else if (k === 'c' && selected >= 0)
+      copyRow(rows[selected], document.getElementById('copy-status') || el('span'));
     else return;
     e.preventDefault();
   });
