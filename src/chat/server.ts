@@ -37,6 +37,7 @@ export interface ChatServerOptions {
   tlsCert?: string; // PEM certificate file: serve wss:// and https:// (with tlsKey)
   tlsKey?: string; // PEM private key file
   allowOrigins?: string[]; // WebSocket upgrades from other origins get 403; default any
+  publicWsUrl?: string; // ws:// or wss:// URL the page is told to connect to; default its wsPort
   metricsRoomNames?: boolean; // name the largest rooms in /metrics; default: counted by size only
   metricsToken?: string; // /metrics requires `Authorization: Bearer <token>`; default none
   metricsMinInterval?: number; // seconds between two renders of /metrics, default 1
@@ -155,6 +156,7 @@ export async function createChatServer(
     port: options.webPort ?? DEFAULTS.webPort,
     root: webRoot,
     wsPort: () => transport.port,
+    publicWsUrl: options.publicWsUrl,
     tls,
     routes: opsRoutes(
       {

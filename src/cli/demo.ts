@@ -12,6 +12,7 @@ import { playSeedSession } from '../demo/seed-session.js';
 import { createLiveView, viewOptions } from './live-view.js';
 import { createTapRecorder } from './tap.js';
 import { onStopSignal } from './stop-signals.js';
+import { freePort } from '../shared/free-port.js';
 
 export const demoSpec: CommandSpec = {
   name: 'demo',
@@ -26,6 +27,11 @@ export const demoSpec: CommandSpec = {
       description: 'auto, live (tcpdump; needs root) or tap (no root)',
       default: 'auto',
     },
+    browser: {
+      type: 'boolean',
+      description:
+        "after the scripted session, keep the chat open for a browser until Ctrl-C (its page's WebSocket goes through the tap)",
+    },
     ...viewOptions,
   },
   epilog: [
@@ -34,6 +40,7 @@ export const demoSpec: CommandSpec = {
     'Examples:',
     '  npm run demo',
     '  wirechat demo --format html -o seed.html',
+    '  wirechat demo --mode tap --browser      # then chat from the page it names',
   ].join('\n'),
 };
 
@@ -57,7 +64,17 @@ export async function run(argv: string[]): Promise<number> {
   }
   const live = mode === 'live' || (mode === 'auto' && liveCapturePossible());
 
-  const server = await createChatServer({ host: '127.0.0.1', wsPort: 0, webPort: 0, logLevel: 'silent' });
+  const browser = values.browser === true;
+  // Through the tap, the chat's page is told to connect through the tap as well, so a browser's
+  // conversation is captured like the scripted users'.
+  const tapPort = live ? 0 : await freePort();
+  const server = await createChatServer({
+    host: '127.0.0.1',
+    wsPort: 0,
+    webPort: 0,
+    logLevel: 'silent',
+    ...(live ? {} : { publicWsUrl: `ws://127.0.0.1:${tapPort}/` }),
+  });
   let capture: LiveCapture | undefined;
   let proxy: TapProxy | undefined;
   // Ctrl-C cuts the session short: what was captured so far is shown with its summary, exit 130.
@@ -101,7 +118,7 @@ export async function run(argv: string[]): Promise<number> {
     } else {
       proxy = await startTapProxy({
         listenHost: '127.0.0.1',
-        listenPort: 0,
+        listenPort: tapPort,
         upstreamHost: '127.0.0.1',
         upstreamPort: server.wsPort,
         onPacket: createTapRecorder(decoder),
@@ -111,9 +128,17 @@ export async function run(argv: string[]): Promise<number> {
     if (!values.quiet)
       process.stderr.write(`wirechat demo: chat on 127.0.0.1:${server.wsPort}, captured by ${how}\n`);
 
+    if (browser)
+      process.stderr.write(
+        `wirechat demo: the chat's page: http://127.0.0.1:${server.webPort}/` +
+          `${live ? '' : ' (its WebSocket goes through the tap)'}; Ctrl-C ends the demo\n`,
+      );
+
     const session = playSeedSession(url);
     session.catch(() => undefined); // after Ctrl-C its users fail as the chat closes: expected
     await Promise.race([session, stopped]);
+    // A person chats from the page until Ctrl-C, which is then the demo's normal end.
+    if (browser && !interrupted) await stopped;
     // Both connections end with FINs both ways; wait for them to be decoded (a limit, not a timing).
     if (!interrupted)
       await Promise.race([
@@ -139,5 +164,5 @@ export async function run(argv: string[]): Promise<number> {
     await server.close();
     removeSignals();
   }
-  return interrupted ? 130 : 0;
+  return interrupted && !browser ? 130 : 0;
 }

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { spawnSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { fixturesDir, projectRoot } from '../shared/paths.js';
 
 const cli = join(projectRoot, 'bin', 'wirechat.js');
@@ -131,7 +131,7 @@ test('--format html -o FILE: one self-contained page with every message, frame b
       rows: Array<{ k: string; text?: string; wire?: string; plain?: string }>;
       summary?: { event: string; messages: { client: number; server: number } };
     };
-    assert.equal(data.title, seed);
+    assert.equal(data.title, basename(seed), 'the file name only: pages are shared');
     assert.equal(data.summary?.event, 'summary');
     assert.ok(data.summary!.messages.client >= 2);
     const texts = data.rows.map((row) => row.text ?? '').join('\n');

@@ -1,5 +1,6 @@
 // `wirechat read FILE|-`: decodes a pcap/pcapng capture into the WebSocket conversation.
 // Only wiring lives here: options, the input stream, the chosen view, stdout and stderr.
+import { basename } from 'node:path';
 import { createReadStream, createWriteStream, statSync, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
 import type { Readable, Writable } from 'node:stream';
@@ -207,7 +208,7 @@ export async function run(argv: string[]): Promise<number> {
   // The page is streamed: rows reach the output as they are decoded (memory stays bounded).
   const html =
     format === 'html'
-      ? createHtmlRenderer({ title: safeLine(path), source: safeLine(path), out: write })
+      ? createHtmlRenderer({ title: pageName(path), source: pageName(path), out: write })
       : undefined;
   const render =
     format === 'tcpdump' || format === 'text'
@@ -330,3 +331,8 @@ export async function run(argv: string[]): Promise<number> {
 function writeFailed(values: ParsedArgs['values'], err: Error): UserError {
   return new UserError(`cannot write ${String(values.output)}: ${err.message}`, 'OUTPUT_FAILED');
 }
+
+/** The capture's name in an html page's title and header: its file name only, since pages are
+ * shared and a full path tells others about this machine's folders and user names. */
+export const pageName = (path: string): string =>
+  path === '-' ? 'standard input' : safeLine(basename(path));

@@ -41,6 +41,13 @@ export const nodeOptionSpecs: Record<string, OptionSpec> = {
     description: 'comma-separated origins allowed to open WebSockets; others get 403 (default: any)',
     env: 'WIRECHAT_ALLOW_ORIGIN',
   },
+  'public-ws-url': {
+    type: 'string',
+    value: 'URL',
+    description:
+      "WebSocket address the page connects to, e.g. a proxy or `wirechat tap` (ws:// or wss://; default: --ws-port on the page's host)",
+    env: 'WIRECHAT_PUBLIC_WS_URL',
+  },
   'metrics-room-names': {
     type: 'boolean',
     description: 'name the largest rooms in /metrics (default: rooms only counted, by size)',
@@ -68,6 +75,7 @@ export interface NodeOptions {
   tlsCert?: string;
   tlsKey?: string;
   allowOrigins?: string[];
+  publicWsUrl?: string;
   metricsRoomNames?: boolean;
   metricsToken?: string;
   metricsMinInterval: number;
@@ -110,8 +118,29 @@ export function parseNodeOptions(v: ParsedArgs['values']): NodeOptions {
   }
   const origins = str(v, 'allow-origin');
   if (origins) options.allowOrigins = parseOriginList(origins);
+  const publicWsUrl = str(v, 'public-ws-url');
+  if (publicWsUrl !== undefined) options.publicWsUrl = parsePublicWsUrl(publicWsUrl);
   if (v['metrics-room-names'] === true) options.metricsRoomNames = true;
   const token = str(v, 'metrics-token');
   if (token !== undefined) options.metricsToken = parseMetricsToken(token);
   return options;
+}
+
+/** A ws:// or wss:// URL with a host, no credentials and no fragment, as the page accepts it. */
+export function parsePublicWsUrl(text: string): string {
+  let url: URL | undefined;
+  try {
+    url = new URL(text);
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== 'ws:' && url.protocol !== 'wss:') || !url.hostname) {
+    throw new UsageError(
+      `--public-ws-url must be a ws:// or wss:// URL like ws://127.0.0.1:7273/, got '${text}'`,
+    );
+  }
+  if (url.username || url.password || text.includes('#')) {
+    throw new UsageError(`--public-ws-url must not hold a user name, password or #fragment, got '${text}'`);
+  }
+  return url.href;
 }

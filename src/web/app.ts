@@ -9,6 +9,7 @@ import type { ChatMessage, ServerMessage, User } from './native-messages.js';
 import { PeopleView } from './people-view.js';
 import { loadPrefs, savePrefs } from './prefs.js';
 import { isUnknownTarget, politeError } from './server-errors.js';
+import { socketFromQuery } from './socket-url.js';
 
 const HISTORY_LIMIT = 50;
 const NAME_MAX = 32;
@@ -68,6 +69,18 @@ const connection = new Connection({
 const banner = new Banner(byId('banner'), byId('banner-text'), byId<HTMLButtonElement>('retry'), () =>
   connection.retryNow(),
 );
+
+// Say where a `?ws=` address sends the page, and that a bad one is ignored (never used).
+const asked = socketFromQuery(location.search);
+if (asked.kind !== 'server') {
+  const note = byId('ws-note');
+  note.hidden = false;
+  note.dataset.kind = asked.kind;
+  note.textContent =
+    asked.kind === 'param'
+      ? `Connecting through ${asked.url} (from ?ws= in this page's address).`
+      : "Ignoring ?ws= in this page's address: only ws:// and wss:// URLs are used. Connecting to the chat server's own address.";
+}
 
 let previousLink: LinkState['state'] = 'idle';
 

@@ -1,8 +1,9 @@
-// The page's link to the server: finds the WebSocket port (GET /config.json on the page's own
-// origin), connects, (re)joins the chosen room, answers heartbeats, notices a dead link, and
-// reconnects with back-off. It knows nothing about the page's elements.
+// The page's link to the server: finds the WebSocket address (`?ws=` in the page's address, else
+// GET /config.json on the page's own origin), connects, (re)joins the chosen room, answers
+// heartbeats, notices a dead link, and reconnects with back-off. It knows nothing about the page's elements.
 import { backoffDelay, defaultBackoff, type BackoffOptions } from './backoff.js';
 import { parseServerMessage, type ClientMessage, type ServerMessage } from './native-messages.js';
+import { socketFromConfig, socketFromQuery } from './socket-url.js';
 
 export type LinkState =
   | { state: 'idle' }
@@ -130,15 +131,11 @@ export class Connection {
   }
 
   private async socketUrl(): Promise<string> {
+    const asked = socketFromQuery(location.search);
+    if (asked.kind === 'param') return asked.url;
     const response = await window.fetch('/config.json', { cache: 'no-store' });
     if (!response.ok) throw new Error(`config.json: HTTP ${response.status}`);
-    const config: unknown = await response.json();
-    const port = (config as { wsPort?: unknown } | null)?.wsPort;
-    if (typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > 65535) {
-      throw new Error('config.json: no usable wsPort');
-    }
-    const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
-    return `${scheme}://${location.hostname}:${port}/`;
+    return socketFromConfig(await response.json(), location);
   }
 
   private sendJoin(): void {

@@ -36,6 +36,8 @@ export interface WebServerOptions {
   root: string;
   /** The WebSocket port the page should connect to (known only once the transport listens). */
   wsPort: () => number;
+  /** The WebSocket URL the page should use instead (a proxy, a load balancer, `wirechat tap`). */
+  publicWsUrl?: string | undefined;
   /** Serve https:// with this certificate and key. */
   tls?: TlsFiles;
   /** Generated answers (the operations endpoints), by exact path. */
@@ -81,7 +83,8 @@ export class WebServer {
       return send(res, answer.status, answer.body, answer.type);
     }
     if (path === '/config.json') {
-      return send(res, 200, JSON.stringify({ wsPort: this.options.wsPort() }), CONTENT_TYPES['.json']);
+      const config = { wsPort: this.options.wsPort(), wsUrl: this.options.publicWsUrl };
+      return send(res, 200, JSON.stringify(config), CONTENT_TYPES['.json']);
     }
     if (path.endsWith('/')) path += 'index.html';
     const file = resolve(this.root, '.' + path);

@@ -14,6 +14,10 @@
   // Fields rows left out for this script to rebuild (html-ladder-rows.js, inlined before it).
   var rowsKit = window.wirechatRows;
   rowsKit.expand(rows);
+  // Keyboard, deep links and copy as JSON (html-ladder-keys.js, inlined before this script).
+  var keysKit = window.wirechatKeys;
+  // The selected row's panel and the header (html-ladder-detail.js, html-ladder-header.js).
+  var detailKit = window.wirechatDetail;
   var colors = { c: 'var(--client)', s: 'var(--server)' };
 
   function el(tag, cls, text) {
@@ -32,65 +36,13 @@
   // Page skeleton.
   var app = el('div');
   app.id = 'app';
-  var header = el('header');
-  var h1 = el('h1', '', data.title);
-  header.appendChild(h1);
-  if (data.source) header.appendChild(el('span', 'src', data.source));
-  var s = data.summary;
-  if (s) {
-    header.appendChild(
-      el(
-        'span',
-        'stats',
-        s.packets +
-          ' packets · ' +
-          s.connections +
-          ' connections (' +
-          s.websocketConnections +
-          ' WebSocket) · ' +
-          s.messages.client +
-          ' messages from clients, ' +
-          s.messages.server +
-          ' from servers · ' +
-          s.problems +
-          ' problems',
-      ),
-    );
-  }
-  var connSel = el('select');
-  connSel.id = 'conn-filter';
-  connSel.appendChild(new window.Option('all connections', ''));
-  var conns = {};
-  rows.forEach(function (r) {
-    if (r.c !== null && !(r.c in conns)) conns[r.c] = data.lanes[r.s].name + ' ↔ ' + data.lanes[r.d].name;
-  });
-  Object.keys(conns).forEach(function (c) {
-    connSel.appendChild(new window.Option('connection ' + c + ': ' + conns[c], c));
-  });
-  var tcpSel = el('select');
-  tcpSel.id = 'tcp-filter';
-  [
-    ['all', 'every TCP packet'],
-    ['hs', 'handshake, FIN, RST (data packets folded into their messages)'],
-    ['none', 'no TCP-only packets'],
-  ].forEach(function (o) {
-    tcpSel.appendChild(new window.Option(o[1], o[0]));
-  });
-  // Large captures start collapsed: pure ACKs hide the conversation.
-  tcpSel.value = rows.length > 400 ? 'hs' : 'all';
-  var find = el('input');
-  find.id = 'find';
-  find.type = 'search';
-  find.placeholder = 'find text…';
-  var l1 = el('label', '', 'show ');
-  l1.appendChild(connSel);
-  var l2 = el('label', '', 'TCP ');
-  l2.appendChild(tcpSel);
-  header.appendChild(l1);
-  header.appendChild(l2);
-  header.appendChild(find);
-  var count = el('span', 'stats');
-  header.appendChild(count);
+  var top = window.wirechatHeader.build(data, keysKit.KEYS);
+  var header = top.header;
+  var connSel = top.connSel;
+  var tcpSel = top.tcpSel;
+  var TCP_LEVELS = top.levels;
+  var find = top.find;
+  var count = top.count;
   app.appendChild(header);
   // What the page's limits left out: a page a browser can open holds a prefix of a huge
   // capture, and says where it ends.
@@ -126,6 +78,13 @@
   var laneOrder = [];
   var laneX = {};
   var selected = -1;
+  // On a phone, labels are cut to their arrow's span (plus a little) instead of running off.
+  var fitLabels = false;
+  function fit(text, span, charWidth) {
+    if (!fitLabels) return text;
+    var n = Math.max(8, Math.floor((span + 60) / charWidth));
+    return text.length > n ? text.slice(0, n - 1) + '…' : text;
+  }
   var t0 = rows.length ? rows[0].t : 0;
 
   // Packets whose bytes were decoded into an HTTP or WebSocket row: their own arrow can fold away.
@@ -161,13 +120,19 @@
     });
     var half = Math.ceil(clients.length / 2);
     laneOrder = clients.slice(0, half).concat(servers, clients.slice(half));
-    var width = Math.max(scroller.clientWidth - TIME_COL - 20, laneOrder.length * 190);
+    // A phone's screen gets narrower lanes and no time column (the details show the time; the
+    // diagram still scrolls sideways when it needs more room).
+    var narrow = scroller.clientWidth < 600;
+    fitLabels = narrow;
+    var minStep = narrow ? 120 : 190;
+    var timeCol = narrow ? 0 : TIME_COL;
+    var width = Math.max(scroller.clientWidth - timeCol - 20, laneOrder.length * minStep);
     var step = laneOrder.length > 1 ? width / laneOrder.length : width;
     laneX = {};
     laneOrder.forEach(function (lane, n) {
-      laneX[lane] = Math.round(TIME_COL + step * (n + 0.5));
+      laneX[lane] = Math.round(timeCol + step * (n + 0.5));
     });
-    canvas.style.width = TIME_COL + width + 20 + 'px';
+    canvas.style.width = timeCol + width + 20 + 'px';
     canvas.style.height = visible.length * ROW + 20 + 'px';
     lanesBar.textContent = '';
     Array.prototype.slice.call(canvas.querySelectorAll('.lane-line')).forEach(function (n) {
@@ -217,7 +182,7 @@
           width: hi - lo,
           height: 26,
           rx: 6,
-          fill: '#fff',
+          class: 'note-box',
           stroke: color,
           'stroke-width': 1,
         }),
@@ -239,7 +204,12 @@
       );
       g.appendChild(svg('path', { d: 'M' + x2 + ' 24 l' + -dir * 9 + ' -5 v10 z', fill: color }));
       var mid = (x1 + x2) / 2;
-      var label = svg('text', { x: mid, y: 18, 'text-anchor': 'middle', fill: color, class: 'lbl' }, r.l);
+      var span = Math.abs(x2 - x1);
+      var label = svg(
+        'text',
+        { x: mid, y: 18, 'text-anchor': 'middle', fill: color, class: 'lbl' },
+        fit(r.l, span, 7.3),
+      );
       if (r.k === 'ws' || r.k === 'http') label.setAttribute('font-weight', '600');
       g.appendChild(label);
       if (r.cap)
@@ -247,7 +217,7 @@
           svg(
             'text',
             { x: mid, y: 39, 'text-anchor': 'middle', class: 'cap' },
-            r.cap.length > 80 ? r.cap.slice(0, 79) + '…' : r.cap,
+            fit(r.cap.length > 80 ? r.cap.slice(0, 79) + '…' : r.cap, span, 6.2),
           ),
         );
     }
@@ -294,31 +264,44 @@
     paint();
   }
 
-  function hexDump(hex, mask) {
-    var lines = [];
-    for (var off = 0; off < hex.length / 2; off += 16) {
-      var chunk = hex.slice(off * 2, off * 2 + 32);
-      var bytes = chunk.match(/../g) || [];
-      var ascii = bytes
-        .map(function (b) {
-          var c = parseInt(b, 16);
-          return c > 0x20 && c < 0x7f ? String.fromCharCode(c) : '.';
-        })
-        .join('');
-      lines.push(
-        ('000' + off.toString(16)).slice(-4) +
-          '  ' +
-          (bytes.join(' ') + '                                                ').slice(0, 48) +
-          '  ' +
-          ascii,
-      );
+  /** Scrolls the diagram so the row at `pos` is in view (centred when it was not). */
+  function reveal(pos) {
+    var top = pos * ROW;
+    if (top < scroller.scrollTop || top + ROW > scroller.scrollTop + scroller.clientHeight) {
+      scroller.scrollTop = Math.max(0, top - Math.round((scroller.clientHeight - ROW) / 2));
     }
-    return (mask ? 'mask key 0x' + mask + '\n' : '') + lines.join('\n');
+    paint();
   }
 
-  function section(title, node) {
-    detail.appendChild(el('h3', '', title));
-    detail.appendChild(node);
+  /** Selects packet `p` (a deep link): its message row if it has one, else its own arrow,
+   * showing every row when the filters hid it. */
+  function selectPacket(p) {
+    var best = function () {
+      var found = -1;
+      visible.forEach(function (i) {
+        var r = rows[i];
+        if (r.p !== p) return;
+        var message = r.k === 'ws' || r.k === 'http' || r.k === 'ctl';
+        if (found < 0 || (message && !/^(ws|http|ctl)$/.test(rows[found].k))) found = i;
+      });
+      return found;
+    };
+    var i = best();
+    if (i < 0) {
+      connSel.value = '';
+      find.value = '';
+      tcpSel.value = 'all';
+      refresh();
+      i = best();
+    }
+    if (i < 0) {
+      detail.textContent = '';
+      detail.appendChild(el('div', 'empty', 'Packet ' + p + ' is not in this page.'));
+      return false;
+    }
+    show(i);
+    reveal(visible.indexOf(i));
+    return true;
   }
 
   function show(i) {
@@ -328,59 +311,41 @@
     });
     var r = rows[i];
     if (r.hx) rowsKit.rebuildHex(r, lim);
-    detail.textContent = '';
-    var h = el('h2');
-    var badge = el('span', 'badge', r.f === 'c' ? 'client → server' : r.f === 's' ? 'server → client' : r.k);
-    badge.style.background = colorOf(r);
-    h.appendChild(badge);
-    h.appendChild(document.createTextNode(r.l));
-    detail.appendChild(h);
-    detail.appendChild(
-      el(
-        'div',
-        'meta',
-        new Date(r.t * 1000).toISOString() +
-          ' · ' +
-          data.lanes[r.s].name +
-          ' → ' +
-          data.lanes[r.d].name +
-          (r.c !== null ? ' · connection ' + r.c : '') +
-          (r.p !== null ? ' · packet ' + r.p : ''),
-      ),
-    );
-    if (r.x && r.x.length) {
-      var ul = el('ul');
-      r.x.forEach(function (line) {
-        ul.appendChild(el('li', '', line));
-      });
-      section('What it is', ul);
-    }
-    if (r.text !== undefined && r.text !== null) {
-      var text = r.text;
-      if (/^\s*[[{]/.test(text)) {
-        try {
-          text = JSON.stringify(JSON.parse(text), null, 2);
-        } catch {
-          // not JSON: shown as sent
-        }
+    detailKit.render(detail, data, r, {
+      color: colorOf(r),
+      copy: function (status) {
+        copyRow(r, status);
+      },
+    });
+    // The address names the selected packet, so it can be shared as a link.
+    if (r.p !== null && window.location.hash !== '#packet-' + r.p) {
+      try {
+        window.history.replaceState(null, '', '#packet-' + r.p);
+      } catch {
+        // some pages (about:blank, sandboxed files) have no history to write to
       }
-      if (r.tcut) text += '\n… ' + r.tcut + ' more bytes not kept';
-      var pre = el('pre', 'text', text);
-      pre.id = 'detail-text';
-      section(r.k === 'http' ? 'Headers' : 'Decoded text', pre);
     }
-    if (r.line) section('tcpdump', el('pre', '', r.line));
-    var cut = r.cut ? '\n… ' + r.cut + ' more bytes not kept' : '';
-    if (r.wire) {
-      var title = r.mask
-        ? 'Wire bytes (masked, as tcpdump shows them)'
-        : r.k === 'ws' || r.k === 'ctl'
-          ? 'Wire bytes (payload)'
-          : 'Wire bytes (IP packet)';
-      section(title, el('pre', 'hex-wire', hexDump(r.wire, r.mask) + cut));
-    }
-    if (r.plain)
-      section(r.mask ? 'Unmasked payload' : 'Payload', el('pre', 'hex-plain', hexDump(r.plain) + cut));
+  }
+
+  function copyRow(r, status) {
+    keysKit.copyText(keysKit.rowJson(data, r)).then(
+      function () {
+        status.textContent = 'copied';
+      },
+      function (err) {
+        status.textContent = 'could not copy: ' + err.message;
+      },
+    );
+  }
+
+  /** Moves the selection by `step` visible rows (from the first row when nothing is selected). */
+  function move(step) {
+    if (!visible.length) return;
+    var pos = visible.indexOf(selected);
+    pos =
+      pos < 0 ? (step > 0 ? 0 : visible.length - 1) : Math.min(visible.length - 1, Math.max(0, pos + step));
+    show(visible[pos]);
+    reveal(pos);
   }
 
   canvas.addEventListener('click', function (e) {
@@ -395,13 +360,44 @@
   tcpSel.addEventListener('change', refresh);
   find.addEventListener('input', refresh);
   window.addEventListener('resize', refresh);
+  var page = function () {
+    return Math.max(1, Math.floor(scroller.clientHeight / ROW) - 1);
+  };
   document.addEventListener('keydown', function (e) {
-    if (selected < 0 || (e.key !== 'ArrowDown' && e.key !== 'ArrowUp')) return;
-    var pos = visible.indexOf(selected) + (e.key === 'ArrowDown' ? 1 : -1);
-    if (pos >= 0 && pos < visible.length) {
-      show(visible[pos]);
-      e.preventDefault();
+    if (e.ctrlKey || e.metaKey || e.altKey) return;
+    var tag = e.target && e.target.tagName;
+    if (tag === 'INPUT' || tag === 'SELECT' || tag === 'TEXTAREA') {
+      if (e.key === 'Escape' && e.target === find) {
+        if (find.value === '') find.blur();
+        else {
+          find.value = '';
+          refresh();
+        }
+        e.preventDefault();
+      }
+      return;
     }
+    var k = e.key;
+    if (k === 'ArrowDown' || k === 'j') move(1);
+    else if (k === 'ArrowUp' || k === 'k') move(-1);
+    else if (k === 'PageDown') move(page());
+    else if (k === 'PageUp') move(-page());
+    else if (k === 'Home') move(-visible.length);
+    else if (k === 'End') move(visible.length);
+    else if (k === '/') find.focus();
+    else if (k === 't') {
+      tcpSel.selectedIndex = (tcpSel.selectedIndex + 1) % TCP_LEVELS.length;
+      refresh();
+    } else if (k === 'c' && selected >= 0)
+      copyRow(rows[selected], document.getElementById('copy-status') || el('span'));
+    else return;
+    e.preventDefault();
+  });
+  window.addEventListener('hashchange', function () {
+    var p = keysKit.packetOfHash(window.location.hash);
+    if (p !== null && (selected < 0 || rows[selected].p !== p)) selectPacket(p);
   });
   refresh();
+  var linked = keysKit.packetOfHash(window.location.hash);
+  if (linked !== null) selectPacket(linked);
 })();

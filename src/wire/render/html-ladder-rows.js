@@ -17,6 +17,7 @@
     rows.forEach(function (r) {
       if (r.lt) r.l = labelOf(r.text);
       if (r.ci !== undefined) r.cap = r.x[r.ci];
+      if (r.ct) r.cap = labelOf(r.text);
     });
   }
 

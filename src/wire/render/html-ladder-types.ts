@@ -77,11 +77,12 @@ export interface LadderRow {
   cut?: number;
   /** Bytes of the text not kept. */
   tcut?: number;
-  /** Left out when the client can rebuild it: the caption is x[ci]; the label is labelOf(text)
-   * (html-row-compact.ts);
+  /** Left out when the client can rebuild it: the caption is x[ci], or labelOf(text) with ct;
+   * the label is labelOf(text) (html-row-compact.ts);
    * the hex views are the UTF-8 of the text (its first `wl` bytes masked with `mask` for the wire
    * view). */
   ci?: number;
+  ct?: 1;
   lt?: 1;
   hx?: 1;
   wl?: number;

@@ -75,6 +75,10 @@ test('the seed capture as a ladder in chromium: lanes, arrows, and a click shows
     await page.goto(pathToFileURL(file).href);
     // Two browsers and the server: three lanes.
     assert.equal(await page.locator('.lane-head').count(), 3);
+    // The page opens on the messages; every TCP packet is one choice away.
+    assert.equal(await page.locator('#tcp-filter').inputValue(), 'none');
+    assert.equal(await page.locator('.row[data-kind="tcp"], .row[data-kind="data"]').count(), 0);
+    await page.selectOption('#tcp-filter', 'all');
     assert.ok((await page.locator('.row svg line').count()) > 10, 'arrows drawn');
     const labels = await page.locator('.row text.lbl').allTextContents();
     for (const l of ['SYN', 'SYN-ACK', 'ACK']) assert.ok(labels.includes(l), `an arrow labelled ${l}`);
@@ -191,7 +195,8 @@ test('a large capture renders only the rows in view', async () => {
   const page = await browser.newPage({ viewport: { width: 1200, height: 800 } });
   try {
     await page.setContent(r.finish());
-    // Big captures start with the TCP-only packets collapsed…
+    // A capture without messages starts with its packets, collapsed when there are many…
+    assert.equal(await page.locator('#tcp-filter').inputValue(), 'hs');
     assert.equal(await page.locator('.row').count(), 0);
     await page.selectOption('#tcp-filter', 'all');
     // …and even when shown, only a screenful (plus a margin) exists in the DOM.

@@ -245,7 +245,13 @@ export function createHtmlRenderer(options: HtmlViewOptions = {}): HtmlRenderer 
           if (frame && single && !ev.compressed) bytesFromText(row);
           if (ev.text === undefined && ev.data_base64 && !store.full)
             row.plain = hex(Buffer.from(ev.data_base64, 'base64'), maxBytes);
-          row.cap = ev.chat?.summary ?? lines[0];
+          row.cap = lines[0];
+          // A chat message's arrow says what it means ("mynick says …"), its caption how the
+          // content starts: raw JSON cut at a label's length rarely reaches the part that matters.
+          if (ev.chat) {
+            row.l = clip(ev.chat.summary, 64);
+            if (ev.text !== undefined) row.cap = labelOf(ev.text);
+          }
           if (!single) row.k = 'ws';
         } else {
           row.l = lines[0] ? clip(lines[0].replace(/^(client|server) /, ''), 56) : ev.event;

@@ -114,7 +114,8 @@ test('the cut page opens in chromium: banner, rows, a click shows the preview an
   const { html } = page({ maxPageBytes: 256 * 1024, literalBytes: 0 });
   const data = dataOf(html);
   assert.ok(data.rows.some((r) => r.hx === 1 && r.mask !== undefined && r.wire === undefined));
-  assert.ok(data.rows.some((r) => r.lt === 1 && r.l === undefined));
+  // Chat messages' arrows say what they mean; their captions are the start of the text, rebuilt.
+  assert.ok(data.rows.some((r) => r.ct === 1 && r.cap === undefined));
   mkdirSync(testOutputDir, { recursive: true });
   const file = join(testOutputDir, 'ladder-limits.html');
   writeFileSync(file, html);
@@ -138,6 +139,11 @@ test('the cut page opens in chromium: banner, rows, a click shows the preview an
     await tab.locator('.row').first().click();
     const text = (await tab.locator('#detail-text').textContent()) ?? '';
     assert.match(text, /^\{"type":"say","seq":49,"content":"big 49 ab cd/);
+    assert.match(
+      (await tab.locator('.row.sel text.cap').textContent()) ?? '',
+      /^\{"type":"say","seq":49,"content":"big 49/,
+      'the rebuilt caption',
+    );
     assert.match(text, /… \d+ more bytes not kept$/);
     // A small masked client message: the hex views the page rebuilt from its text.
     await tab.fill('#find', '"seq":2,');

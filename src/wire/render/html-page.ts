@@ -30,6 +30,7 @@ export function pageHead(title: string, source: string): string {
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="color-scheme" content="light dark">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:">
 <title>${escapeHtml(title)}</title>
 <style>
@@ -49,6 +50,9 @@ export function pageTail(rest: Record<string, unknown>): string {
   return `]${fields}}</script>
 <script>
 ${asset('./html-ladder-rows.js')}
+${asset('./html-ladder-keys.js')}
+${asset('./html-ladder-detail.js')}
+${asset('./html-ladder-header.js')}
 ${asset('./html-ladder-client.js')}
 </script>
 </body>

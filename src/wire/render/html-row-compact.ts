@@ -48,14 +48,17 @@ export function dropRebuildableHex(row: LadderRow, maxBytes: number): number {
   return freed;
 }
 
-/** Leaves out a caption that is one of the row's explanation lines, and a label that is
- * labelOf(text). */
+/** Leaves out a caption that is one of the row's explanation lines or labelOf(text), and a
+ * label that is labelOf(text). */
 export function compactRow(row: LadderRow): LadderRow {
   if (row.cap !== undefined) {
     const i = row.x.indexOf(row.cap);
     if (i >= 0) {
       delete row.cap;
       row.ci = i;
+    } else if (row.text !== undefined && row.cap === labelOf(row.text)) {
+      delete row.cap;
+      row.ct = 1;
     }
   }
   if (row.text !== undefined && row.l === labelOf(row.text)) {
