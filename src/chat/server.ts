@@ -17,6 +17,8 @@ import type { HistoryStore } from './store/history.js';
 import { loadTls } from './transport/tls.js';
 import { WebServer } from './transport/web-server.js';
 import { WsTransport } from './transport/ws-transport.js';
+import { createTransportLimits, type TransportLimitOptions } from './limits/transport-limits.js';
+import type { AddressLedger } from './limits/address-ledger.js';
 
 export interface ChatServerOptions {
   host?: string; // default '0.0.0.0'
@@ -44,6 +46,9 @@ export interface ChatServerLimits {
   maxBuffered?: number; // bytes queued for one client before it is cut off, default 8 MiB
 }
 
+/** Connection limits (login timeout, caps, per-address budgets, server timeouts): limits/transport-limits.ts. */
+export type ChatServerConnectionLimits = TransportLimitOptions;
+
 /** What a cluster worker brings instead of the single-process defaults (see cluster/worker-main.ts). */
 export interface ChatServerParts {
   broker?: Broker;
@@ -54,6 +59,8 @@ export interface ChatServerParts {
   roomUsers?: (limit: number) => [string, number][];
   /** Sums /metrics counters over processes that serve the same ports. */
   stats?: StatsGatherer;
+  /** Per-address counts shared with the other workers (cluster/cluster-ledger.ts). */
+  ledger?: AddressLedger;
 }
 
 export interface ChatServer {
@@ -77,7 +84,7 @@ export const DEFAULTS = {
 } as const;
 
 export async function createChatServer(
-  options: ChatServerOptions & ChatServerLimits = {},
+  options: ChatServerOptions & ChatServerLimits & ChatServerConnectionLimits = {},
   logger?: Logger,
   parts: ChatServerParts = {},
 ): Promise<ChatServer> {
@@ -102,7 +109,14 @@ export async function createChatServer(
       maxContent: options.maxContent ?? DEFAULT_INPUT_LIMITS.maxContent,
     },
   });
+  const limits = createTransportLimits(options, {
+    logger: log,
+    nodeId,
+    redis: backends.redis,
+    ledger: parts.ledger,
+  });
   const transport = new WsTransport(hub, {
+    ...limits.transport,
     host,
     port: options.wsPort ?? DEFAULTS.wsPort,
     maxFrame: options.maxFrame ?? DEFAULTS.maxFrame,
@@ -123,6 +137,7 @@ export async function createChatServer(
     errors: [...counters.errors],
     slowConsumers: transport.counters.slowConsumers,
     rateLimited: transport.counters.rateLimited,
+    limits: transport.limitStats(),
   });
   parts.stats?.local(localStats);
   const roomUsers = parts.roomUsers ?? ((limit: number) => backends.roomUsers(limit));
@@ -132,6 +147,7 @@ export async function createChatServer(
     root: webRoot,
     wsPort: () => transport.port,
     tls,
+    ...limits.web,
     routes: opsRoutes(
       {
         stats: () => parts.stats?.gather() ?? Promise.resolve(localStats()),
@@ -147,6 +163,7 @@ export async function createChatServer(
     webPort = await web.start();
   } catch (err) {
     await transport.close(0);
+    await limits.close();
     await broker.close();
     await backends.close();
     throw err;
@@ -163,7 +180,8 @@ export async function createChatServer(
     nodeId,
     close: () =>
       (closing ??= (async () => {
-        await Promise.all([transport.close(), web.close()]);
+        await Promise.all([transport.close(limits.shutdownGraceMs), web.close()]);
+        await limits.close();
         await broker.close();
         await backends.close();
         log.info({}, 'wirechat stopped');

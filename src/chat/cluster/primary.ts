@@ -12,10 +12,11 @@ import { WORKER_OPTIONS_ENV, type PrimaryMessage, type WorkerMessage, type Worke
 import { PrimaryStats } from './cluster-stats.js';
 import { HISTORY_MAX_CHARS } from './history-copy.js';
 import { Relay } from './relay.js';
+import { PrimaryLedger } from './cluster-ledger.js';
 
 const WORKER_PATH = fileURLToPath(new URL('./worker-main.js', import.meta.url));
-/** A worker that does not exit this long after being asked to is killed. */
-const SHUTDOWN_GRACE_MS = 10_000;
+/** A worker that does not exit this long after its own shutdown deadline is killed. */
+const SHUTDOWN_MARGIN_MS = 5_000;
 /** More deaths than this within a minute: stop replacing workers (something is badly wrong). */
 const MAX_RESTARTS_PER_MINUTE = 10;
 
@@ -44,6 +45,7 @@ export async function startCluster({
   // The same history bounds as every worker's (worker-main.ts), for replacement workers.
   const relay = new Relay(Date.now, { perRoom: Number(options.history ?? 100), maxChars: HISTORY_MAX_CHARS });
   const stats = new PrimaryStats();
+  const ledger = new PrimaryLedger();
   const slots = new Map<number, Slot>(); // by worker.id
   let closing = false;
   let serving = false;
@@ -66,11 +68,13 @@ export async function startCluster({
         }));
         stats.ask({ id: worker.id, send: (m) => sendTo(worker, m) }, message.id, serving);
       } else if (message?.t === 'stats') stats.answer(worker.id, message.id, message.stats);
+      else if (message?.t === 'ledger') ledger.answer(worker.id, message, (m) => sendTo(worker, m));
       else relay.receive(worker.id, message);
     });
     worker.on('exit', (code, signal) => {
       slots.delete(worker.id);
       stats.leave(worker.id);
+      ledger.leave(worker.id);
       // A worker that dies while serving takes its users with it: everyone else hears them leave.
       relay.leave(worker.id, closing ? undefined : nodeId);
       if (closing || !serving) return;
@@ -106,13 +110,14 @@ export async function startCluster({
     close: () =>
       (closed ??= (async () => {
         closing = true;
+        const graceMs = Number(options.shutdownTimeout ?? 3) * 1000 + SHUTDOWN_MARGIN_MS;
         const exits = [...slots.values()].map(({ worker }) => {
           const exited = new Promise<void>((resolve) => {
             if (worker.isDead()) resolve();
             else worker.once('exit', () => resolve());
           });
           sendTo(worker, { t: 'shutdown' });
-          const kill = setTimeout(() => worker.process.kill('SIGKILL'), SHUTDOWN_GRACE_MS);
+          const kill = setTimeout(() => worker.process.kill('SIGKILL'), graceMs);
           return exited.then(() => clearTimeout(kill));
         });
         await Promise.all(exits);

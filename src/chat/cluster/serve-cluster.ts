@@ -8,7 +8,7 @@ import { projectRoot } from '../../shared/paths.js';
 const BIN = join(projectRoot, 'bin', 'wirechat.js');
 export type Json = Record<string, unknown>;
 
-export async function serveCluster(workers: number) {
+export async function serveCluster(workers: number, env: Record<string, string> = {}) {
   const [wsPort, webPort] = [await freePort(), await freePort()];
   const child = spawn(
     process.execPath,
@@ -19,8 +19,10 @@ export async function serveCluster(workers: number) {
         ...process.env,
         WIRECHAT_WORKERS: String(workers),
         WIRECHAT_RATE: '100000',
+        WIRECHAT_ADDRESS_RATE: '0',
 
         WIRECHAT_LOG_LEVEL: '',
+        ...env,
       },
     },
   );

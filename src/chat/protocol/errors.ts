@@ -20,7 +20,9 @@ export type ErrorCode =
   | 'BINARY_NOT_SUPPORTED'
   | 'FRAME_TOO_LARGE'
   | 'RATE_LIMITED'
-  | 'SLOW_CONSUMER';
+  | 'SLOW_CONSUMER'
+  | 'LOGIN_TIMEOUT'
+  | 'ADDRESS_RATE_LIMITED';
 
 export interface ProtocolError {
   type: 'error';
