@@ -3,11 +3,17 @@
 // (SyncedAddressLedger) and exchanges them with the primary, which keeps the totals
 // (MemoryLedgerBackend), every `syncMs` over the cluster's IPC channel. A worker that exits is
 // forgotten at once, so its connections stop counting.
+import type { AddressLimits } from '../limits/address-ledger.js';
 import type { AnswerRow, LedgerBackend, ReportRow } from '../limits/synced-address-ledger.js';
 import { MemoryLedgerBackend } from '../limits/synced-address-ledger.js';
 
 /** Worker → primary: this worker's rows; primary → worker: the answer for the same id. */
-export type LedgerMessage = { t: 'ledger'; id: number; rows: ReportRow[] | AnswerRow[] };
+export type LedgerMessage = {
+  t: 'ledger';
+  id: number;
+  rows: ReportRow[] | AnswerRow[];
+  limits?: AddressLimits;
+};
 
 export const isLedgerMessage = (m: unknown): m is LedgerMessage =>
   typeof m === 'object' && m !== null && (m as { t?: unknown }).t === 'ledger';
@@ -30,7 +36,7 @@ export class IpcLedgerBackend implements LedgerBackend {
     resolve?.(message.rows as AnswerRow[]);
   }
 
-  exchange(_participant: string, rows: ReportRow[]): Promise<AnswerRow[]> {
+  exchange(_participant: string, rows: ReportRow[], limits: AddressLimits): Promise<AnswerRow[]> {
     const id = this.next++;
     return new Promise((resolve, reject) => {
       // A primary that does not answer (it is exiting) must not leave the exchange hanging.
@@ -43,7 +49,7 @@ export class IpcLedgerBackend implements LedgerBackend {
         clearTimeout(timer);
         resolve(answer);
       });
-      this.send({ t: 'ledger', id, rows });
+      this.send({ t: 'ledger', id, rows, limits });
     });
   }
 }
@@ -54,7 +60,8 @@ export class PrimaryLedger {
   readonly backend = new MemoryLedgerBackend(CLUSTER_LEDGER_SYNC_MS * 4);
 
   answer(worker: number, message: LedgerMessage, reply: (m: LedgerMessage) => void): void {
-    const rows = this.backend.exchangeNow(String(worker), message.rows as ReportRow[]);
+    if (!message.limits) return;
+    const rows = this.backend.exchangeNow(String(worker), message.rows as ReportRow[], message.limits);
     reply({ t: 'ledger', id: message.id, rows });
   }
 

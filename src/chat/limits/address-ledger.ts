@@ -85,14 +85,18 @@ export class AddressBook {
     return true;
   }
 
-  /** What other processes reported for an address since the last exchange. */
-  debit(address: string, openElsewhere: number, newElsewhere: number, msgElsewhere: number): void {
+  /**
+   * What the exchange answered for an address: connections open elsewhere, and the shared
+   * buckets' levels after every participant's reported use. What was used here since the report
+   * left is taken from them again.
+   */
+  settle(address: string, openElsewhere: number, newLevel: number, msgLevel: number, now: number): void {
     const e = this.entries.get(address);
     if (!e) return;
+    this.refill(e, now);
     e.openElsewhere = openElsewhere;
-    // Floors at minus one burst: a flood elsewhere blocks for one refill, not for ever.
-    e.newTokens = Math.max(-this.limits.maxNew, e.newTokens - newElsewhere);
-    e.msgTokens = Math.max(-this.limits.messageBurst, e.msgTokens - msgElsewhere);
+    e.newTokens = newLevel - e.newUnsent;
+    e.msgTokens = msgLevel - e.msgUnsent;
   }
 
   /** Forgets addresses with nothing open, nothing to report and full buckets. */

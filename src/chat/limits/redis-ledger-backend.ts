@@ -1,28 +1,31 @@
-// The ledger's meeting point in Redis, for many nodes: one script call per exchange. Per address
-// (keys expire when nobody reports it for `ttlMs`):
-//   <prefix>addr:<address>:open  hash node → "count:ms"; counts older than `staleMs` are
-//                                dropped (a node that died stops counting)
-//   <prefix>addr:<address>:new   hash "#" → running total of new connections, node → total it saw
-//   <prefix>addr:<address>:msg   the same for messages
+// The ledger's meeting point in Redis, for many nodes: one script call per exchange (per 500
+// addresses). Per address, keys that expire when nobody reports the address for `ttlMs`:
+//   <prefix>addr:<address>:open     hash node → "count:ms"; counts older than `staleMs` are
+//                                   dropped (a node that died stops counting)
+//   <prefix>addr:<address>:buckets hash nt/na (new connections: tokens, when), mt/ma (messages)
 // Times are Redis's own (TIME), so nodes with skewed clocks still agree on what is stale.
 import type { Redis } from 'ioredis';
+import type { AddressLimits } from './address-ledger.js';
 import type { AnswerRow, LedgerBackend, ReportRow } from './synced-address-ledger.js';
 
 const SCRIPT = `
 local node, staleMs, ttlMs, prefix = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4]
+local newPerMs, newBurst = tonumber(ARGV[5]), tonumber(ARGV[6])
+local msgPerMs, msgBurst = tonumber(ARGV[7]), tonumber(ARGV[8])
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local function counter(key, delta)
-  local total = redis.call('HINCRBY', key, '#', delta)
-  local seen = tonumber(redis.call('HGET', key, node) or (total - delta))
-  redis.call('HSET', key, node, total)
-  redis.call('PEXPIRE', key, ttlMs)
-  local elsewhere = total - seen - delta
-  if elsewhere < 0 then elsewhere = 0 end
-  return elsewhere
+local function drain(key, tf, af, used, perMs, burst)
+  local v = redis.call('HMGET', key, tf, af)
+  local tokens, at = tonumber(v[1]) or burst, tonumber(v[2]) or now
+  local elapsed = now - at
+  if elapsed < 0 then elapsed = 0 end
+  tokens = math.min(burst, tokens + elapsed * perMs) - used
+  if tokens < -burst then tokens = -burst end
+  redis.call('HSET', key, tf, tostring(tokens), af, now)
+  return tostring(tokens)
 end
 local out = {}
-for i = 5, #ARGV, 4 do
+for i = 9, #ARGV, 4 do
   local base = prefix .. 'addr:' .. ARGV[i]
   local openKey = base .. ':open'
   redis.call('HSET', openKey, node, ARGV[i + 1] .. ':' .. now)
@@ -36,8 +39,11 @@ for i = 5, #ARGV, 4 do
     end
   end
   redis.call('PEXPIRE', openKey, ttlMs)
-  out[#out + 1] = { ARGV[i], elsewhere, counter(base .. ':new', tonumber(ARGV[i + 2])),
-    counter(base .. ':msg', tonumber(ARGV[i + 3])) }
+  local buckets = base .. ':buckets'
+  local fresh = drain(buckets, 'nt', 'na', tonumber(ARGV[i + 2]), newPerMs, newBurst)
+  local messages = drain(buckets, 'mt', 'ma', tonumber(ARGV[i + 3]), msgPerMs, msgBurst)
+  redis.call('PEXPIRE', buckets, ttlMs)
+  out[#out + 1] = { ARGV[i], elsewhere, fresh, messages }
 end
 return out
 `;
@@ -53,12 +59,23 @@ export class RedisLedgerBackend implements LedgerBackend {
     private readonly ttlMs: number,
   ) {}
 
-  async exchange(participant: string, rows: ReportRow[]): Promise<AnswerRow[]> {
+  async exchange(participant: string, rows: ReportRow[], limits: AddressLimits): Promise<AnswerRow[]> {
     const answer: AnswerRow[] = [];
+    const head = [
+      participant,
+      this.staleMs,
+      this.ttlMs,
+      this.prefix,
+      limits.maxNew / limits.newWindowMs,
+      limits.maxNew,
+      limits.messageRate / 1000,
+      limits.messageBurst,
+    ];
     for (let i = 0; i < rows.length; i += ROWS_PER_CALL) {
-      const args: (string | number)[] = [participant, this.staleMs, this.ttlMs, this.prefix];
+      const args: (string | number)[] = [...head];
       for (const row of rows.slice(i, i + ROWS_PER_CALL)) args.push(...row);
-      const result = (await this.redis.eval(SCRIPT, 0, ...args)) as [string, number, number, number][];
+      // Fractional token levels travel as strings (a script's numbers become integers).
+      const result = (await this.redis.eval(SCRIPT, 0, ...args)) as [string, number, string, string][];
       for (const [address, open, fresh, messages] of result)
         answer.push([address, Number(open), Number(fresh), Number(messages)]);
     }

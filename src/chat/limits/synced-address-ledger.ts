@@ -1,7 +1,11 @@
 // A ledger spread over several processes (cluster workers) or nodes (Redis): each decides from
-// its own exact counts plus the others' as of the last exchange, and exchanges every `syncMs`.
-// Enforcement is eventual: between two exchanges the processes together can overshoot a limit
-// by what the others admitted in that one period. Nothing waits for the exchange.
+// its own exact counts plus the shared totals as of the last exchange, and exchanges every
+// `syncMs`. The shared totals are the open connections of every participant and one token bucket
+// per address for new connections and one for messages, kept where the participants meet.
+// Enforcement is eventual: between two exchanges each participant decides on its last view, so
+// together they can overshoot a limit by what the others admitted in that one period (and a
+// participant that sees an address for the first time starts from a full view until its first
+// exchange). Nothing waits for the exchange.
 import {
   AddressBook,
   type AddressLedger,
@@ -10,13 +14,13 @@ import {
 } from './address-ledger.js';
 
 /** Per address: connections open here now, new connections and messages admitted since the last report. */
-export type ReportRow = [address: string, open: number, newDelta: number, msgDelta: number];
-/** Per reported address: connections open elsewhere, new connections and messages elsewhere since then. */
-export type AnswerRow = [address: string, openElsewhere: number, newElsewhere: number, msgElsewhere: number];
+export type ReportRow = [address: string, open: number, newUsed: number, msgUsed: number];
+/** Per reported address: connections open elsewhere, and the shared buckets' levels now. */
+export type AnswerRow = [address: string, openElsewhere: number, newLevel: number, msgLevel: number];
 
 /** Where the counts of every participant meet (the cluster primary, or Redis). */
 export interface LedgerBackend {
-  exchange(participant: string, rows: ReportRow[]): Promise<AnswerRow[]>;
+  exchange(participant: string, rows: ReportRow[], limits: AddressLimits): Promise<AnswerRow[]>;
 }
 
 export interface SyncedLedgerOptions {
@@ -34,7 +38,7 @@ export class SyncedAddressLedger implements AddressLedger {
   private closed = false;
 
   constructor(
-    limits: AddressLimits,
+    private readonly limits: AddressLimits,
     private readonly backend: LedgerBackend,
     private readonly options: SyncedLedgerOptions,
   ) {
@@ -69,6 +73,7 @@ export class SyncedAddressLedger implements AddressLedger {
 
   private async exchange(): Promise<void> {
     this.book.prune(Date.now());
+    if (this.book.entries.size === 0) return;
     const rows: ReportRow[] = [];
     for (const [address, e] of this.book.entries) {
       rows.push([address, e.open, e.newUnsent, e.msgUnsent]);
@@ -77,8 +82,10 @@ export class SyncedAddressLedger implements AddressLedger {
       e.msgUnsent = 0;
     }
     try {
-      const answer = await this.backend.exchange(this.options.participant, rows);
-      for (const [address, open, fresh, messages] of answer) this.book.debit(address, open, fresh, messages);
+      const answer = await this.backend.exchange(this.options.participant, rows, this.limits);
+      const now = Date.now();
+      for (const [address, open, fresh, messages] of answer)
+        this.book.settle(address, open, fresh, messages, now);
       this.failing = false;
     } catch (err) {
       // What was sent is lost for the others (a slight undercount), never counted twice.
@@ -88,40 +95,61 @@ export class SyncedAddressLedger implements AddressLedger {
   }
 }
 
+/** A token bucket kept where participants meet. */
+interface Bucket {
+  tokens: number;
+  at: number;
+}
+
+/** Takes `used` from a bucket refilled at `perMs` up to `burst`; never below minus one burst. */
+export function drain(b: Bucket, used: number, perMs: number, burst: number, now: number): number {
+  b.tokens = Math.min(burst, b.tokens + Math.max(0, now - b.at) * perMs);
+  b.at = now;
+  b.tokens = Math.max(-burst, b.tokens - used);
+  return b.tokens;
+}
+
 /**
  * The meeting point kept in one process's memory (the cluster primary): open counts per
- * participant (a participant silent for `staleMs` no longer counts: a worker that died), and for
- * new connections and messages a running total per address with what each participant has seen.
+ * participant (a participant silent for `staleMs` no longer counts: a worker that died) and the
+ * two shared buckets per address.
  */
 export class MemoryLedgerBackend implements LedgerBackend {
-  private readonly addresses = new Map<string, AddressTotals>();
+  private readonly addresses = new Map<
+    string,
+    { open: Map<string, { n: number; at: number }>; fresh: Bucket; messages: Bucket }
+  >();
 
   constructor(
     private readonly staleMs: number,
     private readonly now: () => number = Date.now,
   ) {}
 
-  exchange(participant: string, rows: ReportRow[]): Promise<AnswerRow[]> {
-    return Promise.resolve(this.exchangeNow(participant, rows));
+  exchange(participant: string, rows: ReportRow[], limits: AddressLimits): Promise<AnswerRow[]> {
+    return Promise.resolve(this.exchangeNow(participant, rows, limits));
   }
 
-  exchangeNow(participant: string, rows: ReportRow[]): AnswerRow[] {
+  exchangeNow(participant: string, rows: ReportRow[], limits: AddressLimits): AnswerRow[] {
     const now = this.now();
     const answer: AnswerRow[] = [];
-    for (const [address, open, newDelta, msgDelta] of rows) {
+    for (const [address, open, newUsed, msgUsed] of rows) {
       let t = this.addresses.get(address);
-      if (!t)
-        this.addresses.set(address, (t = { open: new Map(), fresh: newTotals(), messages: newTotals() }));
+      if (!t) {
+        t = {
+          open: new Map(),
+          fresh: { tokens: limits.maxNew, at: now },
+          messages: { tokens: limits.messageBurst, at: now },
+        };
+        this.addresses.set(address, t);
+      }
       t.open.set(participant, { n: open, at: now });
       let elsewhere = 0;
-      for (const [p, o] of t.open) {
-        if (p !== participant && now - o.at <= this.staleMs) elsewhere += o.n;
-      }
+      for (const [p, o] of t.open) if (p !== participant && now - o.at <= this.staleMs) elsewhere += o.n;
       answer.push([
         address,
         elsewhere,
-        add(t.fresh, participant, newDelta),
-        add(t.messages, participant, msgDelta),
+        drain(t.fresh, newUsed, limits.maxNew / limits.newWindowMs, limits.maxNew, now),
+        drain(t.messages, msgUsed, limits.messageRate / 1000, limits.messageBurst, now),
       ]);
     }
     this.forgetStale(now);
@@ -130,11 +158,7 @@ export class MemoryLedgerBackend implements LedgerBackend {
 
   /** A participant that is gone (a worker that exited): its connections no longer count. */
   forget(participant: string): void {
-    for (const t of this.addresses.values()) {
-      t.open.delete(participant);
-      t.fresh.seen.delete(participant);
-      t.messages.seen.delete(participant);
-    }
+    for (const t of this.addresses.values()) t.open.delete(participant);
   }
 
   get size(): number {
@@ -151,23 +175,4 @@ export class MemoryLedgerBackend implements LedgerBackend {
       if (!live) this.addresses.delete(address);
     }
   }
-}
-
-interface Totals {
-  total: number;
-  seen: Map<string, number>;
-}
-interface AddressTotals {
-  open: Map<string, { n: number; at: number }>;
-  fresh: Totals;
-  messages: Totals;
-}
-const newTotals = (): Totals => ({ total: 0, seen: new Map() });
-
-/** Adds a participant's delta; returns what the others added since this participant last looked. */
-function add(t: Totals, participant: string, delta: number): number {
-  t.total += delta;
-  const seen = t.seen.get(participant) ?? t.total - delta;
-  t.seen.set(participant, t.total);
-  return Math.max(0, t.total - seen - delta);
 }
