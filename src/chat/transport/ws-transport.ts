@@ -95,7 +95,6 @@ export class WsTransport implements WsEventSink<Connection> {
         res.shouldKeepAlive = false;
         if (options.socketCap?.refuses(req.socket)) {
           options.socketCap.refusedOne();
-          this.count('SERVER_FULL');
           res.writeHead(503, { 'content-type': 'text/plain', connection: 'close', 'retry-after': '5' });
           return void res.end('the server is full, try again later\n');
         }
@@ -131,7 +130,11 @@ export class WsTransport implements WsEventSink<Connection> {
     return {
       sockets: cap?.open ?? 0,
       socketCap: cap?.cap ?? 0,
-      refused: [...this.counters.refused],
+      // Refusals at the cap are counted by the cap (both ports); the address limits' here.
+      refused: [
+        ...(cap ? [['SERVER_FULL', cap.refusals] as [string, number]] : []),
+        ...this.counters.refused,
+      ],
       loginTimeouts: this.counters.loginTimeouts,
       addressRateLimited: this.counters.addressRateLimited,
     };
@@ -147,7 +150,6 @@ export class WsTransport implements WsEventSink<Connection> {
     if (this.closing) return refuseUpgrade(socket, 503, 'SHUTTING_DOWN', 'the server is shutting down');
     if (socketCap?.refuses(socket)) {
       socketCap.refusedOne();
-      this.count('SERVER_FULL');
       return refuseUpgrade(socket, 503, 'SERVER_FULL', 'the server is full, try again later');
     }
     // The socket's own address: a header such as X-Forwarded-For is the client's to write.
