@@ -4,12 +4,12 @@
 // one warning line is logged, /metrics shows it, and once a connection closes new ones get in.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { request } from 'node:http';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { createChatServer } from '../server.js';
 import { openClient, startTestServer } from '../test-support/chat-client.js';
 import { until } from '../test-support/node-process.js';
+import { rawRequest as raw } from '../test-support/raw-request.js';
 
 test('a connection that does not log in within the login timeout is closed with 4408; one that logs in stays', async () => {
   const server = await startTestServer({ loginTimeout: 0.4, pingInterval: 0.1, idleTimeout: 30 });
@@ -39,31 +39,6 @@ test('a connection that does not log in within the login timeout is closed with 
     await server.close();
   }
 });
-
-/** A raw HTTP request (own connection): status and the server's refusal code. */
-function raw(port: number, path: string, upgrade: boolean) {
-  return new Promise<{ status: number; code: string | undefined }>((resolve, reject) => {
-    const headers: Record<string, string> = upgrade
-      ? {
-          connection: 'Upgrade',
-          upgrade: 'websocket',
-          'sec-websocket-version': '13',
-          'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==',
-        }
-      : { connection: 'close' };
-    const req = request({ host: '127.0.0.1', port, path, headers, agent: false });
-    req.on('response', (res) => {
-      res.resume();
-      resolve({ status: res.statusCode ?? 0, code: res.headers['x-wirechat-code'] as string | undefined });
-    });
-    req.on('upgrade', (res, socket) => {
-      socket.destroy();
-      resolve({ status: res.statusCode ?? 0, code: undefined });
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
 
 test('past the connection cap upgrades and web requests get 503, logged once, counted in /metrics; a close lets the next in', async () => {
   const lines: Record<string, unknown>[] = [];
