@@ -221,6 +221,10 @@ export class WsTransport implements WsEventSink<Connection> {
     this.hub.beginShutdown();
     const open = [...this.connections];
     for (const conn of open) conn.closeFirst(CLOSE_GOING_AWAY, 'server shutting down');
+    this.options.logger.info(
+      { connections: open.length },
+      'shutting down: every client sent its close frame',
+    );
     let left = open.filter((conn) => conn.ws.readyState !== conn.ws.CLOSED).length;
     if (left > 0) {
       await new Promise<void>((resolve) => {
@@ -233,6 +237,11 @@ export class WsTransport implements WsEventSink<Connection> {
       });
     }
     this.allClosed = undefined;
+    if (this.connections.size > 0)
+      this.options.logger.warn(
+        { connections: this.connections.size, graceMs },
+        'shutting down: closing the connections that did not finish their close handshake in time',
+      );
     for (const conn of this.connections) conn.ws.terminate();
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
     await closeServer(this.http);
