@@ -46,6 +46,8 @@ export interface AddressEntry {
   msgUnsent: number;
   /** `open` as last reported, so that a change (a close) is reported once. */
   openSent: number;
+  /** When it was last reported (unchanged entries are reported again now and then only). */
+  sentAt: number;
 }
 
 /**
@@ -123,6 +125,7 @@ export class AddressBook {
         newUnsent: 0,
         msgUnsent: 0,
         openSent: 0,
+        sentAt: 0,
       };
       this.entries.set(address, e);
     } else this.refill(e, now);

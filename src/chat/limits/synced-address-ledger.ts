@@ -3,9 +3,10 @@
 // `syncMs`. The shared totals are the open connections of every participant and one token bucket
 // per address for new connections and one for messages, kept where the participants meet.
 // Enforcement is eventual: between two exchanges each participant decides on its last view, so
-// together they can overshoot a limit by what the others admitted in that one period (and a
-// participant that sees an address for the first time starts from a full view until its first
-// exchange). Nothing waits for the exchange.
+// together they can overshoot a limit by what the others admitted in that period (an address
+// quiet on one side is refreshed there every other exchange; a participant that sees an address
+// for the first time starts from a full view until its first exchange). Nothing waits for the
+// exchange.
 import {
   AddressBook,
   type AddressLedger,
@@ -59,10 +60,13 @@ export class SyncedAddressLedger implements AddressLedger {
     return this.book.message(address, now);
   }
 
-  /** One exchange now (also what the timer runs); a second call while one runs joins it. */
-  sync(): Promise<void> {
+  /**
+   * One exchange now (also what the timer runs); a second call while one runs joins it. `full`:
+   * every address, changed or not (what every other exchange does for quiet addresses).
+   */
+  sync(full = false): Promise<void> {
     if (this.closed) return Promise.resolve();
-    return (this.inFlight ??= this.exchange().finally(() => (this.inFlight = undefined)));
+    return (this.inFlight ??= this.exchange(full).finally(() => (this.inFlight = undefined)));
   }
 
   async close(): Promise<void> {
@@ -71,16 +75,24 @@ export class SyncedAddressLedger implements AddressLedger {
     this.closed = true;
   }
 
-  private async exchange(): Promise<void> {
-    this.book.prune(Date.now());
-    if (this.book.entries.size === 0) return;
+  private async exchange(full: boolean): Promise<void> {
+    const now = Date.now();
+    this.book.prune(now);
+    // What changed, and every other exchange what did not (so that it does not go stale where the
+    // counts meet, and this side hears what the others did with the address): 100,000 quiet
+    // addresses are not sent four times a second.
+    const refreshMs = full ? 0 : this.options.syncMs * 2;
     const rows: ReportRow[] = [];
     for (const [address, e] of this.book.entries) {
+      const changed = e.open !== e.openSent || e.newUnsent > 0 || e.msgUnsent > 0;
+      if (!changed && now - e.sentAt < refreshMs) continue;
       rows.push([address, e.open, e.newUnsent, e.msgUnsent]);
       e.openSent = e.open;
       e.newUnsent = 0;
       e.msgUnsent = 0;
+      e.sentAt = now;
     }
+    if (rows.length === 0) return;
     try {
       const answer = await this.backend.exchange(this.options.participant, rows, this.limits);
       const now = Date.now();
