@@ -3,6 +3,8 @@
 // Checked here, before anything starts, so each mistake is one line and exit 2.
 import type { OptionSpec, ParsedArgs } from '../shared/args.js';
 import { intOption, numberOption } from '../shared/args.js';
+import { UsageError } from '../shared/errors.js';
+import { isIP } from 'node:net';
 import { LIMIT_DEFAULTS, type TransportLimitOptions } from '../chat/limits/transport-limits.js';
 import { defaultSocketCap, openFileLimit } from '../chat/transport/socket-cap.js';
 
@@ -53,6 +55,13 @@ export const limitOptionSpecs: Record<string, OptionSpec> = {
     env: 'WIRECHAT_ADDRESS_RATE',
     default: String(d.addressRate),
   },
+  'trust-proxy': {
+    type: 'string',
+    value: 'LIST',
+    description:
+      'comma-separated addresses of reverse proxies: their X-Forwarded-For names the client for the per-address limits (default: none, the socket address counts)',
+    env: 'WIRECHAT_TRUST_PROXY',
+  },
   'header-timeout': seconds(
     'request headers must arrive within this (also a connection that sends nothing)',
     d.headerTimeout,
@@ -94,5 +103,15 @@ export function parseLimitOptions(v: ParsedArgs['values']): TransportLimitOption
     keepAliveTimeout: numberOption(v, 'keep-alive-timeout', 0.1, 3600),
     tlsHandshakeTimeout: numberOption(v, 'tls-handshake-timeout', 0.1, 3600),
     shutdownTimeout: numberOption(v, 'shutdown-timeout', 0, 3600),
+    trustProxy: trustList(v['trust-proxy']),
   };
+}
+
+function trustList(raw: ParsedArgs['values'][string]): string[] | undefined {
+  if (typeof raw !== 'string' || raw.trim() === '') return undefined;
+  const list = raw.split(',').map((a) => a.trim());
+  const bad = list.find((a) => isIP(a) === 0);
+  if (bad !== undefined)
+    throw new UsageError(`--trust-proxy takes IP addresses separated by commas, got '${bad}'`);
+  return list;
 }

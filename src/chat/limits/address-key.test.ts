@@ -1,7 +1,7 @@
 // Addresses are counted per IPv4 address and per IPv6 /64, whatever way Node writes them.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { addressKey } from './address-key.js';
+import { addressKey, clientAddress } from './address-key.js';
 
 test('IPv4 (also IPv4-mapped) as is, IPv6 by its /64, missing as unknown', () => {
   const cases: [string | undefined, string][] = [
@@ -15,4 +15,18 @@ test('IPv4 (also IPv4-mapped) as is, IPv6 by its /64, missing as unknown', () =>
     [undefined, 'unknown'],
   ];
   for (const [input, key] of cases) assert.equal(addressKey(input), key, String(input));
+});
+
+test('X-Forwarded-For counts only from a trusted proxy, right-most untrusted hop first', () => {
+  const proxies = new Set(['10.0.0.1', '10.0.0.2']);
+  const cases: [string, string | undefined, Set<string> | undefined, string][] = [
+    ['203.0.113.9', '1.2.3.4', undefined, '203.0.113.9'], // no trust list: the socket's
+    ['203.0.113.9', '1.2.3.4', proxies, '203.0.113.9'], // not from a proxy: the header is ignored
+    ['10.0.0.1', '1.2.3.4', proxies, '1.2.3.4'],
+    ['::ffff:10.0.0.1', '9.9.9.9, 1.2.3.4, 10.0.0.2', proxies, '1.2.3.4'], // the client wrote 9.9.9.9
+    ['10.0.0.1', 'not-an-address', proxies, '10.0.0.1'],
+    ['10.0.0.1', undefined, proxies, '10.0.0.1'],
+  ];
+  for (const [remote, header, trusted, expected] of cases)
+    assert.equal(clientAddress(remote, header, trusted), expected, `${remote} ${header}`);
 });

@@ -55,6 +55,25 @@ test('one process: open and new connections per address are capped (429), messag
   }
 });
 
+test('behind a trusted proxy each forwarded client is its own address; elsewhere the header is ignored', async () => {
+  const behind = await startTestServer({ maxConnsPerIp: 1, trustProxy: ['127.0.0.1'] });
+  const direct = await startTestServer({ maxConnsPerIp: 1 });
+  const via = (address: string) => ({ headers: { 'x-forwarded-for': address } });
+  try {
+    const a = await openClient(behind.wsPort, 'a', via('198.51.100.1'));
+    const b = await openClient(behind.wsPort, 'b', via('198.51.100.2'));
+    const refused = await rawRequest(behind.wsPort, '/', true, { 'x-forwarded-for': '198.51.100.1' });
+    assert.deepEqual(refused, { status: 429, code: 'ADDRESS_TOO_MANY_CONNECTIONS' });
+    const c = await openClient(direct.wsPort, 'c', via('198.51.100.3'));
+    const spoofed = await rawRequest(direct.wsPort, '/', true, { 'x-forwarded-for': '198.51.100.4' });
+    assert.deepEqual(spoofed, { status: 429, code: 'ADDRESS_TOO_MANY_CONNECTIONS' });
+    await Promise.all([a.close(), b.close(), c.close()]);
+  } finally {
+    await behind.close();
+    await direct.close();
+  }
+});
+
 let redis: TestRedis;
 before(async () => {
   redis = await TestRedis.start();

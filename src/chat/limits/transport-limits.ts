@@ -12,6 +12,7 @@ import {
   type AddressLimits,
 } from './address-ledger.js';
 import { RedisLedgerBackend } from './redis-ledger-backend.js';
+import { plain } from './address-key.js';
 import { SyncedAddressLedger } from './synced-address-ledger.js';
 
 export interface TransportLimitOptions {
@@ -26,6 +27,7 @@ export interface TransportLimitOptions {
   tlsHandshakeTimeout?: number; // seconds (default 10)
   shutdownTimeout?: number; // seconds to wait for clients' close handshakes on shutdown (default 3)
   addressSyncMs?: number; // how often nodes exchange per-address counts through Redis (default 1000)
+  trustProxy?: string[]; // addresses of reverse proxies whose X-Forwarded-For is believed (default none)
 }
 
 export const LIMIT_DEFAULTS = {
@@ -62,6 +64,7 @@ export interface TransportLimits {
     loginTimeoutMs: number;
     socketCap: SocketCap;
     ledger?: AddressLedger;
+    trustProxy?: ReadonlySet<string>;
   };
   web: { timeouts: ServerTimeouts; socketCap: SocketCap };
   shutdownGraceMs: number;
@@ -100,7 +103,13 @@ export function createTransportLimits(
     } else ledger = new MemoryAddressLedger(limits);
   }
   return {
-    transport: { timeouts, loginTimeoutMs: (o.loginTimeout ?? d.loginTimeout) * 1000, socketCap, ledger },
+    transport: {
+      timeouts,
+      loginTimeoutMs: (o.loginTimeout ?? d.loginTimeout) * 1000,
+      socketCap,
+      ledger,
+      trustProxy: o.trustProxy?.length ? new Set(o.trustProxy.map(plain)) : undefined,
+    },
     web: { timeouts, socketCap },
     shutdownGraceMs: (o.shutdownTimeout ?? d.shutdownTimeout) * 1000,
     close: () => ledger?.close() ?? Promise.resolve(),

@@ -6,6 +6,7 @@ export function rawRequest(
   port: number,
   path: string,
   upgrade: boolean,
+  extra: Record<string, string> = {},
 ): Promise<{ status: number; code: string | undefined }> {
   return new Promise((resolve, reject) => {
     const headers: Record<string, string> = upgrade
@@ -16,6 +17,7 @@ export function rawRequest(
           'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==',
         }
       : { connection: 'close' };
+    Object.assign(headers, extra);
     const req = request({ host: '127.0.0.1', port, path, headers, agent: false });
     req.on('response', (res) => {
       res.resume();

@@ -4,7 +4,7 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData } from 'ws';
-import { addressKey } from '../limits/address-key.js';
+import { addressKey, clientAddress } from '../limits/address-key.js';
 import type { AddressLedger } from '../limits/address-ledger.js';
 import type { LimitStats } from '../ops/limit-metrics.js';
 import { DEFAULT_SERVER_TIMEOUTS, type ServerTimeouts } from './server-timeouts.js';
@@ -41,6 +41,8 @@ export interface WsTransportOptions extends ConnectionLimits {
   socketCap?: SocketCap;
   /** Per-address connection caps and message budget. */
   ledger?: AddressLedger;
+  /** Reverse proxies whose X-Forwarded-For names the client (per-address limits only). */
+  trustProxy?: ReadonlySet<string>;
 }
 
 export const CLOSE_GOING_AWAY = 1001;
@@ -152,8 +154,13 @@ export class WsTransport implements WsEventSink<Connection> {
       socketCap.refusedOne();
       return refuseUpgrade(socket, 503, 'SERVER_FULL', 'the server is full, try again later');
     }
-    // The socket's own address: a header such as X-Forwarded-For is the client's to write.
-    const address = ledger ? addressKey(req.socket.remoteAddress) : '';
+    // The socket's own address: X-Forwarded-For is the client's to write, unless the socket comes
+    // from a proxy the operator named (--trust-proxy).
+    const address = ledger
+      ? addressKey(
+          clientAddress(req.socket.remoteAddress, req.headers['x-forwarded-for'], this.options.trustProxy),
+        )
+      : '';
     if (ledger) {
       const verdict = ledger.open(address, Date.now());
       if (verdict !== 'ok') {
