@@ -31,9 +31,17 @@ async function startWirechat(host: string): Promise<Running> {
       code: 'TARGET_UNAVAILABLE',
     });
   }
-  // A bench sender floods on purpose: lift the per-connection rate limit that protects real
-  // users from floods; every other limit (frame size, buffered bytes) stays as configured.
-  const server = await mod.createChatServer({ host, wsPort: 0, webPort: 0, logLevel: 'silent', rate: 1e9 });
+  // A bench sender floods on purpose, every client from 127.0.0.1: lift the per-connection rate
+  // limit and the per-address budget that protect real users from floods; every other limit
+  // (frame size, buffered bytes) stays as configured.
+  const server = await mod.createChatServer({
+    host,
+    wsPort: 0,
+    webPort: 0,
+    logLevel: 'silent',
+    rate: 1e9,
+    addressRate: 0,
+  });
   return { port: server.wsPort, close: () => server.close() };
 }
 

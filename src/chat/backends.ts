@@ -40,6 +40,8 @@ export interface Backends {
   brokerState(): { kind: string; connected: boolean; latency?: number; reconnects: number; dropped: number };
   roomUsers(limit: number): [string, number][];
   close(): Promise<void>;
+  /** The Redis connections, when many nodes share one Redis (per-address limits count there too). */
+  redis?: RedisBus;
 }
 
 interface Logger {
@@ -84,6 +86,7 @@ function redisBackends(options: BackendOptions, url: string, logger: Logger): Ba
   const discovered = (event: ChatEvent) => broker.deliverLocal(roomChannel(event.room), event);
   const presence = new RedisPresence(bus, options.nodeId, discovered, logger);
   return {
+    redis: bus,
     broker,
     presence,
     history: new RedisHistory(bus, { ...options.historyLimits, perRoom: options.history }),

@@ -66,7 +66,17 @@ test('a port in use is one clear line and exit code 2', async () => {
 });
 
 test('a bad option or value is one line and exit code 2', async () => {
-  for (const args of [['--nope'], ['--ws-port', 'x'], ['--rate', '0'], ['--log-level', 'loud']]) {
+  const cases = [
+    ['--nope'],
+    ['--ws-port', 'x'],
+    ['--rate', '0'],
+    ['--log-level', 'loud'],
+    ['--max-connections', '0'],
+    ['--login-timeout', 'soon'],
+    ['--address-rate=-1'],
+    ['--header-timeout', '0'],
+  ];
+  for (const args of cases) {
     const server = serve(args);
     assert.equal(await server.exited, 2, args.join(' '));
     assert.equal(server.stderr().trim().split('\n').length, 1, server.stderr());

@@ -21,6 +21,8 @@ import { DEFAULT_ROOM_LOG_LIMITS } from './store/room-logs.js';
 import { loadTls } from './transport/tls.js';
 import { WebServer } from './transport/web-server.js';
 import { WsTransport } from './transport/ws-transport.js';
+import { createTransportLimits, type TransportLimitOptions } from './limits/transport-limits.js';
+import type { AddressLedger } from './limits/address-ledger.js';
 
 export interface ChatServerOptions {
   host?: string; // default '0.0.0.0'
@@ -62,6 +64,9 @@ export interface ChatServerLimits {
   roomSwitchBurst?: number;
 }
 
+/** Connection limits (login timeout, caps, per-address budgets, server timeouts): limits/transport-limits.ts. */
+export type ChatServerConnectionLimits = TransportLimitOptions;
+
 /** What a cluster worker brings instead of the single-process defaults (see cluster/worker-main.ts). */
 export interface ChatServerParts {
   broker?: Broker;
@@ -72,6 +77,8 @@ export interface ChatServerParts {
   roomUsers?: (limit: number) => [string, number][];
   /** Sums /metrics counters over processes that serve the same ports. */
   stats?: StatsGatherer;
+  /** Per-address counts shared with the other workers (cluster/cluster-ledger.ts). */
+  ledger?: AddressLedger;
 }
 
 export interface ChatServer {
@@ -95,7 +102,7 @@ export const DEFAULTS = {
 } as const;
 
 export async function createChatServer(
-  options: ChatServerOptions & ChatServerLimits = {},
+  options: ChatServerOptions & ChatServerLimits & ChatServerConnectionLimits = {},
   logger?: Logger,
   parts: ChatServerParts = {},
 ): Promise<ChatServer> {
@@ -106,9 +113,9 @@ export async function createChatServer(
     options.tlsCert || options.tlsKey ? loadTls(options.tlsCert ?? '', options.tlsKey ?? '') : undefined;
   const nodeId = options.nodeId ?? randomUUID();
   const history = options.history ?? DEFAULTS.history;
-  const limits = historyLimits(options as Record<string, unknown>);
+  const storeLimits = historyLimits(options as Record<string, unknown>);
   const backends = createBackends(
-    { nodeId, redis: options.redis, history, dataDir: options.dataDir, historyLimits: limits },
+    { nodeId, redis: options.redis, history, dataDir: options.dataDir, historyLimits: storeLimits },
     log,
   );
   const counters = newCounters();
@@ -127,7 +134,14 @@ export async function createChatServer(
       maxContent: options.maxContent ?? DEFAULT_INPUT_LIMITS.maxContent,
     },
   });
+  const limits = createTransportLimits(options, {
+    logger: log,
+    nodeId,
+    redis: backends.redis,
+    ledger: parts.ledger,
+  });
   const transport = new WsTransport(hub, {
+    ...limits.transport,
     host,
     port: options.wsPort ?? DEFAULTS.wsPort,
     maxFrame: options.maxFrame ?? DEFAULTS.maxFrame,
@@ -148,6 +162,7 @@ export async function createChatServer(
     errors: [...counters.errors],
     slowConsumers: transport.counters.slowConsumers,
     rateLimited: transport.counters.rateLimited,
+    limits: transport.limitStats(),
   });
   parts.stats?.local(localStats);
   const roomUsers = parts.roomUsers ?? ((limit: number) => backends.roomUsers(limit));
@@ -158,6 +173,7 @@ export async function createChatServer(
     wsPort: () => transport.port,
     publicWsUrl: options.publicWsUrl,
     tls,
+    ...limits.web,
     routes: opsRoutes(
       {
         stats: () => parts.stats?.gather() ?? Promise.resolve(localStats()),
@@ -176,7 +192,7 @@ export async function createChatServer(
   const stopExpiry = startHistoryExpiry(
     historyStore,
     { occupied: (room) => presence.members(room).length > 0, local: () => hub.localRooms() },
-    limits.expiryMs ?? DEFAULT_ROOM_LOG_LIMITS.expiryMs,
+    storeLimits.expiryMs ?? DEFAULT_ROOM_LOG_LIMITS.expiryMs,
   );
   const wsPort = await transport.start();
   let webPort: number;
@@ -185,6 +201,7 @@ export async function createChatServer(
   } catch (err) {
     stopExpiry();
     await transport.close(0);
+    await limits.close();
     await broker.close();
     await backends.close();
     throw err;
@@ -202,7 +219,8 @@ export async function createChatServer(
     close: () =>
       (closing ??= (async () => {
         stopExpiry();
-        await Promise.all([transport.close(), web.close()]);
+        await Promise.all([transport.close(limits.shutdownGraceMs), web.close()]);
+        await limits.close();
         await broker.close();
         await backends.close();
         log.info({}, 'wirechat stopped');

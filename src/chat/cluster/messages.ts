@@ -7,6 +7,7 @@ import type { ChatEvent } from '../protocol/events.js';
 import type { NodeStats } from '../ops/metrics.js';
 import type { PresenceEntry } from '../store/presence.js';
 import type { HistorySeed } from './history-copy.js';
+import type { LedgerMessage } from './cluster-ledger.js';
 
 export type Op =
   | { op: 'pub'; channel: string; event: ChatEvent }
@@ -23,7 +24,9 @@ export type WorkerMessage =
   /** /metrics was scraped here: the primary answers with every worker's numbers summed. */
   | { t: 'stats-ask'; id: number }
   /** This worker's own numbers, answering the primary's `stats-ask`. */
-  | { t: 'stats'; id: number; stats: NodeStats };
+  | { t: 'stats'; id: number; stats: NodeStats }
+  /** Per-address counts exchanged with the primary (cluster-ledger.ts). */
+  | LedgerMessage;
 
 /** Primary → worker. */
 export type PrimaryMessage =
@@ -39,7 +42,9 @@ export type PrimaryMessage =
   /** Asks for the worker's own numbers (one scrape being gathered). */
   | { t: 'stats-ask'; id: number }
   /** The sum over every worker that answered in time, for the scrape `id` of this worker. */
-  | { t: 'stats'; id: number; stats: NodeStats };
+  | { t: 'stats'; id: number; stats: NodeStats }
+  /** The other workers' per-address counts, answering this worker's exchange. */
+  | LedgerMessage;
 
 /** The options a worker is started with (in its environment, as JSON). */
 export const WORKER_OPTIONS_ENV = 'WIRECHAT_CLUSTER_WORKER';

@@ -13,10 +13,11 @@ import { PrimaryStats } from './cluster-stats.js';
 import { DEFAULT_ROOM_LOG_LIMITS, expirySweepMs } from '../store/room-logs.js';
 import { historyLimits } from './history-copy.js';
 import { Relay } from './relay.js';
+import { PrimaryLedger } from './cluster-ledger.js';
 
 const WORKER_PATH = fileURLToPath(new URL('./worker-main.js', import.meta.url));
-/** A worker that does not exit this long after being asked to is killed. */
-const SHUTDOWN_GRACE_MS = 10_000;
+/** A worker that does not exit this long after its own shutdown deadline is killed. */
+const SHUTDOWN_MARGIN_MS = 5_000;
 /** More deaths than this within a minute: stop replacing workers (something is badly wrong). */
 const MAX_RESTARTS_PER_MINUTE = 10;
 
@@ -49,6 +50,7 @@ export async function startCluster({
   const sweep = expiryMs > 0 ? setInterval(() => relay.expireHistory(), expirySweepMs(expiryMs)) : undefined;
   sweep?.unref();
   const stats = new PrimaryStats();
+  const ledger = new PrimaryLedger();
   const slots = new Map<number, Slot>(); // by worker.id
   let closing = false;
   let serving = false;
@@ -71,11 +73,13 @@ export async function startCluster({
         }));
         stats.ask({ id: worker.id, send: (m) => sendTo(worker, m) }, message.id, serving);
       } else if (message?.t === 'stats') stats.answer(worker.id, message.id, message.stats);
+      else if (message?.t === 'ledger') ledger.answer(worker.id, message, (m) => sendTo(worker, m));
       else relay.receive(worker.id, message);
     });
     worker.on('exit', (code, signal) => {
       slots.delete(worker.id);
       stats.leave(worker.id);
+      ledger.leave(worker.id);
       // A worker that dies while serving takes its users with it: everyone else hears them leave.
       relay.leave(worker.id, closing ? undefined : nodeId);
       if (closing || !serving) return;
@@ -113,13 +117,14 @@ export async function startCluster({
       (closed ??= (async () => {
         closing = true;
         clearInterval(sweep);
+        const graceMs = Number(options.shutdownTimeout ?? 3) * 1000 + SHUTDOWN_MARGIN_MS;
         const exits = [...slots.values()].map(({ worker }) => {
           const exited = new Promise<void>((resolve) => {
             if (worker.isDead()) resolve();
             else worker.once('exit', () => resolve());
           });
           sendTo(worker, { t: 'shutdown' });
-          const kill = setTimeout(() => worker.process.kill('SIGKILL'), SHUTDOWN_GRACE_MS);
+          const kill = setTimeout(() => worker.process.kill('SIGKILL'), graceMs);
           return exited.then(() => clearTimeout(kill));
         });
         await Promise.all(exits);

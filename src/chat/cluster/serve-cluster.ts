@@ -19,6 +19,7 @@ export async function serveCluster(workers: number, env: Record<string, string> 
         ...process.env,
         WIRECHAT_WORKERS: String(workers),
         WIRECHAT_RATE: '100000',
+        WIRECHAT_ADDRESS_RATE: '0',
 
         WIRECHAT_LOG_LEVEL: '',
         ...env,

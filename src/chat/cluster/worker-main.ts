@@ -11,6 +11,10 @@ import { historyLimits } from './history-copy.js';
 import { WorkerStats } from './cluster-stats.js';
 import { ReplicatedPresence } from './replicated-presence.js';
 import { WorkerBus } from './worker-bus.js';
+import { CLUSTER_LEDGER_SYNC_MS, IpcLedgerBackend } from './cluster-ledger.js';
+import { anyAddressLimit } from '../limits/address-ledger.js';
+import { SyncedAddressLedger } from '../limits/synced-address-ledger.js';
+import { addressLimits } from '../limits/transport-limits.js';
 
 const setup = JSON.parse(process.env[WORKER_OPTIONS_ENV] ?? '{}') as WorkerSetup;
 // With a callback, a send on a closing channel (the primary is gone) is ignored, not thrown.
@@ -42,8 +46,18 @@ async function stop(): Promise<void> {
 }
 
 const stats = new WorkerStats(tell);
+// Per-address limits hold across workers: counts meet in the primary (cluster-ledger.ts).
+const ledgerBackend = new IpcLedgerBackend(tell);
+const limits = addressLimits(setup.options);
+const ledger = anyAddressLimit(limits)
+  ? new SyncedAddressLedger(limits, ledgerBackend, {
+      participant: String(setup.index),
+      syncMs: CLUSTER_LEDGER_SYNC_MS,
+    })
+  : undefined;
 process.on('message', (message: PrimaryMessage) => {
   if (message?.t === 'shutdown') void stop();
+  else if (message?.t === 'ledger') ledgerBackend.receive(message);
   else stats.receive(message);
 });
 // The primary is gone (killed): nobody relays any more, so this worker stops too.
@@ -73,6 +87,7 @@ createChatServer({ ...setup.options, nodeId: setup.nodeId }, log, {
   stats,
   history,
   ids: { index: setup.index, count: setup.count },
+  ledger,
 }).then(
   (started) => {
     server = started;

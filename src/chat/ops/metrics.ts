@@ -2,6 +2,7 @@
 // room, messages and bytes in and out, errors by code, slow consumers, broker state and latency.
 // Values are read when scraped; counters live where the events happen (hub, transport, broker).
 import { roomCountFamilies, roomNameFamily } from './room-metrics.js';
+import { emptyLimitStats, renderLimitMetrics, sumLimitStats, type LimitStats } from './limit-metrics.js';
 
 export interface ChatCounters {
   messagesIn: number;
@@ -29,6 +30,8 @@ export interface NodeStats {
   errors: [string, number][];
   slowConsumers: number;
   rateLimited: number;
+  /** Connection limits (limit-metrics.ts). */
+  limits?: LimitStats;
 }
 
 export const emptyStats = (): NodeStats => ({
@@ -57,6 +60,7 @@ export function sumStats(all: NodeStats[]): NodeStats {
     for (const [code, n] of s.errors) errors.set(code, (errors.get(code) ?? 0) + n);
   }
   total.errors = [...errors];
+  total.limits = sumLimitStats(all.map((s) => s.limits));
   return total;
 }
 
@@ -114,6 +118,7 @@ export async function renderMetrics(s: MetricsSources, options: MetricsOptions =
   metric('wirechat_rate_limited_disconnects_total', 'counter', 'Clients cut off for flooding.', [
     ['', c.rateLimited],
   ]);
+  renderLimitMetrics(c.limits ?? emptyLimitStats(), metric);
   const kind = `{broker="${label(b.kind)}"}`;
   metric('wirechat_broker_connected', 'gauge', '1 while the broker is connected.', [
     [kind, b.connected ? 1 : 0],

@@ -29,7 +29,9 @@ export type ErrorCode =
   | 'SLOW_CONSUMER'
   | 'HISTORY_RATE_LIMITED'
   | 'HISTORY_TRUNCATED'
-  | 'ROOM_SWITCH_RATE_LIMITED';
+  | 'ROOM_SWITCH_RATE_LIMITED'
+  | 'LOGIN_TIMEOUT'
+  | 'ADDRESS_RATE_LIMITED';
 
 export interface ProtocolError {
   type: 'error';

@@ -5,6 +5,7 @@ import { WebSocket, type ClientOptions } from 'ws';
 import {
   createChatServer,
   type ChatServer,
+  type ChatServerConnectionLimits,
   type ChatServerLimits,
   type ChatServerOptions,
 } from '../server.js';
@@ -98,7 +99,9 @@ export async function openClient(port: number, label?: string, options?: ClientO
 }
 
 /** A server on free ports of 127.0.0.1, silent. */
-export function startTestServer(options: ChatServerOptions & ChatServerLimits = {}): Promise<ChatServer> {
+export function startTestServer(
+  options: ChatServerOptions & ChatServerLimits & ChatServerConnectionLimits = {},
+): Promise<ChatServer> {
   return createChatServer({ host: '127.0.0.1', wsPort: 0, webPort: 0, logLevel: 'silent', ...options });
 }
 

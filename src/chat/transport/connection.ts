@@ -27,6 +27,10 @@ export interface ConnectionContext {
 
 export class Connection implements Link {
   session!: Session;
+  /** When it connected (the login timeout counts from here). */
+  readonly openedAt: number;
+  /** Its key in the address ledger (addressKey of the socket's remote address). */
+  address = '';
   lastSeen: number;
   lastPing = 0;
   tokens: number;
@@ -46,6 +50,7 @@ export class Connection implements Link {
     private readonly context: ConnectionContext,
   ) {
     this.socket = (ws as unknown as { _socket: Socket })._socket;
+    this.openedAt = now;
     this.lastSeen = now;
     this.tokens = context.limits.rate * 2;
     this.tokensAt = now;
@@ -67,6 +72,16 @@ export class Connection implements Link {
     if (this.closingSince === 0) this.closingSince = Date.now();
     // What was queued before the close goes out before the close frame.
     this.context.batch.flushOne(this);
+    this.ws.close(code, reason);
+  }
+
+  /**
+   * Shutdown: the close frame goes out now, ahead of what this turn had queued (the frames of a
+   * chat that is ending matter less than every client hearing 1001 before its socket is gone).
+   */
+  closeFirst(code: number, reason: string): void {
+    if (this.closingSince === 0) this.closingSince = Date.now();
+    this.dropPending();
     this.ws.close(code, reason);
   }
 

@@ -1,7 +1,8 @@
 // The heartbeat: ONE interval for all connections. Each tick looks at every connection's last
 // activity: silent for the ping interval → a WebSocket ping frame plus the dialect's
 // {"type":"ping"}; silent for the idle timeout → evicted (logout broadcast now, close frame sent,
-// socket destroyed on a later tick if the peer never answers the close).
+// socket destroyed on a later tick if the peer never answers the close); not logged in within the
+// login timeout → closed (pings and pongs do not count: only a login does).
 import type { Connection } from './connection.js';
 
 export interface HeartbeatOptions {
@@ -10,6 +11,9 @@ export interface HeartbeatOptions {
   connections: Iterable<Connection>;
   ping(conn: Connection): void;
   evict(conn: Connection): void;
+  /** A connection that has not logged in this long after it opened is handed to `loginExpired`. */
+  loginTimeoutMs?: number;
+  loginExpired?(conn: Connection): void;
   now?: () => number;
 }
 
@@ -23,21 +27,28 @@ export class Heartbeat {
   constructor(private readonly options: HeartbeatOptions) {
     this.now = options.now ?? Date.now;
     // A tick a quarter of the shortest period keeps pings and evictions within 25% of their time.
-    const tickMs = Math.max(20, Math.min(options.pingIntervalMs, options.idleTimeoutMs) / 4);
+    const shortest = Math.min(
+      options.pingIntervalMs,
+      options.idleTimeoutMs,
+      options.loginTimeoutMs ?? Infinity,
+    );
+    const tickMs = Math.max(20, shortest / 4);
     this.timer = setInterval(() => this.tick(), tickMs);
     this.timer.unref();
   }
 
   tick(): void {
     const now = this.now();
-    const { pingIntervalMs, idleTimeoutMs } = this.options;
+    const { pingIntervalMs, idleTimeoutMs, loginTimeoutMs = 0 } = this.options;
     for (const conn of this.options.connections) {
       if (conn.closingSince !== 0) {
         if (now - conn.closingSince >= Math.min(CLOSE_GRACE_MS, idleTimeoutMs)) conn.ws.terminate();
         continue;
       }
       const silent = now - conn.lastSeen;
-      if (silent >= idleTimeoutMs) {
+      if (loginTimeoutMs > 0 && !conn.session.user && now - conn.openedAt >= loginTimeoutMs) {
+        this.options.loginExpired?.(conn);
+      } else if (silent >= idleTimeoutMs) {
         this.options.evict(conn);
       } else if (silent >= pingIntervalMs && now - conn.lastPing >= pingIntervalMs) {
         conn.lastPing = now;

@@ -6,6 +6,7 @@ import { createServer as createHttpServer, type RequestListener, type Server } f
 import { createServer as createHttpsServer } from 'node:https';
 import { createSecureContext } from 'node:tls';
 import { UserError } from '../../shared/errors.js';
+import { DEFAULT_SERVER_TIMEOUTS, httpTimeoutOptions, type ServerTimeouts } from './server-timeouts.js';
 
 export interface TlsFiles {
   cert: Buffer;
@@ -35,7 +36,17 @@ export function loadTls(certFile: string, keyFile: string): TlsFiles {
   return files;
 }
 
-/** An HTTP server, or an HTTPS one with the same interface when TLS files are given. */
-export function createWebServer(tls: TlsFiles | undefined, handler: RequestListener): Server {
-  return tls ? (createHttpsServer(tls, handler) as unknown as Server) : createHttpServer(handler);
+/**
+ * An HTTP server, or an HTTPS one with the same interface when TLS files are given, with short
+ * timeouts for headers, requests, keep-alive and the TLS handshake (server-timeouts.ts).
+ */
+export function createWebServer(
+  tls: TlsFiles | undefined,
+  handler: RequestListener,
+  timeouts: ServerTimeouts = DEFAULT_SERVER_TIMEOUTS,
+): Server {
+  const { handshakeTimeout, ...http } = httpTimeoutOptions(timeouts);
+  return tls
+    ? (createHttpsServer({ ...tls, ...http, handshakeTimeout }, handler) as unknown as Server)
+    : createHttpServer(http, handler);
 }

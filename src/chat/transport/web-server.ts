@@ -7,6 +7,8 @@ import { extname, resolve, sep } from 'node:path';
 import type { Routes } from '../ops/routes.js';
 import { closeServer, listen } from './listen.js';
 import { createWebServer, type TlsFiles } from './tls.js';
+import { DEFAULT_SERVER_TIMEOUTS, type ServerTimeouts } from './server-timeouts.js';
+import type { SocketCap } from './socket-cap.js';
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -42,6 +44,10 @@ export interface WebServerOptions {
   tls?: TlsFiles;
   /** Generated answers (the operations endpoints), by exact path. */
   routes?: Routes;
+  /** Header, request, keep-alive and TLS handshake timeouts. */
+  timeouts?: ServerTimeouts;
+  /** The process's connection cap, shared with the WebSocket port: past it, 503. */
+  socketCap?: SocketCap;
 }
 
 export class WebServer {
@@ -51,9 +57,14 @@ export class WebServer {
 
   constructor(private readonly options: WebServerOptions) {
     this.root = resolve(options.root);
-    this.server = createWebServer(options.tls, (req, res) => {
-      this.handle(req, res).catch(() => send(res, 500, 'internal error\n'));
-    });
+    this.server = createWebServer(
+      options.tls,
+      (req, res) => {
+        this.handle(req, res).catch(() => send(res, 500, 'internal error\n'));
+      },
+      options.timeouts ?? DEFAULT_SERVER_TIMEOUTS,
+    );
+    options.socketCap?.watch(this.server, options.tls !== undefined);
   }
 
   async start(): Promise<number> {
@@ -66,10 +77,19 @@ export class WebServer {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const cap = this.options.socketCap;
+    if (cap?.refuses(req.socket)) {
+      cap.refusedOne();
+      res.setHeader('retry-after', '5');
+      return refuse(res, 503, 'the server is full, try again later\n');
+    }
+    // Nothing here takes a body: answer without reading one and close, so a peer cannot keep
+    // the socket busy sending a body nobody asked for.
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.setHeader('allow', 'GET, HEAD');
-      return send(res, 405, 'method not allowed\n');
+      return refuse(res, 405, 'method not allowed\n');
     }
+    if (hasBody(req)) return refuse(res, 413, 'this server takes no request bodies\n');
     let path: string;
     try {
       path = decodeURIComponent(new URL(req.url ?? '/', 'http://localhost').pathname);
@@ -105,6 +125,19 @@ export class WebServer {
       .on('error', () => res.destroy())
       .pipe(res);
   }
+}
+
+function hasBody(req: IncomingMessage): boolean {
+  const length = req.headers['content-length'];
+  return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
+}
+
+/** Answers and closes the connection, leaving any request body unread. */
+function refuse(res: ServerResponse, status: number, body: string): void {
+  res.shouldKeepAlive = false;
+  res.setHeader('connection', 'close');
+  res.once('finish', () => res.socket?.destroySoon());
+  send(res, status, body);
 }
 
 function send(res: ServerResponse, status: number, body: string, type = 'text/plain; charset=utf-8'): void {
