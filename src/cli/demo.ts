@@ -6,12 +6,19 @@ import { parseCommandArgs, type CommandSpec } from '../shared/args.js';
 import { UsageError, UserError } from '../shared/errors.js';
 import { createChatServer } from '../chat/server.js';
 import { createCaptureDecoder } from '../wire/decode-capture.js';
-import { startLiveCapture, type LiveCapture } from '../wire/source/live-capture.js';
+import {
+  DEFAULT_BUFFER_KIB,
+  startLiveCapture,
+  type LiveCapture,
+  type LiveCaptureResult,
+} from '../wire/source/live-capture.js';
 import { startTapProxy, type TapProxy } from '../wire/source/tap-proxy.js';
 import { playSeedSession } from '../demo/seed-session.js';
 import { createLiveView, viewOptions } from './live-view.js';
 import { createTapRecorder } from './tap.js';
 import { onStopSignal } from './stop-signals.js';
+import { captureReportLines } from './capture-report.js';
+import { openOutputFile, type OutputFile } from './output-file.js';
 
 export const demoSpec: CommandSpec = {
   name: 'demo',
@@ -26,6 +33,12 @@ export const demoSpec: CommandSpec = {
       description: 'auto, live (tcpdump; needs root) or tap (no root)',
       default: 'auto',
     },
+    write: {
+      type: 'string',
+      short: 'w',
+      value: 'FILE',
+      description: 'also save the raw capture (live: pcap as tcpdump wrote it; tap: pcapng)',
+    },
     ...viewOptions,
   },
   epilog: [
@@ -34,6 +47,7 @@ export const demoSpec: CommandSpec = {
     'Examples:',
     '  npm run demo',
     '  wirechat demo --format html -o seed.html',
+    '  sudo wirechat demo --mode live -w seed.pcap   # then: tcpdump -A -r seed.pcap',
   ].join('\n'),
 };
 
@@ -57,6 +71,9 @@ export async function run(argv: string[]): Promise<number> {
   }
   const live = mode === 'live' || (mode === 'auto' && liveCapturePossible());
 
+  // Opened first: a bad path is one line before anything starts. Kept when interrupted for good.
+  const save: OutputFile | undefined =
+    typeof values.write === 'string' ? openOutputFile(values.write, { keepOnExit: true }) : undefined;
   const server = await createChatServer({ host: '127.0.0.1', wsPort: 0, webPort: 0, logLevel: 'silent' });
   let capture: LiveCapture | undefined;
   let proxy: TapProxy | undefined;
@@ -94,7 +111,10 @@ export async function run(argv: string[]): Promise<number> {
       capture = startLiveCapture({
         iface: 'any',
         expression: ['tcp', 'port', String(server.wsPort)],
-        onData: (chunk) => decoder.push(chunk),
+        onData: (chunk) => {
+          save?.stream.write(chunk);
+          decoder.push(chunk);
+        },
       });
       await capture.ready;
       url = `ws://127.0.0.1:${server.wsPort}/`;
@@ -104,7 +124,7 @@ export async function run(argv: string[]): Promise<number> {
         listenPort: 0,
         upstreamHost: '127.0.0.1',
         upstreamPort: server.wsPort,
-        onPacket: createTapRecorder(decoder),
+        onPacket: createTapRecorder(decoder, save?.stream),
       });
       url = `ws://127.0.0.1:${proxy.port}/`;
     }
@@ -120,9 +140,10 @@ export async function run(argv: string[]): Promise<number> {
         waitFor(() => closed >= 2 && (!proxy || proxy.activeConnections === 0), 3000),
         stopped,
       ]);
+    let captured: LiveCaptureResult | undefined;
     if (capture) {
       capture.stop();
-      await capture.done;
+      captured = await capture.done;
       capture = undefined;
     }
     if (proxy) {
@@ -130,7 +151,18 @@ export async function run(argv: string[]): Promise<number> {
       proxy = undefined;
     }
     await view.end(decoder.end(), interrupted);
+    if (captured) {
+      const report = captureReportLines(captured, {
+        command: 'demo',
+        quiet: values.quiet === true,
+        readerWasSlow: view.pausedOnce,
+        bufferKiB: DEFAULT_BUFFER_KIB,
+      });
+      for (const line of report) process.stderr.write(line + '\n');
+    }
+    await save?.commit();
   } catch (err) {
+    save?.discard();
     if (err instanceof UserError || err instanceof UsageError) throw err;
     throw new UserError(`the demo session failed: ${(err as Error).message}`, 'DEMO_FAILED', 1);
   } finally {

@@ -1,6 +1,7 @@
 // The `wirechat` command: dispatches to one module per subcommand (src/cli/<name>.ts).
 import { UsageError, formatUserError } from '../shared/errors.js';
 import { safeLine } from '../shared/terminal-text.js';
+import { holdStopSignals } from './stop-signals.js';
 
 type CommandModule = { run(args: string[]): Promise<number> };
 
@@ -51,6 +52,8 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`wirechat: unknown command '${safeLine(name)}'\n\n${mainHelp()}\n`);
     return 2;
   }
+  // A Ctrl-C while a decoding command loads is held for it, so it still ends with its summary.
+  if (name === 'read' || name === 'capture' || name === 'tap' || name === 'demo') holdStopSignals();
   try {
     const mod = await command.load();
     return await mod.run(rest);
