@@ -7,6 +7,7 @@ import { createChatServer, DEFAULTS } from '../chat/server.js';
 import { startCluster } from '../chat/cluster/primary.js';
 import { DEFAULT_INPUT_LIMITS } from '../chat/protocol/limits.js';
 import { nodeOptionSpecs, parseNodeOptions } from './serve-options.js';
+import { serveBanner } from './serve-banner.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
@@ -139,6 +140,7 @@ export async function run(args: string[]): Promise<number> {
     process.on('SIGTERM', stop);
   });
   const server = workers === 1 ? await createChatServer(options) : await startCluster({ workers, options });
+  if (process.stderr.isTTY) process.stderr.write(serveBanner(options.host, server) + '\n');
   await stopped;
   await server.close();
   return 0;
