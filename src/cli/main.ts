@@ -39,6 +39,8 @@ export const mainHelp = (): string =>
 
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
+  // `wirechat help read` is `wirechat read --help`, as git and npm users expect.
+  if (name === 'help' && rest[0] !== undefined && commands[rest[0]]) return main([rest[0], '--help']);
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     process.stdout.write(mainHelp() + '\n');
     return name ? 0 : 2;

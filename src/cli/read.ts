@@ -29,6 +29,12 @@ export const readSpec: CommandSpec = {
   summary: 'Decode a pcap or pcapng capture (a file, or - for stdin) into TCP, HTTP and WebSocket events.',
   allowPositionals: true,
   options: {
+    read: {
+      type: 'string',
+      short: 'r',
+      value: 'FILE',
+      description: 'the capture to read, as tcpdump -r takes it (or FILE without -r)',
+    },
     ...formatOptions,
     port: {
       type: 'string',
@@ -156,6 +162,12 @@ export async function run(argv: string[]): Promise<number> {
   const parsed = parseCommandArgs(readSpec, argv);
   if (!parsed) return 0;
   const { values, positionals } = parsed;
+  // tcpdump's habit: `-r FILE` names the input as the FILE argument does.
+  if (typeof values.read === 'string') {
+    if (positionals.length > 0)
+      throw new UsageError(`-r ${values.read} and FILE ${positionals[0]}: one input only`);
+    positionals.push(values.read);
+  }
   if (positionals.length !== 1) {
     throw new UsageError(
       positionals.length === 0
