@@ -46,3 +46,16 @@ test('summaries say "1 packet", "1 connection" and "2 packets", "0 connections"'
   assert.match(formatSummary(summary(1, 1)), /^summary: 1 packet \(1 TCP\), 1 connection \(0 WebSocket\)/);
   assert.match(formatSummary(summary(2, 0)), /^summary: 2 packets \(2 TCP\), 0 connections/);
 });
+
+test('with --port/--host the summary counts only the packets that passed the filter', () => {
+  const summaryLine = (...args: string[]) => wirechat('read', ...args, seed).stderr.split('\n')[0];
+  assert.equal(summaryLine('--port', '9999'), 'summary: 0 packets (0 TCP), 0 connections (0 WebSocket)');
+  assert.equal(summaryLine('--host', '10.9.9.9'), 'summary: 0 packets (0 TCP), 0 connections (0 WebSocket)');
+  const all = summaryLine();
+  assert.match(all, /^summary: 50 packets/);
+  assert.equal(summaryLine('--port', '27272'), all, 'the server port: every packet');
+  const one = /^summary: (\d+) packets \(\1 TCP\), 1 connection \(1 WebSocket\)$/.exec(
+    summaryLine('--port', '38708'),
+  );
+  assert.ok(one && Number(one[1]) > 0 && Number(one[1]) < 50, summaryLine('--port', '38708'));
+});
