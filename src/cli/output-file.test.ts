@@ -5,6 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { fixturesDir, projectRoot } from '../shared/paths.js';
 import { openOutputFile } from './output-file.js';
 
@@ -83,4 +84,35 @@ test('tap -o/-w: a run that cannot start (port taken) leaves both files untouche
   assert.equal(readFileSync(view, 'utf8'), 'view');
   assert.equal(readFileSync(raw, 'utf8'), 'raw');
   assert.ok(!readdirSync(dir).some((f) => f.endsWith('.part')));
+});
+
+const outputFileModule = pathToFileURL(join(projectRoot, 'dist', 'cli', 'output-file.js')).href;
+
+/** A process that opens TARGET, writes to it, and exits at once (as a second Ctrl-C does). */
+function exitWhileWriting(target: string, keepOnExit: boolean): void {
+  const script = `
+    const { openOutputFile } = await import(${JSON.stringify(outputFileModule)});
+    const out = openOutputFile(${JSON.stringify(target)}, { keepOnExit: ${keepOnExit} });
+    out.stream.write('captured so far');
+    await new Promise((r) => setTimeout(r, 100));
+    process.exit(130);
+  `;
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+  assert.equal(r.status, 130, r.stderr);
+}
+
+test('a live capture interrupted for good keeps what it captured under the target name', () => {
+  const target = join(dir, 'live.pcap');
+  writeFileSync(target, 'old capture');
+  exitWhileWriting(target, true);
+  assert.equal(readFileSync(target, 'utf8'), 'captured so far');
+  assert.ok(!readdirSync(dir).some((f) => f.startsWith('.live.pcap')));
+});
+
+test('a view interrupted for good leaves the old file and no temporary file', () => {
+  const target = join(dir, 'view.html');
+  writeFileSync(target, 'old page');
+  exitWhileWriting(target, false);
+  assert.equal(readFileSync(target, 'utf8'), 'old page');
+  assert.ok(!readdirSync(dir).some((f) => f.startsWith('.view.html')));
 });
