@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdtempSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -115,4 +115,16 @@ test('a view interrupted for good leaves the old file and no temporary file', ()
   exitWhileWriting(target, false);
   assert.equal(readFileSync(target, 'utf8'), 'old page');
   assert.ok(!readdirSync(dir).some((f) => f.startsWith('.view.html')));
+});
+
+test('a target that is a symbolic link stays a link; the file it points to gets the new content', async () => {
+  const file = join(dir, 'real.txt');
+  const link = join(dir, 'link.txt');
+  writeFileSync(file, 'old');
+  symlinkSync(file, link);
+  const out = openOutputFile(link);
+  out.stream.write('new');
+  await out.commit();
+  assert.ok(lstatSync(link).isSymbolicLink());
+  assert.equal(readFileSync(file, 'utf8'), 'new');
 });

@@ -6,7 +6,15 @@
 //
 // A target that exists and is not a regular file (a FIFO, /dev/stdout, a terminal) is written in
 // place: there is nothing to protect, and renaming over a device would be wrong.
-import { createWriteStream, openSync, renameSync, statSync, unlinkSync, type WriteStream } from 'node:fs';
+import {
+  createWriteStream,
+  openSync,
+  realpathSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  type WriteStream,
+} from 'node:fs';
 import { once } from 'node:events';
 import { basename, dirname, join } from 'node:path';
 import { UserError } from '../shared/errors.js';
@@ -74,9 +82,11 @@ export function openOutputFile(path: string, options: OutputFileOptions = {}): O
     };
   }
 
+  // A symbolic link stays a link: its file is the one replaced.
+  const real = existing ? realpathSync(path) : path;
   const tempPath = join(
-    dirname(path),
-    `.${basename(path)}.${process.pid}.${Math.random().toString(36).slice(2, 8)}.part`,
+    dirname(real),
+    `.${basename(real)}.${process.pid}.${Math.random().toString(36).slice(2, 8)}.part`,
   );
   let fd: number;
   try {
@@ -95,7 +105,7 @@ export function openOutputFile(path: string, options: OutputFileOptions = {}): O
       // Only what has bytes: a run that never got going leaves the old file alone.
       if (options.keepOnExit && stream.bytesWritten > 0) {
         try {
-          renameSync(tempPath, path);
+          renameSync(tempPath, real);
           return;
         } catch {
           // fall through: at least leave no temporary file behind
@@ -116,7 +126,7 @@ export function openOutputFile(path: string, options: OutputFileOptions = {}): O
       pending.delete(entry);
       try {
         await finish(stream, path);
-        renameSync(tempPath, path);
+        renameSync(tempPath, real);
       } catch (err) {
         removeQuietly(tempPath);
         throw err instanceof UserError ? err : failed(path, err, 1);
