@@ -2,7 +2,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { lstatSync, mkdtempSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  lstatSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -128,3 +138,20 @@ test('a target that is a symbolic link stays a link; the file it points to gets 
   assert.ok(lstatSync(link).isSymbolicLink());
   assert.equal(readFileSync(file, 'utf8'), 'new');
 });
+
+test(
+  'as root, the new file keeps the owner and mode of the file it replaces',
+  { skip: process.getuid?.() !== 0 && 'needs root to own a file as someone else' },
+  async () => {
+    const target = join(dir, 'owned.txt');
+    writeFileSync(target, 'old', { mode: 0o640 });
+    chownSync(target, 65534, 65534);
+    chmodSync(target, 0o640);
+    const out = openOutputFile(target);
+    out.stream.write('new');
+    await out.commit();
+    const st = statSync(target);
+    assert.equal(readFileSync(target, 'utf8'), 'new');
+    assert.deepEqual([st.uid, st.gid, st.mode & 0o777], [65534, 65534, 0o640]);
+  },
+);

@@ -8,6 +8,7 @@
 // place: there is nothing to protect, and renaming over a device would be wrong.
 import {
   createWriteStream,
+  fchownSync,
   openSync,
   realpathSync,
   renameSync,
@@ -94,6 +95,14 @@ export function openOutputFile(path: string, options: OutputFileOptions = {}): O
     fd = openSync(tempPath, 'wx', existing ? existing.mode & 0o777 : 0o666);
   } catch (err) {
     throw failed(path, err, 2);
+  }
+  // Under sudo, the file that replaces a user's file stays the user's, as an overwrite in place would.
+  if (existing && process.getuid?.() === 0) {
+    try {
+      fchownSync(fd, existing.uid, existing.gid);
+    } catch {
+      // a file system without owners: nothing to keep
+    }
   }
   const stream = createWriteStream('', { fd });
   // Write errors (a full disk) are held until commit, which reports them.
