@@ -8,6 +8,7 @@
 // place: there is nothing to protect, and renaming over a device would be wrong.
 import {
   createWriteStream,
+  fchmodSync,
   fchownSync,
   openSync,
   realpathSync,
@@ -96,7 +97,15 @@ export function openOutputFile(path: string, options: OutputFileOptions = {}): O
   } catch (err) {
     throw failed(path, err, 2);
   }
-  // Under sudo, the file that replaces a user's file stays the user's, as an overwrite in place would.
+  // The file that replaces another keeps its mode (whatever the umask), and under sudo its owner,
+  // as an overwrite in place would.
+  if (existing) {
+    try {
+      fchmodSync(fd, existing.mode & 0o7777);
+    } catch {
+      // a file system without modes: nothing to keep
+    }
+  }
   if (existing && process.getuid?.() === 0) {
     try {
       fchownSync(fd, existing.uid, existing.gid);
