@@ -3,6 +3,7 @@
 import type { FanoutRun } from './fanout.js';
 import type { CapacityResult } from './broadcast-capacity.js';
 import type { ConnectionsResult } from './connections.js';
+import { invalidReason } from './run-validity.js';
 
 export function table(header: string[], rows: string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
@@ -60,7 +61,8 @@ export function formatFanout(runs: FanoutRun[]): string {
     const x = r.result;
     const row = [
       r.target,
-      num(x.deliveredPerSecond),
+      // A run the server cut short (closed its senders) has no figure to headline.
+      invalidReason(x) ? 'invalid' : num(x.deliveredPerSecond),
       ms(x.latencyMs?.p50),
       ms(x.latencyMs?.p95),
       ms(x.latencyMs?.p99),

@@ -18,6 +18,7 @@ import { runFanout } from '../bench/fanout.js';
 import { runCapacity } from '../bench/broadcast-capacity.js';
 import { runConnections } from '../bench/connections.js';
 import { fanoutRatios, formatCapacity, formatConnections, formatFanout } from '../bench/report.js';
+import { invalidReason } from '../bench/run-validity.js';
 
 const common: Record<string, OptionSpec> = {
   url: {
@@ -194,16 +195,26 @@ export async function run(args: string[]): Promise<number> {
     const ratios = fanoutRatios(runs);
     print(
       json,
-      { scenario, options, runs: runs.map((r) => ({ ...r, ratios: ratios[r.target] })) },
+      {
+        scenario,
+        options,
+        runs: runs.map((r) => {
+          const invalid = invalidReason(r.result);
+          return { ...r, ratios: ratios[r.target], ...(invalid ? { invalid } : {}) };
+        }),
+      },
       formatFanout(runs),
     );
+    const invalid = runs.filter((r) => invalidReason(r.result) !== undefined);
+    for (const r of invalid)
+      process.stderr.write(`wirechat bench: ${r.target}: invalid run: ${invalidReason(r.result)!}\n`);
     const bad = runs.filter((r) => r.result.complete !== r.result.receivers || r.result.outOfOrder > 0);
     for (const r of bad) {
       process.stderr.write(
         `wirechat bench: ${r.target}: ${r.result.receivers - r.result.complete} of ${r.result.receivers} receivers did not get every message exactly once, in order (missing ${r.result.missing}, extra ${r.result.extra}, out of order ${r.result.outOfOrder})\n`,
       );
     }
-    return bad.length ? 1 : 0;
+    return bad.length || invalid.length ? 1 : 0;
   }
   if (scenario === 'broadcast-capacity') {
     const options = {

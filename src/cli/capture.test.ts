@@ -10,6 +10,8 @@ import { createChatServer } from '../chat/server.js';
 import { playSeedSession } from '../demo/seed-session.js';
 import { startChildCommand } from '../demo/child-command.js';
 import { tshark } from '../wire/source/tap-test-kit.js';
+import { snaplenFor } from '../wire/source/interface-mtu.js';
+import { DEFAULT_BUFFER_KIB } from '../wire/source/live-capture.js';
 
 const root = process.getuid?.() === 0;
 const dir = mkdtempSync(join(tmpdir(), 'wirechat-capture-'));
@@ -48,9 +50,26 @@ test(
     const plainFile = join(dir, 'plain.pcap');
     const filter = ['tcp', 'port', String(server.wsPort)];
     // A plain tcpdump alongside, to compare what -w saved.
-    const plain = spawn('tcpdump', ['-i', 'lo', '-U', '--immediate-mode', '-w', plainFile, ...filter], {
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
+    // With capture's snaplen and buffer: the plain tcpdump must not drop what ours kept.
+    const plain = spawn(
+      'tcpdump',
+      [
+        '-i',
+        'lo',
+        '-U',
+        '--immediate-mode',
+        '-s',
+        String(snaplenFor('lo')),
+        '-B',
+        String(DEFAULT_BUFFER_KIB),
+        '-w',
+        plainFile,
+        ...filter,
+      ],
+      {
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    );
     let plainErr = '';
     plain.stderr.on('data', (d: Buffer) => (plainErr += String(d)));
     const capture = startChildCommand('capture', ['-i', 'lo', '--format', 'jsonl', '-w', ours, ...filter]);

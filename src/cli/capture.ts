@@ -3,10 +3,11 @@
 import { parseCommandArgs, intOption, type CommandSpec } from '../shared/args.js';
 import { safeLine } from '../shared/terminal-text.js';
 import { createCaptureDecoder } from '../wire/decode-capture.js';
-import { startLiveCapture } from '../wire/source/live-capture.js';
+import { DEFAULT_BUFFER_KIB, startLiveCapture } from '../wire/source/live-capture.js';
+import { captureReportLines } from './capture-report.js';
 import { createLiveView, viewOptions } from './live-view.js';
 import { onStopSignal } from './stop-signals.js';
-import { finishOutputFile, openOutputFile } from './output-file.js';
+import { openOutputFile } from './output-file.js';
 
 export const captureSpec: CommandSpec = {
   name: 'capture',
@@ -29,6 +30,14 @@ export const captureSpec: CommandSpec = {
       value: 'FILE',
       description: 'also save the raw capture (pcap, exactly as tcpdump wrote it)',
     },
+    'buffer-size': {
+      type: 'string',
+      short: 'B',
+      value: 'KIB',
+      description: "the kernel's capture buffer in KiB (tcpdump -B): bursts wait there",
+      env: 'WIRECHAT_CAPTURE_BUFFER',
+      default: String(DEFAULT_BUFFER_KIB),
+    },
     tcpdump: {
       type: 'string',
       value: 'PATH',
@@ -43,6 +52,9 @@ export const captureSpec: CommandSpec = {
     'Ctrl-C (SIGINT) or the end of -c stops the capture; the summary is printed last; a second',
     'Ctrl-C exits at once. When the view is read slowly, past --output-buffer bytes of unread output',
     "tcpdump's output is not read until it drains: the kernel drops packets, and the run says how many.",
+    "Every run ends with tcpdump's statistics; when the kernel dropped packets a WARNING line says so.",
+    'tcpdump runs with a snaplen that fits the interface MTU and -B KiB of kernel buffer for bursts.',
+    '-o and -w files are written beside FILE and renamed only on success (a second Ctrl-C keeps -w).',
     'Capturing needs root or a tcpdump with cap_net_raw,cap_net_admin; without, use `wirechat tap`.',
     '',
     'Examples:',
@@ -57,6 +69,7 @@ export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parsed;
   const iface = String(values.interface);
   const count = values.count !== undefined ? intOption(values, 'count', 1, 2 ** 31 - 1) : undefined;
+  const bufferKiB = intOption(values, 'buffer-size', 1024, 4 * 1024 * 1024);
   let stopCapture = (): void => undefined;
   let pauseCapture = (paused: boolean): void => void paused;
   const view = createLiveView(values, {
@@ -66,18 +79,25 @@ export async function run(argv: string[]): Promise<number> {
     title: `wirechat capture on ${iface}`,
     source: `tcpdump -i ${iface}${positionals.length ? ` ${positionals.join(' ')}` : ''}`,
   });
-  const save = typeof values.write === 'string' ? openOutputFile(values.write) : undefined;
+  // Interrupted for good (a second Ctrl-C), what was captured so far is kept, as tcpdump -w does.
+  const save =
+    typeof values.write === 'string' ? openOutputFile(values.write, { keepOnExit: true }) : undefined;
 
-  const decoder = createCaptureDecoder({ includeFramePayloads: view.needsPayloads }, (events) =>
-    view.write(events),
-  );
+  // tcpdump stopped before it wrote its first byte (Ctrl-C at once) is an empty run, not a broken
+  // capture: its "capture is empty" problem is not shown.
+  let bytesSeen = 0;
+  const decoder = createCaptureDecoder({ includeFramePayloads: view.needsPayloads }, (events) => {
+    if (bytesSeen > 0) view.write(events);
+  });
   const capture = startLiveCapture({
     iface,
     expression: positionals,
     ...(count !== undefined ? { count } : {}),
     tcpdumpPath: String(values.tcpdump),
+    bufferKiB,
     onData(chunk) {
-      save?.write(chunk);
+      bytesSeen += chunk.length;
+      save?.stream.write(chunk);
       decoder.push(chunk);
     },
   });
@@ -89,28 +109,34 @@ export async function run(argv: string[]): Promise<number> {
     interrupted = true;
     capture.stop();
   });
+  let ok = false;
   try {
     await capture.ready;
-    if (!values.quiet) {
+    if (!values.quiet && !interrupted) {
       const filter = positionals.length ? ` (filter: ${positionals.join(' ')})` : '';
       process.stderr.write(safeLine(`wirechat capture: listening on ${iface}${filter}; Ctrl-C stops`) + '\n');
     }
     const result = await capture.done;
-    const summary = decoder.end();
+    let summary = decoder.end();
+    if (bytesSeen === 0) summary = { ...summary, problems: 0, problemsByCode: {} };
     // Interrupted while the output is stuck (its reader stopped reading): it is dropped, not waited for.
     await view.end(summary, interrupted);
-    if (!values.quiet && result.stats.length)
-      process.stderr.write(safeLine(`tcpdump: ${result.stats.join(', ')}`) + '\n');
-    const dropped = /(\d+) packets? dropped by kernel/.exec(result.stats.join('\n'));
-    if (!values.quiet && dropped && Number(dropped[1]) > 0 && view.pausedOnce) {
-      process.stderr.write(
-        `wirechat capture: the view's reader did not keep up; the kernel dropped ${dropped[1]} packets meanwhile\n`,
-      );
-    }
+    const report = captureReportLines(result, {
+      command: 'capture',
+      quiet: values.quiet === true,
+      readerWasSlow: view.pausedOnce,
+      bufferKiB,
+    });
+    for (const line of report) process.stderr.write(line + '\n');
+    ok = true;
   } finally {
     removeSignals();
-    // Reported only when nothing else went wrong first.
-    if (save) await finishOutputFile(save, String(values.write));
+    if (!ok) {
+      // tcpdump never ran (or failed): the files that were there stay as they were.
+      view.discard();
+      save?.discard();
+    }
   }
+  await save?.commit();
   return 0;
 }

@@ -6,13 +6,20 @@ import { parseCommandArgs, type CommandSpec } from '../shared/args.js';
 import { UsageError, UserError } from '../shared/errors.js';
 import { createChatServer } from '../chat/server.js';
 import { createCaptureDecoder } from '../wire/decode-capture.js';
-import { startLiveCapture, type LiveCapture } from '../wire/source/live-capture.js';
+import {
+  DEFAULT_BUFFER_KIB,
+  startLiveCapture,
+  type LiveCapture,
+  type LiveCaptureResult,
+} from '../wire/source/live-capture.js';
 import { startTapProxy, type TapProxy } from '../wire/source/tap-proxy.js';
 import { playSeedSession } from '../demo/seed-session.js';
 import { createLiveView, viewOptions } from './live-view.js';
 import { createTapRecorder } from './tap.js';
 import { onStopSignal } from './stop-signals.js';
 import { freePort } from '../shared/free-port.js';
+import { captureReportLines } from './capture-report.js';
+import { openOutputFile, type OutputFile } from './output-file.js';
 
 export const demoSpec: CommandSpec = {
   name: 'demo',
@@ -32,6 +39,12 @@ export const demoSpec: CommandSpec = {
       description:
         "after the scripted session, keep the chat open for a browser until Ctrl-C (its page's WebSocket goes through the tap)",
     },
+    write: {
+      type: 'string',
+      short: 'w',
+      value: 'FILE',
+      description: 'also save the raw capture (live: pcap as tcpdump wrote it; tap: pcapng)',
+    },
     ...viewOptions,
   },
   epilog: [
@@ -41,6 +54,7 @@ export const demoSpec: CommandSpec = {
     '  npm run demo',
     '  wirechat demo --format html -o seed.html',
     '  wirechat demo --mode tap --browser      # then chat from the page it names',
+    '  sudo wirechat demo --mode live -w seed.pcap   # then: tcpdump -A -r seed.pcap',
   ].join('\n'),
 };
 
@@ -64,6 +78,9 @@ export async function run(argv: string[]): Promise<number> {
   }
   const live = mode === 'live' || (mode === 'auto' && liveCapturePossible());
 
+  // Opened first: a bad path is one line before anything starts. Kept when interrupted for good.
+  const save: OutputFile | undefined =
+    typeof values.write === 'string' ? openOutputFile(values.write, { keepOnExit: true }) : undefined;
   const browser = values.browser === true;
   // Through the tap, the chat's page is told to connect through the tap as well, so a browser's
   // conversation is captured like the scripted users'.
@@ -111,7 +128,10 @@ export async function run(argv: string[]): Promise<number> {
       capture = startLiveCapture({
         iface: 'any',
         expression: ['tcp', 'port', String(server.wsPort)],
-        onData: (chunk) => decoder.push(chunk),
+        onData: (chunk) => {
+          save?.stream.write(chunk);
+          decoder.push(chunk);
+        },
       });
       await capture.ready;
       url = `ws://127.0.0.1:${server.wsPort}/`;
@@ -121,7 +141,7 @@ export async function run(argv: string[]): Promise<number> {
         listenPort: tapPort,
         upstreamHost: '127.0.0.1',
         upstreamPort: server.wsPort,
-        onPacket: createTapRecorder(decoder),
+        onPacket: createTapRecorder(decoder, save?.stream),
       });
       url = `ws://127.0.0.1:${proxy.port}/`;
     }
@@ -145,9 +165,10 @@ export async function run(argv: string[]): Promise<number> {
         waitFor(() => closed >= 2 && (!proxy || proxy.activeConnections === 0), 3000),
         stopped,
       ]);
+    let captured: LiveCaptureResult | undefined;
     if (capture) {
       capture.stop();
-      await capture.done;
+      captured = await capture.done;
       capture = undefined;
     }
     if (proxy) {
@@ -155,7 +176,18 @@ export async function run(argv: string[]): Promise<number> {
       proxy = undefined;
     }
     await view.end(decoder.end(), interrupted);
+    if (captured) {
+      const report = captureReportLines(captured, {
+        command: 'demo',
+        quiet: values.quiet === true,
+        readerWasSlow: view.pausedOnce,
+        bufferKiB: DEFAULT_BUFFER_KIB,
+      });
+      for (const line of report) process.stderr.write(line + '\n');
+    }
+    await save?.commit();
   } catch (err) {
+    save?.discard();
     if (err instanceof UserError || err instanceof UsageError) throw err;
     throw new UserError(`the demo session failed: ${(err as Error).message}`, 'DEMO_FAILED', 1);
   } finally {

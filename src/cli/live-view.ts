@@ -6,14 +6,13 @@
 // not reading), output waiting past --output-buffer pauses the source (the tap stops reading its
 // sockets, so the relay slows; capture stops reading tcpdump, so tcpdump and the kernel drop and
 // say so) until the output has drained.
-import type { WriteStream } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { intOption, type ParsedArgs, type OptionSpec } from '../shared/args.js';
 import type { SummaryEvent, WireEvent } from '../wire/events.js';
 import { renderJsonl, eventToJson } from '../wire/render/jsonl.js';
 import { formatSummary } from '../wire/render/text.js';
 import { createHtmlRenderer } from '../wire/render/html-ladder.js';
-import { finishOutputFile, openOutputFile } from './output-file.js';
+import { openOutputFile, type OutputFile } from './output-file.js';
 import { flushOrDrop } from './stop-signals.js';
 import { safeLine } from '../shared/terminal-text.js';
 import {
@@ -54,6 +53,8 @@ export interface LiveView {
    * output a reader does not take within a second is dropped instead of waited for.
    */
   end(summary: SummaryEvent, interrupted?: boolean): Promise<void>;
+  /** The run failed: an -o file is thrown away and the file that was there stays as it was. */
+  discard(): void;
 }
 
 export interface LiveViewSettings {
@@ -72,8 +73,9 @@ export function createLiveView(values: ParsedArgs['values'], settings: LiveViewS
   const format = parseFormat(values);
   const stdout = settings.stdout ?? process.stdout;
   const stderr = settings.stderr ?? process.stderr;
-  let file: WriteStream | undefined;
-  if (typeof values.output === 'string' && values.output !== '-') file = openOutputFile(values.output);
+  let output: OutputFile | undefined;
+  if (typeof values.output === 'string' && values.output !== '-') output = openOutputFile(values.output);
+  const file = output?.stream;
   const out = (file ?? stdout) as Writable;
   const outputBuffer = intOption(values, 'output-buffer', 0, 2 ** 31);
   // A closed pipe ends the run quietly: the reader wanted no more.
@@ -141,8 +143,11 @@ export function createLiveView(values: ParsedArgs['values'], settings: LiveViewS
       if (!values.quiet && (format !== 'jsonl' || (stderr as { isTTY?: boolean }).isTTY === true)) {
         stderr.write(formatSummary(summary) + '\n');
       }
-      if (file) await finishOutputFile(file, String(values.output));
+      if (output) await output.commit();
       else if (interrupted) await flushOrDrop(stdout as Writable);
+    },
+    discard() {
+      output?.discard();
     },
   };
 }

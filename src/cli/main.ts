@@ -1,6 +1,7 @@
 // The `wirechat` command: dispatches to one module per subcommand (src/cli/<name>.ts).
 import { UsageError, formatUserError } from '../shared/errors.js';
 import { safeLine } from '../shared/terminal-text.js';
+import { holdStopSignals } from './stop-signals.js';
 
 type CommandModule = { run(args: string[]): Promise<number> };
 
@@ -38,6 +39,8 @@ export const mainHelp = (): string =>
 
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
+  // `wirechat help read` is `wirechat read --help`, as git and npm users expect.
+  if (name === 'help' && rest[0] !== undefined && commands[rest[0]]) return main([rest[0], '--help']);
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     process.stdout.write(mainHelp() + '\n');
     return name ? 0 : 2;
@@ -51,6 +54,8 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`wirechat: unknown command '${safeLine(name)}'\n\n${mainHelp()}\n`);
     return 2;
   }
+  // A Ctrl-C while a decoding command loads is held for it, so it still ends with its summary.
+  if (name === 'read' || name === 'capture' || name === 'tap' || name === 'demo') holdStopSignals();
   try {
     const mod = await command.load();
     return await mod.run(rest);

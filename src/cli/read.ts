@@ -1,8 +1,7 @@
 // `wirechat read FILE|-`: decodes a pcap/pcapng capture into the WebSocket conversation.
 // Only wiring lives here: options, the input stream, the chosen view, stdout and stderr.
 import { basename } from 'node:path';
-import { createReadStream, createWriteStream, statSync, type WriteStream } from 'node:fs';
-import { once } from 'node:events';
+import { createReadStream, statSync, type WriteStream } from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
 import { parseCommandArgs, intOption, type CommandSpec, type ParsedArgs } from '../shared/args.js';
 import { UsageError, UserError } from '../shared/errors.js';
@@ -14,7 +13,7 @@ import { ByteOutput } from '../wire/render/byte-output.js';
 import { formatSummary } from '../wire/render/text.js';
 import { createHtmlRenderer } from '../wire/render/html-ladder.js';
 import { createEventFilter, EVENT_NAMES } from '../wire/render/event-filter.js';
-import { openOutput } from './output-file.js';
+import { openOutputFile, type OutputFile } from './output-file.js';
 import {
   createLineView,
   displayOptions,
@@ -31,6 +30,12 @@ export const readSpec: CommandSpec = {
   summary: 'Decode a pcap or pcapng capture (a file, or - for stdin) into TCP, HTTP and WebSocket events.',
   allowPositionals: true,
   options: {
+    read: {
+      type: 'string',
+      short: 'r',
+      value: 'FILE',
+      description: 'the capture to read, as tcpdump -r takes it (or FILE without -r)',
+    },
     ...formatOptions,
     port: {
       type: 'string',
@@ -142,20 +147,28 @@ function openInput(path: string): { stream: Readable; size: number | undefined }
 interface Destination {
   stream: Writable;
   file: WriteStream | undefined;
+  /** The -o file: renamed over the target only when the run succeeded. */
+  output: OutputFile | undefined;
 }
 
 function openDestination(values: ParsedArgs['values']): Destination {
   if (typeof values.output === 'string' && values.output !== '-') {
-    const file = createWriteStream('', { fd: openOutput(values.output) });
-    return { stream: file, file };
+    const output = openOutputFile(values.output);
+    return { stream: output.stream, file: output.stream, output };
   }
-  return { stream: process.stdout, file: undefined };
+  return { stream: process.stdout, file: undefined, output: undefined };
 }
 
 export async function run(argv: string[]): Promise<number> {
   const parsed = parseCommandArgs(readSpec, argv);
   if (!parsed) return 0;
   const { values, positionals } = parsed;
+  // tcpdump's habit: `-r FILE` names the input as the FILE argument does.
+  if (typeof values.read === 'string') {
+    if (positionals.length > 0)
+      throw new UsageError(`-r ${values.read} and FILE ${positionals[0]}: one input only`);
+    positionals.push(values.read);
+  }
   if (positionals.length !== 1) {
     throw new UsageError(
       positionals.length === 0
@@ -174,10 +187,30 @@ export async function run(argv: string[]): Promise<number> {
   if (values['max-message-bytes'] !== undefined) {
     decoderOptions.maxMessageBytes = intOption(values, 'max-message-bytes', 1024, 2 ** 31);
   }
-  const env = process.env;
   const path = positionals[0]!;
   const { stream, size } = openInput(path);
   const dest = openDestination(values);
+  try {
+    return await readInto(dest, { values, path, format, keepEvent, decoderOptions, stream, size });
+  } finally {
+    // Whatever ended the run without a commit (an error, no capture at all): the old file stays.
+    dest.output?.discard();
+  }
+}
+
+interface ReadJob {
+  values: ParsedArgs['values'];
+  path: string;
+  format: ReturnType<typeof parseFormat>;
+  keepEvent: ReturnType<typeof parseEventFilter>;
+  decoderOptions: CaptureDecoderOptions;
+  stream: Readable;
+  size: number | undefined;
+}
+
+async function readInto(dest: Destination, job: ReadJob): Promise<number> {
+  const { values, path, format, keepEvent, decoderOptions, stream, size } = job;
+  const env = process.env;
   const out = dest.stream;
   const toTerminal = dest.file === undefined && process.stdout.isTTY === true;
   parsePrecision(values); // a bad value is a usage error whatever the view
@@ -229,7 +262,10 @@ export async function run(argv: string[]): Promise<number> {
   const endInterrupted = async (): Promise<number> => {
     const summary = decoder.end();
     if (decoder.usable && decoder.format !== undefined) finish(summary);
-    if (dest.file) await once(dest.file.end(), 'finish').catch(() => undefined);
+    // Reading stdin (a live `tcpdump -w -`), Ctrl-C is how the run ends: the view is kept. A
+    // file's reading cut short leaves the old -o file as it was.
+    if (dest.output && path === '-') await dest.output.commit().catch(() => dest.output?.discard());
+    else if (dest.output) dest.output.discard();
     else await flushOrDrop(process.stdout);
     removeSignals();
     return 130;
@@ -316,15 +352,8 @@ export async function run(argv: string[]): Promise<number> {
     throw new UserError(`${path}: ${why}`, firstProblem?.code ?? 'NOT_A_CAPTURE');
   }
   finish(summary);
-  if (dest.file) {
-    dest.file.end();
-    try {
-      await once(dest.file, 'finish');
-    } catch (err) {
-      throw writeFailed(values, err as Error);
-    }
-    if (outputError) throw writeFailed(values, outputError);
-  }
+  if (outputError) throw writeFailed(values, outputError);
+  await dest.output?.commit();
   return 0;
 }
 

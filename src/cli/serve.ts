@@ -9,6 +9,7 @@ import { DEFAULT_INPUT_LIMITS } from '../chat/protocol/limits.js';
 import { nodeOptionSpecs, parseNodeOptions } from './serve-options.js';
 import { historyOptionSpecs, parseHistoryOptions } from './serve-history-options.js';
 import { limitOptionSpecs, parseLimitOptions } from './limit-options.js';
+import { serveBanner } from './serve-banner.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
@@ -145,6 +146,7 @@ export async function run(args: string[]): Promise<number> {
     process.on('SIGTERM', stop);
   });
   const server = workers === 1 ? await createChatServer(options) : await startCluster({ workers, options });
+  if (process.stderr.isTTY) process.stderr.write(serveBanner(options.host, server) + '\n');
   await stopped;
   await server.close();
   return 0;

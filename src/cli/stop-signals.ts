@@ -5,9 +5,53 @@ import type { Writable } from 'node:stream';
 /** Exit status of a second signal, as a shell reports a process killed by it (128 + n). */
 const SIGNAL_EXIT: Record<'SIGINT' | 'SIGTERM', number> = { SIGINT: 130, SIGTERM: 143 };
 
-/** Calls `stop` on the first SIGINT/SIGTERM; returns a function that removes the handlers. */
+type StopSignal = 'SIGINT' | 'SIGTERM';
+interface HeldSignal {
+  signal: StopSignal | undefined;
+  handler: (signal: StopSignal) => void;
+}
+let early: HeldSignal | undefined;
+
+/**
+ * Holds a Ctrl-C that comes while a command is still loading (its modules, its server): without
+ * this, a signal in the first ~100 ms kills the process silently. The command's own handler
+ * (`onStopSignal`) takes it over and stops at once, so the run still ends with its summary.
+ */
+export function holdStopSignals(): void {
+  if (early) return;
+  const held: HeldSignal = {
+    signal: undefined,
+    handler: (signal: StopSignal) => {
+      if (held.signal) process.exit(SIGNAL_EXIT[signal]);
+      held.signal = signal;
+    },
+  };
+  early = held;
+  process.on('SIGINT', held.handler);
+  process.on('SIGTERM', held.handler);
+}
+
+/** Removes the early handler; returns the signal it held, if one came. */
+function releaseHeldSignal(): StopSignal | undefined {
+  if (!early) return undefined;
+  process.off('SIGINT', early.handler);
+  process.off('SIGTERM', early.handler);
+  const signal = early.signal;
+  early = undefined;
+  return signal;
+}
+
+/**
+ * Calls `stop` on the first SIGINT/SIGTERM (also one held by `holdStopSignals` before: then soon
+ * after this returns); returns a function that removes the handlers.
+ */
 export function onStopSignal(stop: () => void): () => void {
   let stopping = false;
+  const held = releaseHeldSignal();
+  if (held) {
+    stopping = true;
+    setImmediate(stop);
+  }
   const handler = (signal: 'SIGINT' | 'SIGTERM'): void => {
     if (stopping) process.exit(SIGNAL_EXIT[signal]);
     stopping = true;

@@ -11,7 +11,7 @@ import { createPcapngWriter } from '../wire/source/pcapng-writer.js';
 import type { SyntheticPacket } from '../wire/source/synthetic-tcp.js';
 import { createLiveView, viewOptions } from './live-view.js';
 import { onStopSignal } from './stop-signals.js';
-import { finishOutputFile, openOutputFile } from './output-file.js';
+import { openOutputFile } from './output-file.js';
 
 export const tapSpec: CommandSpec = {
   name: 'tap',
@@ -92,22 +92,31 @@ export async function run(argv: string[]): Promise<number> {
     title: `wirechat tap ${listen.host}:${listen.port} → ${upstream.host}:${upstream.port}`,
     source: `tap --listen ${String(values.listen)} --upstream ${String(values.upstream)}`,
   });
-  const save = typeof values.write === 'string' ? openOutputFile(values.write) : undefined;
+  // Interrupted for good (a second Ctrl-C), what was saved so far is kept, as tcpdump -w does.
+  const save =
+    typeof values.write === 'string' ? openOutputFile(values.write, { keepOnExit: true }) : undefined;
   const decoder = createCaptureDecoder({ includeFramePayloads: view.needsPayloads }, (events) =>
     view.write(events),
   );
-  const record = createTapRecorder(decoder, save);
+  const record = createTapRecorder(decoder, save?.stream);
 
-  proxy = await startTapProxy({
-    listenHost: listen.host,
-    listenPort: listen.port,
-    upstreamHost: upstream.host,
-    upstreamPort: upstream.port,
-    onPacket: record,
-    onNotice: (n) => {
-      if (!values.quiet) process.stderr.write(safeLine(`wirechat tap: ${n.message}`) + '\n');
-    },
-  });
+  try {
+    proxy = await startTapProxy({
+      listenHost: listen.host,
+      listenPort: listen.port,
+      upstreamHost: upstream.host,
+      upstreamPort: upstream.port,
+      onPacket: record,
+      onNotice: (n) => {
+        if (!values.quiet) process.stderr.write(safeLine(`wirechat tap: ${n.message}`) + '\n');
+      },
+    });
+  } catch (err) {
+    // Never started (the port is taken): the files that were there stay as they were.
+    view.discard();
+    save?.discard();
+    throw err;
+  }
   if (!values.quiet) {
     process.stderr.write(
       safeLine(
@@ -129,7 +138,7 @@ export async function run(argv: string[]): Promise<number> {
     const summary = decoder.end();
     // Interrupted while the output is stuck (its reader stopped reading): it is dropped, not waited for.
     await view.end(summary, interrupted);
-    if (save) await finishOutputFile(save, String(values.write));
+    await save?.commit();
   } finally {
     removeSignals();
   }

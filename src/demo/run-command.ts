@@ -1,6 +1,7 @@
 // Runs one of the live commands (capture, tap, demo) the way `wirechat` would, for tests and
 // scripts: `node dist/demo/run-command.js tap --listen …`. Errors print as one line.
 import { UsageError, formatUserError } from '../shared/errors.js';
+import { holdStopSignals } from '../cli/stop-signals.js';
 
 const loaders: Record<string, () => Promise<{ run(args: string[]): Promise<number> }>> = {
   capture: () => import('../cli/capture.js'),
@@ -14,6 +15,7 @@ export async function runCommand(name: string, args: string[]): Promise<number> 
     process.stderr.write(`run-command: unknown command '${name}'\n`);
     return 2;
   }
+  holdStopSignals();
   try {
     return await (await load()).run(args);
   } catch (err) {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseCommandArgs, intOption, type CommandSpec } from './args.js';
+import { formatHelp, parseCommandArgs, intOption, type CommandSpec } from './args.js';
 import { UsageError } from './errors.js';
 
 const spec: CommandSpec = {
@@ -35,4 +35,23 @@ test('intOption rejects out-of-range and non-numeric values', () => {
   assert.equal(intOption({ port: '80' }, 'port', 1, 65535), 80);
   assert.throws(() => intOption({ port: '0' }, 'port', 1, 65535), UsageError);
   assert.throws(() => intOption({ port: '12ab' }, 'port', 1, 65535), UsageError);
+});
+
+test('help shows a one-letter option as tcpdump does (-A), and every description in one column', () => {
+  const help = formatHelp({
+    ...spec,
+    options: {
+      ...spec.options,
+      A: { type: 'boolean', short: 'A', description: 'ASCII' },
+      'time-stamp-precision': { type: 'string', value: 'micro|nano', description: 'digits' },
+    },
+  });
+  const lines = help.split('\n').filter((l) => l.startsWith('  -'));
+  assert.ok(
+    lines.some((l) => /^ {2}-A +ASCII$/.test(l)),
+    help,
+  );
+  assert.doesNotMatch(help, /--A\b/);
+  const columns = new Set(lines.map((l) => /^ {2}\S.*?\s{2,}(?=\S)/.exec(l)![0].length));
+  assert.equal(columns.size, 1, help);
 });

@@ -36,13 +36,20 @@ export function formatHelp(spec: CommandSpec): string {
     ...spec.options,
     help: { type: 'boolean', short: 'h', description: 'show this help and exit' },
   };
+  // An option named by its letter alone (tcpdump's -A, -X) is shown as tcpdump shows it: `-A`.
+  const flagOf = (name: string, opt: OptionSpec): string =>
+    opt.short === name
+      ? `-${name}${opt.value ? ` ${opt.value}` : ''}`
+      : `${opt.short ? `-${opt.short}, ` : '    '}--${name}${opt.value ? ` ${opt.value}` : ''}`;
+  // Every description starts in the same column, however long the longest option is.
+  const width = Math.max(30, ...Object.entries(all).map(([name, opt]) => flagOf(name, opt).length + 1));
   for (const [name, opt] of Object.entries(all)) {
-    const flag = `${opt.short ? `-${opt.short}, ` : '    '}--${name}${opt.value ? ` ${opt.value}` : ''}`;
+    const flag = flagOf(name, opt);
     const extras: string[] = [];
     if (opt.default !== undefined && opt.default !== false) extras.push(`default ${String(opt.default)}`);
     if (opt.env) extras.push(`env ${opt.env}`);
     const suffix = extras.length ? ` (${extras.join('; ')})` : '';
-    lines.push(`  ${flag.padEnd(30)} ${opt.description}${suffix}`);
+    lines.push(`  ${flag.padEnd(width)} ${opt.description}${suffix}`);
   }
   if (spec.epilog) lines.push('', spec.epilog);
   return lines.join('\n') + '\n';

@@ -3,6 +3,8 @@
 // dropped (a benchmark on a capture with holes would measure the wrong thing).
 import { spawn } from 'node:child_process';
 import { UserError } from './errors.js';
+import { snaplenFor } from '../wire/source/interface-mtu.js';
+import { DEFAULT_BUFFER_KIB } from '../wire/source/live-capture.js';
 
 export interface TcpdumpRecorderOptions {
   file: string;
@@ -10,7 +12,7 @@ export interface TcpdumpRecorderOptions {
   port: number;
   /** Interface (default 'lo'). */
   iface?: string;
-  /** Kernel buffer in KiB (tcpdump -B), generous so a fast sender is not dropped. */
+  /** Kernel buffer in KiB (tcpdump -B; default live capture's), generous so a fast sender is not dropped. */
   bufferKiB?: number;
   /** Deliver each packet at once (small test captures); off for bulk captures. */
   immediate?: boolean;
@@ -35,7 +37,18 @@ function count(stderr: string, what: RegExp): number {
 }
 
 export async function startTcpdumpRecorder(options: TcpdumpRecorderOptions): Promise<TcpdumpRecorder> {
-  const args = ['-i', options.iface ?? 'lo', '-n', '-s', '0', '-B', String(options.bufferKiB ?? 65536)];
+  // The snaplen fits the interface's MTU: in immediate mode libpcap's ring is made of
+  // snaplen-sized slots, and -s 0 (256 KiB slots) would hold only a few hundred packets.
+  const iface = options.iface ?? 'lo';
+  const args = [
+    '-i',
+    iface,
+    '-n',
+    '-s',
+    String(snaplenFor(iface)),
+    '-B',
+    String(options.bufferKiB ?? DEFAULT_BUFFER_KIB),
+  ];
   if (options.immediate) args.push('--immediate-mode');
   args.push('-w', options.file, 'tcp', 'port', String(options.port));
   const child = spawn('tcpdump', args, { stdio: ['ignore', 'ignore', 'pipe'] });

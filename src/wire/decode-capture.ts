@@ -144,12 +144,22 @@ export function createCaptureDecoder(
 
   const problem = (p: DecodeProblemEvent): void => emit(p);
 
+  // With --port/--host the summary counts only what passed the filter, like the view.
+  const ports = new Set(options.ports ?? []);
+  const hosts = new Set((options.hosts ?? []).map((h) => h.toLowerCase()));
+  const filtered = ports.size > 0 || hosts.size > 0;
+  const passes = (p: { src: { ip: string; port: number }; dst: { ip: string; port: number } }): boolean =>
+    (ports.size === 0 || ports.has(p.src.port) || ports.has(p.dst.port)) &&
+    (hosts.size === 0 || hosts.has(p.src.ip) || hosts.has(p.dst.ip));
+
   const reader = createCaptureReader({
     onPacket(raw) {
-      summary.packets++;
+      if (!filtered) summary.packets++;
       summary.ts = raw.ts;
       const result = decodePacket(raw);
       if (result.kind === 'tcp') {
+        if (filtered && !passes(result.packet)) return;
+        if (filtered) summary.packets++;
         summary.tcpPackets++;
         flowTable.push(result.packet);
         if (batch.length >= BATCH_EVENTS) flush();

@@ -10,6 +10,7 @@ import {
   safeText,
   type TimePrecision,
 } from './format.js';
+import { interfaceColumn } from './interface-column.js';
 
 export interface TcpdumpViewOptions {
   /** 'A': ASCII (tcpdump -A, the default), 'X': hex and ASCII (tcpdump -X), 'none': lines only. */
@@ -36,7 +37,8 @@ export function createTcpdumpRenderer(options: TcpdumpViewOptions = {}): Tcpdump
         if (ev.event === 'tcp.segment') {
           // The packet's exact nanoseconds when the reader kept them: the double ts alone can be
           // a microsecond off for nanosecond captures.
-          out += `${formatTime(ev.ts, utc, ev.raw?.tsNsec, precision)} ${formatSegmentLine(ev)}`;
+          const column = ev.raw ? interfaceColumn(ev.raw.linkType, ev.raw.data) : '';
+          out += `${formatTime(ev.ts, utc, ev.raw?.tsNsec, precision)} ${column}${formatSegmentLine(ev)}`;
           if (dump !== 'none' && ev.raw)
             out += show(ev.raw.data.subarray(linkHeaderLength(ev.raw.linkType, ev.raw.data)));
           out += '\n';

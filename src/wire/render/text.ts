@@ -171,13 +171,16 @@ export function createTextRenderer(options: TextViewOptions = {}): TextRenderer 
 }
 
 /** The run's summary as a few human lines (stderr on a terminal, end of the text view). */
+/** "1 packet", "2 packets", "0 packets". */
+const count = (n: number, one: string): string => `${n} ${n === 1 ? one : `${one}s`}`;
+
 export function formatSummary(s: SummaryEvent): string {
   const problems = Object.entries(s.problemsByCode)
     .sort((a, b) => b[1] - a[1])
     .map(([code, n]) => `${safeText(code)} ×${n}`)
     .join(', ');
   return [
-    `summary: ${s.packets} packets (${s.tcpPackets} TCP), ${s.connections} connections (${s.websocketConnections} WebSocket)`,
+    `summary: ${count(s.packets, 'packet')} (${s.tcpPackets} TCP), ${count(s.connections, 'connection')} (${s.websocketConnections} WebSocket)`,
     `  messages: ${s.messages.client} from clients, ${s.messages.server} from servers`,
     `  bytes: ${s.bytes.client} from clients, ${s.bytes.server} from servers`,
     `  problems: ${s.problems}${problems ? ` (${problems})` : ''}`,

@@ -3,7 +3,16 @@
 // --immediate-mode hands each packet to tcpdump at once (without it libpcap buffers ~1 s), and -U
 // makes tcpdump flush its output per packet, so a message is on screen moments after it passed.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { statSync } from 'node:fs';
 import { UserError } from '../../shared/errors.js';
+import { snaplenFor } from './interface-mtu.js';
+
+/**
+ * The kernel capture buffer (tcpdump -B, KiB). 128 MiB holds ~1,900 loopback packets of 64 KiB
+ * slots (the loopback MTU), or ~80,000 on a 1500-byte Ethernet: a burst waits there while tcpdump
+ * and the decoder catch up, instead of being dropped.
+ */
+export const DEFAULT_BUFFER_KIB = 131072;
 
 export interface LiveCaptureOptions {
   /** tcpdump's -i: an interface name, or 'any'. */
@@ -12,6 +21,10 @@ export interface LiveCaptureOptions {
   expression: string[];
   /** Stop after this many packets (tcpdump -c). */
   count?: number;
+  /** Bytes kept of each packet (tcpdump -s); default: what the interface's MTU lets through. */
+  snaplen?: number;
+  /** The kernel's capture buffer in KiB (tcpdump -B); default DEFAULT_BUFFER_KIB. */
+  bufferKiB?: number;
   /** The tcpdump program (default 'tcpdump', found on PATH). */
   tcpdumpPath?: string;
   /** Every chunk of the pcap stream, as tcpdump writes it. */
@@ -21,6 +34,18 @@ export interface LiveCaptureOptions {
 export interface LiveCaptureResult {
   /** tcpdump's closing statistics ("12 packets captured", …). */
   stats: string[];
+  /** The same, as numbers (undefined when tcpdump did not say). */
+  captured: number | undefined;
+  receivedByFilter: number | undefined;
+  droppedByKernel: number | undefined;
+}
+
+function statNumber(stats: string[], what: RegExp): number | undefined {
+  for (const line of stats) {
+    const m = what.exec(line);
+    if (m) return Number(m[1]);
+  }
+  return undefined;
 }
 
 export interface LiveCapture {
@@ -41,8 +66,16 @@ export interface LiveCapture {
 }
 
 /** The arguments given to tcpdump (exported so they can be shown and tested). */
-export function tcpdumpArgs(options: Pick<LiveCaptureOptions, 'iface' | 'expression' | 'count'>): string[] {
-  const args = ['-i', options.iface, '-U', '--immediate-mode', '-w', '-', '-s', '0'];
+export function tcpdumpArgs(
+  options: Pick<LiveCaptureOptions, 'iface' | 'expression' | 'count' | 'snaplen' | 'bufferKiB'>,
+): string[] {
+  // In immediate mode libpcap's ring is made of snaplen-sized slots: -s 0 (262144 bytes) in the
+  // default 2 MiB buffer holds 8 packets, and a burst overflows it. A snaplen that fits the MTU
+  // (nothing longer can pass) and a generous buffer hold thousands.
+  const snaplen = options.snaplen ?? snaplenFor(options.iface);
+  const bufferKiB = options.bufferKiB ?? DEFAULT_BUFFER_KIB;
+  const args = ['-i', options.iface, '-U', '--immediate-mode', '-w', '-', '-s', String(snaplen)];
+  args.push('-B', String(bufferKiB));
   if (options.count !== undefined) args.push('-c', String(options.count));
   // The filter's words follow the options; tcpdump joins them into one expression itself.
   return [...args, ...options.expression];
@@ -115,6 +148,7 @@ export function startLiveCapture(options: LiveCaptureOptions): LiveCapture {
     }
     let exited: { code: number | null; signal: NodeJS.Signals | null } | undefined;
     let stdoutEnded = false;
+    let bytesOut = 0;
     const finish = (): void => {
       if (!exited || !stdoutEnded) return;
       const stats = stderr
@@ -122,14 +156,29 @@ export function startLiveCapture(options: LiveCaptureOptions): LiveCapture {
         .map((l) => l.trim())
         .filter((l) => /packets? (captured|received by filter|dropped by)/.test(l));
       // SIGINT/SIGTERM ends a capture normally; tcpdump itself exits 0 then.
-      if (
+      const stoppedByUs = stopping && (exited.signal === 'SIGINT' || exited.code === 0);
+      if (!listening && !stoppedByUs && exited.code === 0 && bytesOut === 0) {
+        // Something that is no tcpdump (/bin/true): it exited at once, said nothing, wrote nothing.
+        fail(
+          new UserError(
+            `'${program}' exited at once without capturing (status 0, no output): is it tcpdump?`,
+            'TCPDUMP_EXITED',
+            2,
+          ),
+        );
+      } else if (
         exited.code === 0 ||
         exited.signal === 'SIGINT' ||
         exited.signal === 'SIGTERM' ||
         (listening && exited.code === null)
       ) {
         resolveReady();
-        resolve({ stats });
+        resolve({
+          stats,
+          captured: statNumber(stats, /(\d+) packets? captured/),
+          receivedByFilter: statNumber(stats, /(\d+) packets? received by filter/),
+          droppedByKernel: statNumber(stats, /(\d+) packets? dropped by kernel/),
+        });
       } else {
         fail(classifyTcpdumpFailure(stderr, options));
       }
@@ -139,7 +188,10 @@ export function startLiveCapture(options: LiveCaptureOptions): LiveCapture {
       stdoutEnded = true;
       fail(spawnFailure(err, program));
     });
-    child.stdout!.on('data', (chunk: Buffer) => options.onData(chunk));
+    child.stdout!.on('data', (chunk: Buffer) => {
+      bytesOut += chunk.length;
+      options.onData(chunk);
+    });
     child.stdout!.once('end', () => {
       stdoutEnded = true;
       finish();
@@ -185,6 +237,17 @@ export function startLiveCapture(options: LiveCaptureOptions): LiveCapture {
   };
 }
 
+/** A path that names a directory, or a file without any execute bit, or one that is no program. */
+function notAProgram(program: string): boolean {
+  if (!program.includes('/')) return false;
+  try {
+    const st = statSync(program);
+    return !st.isFile() || (st.mode & 0o111) === 0 || st.size === 0;
+  } catch {
+    return false;
+  }
+}
+
 function spawnFailure(err: NodeJS.ErrnoException, program: string): UserError {
   if (err.code === 'ENOENT') {
     return new UserError(
@@ -193,7 +256,15 @@ function spawnFailure(err: NodeJS.ErrnoException, program: string): UserError {
       2,
     );
   }
-  if (err.code === 'EACCES') {
+  if (err.code === 'EACCES' || err.code === 'ENOEXEC') {
+    // A file that cannot be executed at all is a wrong --tcpdump, not a missing privilege.
+    if (notAProgram(program)) {
+      return new UserError(
+        `'${program}' is not an executable program (--tcpdump / WIRECHAT_TCPDUMP names the tcpdump program)`,
+        'TCPDUMP_NOT_EXECUTABLE',
+        2,
+      );
+    }
     return new UserError(`cannot run '${program}': ${PERMISSION_HINT}`, 'CAPTURE_PERMISSION', 2);
   }
   return new UserError(`cannot start tcpdump: ${err.message}`, 'CAPTURE_FAILED', 2);
