@@ -35,6 +35,8 @@ export interface ClientHelloFacts {
   cipherSuiteCount: number;
   /** The first few suites by name (GREASE left out). */
   cipherSuites: string[];
+  /** Every suite offered (GREASE left out), for trying the 0-RTT keys. */
+  cipherSuiteIds: number[];
   keyShareGroups: string[];
   pskOffered: boolean;
   earlyData: boolean;
@@ -100,6 +102,7 @@ export function parseClientHello(body: Buffer): ClientHelloFacts | string {
       versions: [],
       cipherSuiteCount: 0,
       cipherSuites: [],
+      cipherSuiteIds: [],
       keyShareGroups: [],
       pskOffered: false,
       earlyData: false,
@@ -114,6 +117,7 @@ export function parseClientHello(body: Buffer): ClientHelloFacts | string {
       const id = suites.u16();
       if (isGrease(id)) continue;
       facts.cipherSuiteCount++;
+      facts.cipherSuiteIds.push(id);
       if (facts.cipherSuites.length < NAMED_SUITES) facts.cipherSuites.push(cipherSuiteName(id));
     }
     r.vector(1, 'compression methods');

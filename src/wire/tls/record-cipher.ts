@@ -18,6 +18,8 @@ export interface RecordCipher {
   readonly sequence: number;
   /** Opens a record; the sequence number advances only when it opens. */
   open(record: TlsRecord): Opened;
+  /** Counts a record that did not open: the sender used up its sequence number all the same. */
+  skip(): void;
 }
 
 /** Options for TLS 1.2 CBC suites. */
@@ -46,6 +48,9 @@ export function createRecordCipher(
       const result = open(record);
       if (result.ok) sequence++;
       return result;
+    },
+    skip() {
+      sequence++;
     },
   };
 }
