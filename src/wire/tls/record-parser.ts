@@ -18,7 +18,7 @@ export interface TlsRecord {
   contentType: number;
   /** legacy_record_version (0x0301 … 0x0303). */
   version: number;
-  /** The fragment; a view into the pushed bytes or a private copy, valid after the call. */
+  /** The fragment: a view into the pushed bytes (use it before they are reused) or a private copy. */
   fragment: Buffer;
 }
 
@@ -40,41 +40,82 @@ export function checkRecordHeader(type: number, major: number, length: number): 
 }
 
 export function createRecordParser(): RecordParser {
-  let pending: Buffer = Buffer.alloc(0);
+  // An unfinished record: its header bytes, then its fragment filled in place (allocated once,
+  // from a length already checked against the bound).
+  const header = Buffer.alloc(RECORD_HEADER_BYTES);
+  let headerHave = 0;
+  let body: Buffer | undefined;
+  let bodyHave = 0;
   let failure: string | undefined;
+
+  function fail(reason: string): void {
+    failure = reason;
+    body = undefined;
+    headerHave = 0;
+  }
 
   function push(input: Buffer): TlsRecord[] {
     const out: TlsRecord[] = [];
-    if (failure !== undefined || input.length === 0) return out;
-    const joined = pending.length ? Buffer.concat([pending, input]) : input;
     let pos = 0;
-    while (joined.length - pos >= RECORD_HEADER_BYTES) {
-      const type = joined[pos]!;
-      const length = joined.readUInt16BE(pos + 3);
-      const bad = checkRecordHeader(type, joined[pos + 1]!, length);
-      if (bad !== undefined) {
-        failure = bad;
-        pending = Buffer.alloc(0);
-        return out;
+    while (failure === undefined && pos < input.length) {
+      if (body !== undefined) {
+        const take = Math.min(body.length - bodyHave, input.length - pos);
+        input.copy(body, bodyHave, pos, pos + take);
+        bodyHave += take;
+        pos += take;
+        if (bodyHave === body.length) {
+          out.push({ contentType: header[0]!, version: header.readUInt16BE(1), fragment: body });
+          body = undefined;
+          headerHave = 0;
+        }
+        continue;
       }
-      const end = pos + RECORD_HEADER_BYTES + length;
-      if (end > joined.length) break;
-      out.push({
-        contentType: type,
-        version: joined.readUInt16BE(pos + 1),
-        fragment: joined.subarray(pos + RECORD_HEADER_BYTES, end),
-      });
-      pos = end;
+      if (headerHave === 0 && input.length - pos >= RECORD_HEADER_BYTES) {
+        // Whole header here: the common case, and a whole record needs no copy at all.
+        const length = input.readUInt16BE(pos + 3);
+        const bad = checkRecordHeader(input[pos]!, input[pos + 1]!, length);
+        if (bad !== undefined) {
+          fail(bad);
+          break;
+        }
+        const end = pos + RECORD_HEADER_BYTES + length;
+        if (end <= input.length) {
+          out.push({
+            contentType: input[pos]!,
+            version: input.readUInt16BE(pos + 1),
+            fragment: input.subarray(pos + 5, end),
+          });
+          pos = end;
+          continue;
+        }
+        input.copy(header, 0, pos, pos + RECORD_HEADER_BYTES);
+        headerHave = RECORD_HEADER_BYTES;
+        pos += RECORD_HEADER_BYTES;
+      } else {
+        while (headerHave < RECORD_HEADER_BYTES && pos < input.length) header[headerHave++] = input[pos++]!;
+        if (headerHave < RECORD_HEADER_BYTES) break;
+      }
+      const length = header.readUInt16BE(3);
+      const bad = checkRecordHeader(header[0]!, header[1]!, length);
+      if (bad !== undefined) {
+        fail(bad);
+        break;
+      }
+      body = Buffer.alloc(length);
+      bodyHave = 0;
+      if (length === 0) {
+        out.push({ contentType: header[0]!, version: header.readUInt16BE(1), fragment: body });
+        body = undefined;
+        headerHave = 0;
+      }
     }
-    // Keep the unfinished tail as a copy: the caller's buffer may be reused.
-    pending = pos < joined.length ? Buffer.from(joined.subarray(pos)) : Buffer.alloc(0);
     return out;
   }
 
   return {
     push,
     get pendingBytes() {
-      return pending.length;
+      return body !== undefined ? headerHave + bodyHave : headerHave;
     },
     get failure() {
       return failure;

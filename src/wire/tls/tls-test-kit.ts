@@ -225,6 +225,8 @@ export interface Decoded {
   problems: Array<{ code: string; message: string }>;
   /** Everything the inner sink was told, in order. */
   calls: string[];
+  /** Each data() call of the inner sink. */
+  pieces: Chunk[];
 }
 
 /** Runs the TLS layer over recorded chunks (optionally re-split by `split`) with an optional key log. */
@@ -240,6 +242,7 @@ export function decodeChunks(
   const events: WireEvent[] = [];
   const plain = { client: [] as Buffer[], server: [] as Buffer[] };
   const calls: string[] = [];
+  const pieces: Chunk[] = [];
   let keys = options.keys;
   if (keylog !== undefined) {
     keys = new KeyStore();
@@ -248,6 +251,7 @@ export function decodeChunks(
   const inner: ConnectionSink = options.inner?.(events) ?? {
     data(label, bytes) {
       plain[label].push(Buffer.from(bytes));
+      pieces.push({ from: label, bytes: Buffer.from(bytes) });
     },
     gap(label, missing) {
       calls.push(`gap ${label} ${missing}`);
@@ -272,6 +276,7 @@ export function decodeChunks(
     plain: { client: Buffer.concat(plain.client), server: Buffer.concat(plain.server) },
     problems,
     calls,
+    pieces,
   };
 }
 
