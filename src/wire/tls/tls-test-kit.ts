@@ -17,6 +17,8 @@ import { createTlsAwareSink } from './tls-sink.js';
 export interface Chunk {
   from: Side;
   bytes: Buffer;
+  /** Replay only: this many bytes from `from` were lost here (bytes is then empty). */
+  gap?: number;
 }
 
 export interface TestCertificate {
@@ -236,6 +238,7 @@ export function decodeChunks(
   options: TlsOptions & {
     split?: (bytes: Buffer) => Buffer[];
     ts?: number;
+    info?: ConnectionInfo;
     inner?: (events: WireEvent[]) => ConnectionSink;
   } = {},
 ): Decoded {
@@ -260,9 +263,13 @@ export function decodeChunks(
       calls.push(`end ${label}`);
     },
   };
-  const sink = createTlsAwareSink(TEST_INFO, (e) => events.push(e), inner, { ...options, keys });
+  const sink = createTlsAwareSink(options.info ?? TEST_INFO, (e) => events.push(e), inner, {
+    ...options,
+    keys,
+  });
   chunks.forEach((chunk, i) => {
     const meta: StreamMeta = { ts: options.ts ?? Date.now() / 1000, packet: i + 1 };
+    if (chunk.gap !== undefined) return sink.gap(chunk.from, chunk.gap, meta);
     for (const part of options.split ? options.split(chunk.bytes) : [chunk.bytes])
       sink.data(chunk.from, part, meta);
   });
