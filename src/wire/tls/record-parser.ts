@@ -40,34 +40,42 @@ export function checkRecordHeader(type: number, major: number, length: number): 
 }
 
 export function createRecordParser(): RecordParser {
-  // An unfinished record: its header bytes, then its fragment filled in place (allocated once,
-  // from a length already checked against the bound).
+  // An unfinished record: its header, then the pieces of its fragment as they arrive. Nothing is
+  // allocated from the length on the wire: what is held is what was captured.
   const header = Buffer.alloc(RECORD_HEADER_BYTES);
   let headerHave = 0;
-  let body: Buffer | undefined;
-  let bodyHave = 0;
+  let need = -1; // fragment length of the unfinished record, -1 while reading its header
+  let pieces: Buffer[] = [];
+  let have = 0;
   let failure: string | undefined;
 
   function fail(reason: string): void {
     failure = reason;
-    body = undefined;
+    pieces = [];
+    have = 0;
     headerHave = 0;
+    need = -1;
+  }
+
+  function finish(out: TlsRecord[], fragment: Buffer): void {
+    out.push({ contentType: header[0]!, version: header.readUInt16BE(1), fragment });
+    pieces = [];
+    have = 0;
+    headerHave = 0;
+    need = -1;
   }
 
   function push(input: Buffer): TlsRecord[] {
     const out: TlsRecord[] = [];
     let pos = 0;
     while (failure === undefined && pos < input.length) {
-      if (body !== undefined) {
-        const take = Math.min(body.length - bodyHave, input.length - pos);
-        input.copy(body, bodyHave, pos, pos + take);
-        bodyHave += take;
+      if (need >= 0) {
+        const take = Math.min(need - have, input.length - pos);
+        // A copy: the caller may reuse its buffer before the record completes.
+        pieces.push(Buffer.from(input.subarray(pos, pos + take)));
+        have += take;
         pos += take;
-        if (bodyHave === body.length) {
-          out.push({ contentType: header[0]!, version: header.readUInt16BE(1), fragment: body });
-          body = undefined;
-          headerHave = 0;
-        }
+        if (have === need) finish(out, pieces.length === 1 ? pieces[0]! : Buffer.concat(pieces, need));
         continue;
       }
       if (headerHave === 0 && input.length - pos >= RECORD_HEADER_BYTES) {
@@ -83,7 +91,7 @@ export function createRecordParser(): RecordParser {
           out.push({
             contentType: input[pos]!,
             version: input.readUInt16BE(pos + 1),
-            fragment: input.subarray(pos + 5, end),
+            fragment: input.subarray(pos + RECORD_HEADER_BYTES, end),
           });
           pos = end;
           continue;
@@ -101,13 +109,8 @@ export function createRecordParser(): RecordParser {
         fail(bad);
         break;
       }
-      body = Buffer.alloc(length);
-      bodyHave = 0;
-      if (length === 0) {
-        out.push({ contentType: header[0]!, version: header.readUInt16BE(1), fragment: body });
-        body = undefined;
-        headerHave = 0;
-      }
+      need = length;
+      if (length === 0) finish(out, Buffer.alloc(0));
     }
     return out;
   }
@@ -115,7 +118,7 @@ export function createRecordParser(): RecordParser {
   return {
     push,
     get pendingBytes() {
-      return body !== undefined ? headerHave + bodyHave : headerHave;
+      return headerHave + have;
     },
     get failure() {
       return failure;

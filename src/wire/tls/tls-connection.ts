@@ -133,16 +133,19 @@ export function createTlsConnection(
       return;
     }
     if (d.ciphers.length === 0) {
+      // TLS 1.2 keeps the real content type outside; TLS 1.3 always says application data.
       const what =
-        record.contentType === CONTENT_APPLICATION_DATA && (d.changedCipher || !tls13())
-          ? 'encrypted application data'
-          : 'encrypted data';
+        record.contentType === CONTENT_HANDSHAKE
+          ? 'an encrypted handshake message'
+          : record.contentType === CONTENT_ALERT
+            ? 'an encrypted alert'
+            : 'encrypted application data';
       emit(d, meta, {
         event: 'tls.encrypted',
         bytes: record.fragment.length,
         summary: `${record.fragment.length} bytes of ${what}`,
       });
-      reportNoKeys(d, meta, missingKeysReason());
+      if (d.failures < maxFailures) reportNoKeys(d, meta, missingKeysReason());
       return;
     }
     const opened = openRecord(d, record);
@@ -348,6 +351,7 @@ export function createTlsConnection(
     if (!hello) return 'the ClientHello was not captured';
     if (!options.keys) return 'no key log was given';
     if (!secrets) return 'the key log has no secrets for this session';
+    if (!serverHello) return 'the key log has no CLIENT_EARLY_TRAFFIC_SECRET for its 0-RTT data';
     if (!suite) return 'the cipher suite or version is not one that can be decrypted';
     if (tls13()) return "the key log lacks some of this session's TLS 1.3 traffic secrets";
     return 'the key log has no CLIENT_RANDOM line for this session';

@@ -228,3 +228,30 @@ for (const [name, server, client] of [
     assert.deepEqual(decoded.plain.server, Buffer.concat(plan.serverSends));
   });
 }
+
+test('wrong secrets: three TLS_DECRYPT_FAILED, then the direction is given up (no TLS_NO_KEYS)', async () => {
+  const plan = { clientSends: ['a', 'b', 'c', 'd', 'e'].map((s) => Buffer.from(s)), serverSends: [] };
+  const session = await recordSession(cert, {
+    server: { maxVersion: 'TLSv1.2' },
+    client: { maxVersion: 'TLSv1.2' },
+    ...plan,
+  });
+  // The right client random with a wrong master secret.
+  const wrong = session.keylog.replace(
+    /^(CLIENT_RANDOM \S+ )\S+$/m,
+    (_, head: string) => head + '42'.repeat(48),
+  );
+  const decoded = decodeChunks(
+    session.chunks.map((c) => ({ from: c.from, bytes: c.bytes })),
+    wrong,
+    { split: (b) => [b] },
+  );
+  assert.ok(decoded.problems.every((p) => p.code === 'TLS_DECRYPT_FAILED'));
+  // The client's protected records (Finished, its writes, close_notify): the first 3 reported,
+  // the rest shown as encrypted records only.
+  const client = decoded.problems.filter((p) => / from the client /.test(p.message));
+  assert.equal(client.length, 3);
+  assert.match(client[2]!.message, /later records of this direction are not decrypted/);
+  assert.ok(tlsEvents(decoded, 'tls.encrypted').filter((e) => e.from === 'client').length >= 1);
+  assert.equal(decoded.plain.client.length + decoded.plain.server.length, 0);
+});
