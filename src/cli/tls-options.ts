@@ -12,7 +12,7 @@ export const tlsReadOptions: Record<string, OptionSpec> = {
     value: 'FILE',
     multiple: true,
     env: 'WIRECHAT_KEYLOG',
-    description: `TLS key log (NSS format, as SSLKEYLOGFILE or node --tls-keylog write it) to decrypt TLS (repeatable; the env var takes a '${delimiter}'-separated list)`,
+    description: `TLS key log that decrypts TLS (NSS format, as SSLKEYLOGFILE writes; repeatable; the env var: a '${delimiter}'-separated list)`,
   },
   'keylog-max-bytes': {
     type: 'string',
