@@ -177,6 +177,14 @@ export function createTlsConnection(
         const alert = describeAlert(body[i]!, body[i + 1]!);
         emit(d, meta, { event: 'tls.alert', ...alert, encrypted });
       }
+    } else if (type === CONTENT_CHANGE_CIPHER_SPEC && encrypted && !tls13()) {
+      // TLS 1.2 renegotiation: the new handshake's keys take over from here.
+      emit(d, meta, {
+        event: 'tls.handshake',
+        message: 'ChangeCipherSpec',
+        summary: changeCipherSpecSummary(),
+      });
+      d.ciphers = tls12Cipher(d);
     } else if (type === CONTENT_HANDSHAKE) {
       const messages = d.handshake.push(body);
       if (typeof messages === 'string') {
@@ -230,8 +238,9 @@ export function createTlsConnection(
       }
       case 20:
         note(`Finished: the ${d.role}'s handshake is complete`);
-        // TLS 1.3: the sender's next records use its application traffic secret.
-        if (tls13() && d.applicationSecret) {
+        // TLS 1.3: the sender's next records use its application traffic secret (none logged:
+        // they show as encrypted, with TLS_NO_KEYS, rather than failing one by one).
+        if (tls13()) {
           d.secret = d.applicationSecret;
           d.ciphers = cipher13(d.secret);
         }

@@ -255,3 +255,24 @@ test('wrong secrets: three TLS_DECRYPT_FAILED, then the direction is given up (n
   assert.ok(tlsEvents(decoded, 'tls.encrypted').filter((e) => e.from === 'client').length >= 1);
   assert.equal(decoded.plain.client.length + decoded.plain.server.length, 0);
 });
+
+test('TLS 1.2 renegotiation: records after the second handshake decrypt with its keys', async () => {
+  const session = await recordSession(cert, {
+    server: { maxVersion: 'TLSv1.2' },
+    client: { maxVersion: 'TLSv1.2' },
+    clientSends: [Buffer.from('before\n')],
+    serverSends: [Buffer.from('server\n')],
+    clientScript: async (client) => {
+      await new Promise<void>((resolve, reject) =>
+        client.renegotiate({ rejectUnauthorized: false }, (err) => (err ? reject(err) : resolve())),
+      );
+      client.write('after\n');
+    },
+  });
+  assert.equal(session.keylog.match(/^CLIENT_RANDOM /gm)?.length, 2, 'two handshakes');
+  const decoded = decodeChunks(session.chunks, session.keylog);
+  assert.deepEqual(decoded.problems, []);
+  assert.equal(tlsEvents(decoded, 'tls.client-hello').length, 2);
+  assert.equal(decoded.plain.client.toString(), 'before\nafter\n');
+  assert.equal(decoded.plain.server.toString(), 'server\n');
+});

@@ -88,6 +88,8 @@ export interface SessionPlan {
   serverSends: Buffer[];
   /** A server-side session cache (resumption by session id needs one in node). */
   cache?: Map<string, Buffer>;
+  /** Runs after clientSends are written, before the client may end (e.g. renegotiate, write more). */
+  clientScript?: (client: tls.TLSSocket) => Promise<void>;
 }
 
 export interface RecordedSession {
@@ -156,10 +158,12 @@ export async function recordSession(cert: TestCertificate, plan: SessionPlan): P
         got += b.length;
         maybeEnd();
       });
-      client.on('secureConnect', () => {
+      client.once('secureConnect', () => {
         for (const b of plan.clientSends) client.write(b);
-        sent = true;
-        maybeEnd();
+        void (plan.clientScript?.(client) ?? Promise.resolve()).then(() => {
+          sent = true;
+          maybeEnd();
+        });
       });
       client.on('close', () => resolve());
     });
