@@ -14,6 +14,7 @@ import {
 } from './tls-test-kit.js';
 
 const cert = makeCertificate();
+const ecCert = makeCertificate('localhost', 'ec');
 
 /** Known bytes both ways: small writes, and a large one spanning many records. */
 function conversation(): Pick<SessionPlan, 'clientSends' | 'serverSends'> {
@@ -24,7 +25,12 @@ function conversation(): Pick<SessionPlan, 'clientSends' | 'serverSends'> {
 }
 
 const TLS13_SUITES = ['TLS_AES_128_GCM_SHA256', 'TLS_AES_256_GCM_SHA384', 'TLS_CHACHA20_POLY1305_SHA256'];
-const TLS12_SUITES: Array<[string, number?]> = [
+const TLS12_SUITES: Array<[string, number?, 'ec'?]> = [
+  ['ECDHE-ECDSA-AES128-GCM-SHA256', undefined, 'ec'],
+  ['ECDHE-ECDSA-CHACHA20-POLY1305', undefined, 'ec'],
+  ['ECDHE-ECDSA-AES256-SHA384', constants.SSL_OP_NO_ENCRYPT_THEN_MAC, 'ec'],
+  ['DHE-RSA-AES128-GCM-SHA256'],
+  ['DHE-RSA-AES256-SHA256'],
   ['ECDHE-RSA-AES128-GCM-SHA256'],
   ['ECDHE-RSA-AES256-GCM-SHA384'],
   ['ECDHE-RSA-CHACHA20-POLY1305'],
@@ -57,12 +63,12 @@ for (const suite of TLS13_SUITES) {
   });
 }
 
-for (const [suite, secureOptions] of TLS12_SUITES) {
+for (const [suite, secureOptions, keyType] of TLS12_SUITES) {
   const mte = secureOptions !== undefined ? ' (MAC-then-encrypt)' : '';
   test(`TLS 1.2 ${suite}${mte}: both directions decrypt to exactly what was sent`, async () => {
     const plan = conversation();
-    const session = await recordSession(cert, {
-      server: { maxVersion: 'TLSv1.2', ciphers: suite, secureOptions },
+    const session = await recordSession(keyType === 'ec' ? ecCert : cert, {
+      server: { maxVersion: 'TLSv1.2', ciphers: suite, secureOptions, dhparam: 'auto' },
       client: { maxVersion: 'TLSv1.2', ciphers: suite },
       ...plan,
     });
@@ -275,4 +281,23 @@ test('TLS 1.2 renegotiation: records after the second handshake decrypt with its
   assert.equal(tlsEvents(decoded, 'tls.client-hello').length, 2);
   assert.equal(decoded.plain.client.toString(), 'before\nafter\n');
   assert.equal(decoded.plain.server.toString(), 'server\n');
+});
+
+test('a suite that is not decrypted (TLS_AES_128_CCM_SHA256): said once, records shown encrypted', async () => {
+  const suite = 'TLS_AES_128_CCM_SHA256';
+  const session = await recordSession(cert, {
+    server: { minVersion: 'TLSv1.3', ciphers: suite },
+    client: { ciphers: suite },
+    clientSends: [Buffer.from('hi')],
+    serverSends: [Buffer.from('ho')],
+  });
+  const decoded = decodeChunks(session.chunks, session.keylog);
+  assert.equal(tlsEvents(decoded, 'tls.server-hello')[0]?.cipherSuite, suite);
+  assert.deepEqual(
+    decoded.problems.map((p) => p.code),
+    ['TLS_UNSUPPORTED', 'TLS_NO_KEYS'],
+  );
+  assert.match(decoded.problems[0]!.message, /TLS_AES_128_CCM_SHA256 is not decrypted/);
+  assert.equal(decoded.plain.client.length + decoded.plain.server.length, 0);
+  assert.ok(tlsEvents(decoded, 'tls.encrypted').length >= 4);
 });

@@ -26,19 +26,27 @@ export interface TestCertificate {
   key: Buffer;
 }
 
-/** A self-signed RSA certificate for `cn` (with a DNS SAN) made by openssl req. */
-export function makeCertificate(cn = 'localhost'): TestCertificate {
+/** A self-signed certificate for `cn` (with a DNS SAN) made by openssl req: RSA, or ECDSA P-256. */
+export function makeCertificate(cn = 'localhost', keyType: 'rsa' | 'ec' = 'rsa'): TestCertificate {
   const dir = mkdtempSync(join(tmpdir(), 'wirechat-tls-kit-'));
   try {
     const [cert, key] = [join(dir, 'cert.pem'), join(dir, 'key.pem')];
     execFileSync(
       'openssl',
-      ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '2'].concat([
-        '-subj',
-        `/CN=${cn}`,
-        '-addext',
-        `subjectAltName=DNS:${cn},IP:127.0.0.1`,
-      ]),
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        keyType === 'rsa' ? 'rsa:2048' : 'ec',
+        '-nodes',
+        '-keyout',
+        key,
+        '-out',
+        cert,
+      ]
+        .concat(keyType === 'ec' ? ['-pkeyopt', 'ec_paramgen_curve:P-256'] : [])
+        .concat(['-days', '2'])
+        .concat(['-subj', `/CN=${cn}`, '-addext', `subjectAltName=DNS:${cn},IP:127.0.0.1`]),
       { stdio: 'ignore' },
     );
     return { cert: readFileSync(cert), key: readFileSync(key) };
