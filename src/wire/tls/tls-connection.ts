@@ -80,7 +80,9 @@ export function createTlsConnection(
   let noKeysReported = false;
 
   function emit<E extends TlsEvent>(d: TlsDirection, meta: StreamMeta, fields: EventFields<E>): void {
-    env.emit({ ...env.base(d.label, meta), from: d.role, ...fields } as TlsEvent);
+    // `event` first, like every other event in the jsonl view.
+    const { event, ...rest } = fields;
+    env.emit({ event, ...env.base(d.label, meta), from: d.role, ...rest } as unknown as TlsEvent);
   }
 
   const problem = (
