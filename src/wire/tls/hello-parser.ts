@@ -245,3 +245,13 @@ export function describeClientHello(h: ClientHelloFacts): string {
   if (h.earlyData) parts.push('with early data');
   return parts.join('; ');
 }
+
+/** One line about a ServerHello or HelloRetryRequest, for text views. */
+export function describeServerHello(h: ServerHelloFacts, resumed: boolean): string {
+  if (h.helloRetry) {
+    const group = h.keyShareGroup ? ` with a ${h.keyShareGroup} key share` : '';
+    return `HelloRetryRequest: the server asks for another ClientHello${group}`;
+  }
+  const alpn = h.alpn !== undefined ? `, ALPN ${h.alpn}` : '';
+  return `ServerHello: ${versionName(h.version)}, ${cipherSuiteName(h.cipherSuite)}${alpn}${resumed ? ', session resumed' : ''}`;
+}

@@ -9,6 +9,7 @@ import { parseCertificateMessage, describeChainLine } from './certificate.js';
 import { cipherSuite, cipherSuiteName, type CipherSuite } from './cipher-suites.js';
 import {
   describeClientHello,
+  describeServerHello,
   parseClientHello,
   parseEncryptedExtensions,
   parseNewSessionTicket,
@@ -17,9 +18,10 @@ import {
   type ServerHelloFacts,
 } from './hello-parser.js';
 import type { HandshakeMessage } from './handshake-reassembler.js';
-import { tls12KeyBlock, tls13NextSecret, tls13TrafficKeys, type TrafficKeys } from './key-schedule.js';
+import { tls13NextSecret } from './key-schedule.js';
+import { earlyDataCiphers, tls12Ciphers, tls13Ciphers } from './session-ciphers.js';
 import type { KeyStore, SessionSecrets } from './key-store.js';
-import { createRecordCipher, type RecordCipher } from './record-cipher.js';
+import type { RecordCipher } from './record-cipher.js';
 import {
   CONTENT_ALERT,
   CONTENT_APPLICATION_DATA,
@@ -107,10 +109,7 @@ export function createTlsConnection(
 
   const tls13 = (): boolean => serverHello !== undefined && serverHello.version === TLS13;
 
-  function cipher13(secret: Buffer | undefined): RecordCipher[] {
-    if (!secret || !suite) return [];
-    return [createRecordCipher(suite, tls13TrafficKeys(suite, secret), { tls13: true })];
-  }
+  const cipher13 = (secret: Buffer | undefined): RecordCipher[] => tls13Ciphers(suite, secret);
 
   // ---- records ----
 
@@ -291,13 +290,7 @@ export function createTlsConnection(
     });
     // 0-RTT: the early data's suite is the resumed session's, not yet known: try each offered.
     const early = secrets?.CLIENT_EARLY_TRAFFIC_SECRET;
-    if (facts.earlyData && early) {
-      d.ciphers = facts.cipherSuiteIds
-        .map((id) => cipherSuite(id))
-        .filter((s): s is CipherSuite => s !== undefined && s.family === 'tls13')
-        .filter((s) => (s.hash === 'sha256' ? 32 : 48) === early.length)
-        .map((s) => createRecordCipher(s, tls13TrafficKeys(s, early), { tls13: true }));
-    }
+    if (facts.earlyData && early) d.ciphers = earlyDataCiphers(facts.cipherSuiteIds, early);
   }
 
   function onServerHello(d: TlsDirection, body: Buffer, meta: StreamMeta): void {
@@ -312,9 +305,7 @@ export function createTlsConnection(
         : facts.sessionId.length > 0 && hello !== undefined && facts.sessionId.equals(hello.sessionId);
     const version = versionName(facts.version);
     const suiteName = cipherSuiteName(facts.cipherSuite);
-    const summary = facts.helloRetry
-      ? `HelloRetryRequest: the server asks for another ClientHello${facts.keyShareGroup ? ` with a ${facts.keyShareGroup} key share` : ''}`
-      : `ServerHello: ${version}, ${suiteName}${facts.alpn !== undefined ? `, ALPN ${facts.alpn}` : ''}${resumed ? ', session resumed' : ''}`;
+    const summary = describeServerHello(facts, resumed);
     emit(d, meta, {
       event: 'tls.server-hello',
       version,
@@ -352,10 +343,8 @@ export function createTlsConnection(
 
   function tls12Cipher(d: TlsDirection): RecordCipher[] {
     const master = secrets?.CLIENT_RANDOM;
-    if (!suite || !serverHello || !hello || !master || suite.family !== 'tls12') return [];
-    const block = tls12KeyBlock(suite, master, hello.random, serverHello.random);
-    const keys: TrafficKeys = d.role === 'client' ? block.client : block.server;
-    return [createRecordCipher(suite, keys, { tls13: false, encryptThenMac: serverHello.encryptThenMac })];
+    if (!suite || !serverHello || !hello || !master) return [];
+    return tls12Ciphers(suite, master, hello.random, serverHello, d.role);
   }
 
   function missingKeysReason(): string {
