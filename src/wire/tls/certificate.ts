@@ -7,6 +7,9 @@ import { ByteReader, TruncatedField } from './byte-reader.js';
 
 /** At most this many certificates of a chain are described. */
 const MAX_CERTIFICATES = 10;
+/** Names kept per certificate (CDN certificates carry hundreds), and shown in its line. */
+const MAX_NAMES = 100;
+const NAMES_SHOWN = 5;
 
 export interface CertificateFacts {
   subject: string;
@@ -50,7 +53,7 @@ export function parseCertificateMessage(
     }
     const leaf = chain.certificates[0];
     if (leaf && sni !== undefined && !coversName(leaf, sni)) {
-      chain.nameMismatch = `the certificate is for ${leaf.subjectAltNames.join(', ') || leaf.subject}, not ${sni}`;
+      chain.nameMismatch = `the certificate is for ${shownNames(leaf) || leaf.subject}, not ${sni}`;
     }
     return chain;
   } catch (err) {
@@ -72,7 +75,8 @@ function describeCertificate(der: Buffer, at: number): CertificateFacts | undefi
     .split(',')
     .map((s) => s.trim())
     .filter((s) => s.startsWith('DNS:') || s.startsWith('IP Address:'))
-    .map((s) => s.replace(/^DNS:/, '').replace(/^IP Address:/, ''));
+    .map((s) => s.replace(/^DNS:/, '').replace(/^IP Address:/, ''))
+    .slice(0, MAX_NAMES);
   return {
     subject: oneLine(cert.subject),
     issuer: oneLine(cert.issuer),
@@ -110,7 +114,7 @@ export function describeChainLine(chain: ChainFacts): string {
   const leaf = chain.certificates[0];
   if (!leaf) return `Certificate chain of ${chain.unreadable} unreadable certificate(s)`;
   const parts = [`Certificate ${leaf.subject}`];
-  if (leaf.subjectAltNames.length) parts.push(`names ${leaf.subjectAltNames.join(', ')}`);
+  if (leaf.subjectAltNames.length) parts.push(`names ${shownNames(leaf)}`);
   parts.push(leaf.selfSigned ? 'self-signed' : `issued by ${leaf.issuer}`);
   parts.push(`valid ${leaf.validFrom} to ${leaf.validTo}`);
   if (leaf.expired) parts.push('EXPIRED');
@@ -118,4 +122,10 @@ export function describeChainLine(chain: ChainFacts): string {
   if (chain.nameMismatch) parts.push(chain.nameMismatch);
   if (chain.certificates.length > 1) parts.push(`${chain.certificates.length - 1} more in the chain`);
   return parts.join('; ');
+}
+
+/** The first few names, "…" when there are more. */
+function shownNames(cert: CertificateFacts): string {
+  const more = cert.subjectAltNames.length > NAMES_SHOWN ? ', …' : '';
+  return cert.subjectAltNames.slice(0, NAMES_SHOWN).join(', ') + more;
 }

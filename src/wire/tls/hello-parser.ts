@@ -2,7 +2,7 @@
 // bodies (RFC 8446 §4.1–4.3, §4.6.1; RFC 5246 §7.4.1): the facts a reader wants to see, and the
 // few (client random, chosen suite and version, encrypt_then_mac) the decryption needs.
 import { ByteReader, TruncatedField } from './byte-reader.js';
-import { cipherSuiteName, isGrease } from './cipher-suites.js';
+import { cipherSuite, cipherSuiteName, isGrease } from './cipher-suites.js';
 import { groupName, versionName } from './tls-names.js';
 
 const EXT_SERVER_NAME = 0;
@@ -23,6 +23,8 @@ export const HELLO_RETRY_RANDOM = Buffer.from(
 
 /** How many suite names a ClientHello's facts list. */
 const NAMED_SUITES = 5;
+/** Longest list kept from a hello (ALPN names, versions, groups): a hostile hello can hold thousands. */
+const MAX_LISTED = 16;
 
 export interface ClientHelloFacts {
   legacyVersion: string;
@@ -35,8 +37,8 @@ export interface ClientHelloFacts {
   cipherSuiteCount: number;
   /** The first few suites by name (GREASE left out). */
   cipherSuites: string[];
-  /** Every suite offered (GREASE left out), for trying the 0-RTT keys. */
-  cipherSuiteIds: number[];
+  /** The TLS 1.3 suites offered that can be decrypted, for trying the 0-RTT keys. */
+  tls13SuiteIds: number[];
   keyShareGroups: string[];
   pskOffered: boolean;
   earlyData: boolean;
@@ -80,7 +82,8 @@ function readAlpnList(r: ByteReader): string[] {
   const names: string[] = [];
   while (list.remaining > 0) {
     const name = list.vector(1, 'ALPN name');
-    names.push(name.bytes(name.remaining).toString('latin1'));
+    const text = name.bytes(name.remaining).toString('latin1');
+    if (names.length < MAX_LISTED) names.push(text);
   }
   return names;
 }
@@ -102,7 +105,7 @@ export function parseClientHello(body: Buffer): ClientHelloFacts | string {
       versions: [],
       cipherSuiteCount: 0,
       cipherSuites: [],
-      cipherSuiteIds: [],
+      tls13SuiteIds: [],
       keyShareGroups: [],
       pskOffered: false,
       earlyData: false,
@@ -117,7 +120,8 @@ export function parseClientHello(body: Buffer): ClientHelloFacts | string {
       const id = suites.u16();
       if (isGrease(id)) continue;
       facts.cipherSuiteCount++;
-      facts.cipherSuiteIds.push(id);
+      if (cipherSuite(id)?.family === 'tls13' && !facts.tls13SuiteIds.includes(id))
+        facts.tls13SuiteIds.push(id);
       if (facts.cipherSuites.length < NAMED_SUITES) facts.cipherSuites.push(cipherSuiteName(id));
     }
     r.vector(1, 'compression methods');
@@ -136,14 +140,15 @@ export function parseClientHello(body: Buffer): ClientHelloFacts | string {
         const list = d.vector(1, 'supported versions');
         while (list.remaining >= 2) {
           const v = list.u16();
-          if (!isGrease(v)) facts.versions.push(versionName(v));
+          if (!isGrease(v) && facts.versions.length < MAX_LISTED) facts.versions.push(versionName(v));
         }
       } else if (ext.type === EXT_KEY_SHARE) {
         const list = d.vector(2, 'key shares');
         while (list.remaining > 0) {
           const group = list.u16('key share group');
           list.vector(2, 'key exchange');
-          if (!isGrease(group)) facts.keyShareGroups.push(groupName(group));
+          if (!isGrease(group) && facts.keyShareGroups.length < MAX_LISTED)
+            facts.keyShareGroups.push(groupName(group));
         }
       } else if (ext.type === EXT_PRE_SHARED_KEY) facts.pskOffered = true;
       else if (ext.type === EXT_EARLY_DATA) facts.earlyData = true;

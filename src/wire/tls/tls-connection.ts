@@ -290,7 +290,7 @@ export function createTlsConnection(
     });
     // 0-RTT: the early data's suite is the resumed session's, not yet known: try each offered.
     const early = secrets?.CLIENT_EARLY_TRAFFIC_SECRET;
-    if (facts.earlyData && early) d.ciphers = earlyDataCiphers(facts.cipherSuiteIds, early);
+    if (facts.earlyData && early) d.ciphers = earlyDataCiphers(facts.tls13SuiteIds, early);
   }
 
   function onServerHello(d: TlsDirection, body: Buffer, meta: StreamMeta): void {
