@@ -3,6 +3,7 @@
 // things that most often break a wss set-up: an expired certificate and one that does not cover
 // the server name the client asked for.
 import { X509Certificate } from 'node:crypto';
+import { isIP } from 'node:net';
 import { ByteReader, TruncatedField } from './byte-reader.js';
 
 /** At most this many certificates of a chain are described. */
@@ -43,16 +44,18 @@ export function parseCertificateMessage(
     if (tls13) r.vector(1, 'certificate request context');
     const list = r.vector(3, 'certificate list');
     const chain: ChainFacts = { certificates: [], unreadable: 0 };
+    let leafCert: X509Certificate | undefined;
     while (list.remaining > 0) {
       const der = list.vector(3, 'certificate');
       if (tls13) list.vector(2, 'certificate extensions');
       if (chain.certificates.length + chain.unreadable >= MAX_CERTIFICATES) continue;
-      const facts = describeCertificate(der.bytes(der.remaining), at);
-      if (facts) chain.certificates.push(facts);
+      const cert = readCertificate(der.bytes(der.remaining));
+      if (cert) chain.certificates.push(describeCertificate(cert, at));
       else chain.unreadable++;
+      if (chain.certificates.length === 1 && chain.unreadable === 0) leafCert ??= cert;
     }
     const leaf = chain.certificates[0];
-    if (leaf && sni !== undefined && !coversName(leaf, sni)) {
+    if (leaf && leafCert && sni !== undefined && !coversName(leafCert, sni)) {
       chain.nameMismatch = `the certificate is for ${shownNames(leaf) || leaf.subject}, not ${sni}`;
     }
     return chain;
@@ -62,13 +65,15 @@ export function parseCertificateMessage(
   }
 }
 
-function describeCertificate(der: Buffer, at: number): CertificateFacts | undefined {
-  let cert: X509Certificate;
+function readCertificate(der: Buffer): X509Certificate | undefined {
   try {
-    cert = new X509Certificate(der);
+    return new X509Certificate(der);
   } catch {
     return undefined;
   }
+}
+
+function describeCertificate(cert: X509Certificate, at: number): CertificateFacts {
   const from = Date.parse(cert.validFrom) / 1000;
   const to = Date.parse(cert.validTo) / 1000;
   const names = (cert.subjectAltName ?? '')
@@ -94,19 +99,10 @@ function oneLine(dn: string): string {
   return dn.split('\n').filter(Boolean).join(', ');
 }
 
-/** RFC 6125: the name against SANs (one leading wildcard label), else the subject's CN. */
-function coversName(cert: CertificateFacts, name: string): boolean {
-  const host = name.toLowerCase().replace(/\.$/, '');
-  const candidates = cert.subjectAltNames.length
-    ? cert.subjectAltNames
-    : [/(?:^|, )CN=([^,]+)/.exec(cert.subject)?.[1] ?? ''];
-  return candidates.some((pattern) => {
-    const p = pattern.toLowerCase();
-    if (p === host) return true;
-    if (!p.startsWith('*.')) return false;
-    const dot = host.indexOf('.');
-    return dot > 0 && host.slice(dot + 1) === p.slice(2);
-  });
+/** Whether the certificate covers the server name (OpenSSL's RFC 6125 matching, wildcards included). */
+function coversName(cert: X509Certificate, name: string): boolean {
+  if (isIP(name)) return cert.checkIP(name) !== undefined;
+  return cert.checkHost(name.replace(/\.$/, '')) !== undefined;
 }
 
 /** One line about a certificate for text views. */
