@@ -1,10 +1,11 @@
 // End to end: a chat session over wss:// with the real chat server, captured by a real tcpdump on
 // loopback, read by `wirechat read --keylog`: it reads like the same session over ws://; without
-// the key log, the handshake is explained and TLS_NO_KEYS says how to get keys.
+// the key log, the handshake is explained and TLS_NO_KEYS says how to get keys; mutated copies of
+// the capture never make the pipeline throw.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +13,9 @@ import { WebSocket } from 'ws';
 import { startTestServer } from '../../chat/test-support/chat-client.js';
 import { projectRoot } from '../../shared/paths.js';
 import { startTcpdumpRecorder } from '../../shared/tcpdump-recorder.js';
+import { decodeBytes } from '../e2e-test-kit.js';
+import { KeyStore } from './key-store.js';
+import { parseKeyLog } from './keylog-parser.js';
 import { makeCertificate } from './tls-test-kit.js';
 
 const cli = join(projectRoot, 'bin', 'wirechat.js');
@@ -127,6 +131,22 @@ test(
       assert.match(text, /TLS client hello: /);
       assert.match(text, /TLS server hello: TLS 1\.3/);
       assert.match(text, /hello over the wire/);
+
+      // Mutated copies of the capture decode through the whole pipeline without a throw or a hang.
+      const bytes = readFileSync(join(dir, 'wss.pcap'));
+      const keys = new KeyStore();
+      parseKeyLog(keylog.join(''), keys, 'keys.log');
+      let seed = 11;
+      const random = () => (seed = (seed * 1103515245 + 12345) >>> 0) / 0x100000000;
+      for (let i = 0; i < 150; i++) {
+        const copy = Buffer.from(bytes);
+        for (let m = 0; m < 1 + Math.floor(random() * 8); m++) {
+          // Past the pcap header: damage packets, not the file format.
+          copy[24 + Math.floor(random() * (copy.length - 24))] = Math.floor(random() * 256);
+        }
+        const decoded = decodeBytes(copy, { tls: { keys } });
+        assert.equal(decoded.summary.event, 'summary', `mutation ${i}`);
+      }
 
       // A missing key log is one line, exit 1.
       const missing = spawnSync(process.execPath, [
