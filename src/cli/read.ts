@@ -23,6 +23,7 @@ import {
 } from './view-options.js';
 import { createProgress } from './read-progress.js';
 import { flushOrDrop, onStopSignal } from './stop-signals.js';
+import { loadTlsOptions, tlsReadOptions } from './tls-options.js';
 
 export const readSpec: CommandSpec = {
   name: 'read',
@@ -64,6 +65,7 @@ export const readSpec: CommandSpec = {
       value: 'BYTES',
       description: 'largest WebSocket message kept whole (default 67108864)',
     },
+    ...tlsReadOptions,
   },
   epilog: [
     'Views: text (the default) is a timeline like tcpdump with every packet explained and every',
@@ -80,6 +82,7 @@ export const readSpec: CommandSpec = {
     '  wirechat read --format jsonl --events ws.message,ws.close chat.pcap',
     '  wirechat read --format html -o chat.html chat.pcap',
     '  tcpdump -i any -w - port 7272 | wirechat read -',
+    '  SSLKEYLOGFILE=keys.log curl …; wirechat read --keylog keys.log wss.pcap   (wss:// decrypted)',
   ].join('\n'),
 };
 
@@ -187,6 +190,7 @@ export async function run(argv: string[]): Promise<number> {
   if (values['max-message-bytes'] !== undefined) {
     decoderOptions.maxMessageBytes = intOption(values, 'max-message-bytes', 1024, 2 ** 31);
   }
+  decoderOptions.tls = loadTlsOptions(values, values.quiet === true);
   const path = positionals[0]!;
   const { stream, size } = openInput(path);
   const dest = openDestination(values);

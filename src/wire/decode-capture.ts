@@ -1,6 +1,6 @@
 // The decoder pipeline: capture bytes in, WireEvents out, in batches.
 //
-//   capture reader → decodePacket → flow table (tcp.*) → WebSocket decoder (http.*, ws.*)
+//   capture reader → decodePacket → flow table (tcp.*) → [TLS (tls.*)] → WebSocket decoder (http.*, ws.*)
 //   → chat meaning (annotate) → onEvents(batch) → a view
 //
 // Synchronous and push-based: push(chunk) decodes what the chunk completes and hands its events
@@ -16,6 +16,8 @@ import { decodePacket } from './layers/decode-packet.js';
 import { createFlowTable } from './flow/flow-table.js';
 import { createWebSocketConnectionDecoder } from './websocket/connection-decoder.js';
 import { createChatContext } from './annotate/chat-meaning.js';
+import { createTlsAwareSink } from './tls/tls-sink.js';
+import type { TlsOptions } from './tls/tls-connection.js';
 
 export interface CaptureDecoderOptions {
   /** Keep only connections with one of these ports on either side (empty = all). */
@@ -34,6 +36,8 @@ export interface CaptureDecoderOptions {
   includeFramePayloads?: boolean;
   /** Recognise chat messages and set ws.message.chat (default true). */
   chat?: boolean;
+  /** TLS connections (recognised by content): the key store that decrypts them, and bounds. */
+  tls?: TlsOptions;
 }
 
 export interface CaptureDecoder {
@@ -130,11 +134,16 @@ export function createCaptureDecoder(
 
   const flowTable = createFlowTable({
     sinkFactory: (info, sinkEmit) =>
-      createWebSocketConnectionDecoder(info, sinkEmit, {
-        ...(options.maxMessageBytes !== undefined ? { maxMessageBytes: options.maxMessageBytes } : {}),
-        ...(options.maxInflateRatio !== undefined ? { maxInflateRatio: options.maxInflateRatio } : {}),
-        includeFramePayloads: options.includeFramePayloads ?? false,
-      }),
+      createTlsAwareSink(
+        info,
+        sinkEmit,
+        createWebSocketConnectionDecoder(info, sinkEmit, {
+          ...(options.maxMessageBytes !== undefined ? { maxMessageBytes: options.maxMessageBytes } : {}),
+          ...(options.maxInflateRatio !== undefined ? { maxInflateRatio: options.maxInflateRatio } : {}),
+          includeFramePayloads: options.includeFramePayloads ?? false,
+        }),
+        options.tls,
+      ),
     emit,
     ...(options.ports?.length ? { ports: options.ports } : {}),
     ...(options.hosts?.length ? { hosts: options.hosts } : {}),

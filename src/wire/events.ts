@@ -11,6 +11,8 @@
 // The JSON Lines view prints WireEvents (minus Buffer fields) one per line, so the `event`
 // names and field names below are a public interface: scripts depend on them. Add, never rename.
 
+import type { TlsEvent } from './tls/tls-events.js';
+
 /** One captured frame as a source delivers it, before any decoding. */
 export interface RawPacket {
   /** 1-based position of the packet in the capture. */
@@ -268,6 +270,7 @@ export interface ChatMeaning {
 }
 
 export type WireEvent =
+  | TlsEvent
   | TcpSegmentEvent
   | TcpOpenEvent
   | TcpCloseEvent

@@ -3,6 +3,8 @@
 // "client frame, masked with key 0x…". Used by the text and HTML views; the jsonl view does
 // not pay for it. Stateful (acknowledged bytes are counted per connection and side); state is
 // released when a connection closes.
+import { explainTls } from '../tls/explain-tls.js';
+import type { TlsEvent } from '../tls/tls-events.js';
 import type { Side, WireEvent, WsFrameEvent } from '../events.js';
 
 /** "127.0.0.1:7272" → "127.0.0.1.7272", "[::1]:7272" → "::1.7272" (tcpdump's way). */
@@ -223,6 +225,7 @@ export function createExplainer(): Explainer {
         case 'summary':
           return [];
       }
+      if (ev.event.startsWith('tls.')) return explainTls(ev as TlsEvent);
       return [];
     },
   };

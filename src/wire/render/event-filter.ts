@@ -18,6 +18,12 @@ export const EVENT_NAMES: ReadonlyArray<WireEvent['event']> = [
   'ws.ping',
   'ws.pong',
   'ws.close',
+  'tls.client-hello',
+  'tls.server-hello',
+  'tls.certificate',
+  'tls.alert',
+  'tls.handshake',
+  'tls.encrypted',
   'decode.problem',
   'summary',
 ];

@@ -1,0 +1,132 @@
+// The TLS layer as a ConnectionSink between TCP reassembly and the clear-text decoders: a
+// connection whose client opens with a TLS record carrying a ClientHello (on any port) is decoded
+// as TLS, and its decrypted application data goes to the inner sink as if it had been sent in
+// clear; anything else goes to the inner sink untouched.
+import { formatEndpoint, type EventBase, type Side, type WireEvent } from '../events.js';
+import type { ConnectionInfo, ConnectionSink, EmitEvent, StreamMeta } from '../stream.js';
+import { createTlsConnection, type TlsConnection, type TlsOptions } from './tls-connection.js';
+import { CONTENT_HANDSHAKE, checkRecordHeader, RECORD_HEADER_BYTES } from './record-parser.js';
+
+/** Bytes needed to recognise a ClientHello: record header and handshake type. */
+const SNIFF_BYTES = RECORD_HEADER_BYTES + 1;
+const CLIENT_HELLO = 1;
+
+/** 'tls' when the bytes open a TLS connection, 'mid-stream' for TLS records without a hello. */
+export function sniffTls(bytes: Buffer): 'tls' | 'mid-stream' | 'no' | 'maybe' {
+  if (bytes.length < SNIFF_BYTES) {
+    // A TLS record starts with a content type 20..23 and major version 3.
+    if (bytes.length >= 1 && (bytes[0]! < 20 || bytes[0]! > 23)) return 'no';
+    if (bytes.length >= 2 && bytes[1] !== 3) return 'no';
+    return 'maybe';
+  }
+  if (checkRecordHeader(bytes[0]!, bytes[1]!, bytes.readUInt16BE(3)) !== undefined) return 'no';
+  if (bytes[2]! > 4 || bytes.readUInt16BE(3) === 0) return 'no';
+  if (bytes[0] === CONTENT_HANDSHAKE && bytes[5] === CLIENT_HELLO) return 'tls';
+  return 'mid-stream';
+}
+
+export function createTlsAwareSink(
+  info: ConnectionInfo,
+  emit: EmitEvent,
+  inner: ConnectionSink,
+  options: TlsOptions = {},
+): ConnectionSink {
+  const endpoint: Record<Side, string> = {
+    client: formatEndpoint(info.client),
+    server: formatEndpoint(info.server),
+  };
+  const other = (s: Side): Side => (s === 'client' ? 'server' : 'client');
+  let mode: 'detect' | 'tls' | 'clear' | 'dead' = 'detect';
+  const sniffed: Record<Side, Buffer[]> = { client: [], server: [] };
+  let tls: TlsConnection | undefined;
+
+  function base(label: Side, meta: StreamMeta): EventBase {
+    return {
+      ts: meta.ts,
+      src: endpoint[label],
+      dst: endpoint[other(label)],
+      conn: info.conn,
+      packet: meta.packet,
+    };
+  }
+
+  function problem(
+    label: Side,
+    code: string,
+    message: string,
+    severity: 'warning' | 'error',
+    meta: StreamMeta,
+  ): void {
+    emit({ event: 'decode.problem', ...base(label, meta), code, message, severity });
+  }
+
+  function passOn(label: Side, bytes: Buffer, meta: StreamMeta): void {
+    inner.data(label, bytes, meta);
+  }
+
+  /** Decides from the first bytes of one side; replays what was held back. */
+  function detect(label: Side, bytes: Buffer, meta: StreamMeta, force: boolean): void {
+    sniffed[label].push(bytes);
+    const head = Buffer.concat(sniffed[label]);
+    const verdict = sniffTls(head);
+    if (verdict === 'maybe' && !force) return;
+    const held = sniffed;
+    if (verdict === 'tls') {
+      mode = 'tls';
+      // Whoever sends the ClientHello is the TLS client, whatever the flow table guessed.
+      tls = createTlsConnection(
+        {
+          base,
+          emit: (event) => emit(event as unknown as WireEvent),
+          problem,
+          plaintext: passOn,
+        },
+        label,
+        options,
+      );
+      const otherHead = Buffer.concat(held[other(label)]);
+      sniffed.client = sniffed.server = [];
+      if (otherHead.length) tls.data(other(label), otherHead, meta);
+      tls.data(label, head, meta);
+      return;
+    }
+    sniffed.client = sniffed.server = [];
+    if (verdict === 'mid-stream' && !info.handshakeSeen) {
+      mode = 'dead';
+      problem(
+        label,
+        'TLS_MID_STREAM',
+        'TLS records without their handshake (the capture began mid-connection): not decoded',
+        'warning',
+        meta,
+      );
+      return;
+    }
+    mode = 'clear';
+    const otherHead = Buffer.concat(held[other(label)]);
+    if (otherHead.length) passOn(other(label), otherHead, meta);
+    if (head.length) passOn(label, head, meta);
+  }
+
+  return {
+    data(label, bytes, meta) {
+      if (bytes.length === 0) return;
+      if (mode === 'clear') inner.data(label, bytes, meta);
+      else if (mode === 'tls') tls?.data(label, bytes, meta);
+      else if (mode === 'detect') detect(label, bytes, meta, false);
+    },
+    gap(label, missing, meta) {
+      if (mode === 'tls') tls?.gap(label, meta);
+      else if (mode === 'clear') inner.gap(label, missing, meta);
+      else if (mode === 'detect') {
+        // The start of this side is lost: it cannot be told to be TLS any more.
+        detect(label, Buffer.alloc(0), meta, true);
+        if ((mode as string) === 'clear') inner.gap(label, missing, meta);
+      }
+    },
+    end(label, meta) {
+      if (mode === 'detect' && sniffed[label].length) detect(label, Buffer.alloc(0), meta, true);
+      if (mode === 'clear' || mode === 'tls') inner.end(label, meta);
+    },
+  };
+}
