@@ -16,6 +16,8 @@ import { decodePacket } from './layers/decode-packet.js';
 import { createFlowTable } from './flow/flow-table.js';
 import { createWebSocketConnectionDecoder } from './websocket/connection-decoder.js';
 import { createChatContext } from './annotate/chat-meaning.js';
+import { createMemoryBudget, DEFAULT_MAX_MEMORY, type MemoryBudget } from './budget/memory-budget.js';
+import { createEvictionReporter, DEFAULT_EVICTION_REPORTS } from './budget/eviction-report.js';
 
 export interface CaptureDecoderOptions {
   /** Keep only connections with one of these ports on either side (empty = all). */
@@ -34,6 +36,10 @@ export interface CaptureDecoderOptions {
   includeFramePayloads?: boolean;
   /** Recognise chat messages and set ws.message.chat (default true). */
   chat?: boolean;
+  /** Bytes of state the whole run may keep (default 128 MiB): past it, state is evicted. */
+  maxMemory?: number;
+  /** Evictions reported one by one before the rest are only counted (default 20). */
+  maxEvictionReports?: number;
 }
 
 export interface CaptureDecoder {
@@ -46,6 +52,8 @@ export interface CaptureDecoder {
   readonly usable: boolean;
   /** Packets read so far. */
   readonly packets: number;
+  /** The run's memory budget (what is charged now, the peak). */
+  readonly budget: MemoryBudget;
 }
 
 /** Events gathered before they are handed on (the batch is cut at the next packet boundary). */
@@ -73,7 +81,9 @@ export function createCaptureDecoder(
     bytes: { client: 0, server: 0 },
     problems: 0,
     problemsByCode: {},
+    evictions: {},
   };
+  const budget = createMemoryBudget(options.maxMemory ?? DEFAULT_MAX_MEMORY);
   // Connections known to carry WebSocket; entries leave when the connection is released.
   const wsConns = new Set<number>();
 
@@ -126,9 +136,14 @@ export function createCaptureDecoder(
     summary.websocketConnections++;
   };
 
+  const evictions = createEvictionReporter(emit, options.maxEvictionReports ?? DEFAULT_EVICTION_REPORTS);
+
   const flowTable = createFlowTable({
+    budget,
+    evictions,
     sinkFactory: (info, sinkEmit) =>
       createWebSocketConnectionDecoder(info, sinkEmit, {
+        budget,
         ...(options.maxMessageBytes !== undefined ? { maxMessageBytes: options.maxMessageBytes } : {}),
         ...(options.maxInflateRatio !== undefined ? { maxInflateRatio: options.maxInflateRatio } : {}),
         includeFramePayloads: options.includeFramePayloads ?? false,
@@ -187,6 +202,7 @@ export function createCaptureDecoder(
         ended = true;
         reader.end();
         flowTable.end();
+        evictions.finish(summary.ts, summary.packets);
         flush();
       }
       return {
@@ -194,6 +210,7 @@ export function createCaptureDecoder(
         messages: { ...summary.messages },
         bytes: { ...summary.bytes },
         problemsByCode: { ...summary.problemsByCode },
+        evictions: { ...evictions.counts },
       };
     },
     get format() {
@@ -205,5 +222,6 @@ export function createCaptureDecoder(
     get packets() {
       return summary.packets;
     },
+    budget,
   };
 }

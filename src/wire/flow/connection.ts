@@ -8,6 +8,7 @@ import {
   type ReassemblyListener,
   type ReassemblyProblem,
 } from '../reassembly/stream-reassembler.js';
+import type { MemoryBudget } from '../budget/memory-budget.js';
 import type { PacketBatch, SinkOwner } from './packet-batch.js';
 
 /** Reports a reassembly problem as a tcp.* event (implemented by the flow table). */
@@ -33,8 +34,9 @@ export class Direction implements ReassemblyListener {
     private readonly batch: PacketBatch,
     private readonly report: ProblemReporter,
     maxBufferedBytes: number,
+    budget: MemoryBudget | undefined,
   ) {
-    this.reassembler = new StreamReassembler(this, { maxBufferedBytes });
+    this.reassembler = new StreamReassembler(this, { maxBufferedBytes, ...(budget ? { budget } : {}) });
   }
 
   setBase(seq: number): void {
@@ -85,11 +87,12 @@ export class Connection implements SinkOwner {
     batch: PacketBatch,
     report: ProblemReporter,
     maxBufferedBytes: number,
+    budget?: MemoryBudget,
   ) {
     this.clientText = formatEndpoint(clientEp);
     this.serverText = formatEndpoint(serverEp);
-    this.client = new Direction(this, 'client', batch, report, maxBufferedBytes);
-    this.server = new Direction(this, 'server', batch, report, maxBufferedBytes);
+    this.client = new Direction(this, 'client', batch, report, maxBufferedBytes, budget);
+    this.server = new Direction(this, 'server', batch, report, maxBufferedBytes, budget);
   }
 
   /** Which side sent a packet from `src` (the client's endpoint, else the server). */

@@ -15,16 +15,24 @@
 //   new connection.
 // - Order for one packet: tcp.segment, tcp.open, reassembly problems (tcp.gap, …),
 //   tcp.close, then the sink calls.
-import type { Endpoint, Side, TcpCloseEvent, TcpPacket, TcpSegmentEvent } from '../events.js';
+// - With a memory budget, each connection and each closed-connection record is charged, the
+//   connections are kept in order of their last packet, and after every packet the table gives
+//   state up until the run is back within the budget (relieve(): closed records first, then
+//   the least recently seen connections, then what the current one holds). An evicted
+//   connection seen again is picked up mid-stream as a new connection.
+import type { Endpoint, Side, TcpCloseEvent, TcpPacket } from '../events.js';
 import type { ConnectionSinkFactory, EmitEvent } from '../stream.js';
+import type { MemoryBudget } from '../budget/memory-budget.js';
+import type { EvictionCode, EvictionReporter } from '../budget/eviction-report.js';
 import { DecodedTcpPacket } from '../layers/tcp-segment.js';
-import { formatTcpFlags, tcpFlagBits, TH_ACK, TH_FIN, TH_RST, TH_SYN } from '../layers/tcp-flags.js';
+import { tcpFlagBits, TH_ACK, TH_FIN, TH_RST, TH_SYN } from '../layers/tcp-flags.js';
 import { SegmentClass } from '../reassembly/stream-reassembler.js';
 import { seqAdd } from '../reassembly/seq.js';
 import { Connection, type Tombstone } from './connection.js';
 import { flowKey, guessAIsClient, sameEndpoint } from './flow-key.js';
+import { CLOSED_FLOW_COST, FLOW_COST } from './flow-costs.js';
 import { PacketBatch } from './packet-batch.js';
-import { closeEvent, optionsText, segmentEvent } from './tcp-events.js';
+import { closeEvent, segmentEvent, strayEvent } from './tcp-events.js';
 
 export interface FlowTableOptions {
   sinkFactory: ConnectionSinkFactory;
@@ -36,6 +44,10 @@ export interface FlowTableOptions {
   idleTimeout?: number;
   /** Max out-of-order bytes buffered per direction before declaring a gap (default 4 MiB). */
   maxBufferedBytes?: number;
+  /** The run's memory budget: connections are evicted to stay within it. */
+  budget?: MemoryBudget;
+  /** Where evictions are reported (required with a budget to see them). */
+  evictions?: EvictionReporter;
 }
 
 export interface FlowTable {
@@ -71,6 +83,10 @@ class TcpFlowTable implements FlowTable {
   private now = 0;
   private nextSweep = 0;
   private readonly sweepEvery: number;
+  private readonly budget: MemoryBudget | undefined;
+  private readonly evictions: EvictionReporter | undefined;
+  /** The connection of the latest packet (the newest in `conns`' order). */
+  private newest: Connection | null = null;
   private readonly report = (c: Connection, side: Side, kind: TcpProblemKind, bytes: number): void => {
     this.batch.defer({
       event: kind,
@@ -93,6 +109,8 @@ class TcpFlowTable implements FlowTable {
     this.maxBuffered = options.maxBufferedBytes ?? 4 * 1024 * 1024;
     this.sweepEvery = Math.max(1, Math.min(this.idleTimeout, TOMBSTONE_SECONDS) / 4);
     this.batch = new PacketBatch(this.emit);
+    this.budget = options.budget;
+    this.evictions = options.evictions;
   }
 
   get connectionCount(): number {
@@ -118,17 +136,24 @@ class TcpFlowTable implements FlowTable {
     if (c === null) {
       const key = flowKey(p.src, p.dst);
       const t = this.tombstones.get(key);
-      if (t !== undefined && !newSyn) return this.stray(p, bits, t);
-      if (t !== undefined) this.tombstones.delete(key);
+      if (t !== undefined && !newSyn) return this.emit(strayEvent(p, bits, t));
+      if (t !== undefined) this.dropTombstone(key);
       c = this.create(p, bits, key);
+    } else if (c !== this.newest) {
+      // Map order is the eviction order: the connection of this packet moves to the end.
+      this.conns.delete(c.key);
+      this.conns.set(c.key, c);
     }
+    this.newest = c;
     this.process(c, p, bits);
+    if (this.budget?.over) this.relieve(c, p.index);
   }
 
   end(): void {
     for (const c of [...this.conns.values()]) this.close(c, 'end-of-capture', 'client');
-    this.tombstones.clear();
+    for (const key of [...this.tombstones.keys()]) this.dropTombstone(key);
     this.lastConn = null;
+    this.newest = null;
   }
 
   private accepts(a: Endpoint, b: Endpoint): boolean {
@@ -171,7 +196,9 @@ class TcpFlowTable implements FlowTable {
       this.batch,
       this.report,
       this.maxBuffered,
+      this.budget,
     );
+    this.budget?.charge(FLOW_COST);
     this.conns.set(key, c);
     this.lastConn = c;
     try {
@@ -293,8 +320,13 @@ class TcpFlowTable implements FlowTable {
   private release(c: Connection, keepNumber: boolean): void {
     this.conns.delete(c.key);
     if (this.lastConn === c) this.lastConn = null;
+    if (this.newest === c) this.newest = null;
+    const sink = c.sink;
     c.sink = null;
+    sink?.release?.();
+    this.budget?.release(FLOW_COST);
     if (keepNumber) {
+      this.budget?.charge(CLOSED_FLOW_COST);
       this.tombstones.set(c.key, {
         conn: c.conn,
         clientEp: c.clientEp,
@@ -307,40 +339,84 @@ class TcpFlowTable implements FlowTable {
     }
   }
 
-  /** A packet of a connection already closed: numbered, described, not reassembled. */
-  private stray(p: TcpPacket, bits: number, t: Tombstone): void {
-    const side: Side = sameEndpoint(p.src, t.clientEp) ? 'client' : 'server';
-    const base = side === 'client' ? t.clientBase : t.serverBase;
-    const otherBase = side === 'client' ? t.serverBase : t.clientBase;
-    const seq = (p.seq - base) >>> 0;
-    const role: TcpSegmentEvent['role'] =
-      bits & TH_RST ? 'rst' : bits & TH_FIN ? 'fin' : p.payloadLength > 0 ? 'retransmission' : 'ack';
-    this.emit({
-      event: 'tcp.segment',
-      ts: p.ts,
-      src: side === 'client' ? t.clientText : t.serverText,
-      dst: side === 'client' ? t.serverText : t.clientText,
-      conn: t.conn,
-      packet: p.index,
-      from: side,
-      flags: formatTcpFlags(bits),
-      seq,
-      seqEnd: (seq + p.payloadLength) >>> 0,
-      ack: bits & TH_ACK ? (p.ack - otherBase) >>> 0 : null,
-      win: p.window,
-      len: p.payloadLength,
-      options: optionsText(p, otherBase),
-      role,
-      raw: p.raw,
-    });
-  }
-
   private sweep(): void {
     this.nextSweep = this.now + this.sweepEvery;
     for (const c of [...this.conns.values()]) {
       if (this.now - c.lastTs > this.idleTimeout) this.close(c, 'idle', 'client');
     }
-    for (const [key, t] of this.tombstones) if (t.expires <= this.now) this.tombstones.delete(key);
+    for (const [key, t] of this.tombstones) if (t.expires <= this.now) this.dropTombstone(key);
+  }
+
+  private dropTombstone(key: string): void {
+    if (this.tombstones.delete(key)) this.budget?.release(CLOSED_FLOW_COST);
+  }
+
+  /**
+   * Over budget after a packet of `current`: closed-connection records go first (oldest
+   * first), then other connections, least recently seen first, then what `current` holds
+   * (its out-of-order bytes, its unfinished message), and last `current` itself.
+   */
+  private relieve(current: Connection, packet: number): void {
+    const budget = this.budget!;
+    for (const [key, t] of this.tombstones) {
+      if (!budget.over) return;
+      this.dropTombstone(key);
+      this.evictions?.report({
+        code: 'CLOSED_FLOW_EVICTED',
+        ts: this.now,
+        src: t.clientText,
+        dst: t.serverText,
+        conn: t.conn,
+        packet,
+        message: `record of closed connection ${t.conn} forgotten to stay within the memory budget; its late packets start a new connection`,
+      });
+    }
+    for (const c of this.conns.values()) {
+      if (!budget.over) return;
+      if (c !== current) this.evict(c, packet);
+    }
+    if (!budget.over || !this.conns.has(current.key)) return;
+    const b = this.batch;
+    b.begin(current.lastTs, current.lastPacket);
+    const dropped = current.client.reassembler.giveUpHoles() + current.server.reassembler.giveUpHoles();
+    b.flushEvents();
+    b.flushActions();
+    if (dropped > 0)
+      this.reportEviction(current, 'OUT_OF_ORDER_DROPPED', packet, `${dropped} out-of-order bytes`);
+    if (!budget.over) return;
+    const shed = current.sink?.shed?.({ ts: current.lastTs, packet });
+    if (shed !== undefined) this.reportEviction(current, shed, packet, 'the unfinished message');
+    if (budget.over) this.evict(current, packet);
+  }
+
+  /** Gives a whole connection up: reported, then closed as at the end of a capture. */
+  private evict(c: Connection, packet: number): void {
+    const code: EvictionCode = c.sink?.isWebSocket ? 'WS_STATE_EVICTED' : 'FLOW_EVICTED';
+    this.reportEviction(
+      c,
+      code,
+      packet,
+      code === 'WS_STATE_EVICTED' ? 'its TCP and WebSocket state' : 'its state',
+    );
+    this.close(c, 'evicted', 'client');
+  }
+
+  private reportEviction(c: Connection, code: EvictionCode, packet: number, what: string): void {
+    const after =
+      code === 'FLOW_EVICTED' || code === 'WS_STATE_EVICTED'
+        ? `; connection ${c.conn} was the least recently seen, and its later packets start a new connection picked up mid-stream`
+        : code === 'OUT_OF_ORDER_DROPPED'
+          ? '; the holes before them are gaps'
+          : '; its remaining fragments are skipped';
+    this.evictions?.report({
+      code,
+      ts: this.now,
+      src: c.clientText,
+      dst: c.serverText,
+      conn: c.conn,
+      packet,
+      message: `${what} let go to stay within the memory budget${after}`,
+    });
   }
 }
 

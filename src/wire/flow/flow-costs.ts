@@ -1,0 +1,14 @@
+// What the flow table charges the memory budget per connection and per closed-connection
+// record: honest estimates of the heap they hold, measured rather than guessed.
+//
+// Measured with `node --expose-gc dist/bench/hostile-captures/measure-state.js` (Node 20,
+// x64): 100,000 connections pushed through the real decoder, heapUsed + external after a full
+// collection, minus the same before, divided by the count. What a connection's own buffers add
+// (out-of-order pieces, WebSocket state, unfinished messages) is charged by their owners.
+
+/** One connection: its key and endpoint strings, Connection and Direction objects, two
+ * reassemblers with their history rings, the sink and the flow map entry. */
+export const FLOW_COST = 3 * 1024;
+
+/** A closed connection's record (numbering its late stray packets). */
+export const CLOSED_FLOW_COST = 512;
