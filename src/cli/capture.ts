@@ -4,6 +4,7 @@ import { parseCommandArgs, intOption, type CommandSpec } from '../shared/args.js
 import { createCaptureDecoder } from '../wire/decode-capture.js';
 import { startLiveCapture } from '../wire/source/live-capture.js';
 import { createLiveView, viewOptions } from './live-view.js';
+import { parseMaxMemory } from './view-options.js';
 import { finishOutputFile, openOutputFile } from './output-file.js';
 
 export const captureSpec: CommandSpec = {
@@ -61,8 +62,9 @@ export async function run(argv: string[]): Promise<number> {
   });
   const save = typeof values.write === 'string' ? openOutputFile(values.write) : undefined;
 
-  const decoder = createCaptureDecoder({ includeFramePayloads: view.needsPayloads }, (events) =>
-    view.write(events),
+  const decoder = createCaptureDecoder(
+    { includeFramePayloads: view.needsPayloads, maxMemory: parseMaxMemory(values) },
+    (events) => view.write(events),
   );
   const capture = startLiveCapture({
     iface,

@@ -10,6 +10,7 @@ import { startLiveCapture, type LiveCapture } from '../wire/source/live-capture.
 import { startTapProxy, type TapProxy } from '../wire/source/tap-proxy.js';
 import { playSeedSession } from '../demo/seed-session.js';
 import { createLiveView, viewOptions } from './live-view.js';
+import { parseMaxMemory } from './view-options.js';
 import { createTapRecorder } from './tap.js';
 
 export const demoSpec: CommandSpec = {
@@ -65,11 +66,14 @@ export async function run(argv: string[]): Promise<number> {
       : `wirechat tap → chat on 127.0.0.1:${server.wsPort}`;
     const view = createLiveView(values, { title: 'wirechat demo: the seed session', source: how });
     let closed = 0;
-    const decoder = createCaptureDecoder({ includeFramePayloads: view.needsPayloads }, (events) => {
-      for (const ev of events)
-        if (ev.event === 'tcp.close' && (ev.how === 'both-fin' || ev.how === 'rst')) closed++;
-      view.write(events);
-    });
+    const decoder = createCaptureDecoder(
+      { includeFramePayloads: view.needsPayloads, maxMemory: parseMaxMemory(values) },
+      (events) => {
+        for (const ev of events)
+          if (ev.event === 'tcp.close' && (ev.how === 'both-fin' || ev.how === 'rst')) closed++;
+        view.write(events);
+      },
+    );
 
     let url: string;
     if (live) {

@@ -9,6 +9,7 @@ import { startTapProxy, type TapProxy } from '../wire/source/tap-proxy.js';
 import { createPcapngWriter } from '../wire/source/pcapng-writer.js';
 import type { SyntheticPacket } from '../wire/source/synthetic-tcp.js';
 import { createLiveView, viewOptions } from './live-view.js';
+import { parseMaxMemory } from './view-options.js';
 import { finishOutputFile, openOutputFile } from './output-file.js';
 
 export const tapSpec: CommandSpec = {
@@ -86,8 +87,9 @@ export async function run(argv: string[]): Promise<number> {
     source: `tap --listen ${String(values.listen)} --upstream ${String(values.upstream)}`,
   });
   const save = typeof values.write === 'string' ? openOutputFile(values.write) : undefined;
-  const decoder = createCaptureDecoder({ includeFramePayloads: view.needsPayloads }, (events) =>
-    view.write(events),
+  const decoder = createCaptureDecoder(
+    { includeFramePayloads: view.needsPayloads, maxMemory: parseMaxMemory(values) },
+    (events) => view.write(events),
   );
   const record = createTapRecorder(decoder, save);
 

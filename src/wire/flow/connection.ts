@@ -9,6 +9,7 @@ import {
   type ReassemblyProblem,
 } from '../reassembly/stream-reassembler.js';
 import type { MemoryBudget } from '../budget/memory-budget.js';
+import { FLOW_DATA_COST } from './flow-costs.js';
 import type { PacketBatch, SinkOwner } from './packet-batch.js';
 
 /** Reports a reassembly problem as a tcp.* event (implemented by the flow table). */
@@ -46,6 +47,7 @@ export class Direction implements ReassemblyListener {
   }
 
   onData(bytes: Buffer): void {
+    if (!this.conn.carriedData) this.conn.firstData();
     this.batch.data(this.conn, this.side, bytes);
   }
 
@@ -77,6 +79,8 @@ export class Connection implements SinkOwner {
   firstSegment = true;
   lastTs = 0;
   lastPacket = 0;
+  /** Bytes were delivered (its costs grew by FLOW_DATA_COST). */
+  carriedData = false;
 
   constructor(
     readonly conn: number,
@@ -87,12 +91,23 @@ export class Connection implements SinkOwner {
     batch: PacketBatch,
     report: ProblemReporter,
     maxBufferedBytes: number,
-    budget?: MemoryBudget,
+    private readonly budget?: MemoryBudget,
   ) {
     this.clientText = formatEndpoint(clientEp);
     this.serverText = formatEndpoint(serverEp);
     this.client = new Direction(this, 'client', batch, report, maxBufferedBytes, budget);
     this.server = new Direction(this, 'server', batch, report, maxBufferedBytes, budget);
+  }
+
+  firstData(): void {
+    this.carriedData = true;
+    this.budget?.charge(FLOW_DATA_COST);
+  }
+
+  /** Gives back what the connection charged (the flow table charged FLOW_COST itself). */
+  releaseData(): void {
+    if (this.carriedData) this.budget?.release(FLOW_DATA_COST);
+    this.carriedData = false;
   }
 
   /** Which side sent a packet from `src` (the client's endpoint, else the server). */

@@ -324,6 +324,7 @@ class TcpFlowTable implements FlowTable {
     const sink = c.sink;
     c.sink = null;
     sink?.release?.();
+    c.releaseData();
     this.budget?.release(FLOW_COST);
     if (keepNumber) {
       this.budget?.charge(CLOSED_FLOW_COST);

@@ -29,11 +29,13 @@ export interface WebSocketDecoderOptions {
 
 /**
  * What a connection's WebSocket state costs beyond the flow (charged once it speaks WebSocket):
- * two direction decoders with their frame parsers, closures and problem sets, the chat
- * context's entry. Measured with `node --expose-gc dist/bench/hostile-captures/measure-state.js`
- * (see flow-costs.ts); unfinished messages and inflaters are charged on top as they grow.
+ * the HTTP exchange it came from, two direction decoders with their frame parsers, closures and
+ * problem sets, the chat context's entry. Measured with `node --expose-gc
+ * dist/bench/hostile-captures/measure-state.js` (see flow-costs.ts): 25.3 KB per connection
+ * left mid-frame, of which 6.7 KB are the flow's and 2 KB its unfinished messages (charged on
+ * top as they grow, like inflaters).
  */
-export const WS_CONNECTION_COST = 4 * 1024;
+export const WS_CONNECTION_COST = 16 * 1024;
 
 const other = (side: Side): Side => (side === 'client' ? 'server' : 'client');
 /** Bytes looked at before deciding whether a stream starts with HTTP. */
