@@ -18,6 +18,7 @@ import { createWebSocketConnectionDecoder } from './websocket/connection-decoder
 import { createChatContext } from './annotate/chat-meaning.js';
 import { createMemoryBudget, DEFAULT_MAX_MEMORY, type MemoryBudget } from './budget/memory-budget.js';
 import { createEvictionReporter, DEFAULT_EVICTION_REPORTS } from './budget/eviction-report.js';
+import { createHeapGuard } from './budget/heap-guard.js';
 
 export interface CaptureDecoderOptions {
   /** Keep only connections with one of these ports on either side (empty = all). */
@@ -84,6 +85,8 @@ export function createCaptureDecoder(
     evictions: {},
   };
   const budget = createMemoryBudget(options.maxMemory ?? DEFAULT_MAX_MEMORY);
+  // Garbage may pile up to half the budget (at least 32 MiB) before a collection is forced.
+  const heapGuard = createHeapGuard(Math.max(32 * 1024 * 1024, budget.limit / 2));
   // Connections known to carry WebSocket; entries leave when the connection is released.
   const wsConns = new Set<number>();
 
@@ -196,6 +199,7 @@ export function createCaptureDecoder(
       if (ended) return;
       reader.push(chunk);
       flush();
+      heapGuard.decoded(chunk.length);
     },
     end() {
       if (!ended) {

@@ -10,6 +10,7 @@ import {
 } from '../reassembly/stream-reassembler.js';
 import type { MemoryBudget } from '../budget/memory-budget.js';
 import { FLOW_DATA_COST } from './flow-costs.js';
+import type { RecencyNode } from './recency-list.js';
 import type { PacketBatch, SinkOwner } from './packet-batch.js';
 
 /** Reports a reassembly problem as a tcp.* event (implemented by the flow table). */
@@ -65,8 +66,11 @@ export class Direction implements ReassemblyListener {
   }
 }
 
-export class Connection implements SinkOwner {
+export class Connection implements SinkOwner, RecencyNode<Connection> {
   sink: ConnectionSink | null = null;
+  older: Connection | null = null;
+  newer: Connection | null = null;
+  listed = false;
   readonly clientText: string;
   readonly serverText: string;
   readonly client: Direction;
@@ -129,7 +133,8 @@ export class Connection implements SinkOwner {
 }
 
 /** What is left of a closed connection: enough to number its stray last packets (final ACKs). */
-export interface Tombstone {
+export interface Tombstone extends RecencyNode<Tombstone> {
+  key: string;
   conn: number;
   clientEp: Endpoint;
   clientText: string;

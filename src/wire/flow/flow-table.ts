@@ -30,6 +30,7 @@ import { SegmentClass } from '../reassembly/stream-reassembler.js';
 import { seqAdd } from '../reassembly/seq.js';
 import { Connection, type Tombstone } from './connection.js';
 import { flowKey, guessAIsClient, sameEndpoint } from './flow-key.js';
+import { RecencyList } from './recency-list.js';
 import { CLOSED_FLOW_COST, FLOW_COST } from './flow-costs.js';
 import { PacketBatch } from './packet-batch.js';
 import { closeEvent, segmentEvent, strayEvent } from './tcp-events.js';
@@ -85,8 +86,9 @@ class TcpFlowTable implements FlowTable {
   private readonly sweepEvery: number;
   private readonly budget: MemoryBudget | undefined;
   private readonly evictions: EvictionReporter | undefined;
-  /** The connection of the latest packet (the newest in `conns`' order). */
-  private newest: Connection | null = null;
+  /** Connections and closed records by last packet, oldest first (the eviction order). */
+  private readonly recent = new RecencyList<Connection>();
+  private readonly closedRecent = new RecencyList<Tombstone>();
   private readonly report = (c: Connection, side: Side, kind: TcpProblemKind, bytes: number): void => {
     this.batch.defer({
       event: kind,
@@ -139,12 +141,7 @@ class TcpFlowTable implements FlowTable {
       if (t !== undefined && !newSyn) return this.emit(strayEvent(p, bits, t));
       if (t !== undefined) this.dropTombstone(key);
       c = this.create(p, bits, key);
-    } else if (c !== this.newest) {
-      // Map order is the eviction order: the connection of this packet moves to the end.
-      this.conns.delete(c.key);
-      this.conns.set(c.key, c);
-    }
-    this.newest = c;
+    } else this.recent.touch(c);
     this.process(c, p, bits);
     if (this.budget?.over) this.relieve(c, p.index);
   }
@@ -153,7 +150,6 @@ class TcpFlowTable implements FlowTable {
     for (const c of [...this.conns.values()]) this.close(c, 'end-of-capture', 'client');
     for (const key of [...this.tombstones.keys()]) this.dropTombstone(key);
     this.lastConn = null;
-    this.newest = null;
   }
 
   private accepts(a: Endpoint, b: Endpoint): boolean {
@@ -200,6 +196,7 @@ class TcpFlowTable implements FlowTable {
     );
     this.budget?.charge(FLOW_COST);
     this.conns.set(key, c);
+    this.recent.push(c);
     this.lastConn = c;
     try {
       c.sink = this.factory({ conn: c.conn, client, server, handshakeSeen }, this.emit);
@@ -320,7 +317,7 @@ class TcpFlowTable implements FlowTable {
   private release(c: Connection, keepNumber: boolean): void {
     this.conns.delete(c.key);
     if (this.lastConn === c) this.lastConn = null;
-    if (this.newest === c) this.newest = null;
+    this.recent.remove(c);
     const sink = c.sink;
     c.sink = null;
     sink?.release?.();
@@ -328,7 +325,11 @@ class TcpFlowTable implements FlowTable {
     this.budget?.release(FLOW_COST);
     if (keepNumber) {
       this.budget?.charge(CLOSED_FLOW_COST);
-      this.tombstones.set(c.key, {
+      const t: Tombstone = {
+        key: c.key,
+        older: null,
+        newer: null,
+        listed: false,
         conn: c.conn,
         clientEp: c.clientEp,
         clientText: c.clientText,
@@ -336,7 +337,11 @@ class TcpFlowTable implements FlowTable {
         clientBase: c.client.base,
         serverBase: c.server.base,
         expires: this.now + Math.min(this.idleTimeout, TOMBSTONE_SECONDS),
-      });
+      };
+      // A record replaced under the same key gives its charge back first.
+      this.dropTombstone(c.key);
+      this.tombstones.set(c.key, t);
+      this.closedRecent.push(t);
     }
   }
 
@@ -345,11 +350,17 @@ class TcpFlowTable implements FlowTable {
     for (const c of [...this.conns.values()]) {
       if (this.now - c.lastTs > this.idleTimeout) this.close(c, 'idle', 'client');
     }
-    for (const [key, t] of this.tombstones) if (t.expires <= this.now) this.dropTombstone(key);
+    // Records are listed in the order they expire.
+    let t: Tombstone | null;
+    while ((t = this.closedRecent.oldest) !== null && t.expires <= this.now) this.dropTombstone(t.key);
   }
 
   private dropTombstone(key: string): void {
-    if (this.tombstones.delete(key)) this.budget?.release(CLOSED_FLOW_COST);
+    const t = this.tombstones.get(key);
+    if (t === undefined) return;
+    this.tombstones.delete(key);
+    this.closedRecent.remove(t);
+    this.budget?.release(CLOSED_FLOW_COST);
   }
 
   /**
@@ -359,9 +370,9 @@ class TcpFlowTable implements FlowTable {
    */
   private relieve(current: Connection, packet: number): void {
     const budget = this.budget!;
-    for (const [key, t] of this.tombstones) {
-      if (!budget.over) return;
-      this.dropTombstone(key);
+    let t: Tombstone | null;
+    while (budget.over && (t = this.closedRecent.oldest) !== null) {
+      this.dropTombstone(t.key);
       this.evictions?.report({
         code: 'CLOSED_FLOW_EVICTED',
         ts: this.now,
@@ -372,10 +383,9 @@ class TcpFlowTable implements FlowTable {
         message: `record of closed connection ${t.conn} forgotten to stay within the memory budget; its late packets start a new connection`,
       });
     }
-    for (const c of this.conns.values()) {
-      if (!budget.over) return;
-      if (c !== current) this.evict(c, packet);
-    }
+    if (!budget.over) return;
+    let c: Connection | null;
+    while (budget.over && (c = this.recent.oldest) !== null && c !== current) this.evict(c, packet);
     if (!budget.over || !this.conns.has(current.key)) return;
     const b = this.batch;
     b.begin(current.lastTs, current.lastPacket);
