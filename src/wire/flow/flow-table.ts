@@ -18,12 +18,12 @@
 // - With a memory budget, each connection and each closed-connection record is charged, the
 //   connections are kept in order of their last packet, and after every packet the table gives
 //   state up until the run is back within the budget (relieve(): closed records first, then
-//   the least recently seen connections, then what the current one holds). An evicted
+//   the least recently seen connections, then what the current one holds; flow-eviction.ts). An evicted
 //   connection seen again is picked up mid-stream as a new connection.
 import type { Endpoint, Side, TcpCloseEvent, TcpPacket } from '../events.js';
 import type { ConnectionSinkFactory, EmitEvent } from '../stream.js';
 import type { MemoryBudget } from '../budget/memory-budget.js';
-import type { EvictionCode, EvictionReporter } from '../budget/eviction-report.js';
+import type { EvictionReporter } from '../budget/eviction-report.js';
 import { DecodedTcpPacket } from '../layers/tcp-segment.js';
 import { tcpFlagBits, TH_ACK, TH_FIN, TH_RST, TH_SYN } from '../layers/tcp-flags.js';
 import { SegmentClass } from '../reassembly/stream-reassembler.js';
@@ -31,6 +31,7 @@ import { seqAdd } from '../reassembly/seq.js';
 import { Connection, type Tombstone } from './connection.js';
 import { flowKey, guessAIsClient, sameEndpoint } from './flow-key.js';
 import { RecencyList } from './recency-list.js';
+import { relieveBudget, type EvictionHost } from './flow-eviction.js';
 import { CLOSED_FLOW_COST, FLOW_COST } from './flow-costs.js';
 import { PacketBatch } from './packet-batch.js';
 import { closeEvent, segmentEvent, strayEvent } from './tcp-events.js';
@@ -86,6 +87,7 @@ class TcpFlowTable implements FlowTable {
   private readonly sweepEvery: number;
   private readonly budget: MemoryBudget | undefined;
   private readonly evictions: EvictionReporter | undefined;
+  private readonly evictionHost: EvictionHost;
   /** Connections and closed records by last packet, oldest first (the eviction order). */
   private readonly recent = new RecencyList<Connection>();
   private readonly closedRecent = new RecencyList<Tombstone>();
@@ -113,6 +115,23 @@ class TcpFlowTable implements FlowTable {
     this.batch = new PacketBatch(this.emit);
     this.budget = options.budget;
     this.evictions = options.evictions;
+    this.evictionHost = {
+      budget: this.budget!,
+      evictions: this.evictions,
+      now: () => this.now,
+      closedRecent: this.closedRecent,
+      recent: this.recent,
+      holds: (c) => this.conns.has(c.key),
+      dropTombstone: (key) => this.dropTombstone(key),
+      giveUpHoles: (c) => {
+        this.batch.begin(c.lastTs, c.lastPacket);
+        const dropped = c.client.reassembler.giveUpHoles() + c.server.reassembler.giveUpHoles();
+        this.batch.flushEvents();
+        this.batch.flushActions();
+        return dropped;
+      },
+      close: (c) => this.close(c, 'evicted', 'client'),
+    };
   }
 
   get connectionCount(): number {
@@ -143,7 +162,7 @@ class TcpFlowTable implements FlowTable {
       c = this.create(p, bits, key);
     } else this.recent.touch(c);
     this.process(c, p, bits);
-    if (this.budget?.over) this.relieve(c, p.index);
+    if (this.budget?.over) relieveBudget(this.evictionHost, c, p.index);
   }
 
   end(): void {
@@ -361,73 +380,6 @@ class TcpFlowTable implements FlowTable {
     this.tombstones.delete(key);
     this.closedRecent.remove(t);
     this.budget?.release(CLOSED_FLOW_COST);
-  }
-
-  /**
-   * Over budget after a packet of `current`: closed-connection records go first (oldest
-   * first), then other connections, least recently seen first, then what `current` holds
-   * (its out-of-order bytes, its unfinished message), and last `current` itself.
-   */
-  private relieve(current: Connection, packet: number): void {
-    const budget = this.budget!;
-    let t: Tombstone | null;
-    while (budget.over && (t = this.closedRecent.oldest) !== null) {
-      this.dropTombstone(t.key);
-      this.evictions?.report({
-        code: 'CLOSED_FLOW_EVICTED',
-        ts: this.now,
-        src: t.clientText,
-        dst: t.serverText,
-        conn: t.conn,
-        packet,
-        message: `record of closed connection ${t.conn} forgotten to stay within the memory budget; its late packets start a new connection`,
-      });
-    }
-    if (!budget.over) return;
-    let c: Connection | null;
-    while (budget.over && (c = this.recent.oldest) !== null && c !== current) this.evict(c, packet);
-    if (!budget.over || !this.conns.has(current.key)) return;
-    const b = this.batch;
-    b.begin(current.lastTs, current.lastPacket);
-    const dropped = current.client.reassembler.giveUpHoles() + current.server.reassembler.giveUpHoles();
-    b.flushEvents();
-    b.flushActions();
-    if (dropped > 0)
-      this.reportEviction(current, 'OUT_OF_ORDER_DROPPED', packet, `${dropped} out-of-order bytes`);
-    if (!budget.over) return;
-    const shed = current.sink?.shed?.({ ts: current.lastTs, packet });
-    if (shed !== undefined) this.reportEviction(current, shed, packet, 'the unfinished message');
-    if (budget.over) this.evict(current, packet);
-  }
-
-  /** Gives a whole connection up: reported, then closed as at the end of a capture. */
-  private evict(c: Connection, packet: number): void {
-    const code: EvictionCode = c.sink?.isWebSocket ? 'WS_STATE_EVICTED' : 'FLOW_EVICTED';
-    this.reportEviction(
-      c,
-      code,
-      packet,
-      code === 'WS_STATE_EVICTED' ? 'its TCP and WebSocket state' : 'its state',
-    );
-    this.close(c, 'evicted', 'client');
-  }
-
-  private reportEviction(c: Connection, code: EvictionCode, packet: number, what: string): void {
-    const after =
-      code === 'FLOW_EVICTED' || code === 'WS_STATE_EVICTED'
-        ? `; connection ${c.conn} was the least recently seen, and its later packets start a new connection picked up mid-stream`
-        : code === 'OUT_OF_ORDER_DROPPED'
-          ? '; the holes before them are gaps'
-          : '; its remaining fragments are skipped';
-    this.evictions?.report({
-      code,
-      ts: this.now,
-      src: c.clientText,
-      dst: c.serverText,
-      conn: c.conn,
-      packet,
-      message: `${what} let go to stay within the memory budget${after}`,
-    });
   }
 }
 
