@@ -213,7 +213,8 @@ export function createWebSocketConnectionDecoder(
 
   /** First bytes of a direction: HTTP, WebSocket picked up mid-stream, or something else. */
   function detect(label: Side, bytes: Buffer, meta: StreamMeta, force = false): void {
-    sniffed[label].push(bytes);
+    // A copy (a few bytes): a view would keep the whole capture chunk alive while waiting.
+    sniffed[label].push(Buffer.from(bytes));
     const head = Buffer.concat(sniffed[label]);
     const asExpected = sniffHttp(real(label) === 'client' ? 'request' : 'response', head);
     const asOther = info.handshakeSeen

@@ -275,7 +275,8 @@ export function createDirectionDecoder(
     if (parser.stopped || bytes.length === 0) return;
     if (!syncing) parser.push(bytes);
     else {
-      syncBuf.push(bytes);
+      // Copied: bytes kept while looking for a frame boundary must not pin their capture chunk.
+      syncBuf.push(Buffer.from(bytes));
       syncBytes += bytes.length;
       trySync(false);
     }
