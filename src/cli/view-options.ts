@@ -37,13 +37,13 @@ export const formatOptions: Record<string, OptionSpec> = {
     description:
       'memory budget of the decoder (e.g. 200M, 1G); past it the oldest state is evicted and reported',
     env: 'WIRECHAT_MAX_MEMORY',
-    default: '128M',
+    default: '96M',
   },
 };
 
 /** --max-memory in bytes (K, M, G suffixes are powers of 1024). */
 export function parseMaxMemory(values: ParsedArgs['values']): number {
-  const raw = String(values['max-memory'] ?? '128M');
+  const raw = String(values['max-memory'] ?? '96M');
   const n = parseSize(raw);
   if (n === undefined || n < MIN_MAX_MEMORY)
     throw new UsageError(

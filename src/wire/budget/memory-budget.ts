@@ -6,8 +6,13 @@
 // evicts until the run is back under the limit (flow-eviction.ts), so the overshoot is at most
 // what one packet adds.
 
-/** The decoder's share of the README's promise (whole `read` process ≤ 300 MB peak). */
-export const DEFAULT_MAX_MEMORY = 128 * 1024 * 1024;
+/**
+ * The decoder's share of the README's promise (whole `read` process ≤ 300 MB peak): the rest is
+ * Node itself (~50 MB), garbage between collections, the young generation and the view's output
+ * buffers. Measured with `npm run bench:hostile-captures`: 128 MiB let a million flows with data
+ * peak at 388 MB.
+ */
+export const DEFAULT_MAX_MEMORY = 96 * 1024 * 1024;
 
 /** The smallest budget accepted: below it a single connection's fixed costs would not fit. */
 export const MIN_MAX_MEMORY = 1024 * 1024;
@@ -16,7 +21,7 @@ export const MIN_MAX_MEMORY = 1024 * 1024;
  * Largest share of the budget one inflated message may take. The output is not kept by the
  * decoder, but it lives on as the message's text, its JSON line and the garbage they leave until
  * the next collection (about 3–4 copies at once, more while the output waits to be written),
- * so one message gets a sixteenth (8 MiB of the default budget; measured: a 16 MiB share took a
+ * so one message gets a sixteenth (6 MiB of the default budget; measured: a 16 MiB share took a
  * deflate bomb of four messages to 322 MB peak RSS with the jsonl view).
  */
 export const INFLATE_SHARE = 16;
