@@ -171,9 +171,6 @@ class HandleInflater implements Inflater {
       }
     }
     if (out.length <= SCRATCH_KEEP) sharedScratch = out;
-    // Without context takeover nothing carries over to the next message: the state is freed
-    // rather than kept reset (an idle connection then costs nothing).
-    if (this.options.noContextTakeover) this.close();
     if (over) {
       // The sender's window now holds output we did not keep: later messages cannot be read.
       this.reopen();
