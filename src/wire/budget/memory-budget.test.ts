@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { BudgetAccount, createMemoryBudget, parseSize } from './memory-budget.js';
 import { createEvictionReporter } from './eviction-report.js';
+import { createHeapGuard } from './heap-guard.js';
 import type { WireEvent } from '../events.js';
 
 for (const [text, bytes] of [
@@ -65,4 +66,21 @@ test('eviction reports: the first N are lines, the rest one closing line, all co
   assert.equal(last.event === 'decode.problem' && last.code, 'EVICTIONS_NOT_SHOWN');
   assert.match(last.event === 'decode.problem' ? last.message : '', /and 997 more/);
   assert.deepEqual(reporter.counts, { FLOW_EVICTED: 500, WS_STATE_EVICTED: 500 });
+});
+
+test('heap guard: a full collection when the heap grew past the slack, none while it did not', () => {
+  const guard = createHeapGuard(4 * 1024 * 1024);
+  guard.decoded(2 << 20);
+  assert.equal(guard.collections, 0);
+  // ~16 MB of small objects, kept: the heap grows past the slack whatever the collector does.
+  const kept = Array.from({ length: 200_000 }, (_, i) => ({ i, s: `row ${i} ${'x'.repeat(40)}` }));
+  guard.decoded(2 << 20);
+  assert.equal(guard.collections, 1);
+  guard.decoded(2 << 20);
+  assert.equal(guard.collections, 1);
+  // Looks at the heap only once per MiB of input.
+  for (let i = 0; i < 200_000; i++) kept.push({ i, s: `more ${i} ${'y'.repeat(40)}` });
+  guard.decoded(1000);
+  assert.equal(guard.collections, 1);
+  assert.equal(kept.length, 400_000);
 });
