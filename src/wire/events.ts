@@ -256,8 +256,11 @@ export interface SummaryEvent {
   bytes: { client: number; server: number };
   problems: number;
   problemsByCode: Record<string, number>;
-  /** State given up to stay within the memory budget, by code (only codes that happened). */
-  evictions: Record<string, number>;
+  /**
+   * State given up to stay within the memory budget, by code (only codes that happened). The
+   * decoder always sets it; optional so summaries built elsewhere (tests, other views) need not.
+   */
+  evictions?: Record<string, number>;
 }
 
 /** The meaning of a chat message (either dialect of protocol.md, or wirechat's own). */
