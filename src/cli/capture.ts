@@ -8,6 +8,7 @@ import { captureReportLines } from './capture-report.js';
 import { createLiveView, viewOptions } from './live-view.js';
 import { onStopSignal } from './stop-signals.js';
 import { openOutputFile } from './output-file.js';
+import { parseMaxMemory } from './view-options.js';
 
 export const captureSpec: CommandSpec = {
   name: 'capture',
@@ -86,9 +87,12 @@ export async function run(argv: string[]): Promise<number> {
   // tcpdump stopped before it wrote its first byte (Ctrl-C at once) is an empty run, not a broken
   // capture: its "capture is empty" problem is not shown.
   let bytesSeen = 0;
-  const decoder = createCaptureDecoder({ includeFramePayloads: view.needsPayloads }, (events) => {
-    if (bytesSeen > 0) view.write(events);
-  });
+  const decoder = createCaptureDecoder(
+    { includeFramePayloads: view.needsPayloads, maxMemory: parseMaxMemory(values) },
+    (events) => {
+      if (bytesSeen > 0) view.write(events);
+    },
+  );
   const capture = startLiveCapture({
     iface,
     expression: positionals,

@@ -15,6 +15,7 @@ import {
 import { startTapProxy, type TapProxy } from '../wire/source/tap-proxy.js';
 import { playSeedSession } from '../demo/seed-session.js';
 import { createLiveView, viewOptions } from './live-view.js';
+import { parseMaxMemory } from './view-options.js';
 import { createTapRecorder } from './tap.js';
 import { onStopSignal } from './stop-signals.js';
 import { freePort } from '../shared/free-port.js';
@@ -117,11 +118,14 @@ export async function run(argv: string[]): Promise<number> {
       },
     });
     let closed = 0;
-    const decoder = createCaptureDecoder({ includeFramePayloads: view.needsPayloads }, (events) => {
-      for (const ev of events)
-        if (ev.event === 'tcp.close' && (ev.how === 'both-fin' || ev.how === 'rst')) closed++;
-      view.write(events);
-    });
+    const decoder = createCaptureDecoder(
+      { includeFramePayloads: view.needsPayloads, maxMemory: parseMaxMemory(values) },
+      (events) => {
+        for (const ev of events)
+          if (ev.event === 'tcp.close' && (ev.how === 'both-fin' || ev.how === 'rst')) closed++;
+        view.write(events);
+      },
+    );
 
     let url: string;
     if (live) {

@@ -19,6 +19,7 @@ import {
   displayOptions,
   formatOptions,
   parseFormat,
+  parseMaxMemory,
   parsePrecision,
 } from './view-options.js';
 import { createProgress } from './read-progress.js';
@@ -186,6 +187,7 @@ export async function run(argv: string[]): Promise<number> {
     hosts: parseHosts(values),
     // Only the byte views show frame payloads; the others never pay for copying them.
     includeFramePayloads: format === 'tcpdump' || format === 'html',
+    maxMemory: parseMaxMemory(values),
   };
   if (values['max-message-bytes'] !== undefined) {
     decoderOptions.maxMessageBytes = intOption(values, 'max-message-bytes', 1024, 2 ** 31);

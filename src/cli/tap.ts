@@ -12,6 +12,7 @@ import type { SyntheticPacket } from '../wire/source/synthetic-tcp.js';
 import { createLiveView, viewOptions } from './live-view.js';
 import { onStopSignal } from './stop-signals.js';
 import { openOutputFile } from './output-file.js';
+import { parseMaxMemory } from './view-options.js';
 
 export const tapSpec: CommandSpec = {
   name: 'tap',
@@ -95,8 +96,9 @@ export async function run(argv: string[]): Promise<number> {
   // Interrupted for good (a second Ctrl-C), what was saved so far is kept, as tcpdump -w does.
   const save =
     typeof values.write === 'string' ? openOutputFile(values.write, { keepOnExit: true }) : undefined;
-  const decoder = createCaptureDecoder({ includeFramePayloads: view.needsPayloads }, (events) =>
-    view.write(events),
+  const decoder = createCaptureDecoder(
+    { includeFramePayloads: view.needsPayloads, maxMemory: parseMaxMemory(values) },
+    (events) => view.write(events),
   );
   const record = createTapRecorder(decoder, save?.stream);
 

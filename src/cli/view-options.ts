@@ -5,6 +5,7 @@ import type { WireEvent } from '../wire/events.js';
 import { createTcpdumpRenderer } from '../wire/render/tcpdump.js';
 import { createTextRenderer } from '../wire/render/text.js';
 import { UsageError } from '../shared/errors.js';
+import { MIN_MAX_MEMORY, parseSize } from '../wire/budget/memory-budget.js';
 
 export type ViewFormat = 'text' | 'tcpdump' | 'jsonl' | 'html';
 
@@ -29,7 +30,27 @@ export const formatOptions: Record<string, OptionSpec> = {
     short: 'X',
     description: "tcpdump view with each packet in hex and ASCII (tcpdump's -X)",
   },
+  // Not a view option, but every command that decodes takes the views' options.
+  'max-memory': {
+    type: 'string',
+    value: 'SIZE',
+    description:
+      'memory budget of the decoder (e.g. 200M, 1G); past it the oldest state is evicted and reported',
+    env: 'WIRECHAT_MAX_MEMORY',
+    default: '96M',
+  },
 };
+
+/** --max-memory in bytes (K, M, G suffixes are powers of 1024). */
+export function parseMaxMemory(values: ParsedArgs['values']): number {
+  const raw = String(values['max-memory'] ?? '96M');
+  const n = parseSize(raw);
+  if (n === undefined || n < MIN_MAX_MEMORY)
+    throw new UsageError(
+      `--max-memory must be a size of at least 1M (e.g. 200M, 1G, or bytes), got '${raw}'`,
+    );
+  return n;
+}
 
 /** How the text view looks. */
 export const displayOptions: Record<string, OptionSpec> = {

@@ -124,7 +124,7 @@ export interface TcpOpenEvent extends EventBase {
 export interface TcpCloseEvent extends EventBase {
   event: 'tcp.close';
   from: Side;
-  how: 'fin' | 'rst' | 'both-fin' | 'idle' | 'end-of-capture';
+  how: 'fin' | 'rst' | 'both-fin' | 'idle' | 'end-of-capture' | 'evicted';
 }
 
 /** Reassembly trouble: bytes never captured, a retransmission that differs from the first copy… */
@@ -258,6 +258,11 @@ export interface SummaryEvent {
   bytes: { client: number; server: number };
   problems: number;
   problemsByCode: Record<string, number>;
+  /**
+   * State given up to stay within the memory budget, by code (only codes that happened). The
+   * decoder always sets it; optional so summaries built elsewhere (tests, other views) need not.
+   */
+  evictions?: Record<string, number>;
 }
 
 /** The meaning of a chat message (either dialect of protocol.md, or wirechat's own). */

@@ -27,6 +27,16 @@ export interface ConnectionSink {
   gap(from: Side, missing: number, meta: StreamMeta): void;
   /** That side sent FIN or RST, or the capture ended. */
   end(from: Side, meta: StreamMeta): void;
+  /**
+   * The memory budget is short and this connection is the one being decoded: let go of what
+   * can be rebuilt or lost with least harm (an unfinished message). Returns the code of what
+   * was dropped, or undefined when nothing was.
+   */
+  shed?(meta: StreamMeta): 'FRAGMENTS_DROPPED' | undefined;
+  /** Whether the connection carried WebSocket (its eviction is then reported as such). */
+  readonly isWebSocket?: boolean;
+  /** The connection is gone: give back every charge to the memory budget. Called once. */
+  release?(): void;
 }
 
 export type EmitEvent = (event: WireEvent) => void;

@@ -153,6 +153,7 @@ export function createExplainer(): Explainer {
             'both-fin': 'both sides finished (FIN both ways)',
             idle: 'idle for too long, no longer tracked',
             'end-of-capture': 'still open when the capture ended',
+            evicted: 'no longer tracked, to stay within the memory budget',
           }[ev.how];
           return [`connection ${ev.conn} closed: ${how}`];
         }

@@ -8,6 +8,9 @@ import {
   type ReassemblyListener,
   type ReassemblyProblem,
 } from '../reassembly/stream-reassembler.js';
+import type { MemoryBudget } from '../budget/memory-budget.js';
+import { FLOW_DATA_COST } from './flow-costs.js';
+import type { RecencyNode } from './recency-list.js';
 import type { PacketBatch, SinkOwner } from './packet-batch.js';
 
 /** Reports a reassembly problem as a tcp.* event (implemented by the flow table). */
@@ -33,8 +36,9 @@ export class Direction implements ReassemblyListener {
     private readonly batch: PacketBatch,
     private readonly report: ProblemReporter,
     maxBufferedBytes: number,
+    budget: MemoryBudget | undefined,
   ) {
-    this.reassembler = new StreamReassembler(this, { maxBufferedBytes });
+    this.reassembler = new StreamReassembler(this, { maxBufferedBytes, ...(budget ? { budget } : {}) });
   }
 
   setBase(seq: number): void {
@@ -44,6 +48,7 @@ export class Direction implements ReassemblyListener {
   }
 
   onData(bytes: Buffer): void {
+    if (!this.conn.carriedData) this.conn.firstData();
     this.batch.data(this.conn, this.side, bytes);
   }
 
@@ -61,8 +66,11 @@ export class Direction implements ReassemblyListener {
   }
 }
 
-export class Connection implements SinkOwner {
+export class Connection implements SinkOwner, RecencyNode<Connection> {
   sink: ConnectionSink | null = null;
+  older: Connection | null = null;
+  newer: Connection | null = null;
+  listed = false;
   readonly clientText: string;
   readonly serverText: string;
   readonly client: Direction;
@@ -75,6 +83,8 @@ export class Connection implements SinkOwner {
   firstSegment = true;
   lastTs = 0;
   lastPacket = 0;
+  /** Bytes were delivered (its costs grew by FLOW_DATA_COST). */
+  carriedData = false;
 
   constructor(
     readonly conn: number,
@@ -85,11 +95,23 @@ export class Connection implements SinkOwner {
     batch: PacketBatch,
     report: ProblemReporter,
     maxBufferedBytes: number,
+    private readonly budget?: MemoryBudget,
   ) {
     this.clientText = formatEndpoint(clientEp);
     this.serverText = formatEndpoint(serverEp);
-    this.client = new Direction(this, 'client', batch, report, maxBufferedBytes);
-    this.server = new Direction(this, 'server', batch, report, maxBufferedBytes);
+    this.client = new Direction(this, 'client', batch, report, maxBufferedBytes, budget);
+    this.server = new Direction(this, 'server', batch, report, maxBufferedBytes, budget);
+  }
+
+  firstData(): void {
+    this.carriedData = true;
+    this.budget?.charge(FLOW_DATA_COST);
+  }
+
+  /** Gives back what the connection charged (the flow table charged FLOW_COST itself). */
+  releaseData(): void {
+    if (this.carriedData) this.budget?.release(FLOW_DATA_COST);
+    this.carriedData = false;
   }
 
   /** Which side sent a packet from `src` (the client's endpoint, else the server). */
@@ -111,7 +133,8 @@ export class Connection implements SinkOwner {
 }
 
 /** What is left of a closed connection: enough to number its stray last packets (final ACKs). */
-export interface Tombstone {
+export interface Tombstone extends RecencyNode<Tombstone> {
+  key: string;
   conn: number;
   clientEp: Endpoint;
   clientText: string;

@@ -15,16 +15,26 @@
 //   new connection.
 // - Order for one packet: tcp.segment, tcp.open, reassembly problems (tcp.gap, …),
 //   tcp.close, then the sink calls.
-import type { Endpoint, Side, TcpCloseEvent, TcpPacket, TcpSegmentEvent } from '../events.js';
+// - With a memory budget, each connection and each closed-connection record is charged, the
+//   connections are kept in order of their last packet, and after every packet the table gives
+//   state up until the run is back within the budget (relieve(): closed records first, then
+//   the least recently seen connections, then what the current one holds; flow-eviction.ts). An evicted
+//   connection seen again is picked up mid-stream as a new connection.
+import type { Endpoint, Side, TcpCloseEvent, TcpPacket } from '../events.js';
 import type { ConnectionSinkFactory, EmitEvent } from '../stream.js';
+import type { MemoryBudget } from '../budget/memory-budget.js';
+import type { EvictionReporter } from '../budget/eviction-report.js';
 import { DecodedTcpPacket } from '../layers/tcp-segment.js';
-import { formatTcpFlags, tcpFlagBits, TH_ACK, TH_FIN, TH_RST, TH_SYN } from '../layers/tcp-flags.js';
+import { tcpFlagBits, TH_ACK, TH_FIN, TH_RST, TH_SYN } from '../layers/tcp-flags.js';
 import { SegmentClass } from '../reassembly/stream-reassembler.js';
 import { seqAdd } from '../reassembly/seq.js';
 import { Connection, type Tombstone } from './connection.js';
 import { flowKey, guessAIsClient, sameEndpoint } from './flow-key.js';
+import { RecencyList } from './recency-list.js';
+import { relieveBudget, type EvictionHost } from './flow-eviction.js';
+import { CLOSED_FLOW_COST, FLOW_COST } from './flow-costs.js';
 import { PacketBatch } from './packet-batch.js';
-import { closeEvent, optionsText, segmentEvent } from './tcp-events.js';
+import { closeEvent, segmentEvent, strayEvent } from './tcp-events.js';
 
 export interface FlowTableOptions {
   sinkFactory: ConnectionSinkFactory;
@@ -36,6 +46,10 @@ export interface FlowTableOptions {
   idleTimeout?: number;
   /** Max out-of-order bytes buffered per direction before declaring a gap (default 4 MiB). */
   maxBufferedBytes?: number;
+  /** The run's memory budget: connections are evicted to stay within it. */
+  budget?: MemoryBudget;
+  /** Where evictions are reported (required with a budget to see them). */
+  evictions?: EvictionReporter;
 }
 
 export interface FlowTable {
@@ -71,6 +85,12 @@ class TcpFlowTable implements FlowTable {
   private now = 0;
   private nextSweep = 0;
   private readonly sweepEvery: number;
+  private readonly budget: MemoryBudget | undefined;
+  private readonly evictions: EvictionReporter | undefined;
+  private readonly evictionHost: EvictionHost;
+  /** Connections and closed records by last packet, oldest first (the eviction order). */
+  private readonly recent = new RecencyList<Connection>();
+  private readonly closedRecent = new RecencyList<Tombstone>();
   private readonly report = (c: Connection, side: Side, kind: TcpProblemKind, bytes: number): void => {
     this.batch.defer({
       event: kind,
@@ -93,6 +113,25 @@ class TcpFlowTable implements FlowTable {
     this.maxBuffered = options.maxBufferedBytes ?? 4 * 1024 * 1024;
     this.sweepEvery = Math.max(1, Math.min(this.idleTimeout, TOMBSTONE_SECONDS) / 4);
     this.batch = new PacketBatch(this.emit);
+    this.budget = options.budget;
+    this.evictions = options.evictions;
+    this.evictionHost = {
+      budget: this.budget!,
+      evictions: this.evictions,
+      now: () => this.now,
+      closedRecent: this.closedRecent,
+      recent: this.recent,
+      holds: (c) => this.conns.has(c.key),
+      dropTombstone: (key) => this.dropTombstone(key),
+      giveUpHoles: (c) => {
+        this.batch.begin(c.lastTs, c.lastPacket);
+        const dropped = c.client.reassembler.giveUpHoles() + c.server.reassembler.giveUpHoles();
+        this.batch.flushEvents();
+        this.batch.flushActions();
+        return dropped;
+      },
+      close: (c) => this.close(c, 'evicted', 'client'),
+    };
   }
 
   get connectionCount(): number {
@@ -118,16 +157,17 @@ class TcpFlowTable implements FlowTable {
     if (c === null) {
       const key = flowKey(p.src, p.dst);
       const t = this.tombstones.get(key);
-      if (t !== undefined && !newSyn) return this.stray(p, bits, t);
-      if (t !== undefined) this.tombstones.delete(key);
+      if (t !== undefined && !newSyn) return this.emit(strayEvent(p, bits, t));
+      if (t !== undefined) this.dropTombstone(key);
       c = this.create(p, bits, key);
-    }
+    } else this.recent.touch(c);
     this.process(c, p, bits);
+    if (this.budget?.over) relieveBudget(this.evictionHost, c, p.index);
   }
 
   end(): void {
     for (const c of [...this.conns.values()]) this.close(c, 'end-of-capture', 'client');
-    this.tombstones.clear();
+    for (const key of [...this.tombstones.keys()]) this.dropTombstone(key);
     this.lastConn = null;
   }
 
@@ -171,8 +211,11 @@ class TcpFlowTable implements FlowTable {
       this.batch,
       this.report,
       this.maxBuffered,
+      this.budget,
     );
+    this.budget?.charge(FLOW_COST);
     this.conns.set(key, c);
+    this.recent.push(c);
     this.lastConn = c;
     try {
       c.sink = this.factory({ conn: c.conn, client, server, handshakeSeen }, this.emit);
@@ -293,9 +336,19 @@ class TcpFlowTable implements FlowTable {
   private release(c: Connection, keepNumber: boolean): void {
     this.conns.delete(c.key);
     if (this.lastConn === c) this.lastConn = null;
+    this.recent.remove(c);
+    const sink = c.sink;
     c.sink = null;
+    sink?.release?.();
+    c.releaseData();
+    this.budget?.release(FLOW_COST);
     if (keepNumber) {
-      this.tombstones.set(c.key, {
+      this.budget?.charge(CLOSED_FLOW_COST);
+      const t: Tombstone = {
+        key: c.key,
+        older: null,
+        newer: null,
+        listed: false,
         conn: c.conn,
         clientEp: c.clientEp,
         clientText: c.clientText,
@@ -303,36 +356,12 @@ class TcpFlowTable implements FlowTable {
         clientBase: c.client.base,
         serverBase: c.server.base,
         expires: this.now + Math.min(this.idleTimeout, TOMBSTONE_SECONDS),
-      });
+      };
+      // A record replaced under the same key gives its charge back first.
+      this.dropTombstone(c.key);
+      this.tombstones.set(c.key, t);
+      this.closedRecent.push(t);
     }
-  }
-
-  /** A packet of a connection already closed: numbered, described, not reassembled. */
-  private stray(p: TcpPacket, bits: number, t: Tombstone): void {
-    const side: Side = sameEndpoint(p.src, t.clientEp) ? 'client' : 'server';
-    const base = side === 'client' ? t.clientBase : t.serverBase;
-    const otherBase = side === 'client' ? t.serverBase : t.clientBase;
-    const seq = (p.seq - base) >>> 0;
-    const role: TcpSegmentEvent['role'] =
-      bits & TH_RST ? 'rst' : bits & TH_FIN ? 'fin' : p.payloadLength > 0 ? 'retransmission' : 'ack';
-    this.emit({
-      event: 'tcp.segment',
-      ts: p.ts,
-      src: side === 'client' ? t.clientText : t.serverText,
-      dst: side === 'client' ? t.serverText : t.clientText,
-      conn: t.conn,
-      packet: p.index,
-      from: side,
-      flags: formatTcpFlags(bits),
-      seq,
-      seqEnd: (seq + p.payloadLength) >>> 0,
-      ack: bits & TH_ACK ? (p.ack - otherBase) >>> 0 : null,
-      win: p.window,
-      len: p.payloadLength,
-      options: optionsText(p, otherBase),
-      role,
-      raw: p.raw,
-    });
   }
 
   private sweep(): void {
@@ -340,7 +369,17 @@ class TcpFlowTable implements FlowTable {
     for (const c of [...this.conns.values()]) {
       if (this.now - c.lastTs > this.idleTimeout) this.close(c, 'idle', 'client');
     }
-    for (const [key, t] of this.tombstones) if (t.expires <= this.now) this.tombstones.delete(key);
+    // Records are listed in the order they expire.
+    let t: Tombstone | null;
+    while ((t = this.closedRecent.oldest) !== null && t.expires <= this.now) this.dropTombstone(t.key);
+  }
+
+  private dropTombstone(key: string): void {
+    const t = this.tombstones.get(key);
+    if (t === undefined) return;
+    this.tombstones.delete(key);
+    this.closedRecent.remove(t);
+    this.budget?.release(CLOSED_FLOW_COST);
   }
 }
 

@@ -5,7 +5,8 @@ import { DecodedTcpPacket } from '../layers/tcp-segment.js';
 import { formatTcpOptions } from '../layers/tcp-options.js';
 import { formatTcpFlags, TH_ACK, TH_FIN, TH_RST, TH_SYN } from '../layers/tcp-flags.js';
 import { SegmentClass } from '../reassembly/stream-reassembler.js';
-import type { Connection } from './connection.js';
+import type { Connection, Tombstone } from './connection.js';
+import { sameEndpoint } from './flow-key.js';
 
 /** The event for one packet of `c` sent by `side` (the first one is shown with absolute numbers). */
 export function segmentEvent(
@@ -75,5 +76,33 @@ export function closeEvent(
     packet,
     from: side,
     how,
+  };
+}
+
+/** A packet of a connection already closed: numbered and described, not reassembled. */
+export function strayEvent(p: TcpPacket, bits: number, t: Tombstone): TcpSegmentEvent {
+  const side: Side = sameEndpoint(p.src, t.clientEp) ? 'client' : 'server';
+  const base = side === 'client' ? t.clientBase : t.serverBase;
+  const otherBase = side === 'client' ? t.serverBase : t.clientBase;
+  const seq = (p.seq - base) >>> 0;
+  const role: TcpSegmentEvent['role'] =
+    bits & TH_RST ? 'rst' : bits & TH_FIN ? 'fin' : p.payloadLength > 0 ? 'retransmission' : 'ack';
+  return {
+    event: 'tcp.segment',
+    ts: p.ts,
+    src: side === 'client' ? t.clientText : t.serverText,
+    dst: side === 'client' ? t.serverText : t.clientText,
+    conn: t.conn,
+    packet: p.index,
+    from: side,
+    flags: formatTcpFlags(bits),
+    seq,
+    seqEnd: (seq + p.payloadLength) >>> 0,
+    ack: bits & TH_ACK ? (p.ack - otherBase) >>> 0 : null,
+    win: p.window,
+    len: p.payloadLength,
+    options: optionsText(p, otherBase),
+    role,
+    raw: p.raw,
   };
 }

@@ -174,7 +174,8 @@ export function createHttpExchange(env: HttpExchangeEnv, options: HttpExchangeOp
 
   function hold(bytes: Buffer): void {
     if (!awaiting || bytes.length === 0) return;
-    awaiting.push(bytes);
+    // A copy: a view would keep the whole capture chunk it points into alive while waiting.
+    awaiting.push(Buffer.from(bytes));
     awaitingBytes += bytes.length;
     // No answer yet the client keeps talking: the answer was probably not captured.
     if (awaitingBytes > maxAwait) switchTo(undefined, Buffer.alloc(0));

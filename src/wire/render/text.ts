@@ -184,5 +184,16 @@ export function formatSummary(s: SummaryEvent): string {
     `  messages: ${s.messages.client} from clients, ${s.messages.server} from servers`,
     `  bytes: ${s.bytes.client} from clients, ${s.bytes.server} from servers`,
     `  problems: ${s.problems}${problems ? ` (${problems})` : ''}`,
+    ...evictionLine(s),
   ].join('\n');
+}
+
+/** The state given up to stay within the memory budget, when there was any. */
+function evictionLine(s: SummaryEvent): string[] {
+  const entries = Object.entries(s.evictions ?? {});
+  if (entries.length === 0) return [];
+  const total = entries.reduce((sum, [, n]) => sum + n, 0);
+  return [
+    `  evictions (memory budget): ${total} (${entries.map(([code, n]) => `${code} ×${n}`).join(', ')})`,
+  ];
 }

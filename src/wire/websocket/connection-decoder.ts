@@ -7,6 +7,7 @@ import type { ConnectionInfo, ConnectionSink, EmitEvent, StreamMeta } from '../s
 import { createHttpExchange, type HttpExchange } from '../http/http-exchange.js';
 import { sniffHttp } from '../http/http-stream-parser.js';
 import type { HandshakeFacts } from '../http/websocket-handshake.js';
+import { BudgetAccount, type MemoryBudget } from '../budget/memory-budget.js';
 import {
   createDirectionDecoder,
   type DeflateSetting,
@@ -22,7 +23,19 @@ export interface WebSocketDecoderOptions {
   maxInflateRatio?: number;
   /** Attach payload/wirePayload Buffers to ws.frame (tcpdump/html views); default false. */
   includeFramePayloads?: boolean;
+  /** The run's memory budget (WebSocket state, unfinished messages and inflaters are charged). */
+  budget?: MemoryBudget;
 }
+
+/**
+ * What a connection's WebSocket state costs beyond the flow (charged once it speaks WebSocket):
+ * the HTTP exchange it came from, two direction decoders with their frame parsers, closures and
+ * problem sets, the chat context's entry. Measured with `node --expose-gc
+ * dist/bench/hostile-captures/measure-state.js` (see flow-costs.ts): 25.3 KB per connection
+ * left mid-frame, of which 6.7 KB are the flow's and 2 KB its unfinished messages (charged on
+ * top as they grow, like inflaters).
+ */
+export const WS_CONNECTION_COST = 16 * 1024;
 
 const other = (side: Side): Side => (side === 'client' ? 'server' : 'client');
 /** Bytes looked at before deciding whether a stream starts with HTTP. */
@@ -37,7 +50,9 @@ export function createWebSocketConnectionDecoder(
     maxMessageBytes: options.maxMessageBytes ?? 64 * 1024 * 1024,
     maxInflateRatio: options.maxInflateRatio ?? 200,
     includeFramePayloads: options.includeFramePayloads ?? false,
+    budget: options.budget,
   };
+  const account = new BudgetAccount(options.budget);
   const endpoint: Record<Side, string> = {
     client: formatEndpoint(info.client),
     server: formatEndpoint(info.server),
@@ -91,7 +106,10 @@ export function createWebSocketConnectionDecoder(
     mode = 'dead';
     sniffed.client = sniffed.server = [];
     http = undefined;
+    ws.client?.release();
+    ws.server?.release();
     ws.client = ws.server = undefined;
+    account.clear();
     problem(
       label,
       'NOT_WEBSOCKET',
@@ -152,6 +170,9 @@ export function createWebSocketConnectionDecoder(
   /** Switches to WebSocket; `inSync` says, per real side, whether its next byte starts a frame. */
   function startWebSocket(facts: HandshakeFacts | undefined, inSync: Record<Side, boolean>): void {
     mode = 'ws';
+    account.set(WS_CONNECTION_COST);
+    ws.client?.release();
+    ws.server?.release();
     for (const side of ['client', 'server'] as const) {
       let setting: DeflateSetting = { kind: 'unknown' };
       if (facts?.deflate) {
@@ -192,7 +213,8 @@ export function createWebSocketConnectionDecoder(
 
   /** First bytes of a direction: HTTP, WebSocket picked up mid-stream, or something else. */
   function detect(label: Side, bytes: Buffer, meta: StreamMeta, force = false): void {
-    sniffed[label].push(bytes);
+    // A copy (a few bytes): a view would keep the whole capture chunk alive while waiting.
+    sniffed[label].push(Buffer.from(bytes));
     const head = Buffer.concat(sniffed[label]);
     const asExpected = sniffHttp(real(label) === 'client' ? 'request' : 'response', head);
     const asOther = info.handshakeSeen
@@ -245,6 +267,19 @@ export function createWebSocketConnectionDecoder(
       // Too few bytes to be sure: decide on what there is.
       if (mode === 'detect' && sniffed[label].length) detect(label, Buffer.alloc(0), meta, true);
       if (mode === 'ws') ws[label]?.end(meta);
+    },
+    shed() {
+      const client = ws.client?.shed() ?? false;
+      const server = ws.server?.shed() ?? false;
+      return client || server ? 'FRAGMENTS_DROPPED' : undefined;
+    },
+    get isWebSocket() {
+      return mode === 'ws';
+    },
+    release() {
+      ws.client?.release();
+      ws.server?.release();
+      account.clear();
     },
   };
 }

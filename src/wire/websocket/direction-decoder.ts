@@ -6,7 +6,9 @@ import type { DeflateSetting, DirectionDecoder, DirectionEnv } from './direction
 import { createFrameParser, maskHex, type FrameHeader, type FrameParser } from './frame-parser.js';
 import { findFrameBoundary } from './frame-sync.js';
 import { createInflater, type Inflater } from './inflater.js';
+import { MessageBytes } from './message-bytes.js';
 import { emitControl, emitMessage, type PartialMessage } from './message-events.js';
+import { BudgetAccount, INFLATE_SHARE } from '../budget/memory-budget.js';
 
 export type { DeflateSetting, DirectionDecoder, DirectionEnv, ResolvedWsOptions } from './direction-env.js';
 
@@ -27,7 +29,14 @@ export function createDirectionDecoder(
   deflate: DeflateSetting,
   startInSync: boolean,
 ): DirectionDecoder {
-  const { maxMessageBytes, maxInflateRatio, includeFramePayloads } = env.options;
+  const { maxMessageBytes, maxInflateRatio, includeFramePayloads, budget } = env.options;
+  // An inflated message may take a share of the budget at most (it outlives the decoder's
+  // hands as text and JSON until the next collection).
+  const maxInflatedBytes =
+    budget !== undefined
+      ? Math.min(maxMessageBytes, Math.floor(budget.limit / INFLATE_SHARE))
+      : maxMessageBytes;
+  const account = new BudgetAccount(budget);
   let meta: StreamMeta = { ts: 0, packet: 0 };
   let parser: FrameParser = newParser();
   let syncing = !startInSync;
@@ -44,7 +53,7 @@ export function createDirectionDecoder(
       ? createInflater({
           windowBits: deflate.windowBits,
           noContextTakeover: deflate.noContextTakeover,
-          maxOutputBytes: maxMessageBytes,
+          maxOutputBytes: maxInflatedBytes,
           maxRatio: maxInflateRatio,
         })
       : undefined;
@@ -52,7 +61,7 @@ export function createDirectionDecoder(
   let inferred = false;
   const { src, dst, conn } = env;
   const reported = new Set<string>();
-  const self: DirectionDecoder = { data, gap, end, expectMasked: undefined };
+  const self: DirectionDecoder = { data, gap, end, shed, release, expectMasked: undefined };
 
   function problemOnce(code: string, message: string): void {
     if (reported.has(code + message)) return;
@@ -115,8 +124,7 @@ export function createDirectionDecoder(
       partial = {
         opcode: op as 1 | 2,
         compressed: h.rsv1 && compressionFor(h),
-        chunks: [],
-        kept: 0,
+        bytes: new MessageBytes(),
         total: 0,
         fragments: 0,
         masked: h.masked,
@@ -139,7 +147,7 @@ export function createDirectionDecoder(
       inflater = createInflater({
         windowBits: 15,
         noContextTakeover: false,
-        maxOutputBytes: maxMessageBytes,
+        maxOutputBytes: maxInflatedBytes,
         maxRatio: maxInflateRatio,
       });
       inferred = true;
@@ -154,10 +162,12 @@ export function createDirectionDecoder(
     // are used up at this frame's end (the last slice of a control frame, or of the final
     // frame of a message); copied when they must wait for more.
     const kept = frame.role !== 'ignore' || includeFramePayloads;
-    const chunk =
-      h.masked && kept && (!last || (frame.role === 'data' && !h.fin))
-        ? Buffer.from(scratchOrView)
-        : scratchOrView;
+    const usedNow = last && (frame.role !== 'data' || h.fin);
+    const copied = h.masked && kept && !usedNow;
+    const chunk = copied ? Buffer.from(scratchOrView) : scratchOrView;
+    // An unmasked chunk is a view into the packet: a message kept past this packet copies it
+    // (MessageBytes does), or it would pin the whole capture chunk it came from.
+    const stable = copied || usedNow;
     if (includeFramePayloads) {
       if (frame.wireKept < WIRE_PREVIEW_BYTES) {
         const take = wire.subarray(0, WIRE_PREVIEW_BYTES - frame.wireKept);
@@ -172,7 +182,8 @@ export function createDirectionDecoder(
     if (frame.role !== 'data' || !partial) return;
     if (includeFramePayloads) keep(frame, chunk);
     partial.total += chunk.length;
-    if (partial.kept + chunk.length > maxMessageBytes) {
+    const keptSoFar = partial.bytes.length;
+    if (keptSoFar + chunk.length > maxMessageBytes) {
       if (!partial.tooLarge) {
         env.problem(
           'MESSAGE_TOO_LARGE',
@@ -182,13 +193,11 @@ export function createDirectionDecoder(
         );
       }
       partial.tooLarge = true;
-      const room = maxMessageBytes - partial.kept;
-      if (room > 0) partial.chunks.push(chunk.subarray(0, room));
-      partial.kept = Math.max(partial.kept, maxMessageBytes);
+      const room = maxMessageBytes - keptSoFar;
+      if (room > 0) partial.bytes.push(chunk.subarray(0, room), stable);
       return;
     }
-    partial.chunks.push(chunk);
-    partial.kept += chunk.length;
+    partial.bytes.push(chunk, stable);
   }
 
   function keep(f: FrameState, chunk: Buffer): void {
@@ -264,13 +273,39 @@ export function createDirectionDecoder(
   function data(bytes: Buffer, m: StreamMeta): void {
     meta = m;
     if (parser.stopped || bytes.length === 0) return;
-    if (!syncing) {
-      parser.push(bytes);
-      return;
+    if (!syncing) parser.push(bytes);
+    else {
+      // Copied: bytes kept while looking for a frame boundary must not pin their capture chunk.
+      syncBuf.push(Buffer.from(bytes));
+      syncBytes += bytes.length;
+      trySync(false);
     }
-    syncBuf.push(bytes);
-    syncBytes += bytes.length;
-    trySync(false);
+    if (budget !== undefined) settle();
+  }
+
+  /** Brings the budget charge up to date: unfinished message, resync buffer, inflate state. */
+  function settle(): void {
+    account.set((partial?.bytes.capacity ?? 0) + syncBytes + (inflater?.liveBytes ?? 0));
+  }
+
+  function shed(): boolean {
+    if (!partial) return false;
+    partial = undefined;
+    if (frame) frame.role = 'ignore';
+    orphanContinuations = true;
+    // The sender's compression window went on through the dropped message.
+    inflater?.forgetWindow();
+    settle();
+    return true;
+  }
+
+  function release(): void {
+    partial = undefined;
+    frame = undefined;
+    syncBuf = [];
+    syncBytes = 0;
+    inflater?.close();
+    account.clear();
   }
 
   function trySync(final: boolean): void {
@@ -310,17 +345,20 @@ export function createDirectionDecoder(
     if (syncing) {
       syncBuf = [];
       syncBytes = 0;
+      settle();
       return;
     }
     if (parser.skip(missing)) {
       // Still in step: only the message that lost bytes is gone.
       if (frame) frame.role = 'ignore';
       lost();
+      settle();
       return;
     }
     frame = undefined;
     lost();
     syncing = true;
+    settle();
   }
 
   function end(m: StreamMeta): void {
@@ -332,7 +370,9 @@ export function createDirectionDecoder(
     partial = undefined;
     frame = undefined;
     syncBuf = [];
+    syncBytes = 0;
     inflater?.close();
+    settle();
   }
 
   return self;

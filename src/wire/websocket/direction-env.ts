@@ -2,11 +2,14 @@
 // the contract between connection-decoder.ts and direction-decoder.ts.
 import type { Side, WireEvent } from '../events.js';
 import type { StreamMeta } from '../stream.js';
+import type { MemoryBudget } from '../budget/memory-budget.js';
 
 export interface ResolvedWsOptions {
   maxMessageBytes: number;
   maxInflateRatio: number;
   includeFramePayloads: boolean;
+  /** The run's memory budget, charged with unfinished messages, resync buffers and inflaters. */
+  budget: MemoryBudget | undefined;
 }
 
 /** What a direction needs from its connection. */
@@ -40,4 +43,8 @@ export interface DirectionDecoder {
   end(meta: StreamMeta): void;
   /** Frames expected masked (client) or not (server); undefined = not checked. */
   expectMasked: boolean | undefined;
+  /** Drops the unfinished message, if any (memory budget short); true when one was dropped. */
+  shed(): boolean;
+  /** The connection is gone: frees the inflater and gives back every budget charge. */
+  release(): void;
 }

@@ -6,14 +6,15 @@ import type { StreamMeta } from '../stream.js';
 import type { DirectionEnv } from './direction-env.js';
 import type { FrameHeader } from './frame-parser.js';
 import type { Inflater } from './inflater.js';
+import type { MessageBytes } from './message-bytes.js';
 import { parseClosePayload } from './ws-control.js';
 
 /** A data message being assembled from its fragments. */
 export interface PartialMessage {
   opcode: 1 | 2;
   compressed: boolean;
-  chunks: Buffer[];
-  kept: number;
+  /** The payload kept so far (at most maxMessageBytes). */
+  bytes: MessageBytes;
   total: number;
   fragments: number;
   masked: boolean;
@@ -68,7 +69,7 @@ export function emitMessage(
   from: Side,
 ): void {
   const { src, dst, conn } = env;
-  let data = m.chunks.length === 1 ? m.chunks[0]! : join(m.chunks, m.kept);
+  let data = m.bytes.bytes();
   let length = m.total;
   let truncated = m.tooLarge;
   if (m.compressed && inflater) {
@@ -131,27 +132,6 @@ export function emitMessage(
     chat: undefined,
   };
   env.emit(event);
-}
-
-/** Messages up to this size are joined in memory shared by every direction. */
-const JOIN_SCRATCH_BYTES = 64 * 1024;
-let joinScratch: Buffer | undefined;
-
-/**
- * A message's fragments in one Buffer. Small ones are joined in shared scratch memory: the
- * bytes only live until the message's text (or base64) is made, right after.
- */
-function join(chunks: Buffer[], total: number): Buffer {
-  if (total > JOIN_SCRATCH_BYTES) return Buffer.concat(chunks, total);
-  joinScratch ??= Buffer.allocUnsafe(JOIN_SCRATCH_BYTES);
-  let at = 0;
-  for (let i = 0; i < chunks.length; i++) {
-    const c = chunks[i]!;
-    if (at + c.length > JOIN_SCRATCH_BYTES) return Buffer.concat(chunks, total);
-    joinScratch.set(c, at);
-    at += c.length;
-  }
-  return joinScratch.subarray(0, at);
 }
 
 /** Drops an incomplete UTF-8 sequence cut off at the end of a truncated buffer. */

@@ -1,0 +1,47 @@
+// The bytes of a message being assembled from fragments (and packets). One chunk is kept as it
+// is; from the second on, the bytes go into one buffer that doubles when full. A message of a
+// million one-byte fragments then costs about its bytes, not a Buffer object per fragment
+// (~140 bytes each), and joining it at the end is free.
+
+const FIRST_GROWTH = 256;
+
+export class MessageBytes {
+  private single: Buffer | null = null;
+  private buf: Buffer | null = null;
+  private len = 0;
+
+  get length(): number {
+    return this.len;
+  }
+
+  /** Bytes of memory held (what the memory budget is charged). */
+  get capacity(): number {
+    return this.buf !== null ? this.buf.length : this.single !== null ? this.single.length : 0;
+  }
+
+  /** Appends `chunk`; `stable`: it stays valid (otherwise it is copied if kept alone). */
+  push(chunk: Buffer, stable: boolean): void {
+    if (chunk.length === 0) return;
+    if (this.buf === null && this.single === null) {
+      this.single = stable ? chunk : Buffer.from(chunk);
+      this.len = chunk.length;
+      return;
+    }
+    const need = this.len + chunk.length;
+    if (this.buf === null || need > this.buf.length) {
+      const grown = Buffer.allocUnsafe(Math.max(need, FIRST_GROWTH, (this.buf?.length ?? 0) * 2));
+      if (this.buf !== null) this.buf.copy(grown, 0, 0, this.len);
+      else this.single!.copy(grown, 0);
+      this.buf = grown;
+      this.single = null;
+    }
+    chunk.copy(this.buf, this.len);
+    this.len = need;
+  }
+
+  /** All the bytes (a view; valid until the next push). */
+  bytes(): Buffer {
+    if (this.buf !== null) return this.buf.subarray(0, this.len);
+    return this.single ?? Buffer.alloc(0);
+  }
+}
