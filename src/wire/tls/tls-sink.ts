@@ -128,5 +128,11 @@ export function createTlsAwareSink(
       if (mode === 'detect' && sniffed[label].length) detect(label, Buffer.alloc(0), meta, true);
       if (mode === 'clear' || mode === 'tls') inner.end(label, meta);
     },
+    // The memory budget's questions are about the clear-text state, which the inner sink holds.
+    shed: (meta) => inner.shed?.(meta),
+    get isWebSocket() {
+      return inner.isWebSocket === true;
+    },
+    release: () => inner.release?.(),
   };
 }
