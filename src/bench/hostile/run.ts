@@ -1,0 +1,95 @@
+// `npm run bench:hostile`: replays each attack on a chat server against `wirechat serve` with its
+// default settings, a legitimate user measuring before, during and after. Progress on stderr, a
+// markdown table (or --json) on stdout. Exit 0 when the run completed, whatever the goals say.
+import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { parseCommandArgs, type CommandSpec } from '../../shared/args.js';
+import { UsageError, formatUserError } from '../../shared/errors.js';
+import { projectRoot } from '../../shared/paths.js';
+import { Progress } from '../progress.js';
+import { ATTACKS } from './attacks.js';
+import { formatMarkdown } from './report.js';
+import type { AttackResult, Scale } from './kit/result.js';
+
+export const hostileSpec: CommandSpec = {
+  name: 'bench:hostile',
+  usage: '[options]',
+  summary:
+    'Attacks a real `wirechat serve` (default settings, free ports on 127.0.0.1) one attack at a time, ' +
+    'with a legitimate user measuring connect time and round trip before, during and after.',
+  options: {
+    attack: {
+      type: 'string',
+      value: 'NAME',
+      multiple: true,
+      description: `run only this attack (repeatable): ${ATTACKS.map((a) => a.name).join(', ')}`,
+    },
+    scale: {
+      type: 'string',
+      value: 'small|full',
+      description:
+        'small: a handful of connections, seconds each; full: the sizes of the attacks as reported',
+      default: 'full',
+    },
+    'server-root': {
+      type: 'string',
+      value: 'DIR',
+      description: 'attack DIR/bin/wirechat.js (a built checkout) instead of this one',
+      default: '.',
+    },
+    'server-arg': {
+      type: 'string',
+      value: 'ARG',
+      multiple: true,
+      description:
+        'extra argument for every `serve` started (repeatable, e.g. --server-arg=--login-timeout=5)',
+    },
+    json: { type: 'boolean', description: 'print the results as JSON instead of a table' },
+  },
+  epilog:
+    'Example: npm run bench:hostile -- --attack history --scale small --server-root /path/to/other/tree',
+};
+
+export async function run(argv: string[]): Promise<number> {
+  const parsed = parseCommandArgs(hostileSpec, argv);
+  if (!parsed) return 0;
+  const v = parsed.values;
+  const scale = v.scale as string;
+  if (scale !== 'small' && scale !== 'full')
+    throw new UsageError(`--scale must be small or full, got '${scale}'`);
+  const names =
+    (v.attack as string[] | undefined)?.flatMap((a) => a.split(',')) ?? ATTACKS.map((a) => a.name);
+  for (const name of names) {
+    if (!ATTACKS.some((a) => a.name === name))
+      throw new UsageError(`unknown attack '${name}' (one of ${ATTACKS.map((a) => a.name).join(', ')})`);
+  }
+  const rootArg = v['server-root'] as string;
+  const serverRoot = rootArg === '.' ? projectRoot : resolve(rootArg);
+  if (!existsSync(resolve(serverRoot, 'bin', 'wirechat.js')))
+    throw new UsageError(`--server-root ${rootArg}: no bin/wirechat.js there`);
+  const serverArgs = (v['server-arg'] as string[] | undefined) ?? [];
+  const progress = new Progress();
+  const results: AttackResult[] = [];
+  for (const attack of ATTACKS.filter((a) => names.includes(a.name))) {
+    progress.line(`${attack.name}: ${attack.title} (${scale})`);
+    const result = await attack.run({ scale: scale as Scale, serverRoot, serverArgs, progress });
+    results.push(result);
+  }
+  progress.done();
+  if (v.json) process.stdout.write(JSON.stringify({ serverRoot, scale, results }, null, 2) + '\n');
+  else process.stdout.write(formatMarkdown(results, `Hostile load (${scale}) against ${serverRoot}`));
+  return 0;
+}
+
+const isMain = process.argv[1] && resolve(process.argv[1]) === resolve(new URL(import.meta.url).pathname);
+if (isMain) {
+  run(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (err: unknown) => {
+      const message = formatUserError(err);
+      if (message === undefined) throw err;
+      process.stderr.write(`bench:hostile: ${message}\n`);
+      process.exit(err instanceof UsageError ? 2 : 1);
+    },
+  );
+}
