@@ -58,6 +58,17 @@ async function hold(
   }
 }
 
+function closeGoal(h: HoldResult, maxMs: number): Pick<Row, 'goal' | 'pass'> {
+  const all = h.opened.opened > 0 && h.stats.closed.length === h.opened.opened;
+  // Connections still open after a watch shorter than the goal say nothing either way.
+  if (!all && h.watchMs < GOAL_CLOSED_WITHIN_MS)
+    return { goal: `all within ${GOAL_CLOSED_WITHIN_MS / 1000} s` };
+  return {
+    goal: `all within ${GOAL_CLOSED_WITHIN_MS / 1000} s`,
+    pass: all && maxMs <= GOAL_CLOSED_WITHIN_MS,
+  };
+}
+
 function holdRows(label: string, h: HoldResult, goal: boolean): Row[] {
   const times = spread(h.stats.closed.map((c) => c.closedAt - c.openedAt));
   const closedText =
@@ -72,15 +83,7 @@ function holdRows(label: string, h: HoldResult, goal: boolean): Row[] {
     {
       measure: `${label}: closed by the server`,
       value: closedText,
-      ...(goal
-        ? {
-            goal: `all within ${GOAL_CLOSED_WITHIN_MS / 1000} s`,
-            pass:
-              h.opened.opened > 0 &&
-              h.stats.closed.length === h.opened.opened &&
-              times.max <= GOAL_CLOSED_WITHIN_MS,
-          }
-        : {}),
+      ...(goal ? closeGoal(h, times.max) : {}),
     },
     { measure: `${label}: web page (GET /healthz) meanwhile`, value: `${h.webOk} of ${h.webTries} answered` },
   ];

@@ -106,7 +106,7 @@ async function runCrowd(ctx: AttackContext): Promise<AttackResult> {
       login: { roomPrefix: 'own', roomSize: 1 },
       concurrency: 100,
     });
-    await sleep(sized(ctx.scale, 500, 3000));
+    await sleep(sized(ctx.scale, 1000, 3000));
     await swarm.close();
     const ended = Date.now();
     peak = s.memory.peakSince(since);

@@ -87,7 +87,10 @@ async function run(ctx: AttackContext): Promise<AttackResult> {
       measure: `${count} clients at 5 msg/s: logged in`,
       value: `${result.opened.loggedIn}; failed: ${countText(result.opened.failed)}`,
     },
-    { measure: 'how their connections ended after SIGTERM', value: countText(reasons) },
+    {
+      measure: 'how their connections ended after SIGTERM',
+      value: `${countText(reasons)}; still open: ${result.stats.open}`,
+    },
     {
       measure: `clients that got 1001 within ${GOAL_SHUTDOWN_MS / 1000} s`,
       value: `${result.goingAwayInTime} of ${result.opened.loggedIn}`,

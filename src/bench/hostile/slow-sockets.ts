@@ -89,6 +89,18 @@ function makeCertificate(dir: string): { cert: string; key: string } {
   return { cert, key };
 }
 
+function heldRow(k: SlowSocket, watchMs: number): Row {
+  const held = k.heldMs === null ? `> ${watchMs / 1000} s (still open)` : `${(k.heldMs / 1000).toFixed(1)} s`;
+  const row: Row = {
+    measure: `held: ${k.name}`,
+    value: held + (k.answer ? `; answered '${k.answer}'` : ''),
+    goal: `≤ ${GOAL_HELD_MS / 1000} s`,
+  };
+  // A socket still open after a watch shorter than the goal says nothing either way.
+  if (k.heldMs !== null || watchMs >= GOAL_HELD_MS) row.pass = k.heldMs !== null && k.heldMs <= GOAL_HELD_MS;
+  return row;
+}
+
 async function run(ctx: AttackContext): Promise<AttackResult> {
   const watchMs = sized(ctx.scale, 3000, 90_000);
   const dir = mkdtempSync(join(tmpdir(), 'wirechat-hostile-'));
@@ -100,6 +112,7 @@ async function run(ctx: AttackContext): Promise<AttackResult> {
     tls = await TargetServer.start({
       serverRoot: ctx.serverRoot,
       serverArgs: [...ctx.serverArgs, '--tls-cert', cert, '--tls-key', key],
+      tls: true,
     });
     await s.before();
     await s.phase('during');
@@ -135,14 +148,7 @@ async function run(ctx: AttackContext): Promise<AttackResult> {
   const rows: Row[] = [
     ...legitRows('before', legit.phases.before, false),
     ...legitRows('during', legit.phases.during, true),
-    ...sockets.map((k): Row => ({
-      measure: `held: ${k.name}`,
-      value:
-        (k.heldMs === null ? `> ${watchMs / 1000} s (still open)` : `${(k.heldMs / 1000).toFixed(1)} s`) +
-        (k.answer ? `; answered '${k.answer}'` : ''),
-      goal: `≤ ${GOAL_HELD_MS / 1000} s`,
-      pass: k.heldMs !== null && k.heldMs <= GOAL_HELD_MS,
-    })),
+    ...sockets.map((k): Row => heldRow(k, watchMs)),
     ...legitRows('after', legit.phases.after, false),
   ];
   return { attack: 'slow', rows, data: { sockets, watchMs, legit } };

@@ -105,8 +105,14 @@ async function connectMain(): Promise<number> {
 }
 
 let probing = false;
+/** A phase began while a probe was out: that phase gets its own probe once this one ends. */
+let probeAgain = false;
 async function probe(): Promise<void> {
-  if (probing || stopping || !reconnect) return;
+  if (stopping || !reconnect) return;
+  if (probing) {
+    probeAgain = true;
+    return;
+  }
   probing = true;
   const counted = phaseName;
   try {
@@ -117,6 +123,10 @@ async function probe(): Promise<void> {
     phase(counted).connectFailed++;
   } finally {
     probing = false;
+    if (probeAgain) {
+      probeAgain = false;
+      void probe();
+    }
   }
 }
 

@@ -171,7 +171,8 @@ process.on('message', (msg: SwarmCommand) => {
       else conn.tcp?.destroy();
     }
     reply({ ev: 'stats', stats });
-    setTimeout(() => process.exit(0), 1500);
+    // Close frames are written at once; the short wait lets them reach the server.
+    setTimeout(() => process.exit(0), 500);
   }
 });
 process.on('disconnect', () => process.exit(0));

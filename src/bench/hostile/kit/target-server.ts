@@ -2,6 +2,8 @@
 // its workers), default settings except the listening addresses, so an attack meets exactly what
 // a user would run. Its own process group lets us measure and stop every process it forked.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { get as httpGet } from 'node:http';
+import { get as httpsGet } from 'node:https';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { freePort } from '../../../shared/free-port.js';
@@ -14,6 +16,8 @@ export interface TargetOptions {
   serverRoot: string;
   /** Extra `serve` arguments (e.g. a TLS certificate, or a bound under test). */
   serverArgs?: string[];
+  /** The arguments include a certificate: readiness is asked over https. */
+  tls?: boolean;
 }
 
 export class TargetServer {
@@ -25,6 +29,7 @@ export class TargetServer {
     readonly child: ChildProcess,
     readonly wsPort: number,
     readonly webPort: number,
+    private readonly tls: boolean,
   ) {
     child.stderr!.setEncoding('utf8');
     child.stderr!.on('data', (chunk: string) => {
@@ -57,7 +62,7 @@ export class TargetServer {
       stdio: ['ignore', 'ignore', 'pipe'],
       env: { ...process.env, WIRECHAT_LOG_LEVEL: 'warn' },
     });
-    const server = new TargetServer(child, wsPort, webPort);
+    const server = new TargetServer(child, wsPort, webPort, options.tls ?? false);
     await server.waitReady();
     return server;
   }
@@ -71,7 +76,11 @@ export class TargetServer {
           'TARGET_START_FAILED',
         );
       }
-      if ((await httpStatus(this.webPort, '/readyz')) === 200 && (await tcpOpens(this.wsPort))) return;
+      if (
+        (await httpStatus(this.webPort, '/readyz', 2000, this.tls)) === 200 &&
+        (await tcpOpens(this.wsPort))
+      )
+        return;
       if (Date.now() > deadline)
         throw new UserError('the server under attack did not become ready in 30 s', 'TARGET_START_FAILED');
       await new Promise((r) => setTimeout(r, 100));
@@ -118,14 +127,24 @@ export class TargetServer {
 }
 
 /** The HTTP status of a GET on the web port, or 0 when it fails or takes over `limitMs`. */
-export async function httpStatus(port: number, path: string, limitMs = 2000): Promise<number> {
-  try {
-    const res = await fetch(`http://127.0.0.1:${port}${path}`, { signal: AbortSignal.timeout(limitMs) });
-    await res.arrayBuffer();
-    return res.status;
-  } catch {
-    return 0;
-  }
+export function httpStatus(port: number, path: string, limitMs = 2000, tls = false): Promise<number> {
+  return new Promise((resolve) => {
+    const options = {
+      host: '127.0.0.1',
+      port,
+      path,
+      timeout: limitMs,
+      rejectUnauthorized: false,
+      agent: false,
+    };
+    const req = (tls ? httpsGet : httpGet)(options, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+      res.on('error', () => resolve(0));
+    });
+    req.on('timeout', () => req.destroy());
+    req.on('error', () => resolve(0));
+  });
 }
 
 function tcpOpens(port: number): Promise<boolean> {
