@@ -9,9 +9,8 @@ import { Progress } from '../progress.js';
 import type { AttackContext, AttackResult } from './kit/result.js';
 import type { LegitReport } from './kit/legit-user.js';
 import type { SwarmStats } from './kit/swarm-protocol.js';
-import type { OpenTotals } from './kit/swarm.js';
 import { historyAttack } from './history.js';
-import { roomsAttack, roomsCrowdAttack } from './rooms.js';
+import { roomsAttack, roomsCrowdAttack, type CrowdResult, type HopResult } from './rooms.js';
 import { neverLoggedInAttack, type HoldResult } from './never-logged-in.js';
 import { metricsAttack, type ScrapeResult } from './metrics-scrape.js';
 import { slowSocketsAttack, type SlowSocket } from './slow-sockets.js';
@@ -72,12 +71,7 @@ describe('part 1: the harness measures what it claims', { concurrency: true }, (
   test('rooms: moves sent, memory sampled at start, peak and after', async () => {
     const r = await roomsAttack.run(ctx());
     results.set('rooms', r);
-    const { stats, opened, memory, legit } = r.data as {
-      stats: SwarmStats;
-      opened: OpenTotals;
-      memory: { start: number; peak: number; later: number };
-      legit: LegitReport;
-    };
+    const { stats, opened, memory, legit } = r.data as unknown as HopResult & { legit: LegitReport };
     assertMeasured(legit, ['before', 'during', 'after']);
     assert.equal(opened.loggedIn, 20);
     assert.ok(stats.sent > 20 * 10, 'every connection moved and spoke repeatedly');
@@ -87,11 +81,7 @@ describe('part 1: the harness measures what it claims', { concurrency: true }, (
 
   test('rooms-crowd: every user logged in to a room of their own, memory sampled', async () => {
     const r = await roomsCrowdAttack.run(ctx());
-    const { opened, memory, legit } = r.data as {
-      opened: OpenTotals;
-      memory: { start: number; peak: number; later: number };
-      legit: LegitReport;
-    };
+    const { opened, memory, legit } = r.data as unknown as CrowdResult & { legit: LegitReport };
     assertMeasured(legit, ['before', 'during', 'after']);
     assert.equal(opened.loggedIn, 50);
     assert.ok(memory.peak > 20 * 1024 * 1024 && memory.later > 20 * 1024 * 1024);

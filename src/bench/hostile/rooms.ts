@@ -1,7 +1,8 @@
 // Attack 2, rooms as a memory weapon. `rooms`: many connections from one address, each moving to a
 // fresh room and saying "m" there, then leaving; memory during and a minute after. `rooms-crowd`:
 // many users each in a room of their own, then all leave; memory after.
-import { Swarm, closeReasons } from './kit/swarm.js';
+import { Swarm, closeReasons, type OpenTotals } from './kit/swarm.js';
+import type { SwarmStats } from './kit/swarm-protocol.js';
 import { Session } from './kit/session.js';
 import { mib } from './kit/memory.js';
 import {
@@ -20,7 +21,7 @@ export const GOAL_AFTER_WITHIN_MB = 50;
 /** One move and one "m" every 112 ms: a message every 56 ms, just under the default rate of 20/s. */
 const HOP_EVERY_MS = 112;
 
-function memoryRows(start: number, peak: number, after: number, afterLabel: string): Row[] {
+function memoryRows({ start, peak, later: after }: RoomMemory, afterLabel: string): Row[] {
   return [
     { measure: 'process-group memory at start', value: `${mib(start)} MB` },
     {
@@ -44,18 +45,46 @@ async function memoryAt(s: Session, since: number, ms: number): Promise<number> 
   return s.memory.now();
 }
 
-async function runHoppers(ctx: AttackContext): Promise<AttackResult> {
-  const count = sized(ctx.scale, 20, 1000);
-  const afterMs = sized(ctx.scale, 2000, 60_000);
-  const s = await Session.open(ctx);
-  let data: Record<string, unknown>;
-  let start: number, peak: number, later: number;
+export interface RoomMemory {
+  start: number;
+  peak: number;
+  later: number;
+  laterMs: number;
+}
+
+export interface HopResult {
+  count: number;
+  opened: OpenTotals;
+  stats: SwarmStats;
+  memory: RoomMemory;
+}
+
+export interface CrowdResult {
+  count: number;
+  opened: OpenTotals;
+  memory: RoomMemory;
+}
+
+/** Runs `attack` with its own swarm of `count` connections, closing the swarm whatever happens. */
+async function withSwarm<T>(
+  count: number,
+  perProcess: number,
+  attack: (swarm: Swarm) => Promise<T>,
+): Promise<T> {
+  const swarm = new Swarm(count, perProcess);
   try {
-    await s.before();
-    start = s.memory.now();
-    await s.phase('during');
-    const since = Date.now();
-    const swarm = new Swarm(count, 500);
+    return await attack(swarm);
+  } finally {
+    await swarm.close().catch(() => {});
+  }
+}
+
+async function hoppers(s: Session, count: number, laterMs: number): Promise<HopResult> {
+  await s.before();
+  const start = s.memory.now();
+  await s.phase('during');
+  const since = Date.now();
+  const { opened, stats } = await withSwarm(count, 500, async (swarm) => {
     const opened = await swarm.open({
       port: s.server.wsPort,
       mode: 'ws',
@@ -63,73 +92,83 @@ async function runHoppers(ctx: AttackContext): Promise<AttackResult> {
       concurrency: 50,
     });
     await swarm.behave({ kind: 'hop', everyMs: HOP_EVERY_MS });
-    await sleep(sized(ctx.scale, 3000, 40_000));
-    const stats = await swarm.close();
-    const ended = Date.now();
-    peak = s.memory.peakSince(since);
-    await s.after();
-    later = await memoryAt(s, ended, afterMs);
-    data = { count, opened, stats, memory: { start, peak, later, afterMs } };
+    await sleep(sized(s.ctx.scale, 3000, 40_000));
+    // Closing them is their leaving.
+    return { opened, stats: await swarm.close() };
+  });
+  const ended = Date.now();
+  const peak = s.memory.peakSince(since);
+  await s.after();
+  const later = await memoryAt(s, ended, laterMs);
+  return { count, opened, stats, memory: { start, peak, later, laterMs } };
+}
+
+async function runHoppers(ctx: AttackContext): Promise<AttackResult> {
+  const s = await Session.open(ctx);
+  let r: HopResult;
+  try {
+    r = await hoppers(s, sized(ctx.scale, 20, 1000), sized(ctx.scale, 2000, 60_000));
   } catch (err) {
     await s.close();
     throw err;
   }
   const legit = await s.finish();
-  const stats = data.stats as Awaited<ReturnType<Swarm['close']>>;
   const rows: Row[] = [
     ...legitRows('before', legit.phases.before, false),
     ...legitRows('during', legit.phases.during, true),
     ...legitRows('after', legit.phases.after, false),
     {
-      measure: `${count} connections moving to a fresh room every ${HOP_EVERY_MS} ms`,
-      value: `${stats.sent} messages sent; errors: ${countText(stats.errors)}; closes: ${countText(closeReasons(stats))}`,
+      measure: `${r.count} connections moving to a fresh room every ${HOP_EVERY_MS} ms`,
+      value: `${r.opened.loggedIn} logged in; ${r.stats.sent} messages sent; errors: ${countText(r.stats.errors)}; closes: ${countText(closeReasons(r.stats))}`,
     },
-    ...memoryRows(start, peak, later, `${afterMs / 1000} s after the attack`),
+    ...memoryRows(r.memory, `${r.memory.laterMs / 1000} s after the attack`),
   ];
-  return { attack: 'rooms', rows, data: { ...data, legit } };
+  return { attack: 'rooms', rows, data: { ...r, legit } };
 }
 
-async function runCrowd(ctx: AttackContext): Promise<AttackResult> {
-  const count = sized(ctx.scale, 50, 20_000);
-  const s = await Session.open(ctx);
-  let data: Record<string, unknown>;
-  let start: number, peak: number, later: number;
-  try {
-    await s.before();
-    start = s.memory.now();
-    await s.phase('during');
-    const since = Date.now();
-    const swarm = new Swarm(count);
+async function crowd(s: Session, count: number): Promise<CrowdResult> {
+  await s.before();
+  const start = s.memory.now();
+  await s.phase('during');
+  const since = Date.now();
+  const opened = await withSwarm(count, 5000, async (swarm) => {
     const opened = await swarm.open({
       port: s.server.wsPort,
       mode: 'ws',
       login: { roomPrefix: 'own', roomSize: 1 },
       concurrency: 100,
     });
-    await sleep(sized(ctx.scale, 1000, 3000));
-    await swarm.close();
-    const ended = Date.now();
-    peak = s.memory.peakSince(since);
-    await s.after();
-    later = await memoryAt(s, ended, s.quietMs);
-    data = { count, opened, memory: { start, peak, later } };
+    await sleep(sized(s.ctx.scale, 1000, 3000));
+    return opened;
+  });
+  const ended = Date.now();
+  const peak = s.memory.peakSince(since);
+  await s.after();
+  const later = await memoryAt(s, ended, s.quietMs);
+  return { count, opened, memory: { start, peak, later, laterMs: s.quietMs } };
+}
+
+async function runCrowd(ctx: AttackContext): Promise<AttackResult> {
+  const s = await Session.open(ctx);
+  let r: CrowdResult;
+  try {
+    r = await crowd(s, sized(ctx.scale, 50, 20_000));
   } catch (err) {
     await s.close();
     throw err;
   }
   const legit = await s.finish();
-  const opened = data.opened as Awaited<ReturnType<Swarm['open']>>;
   const rows: Row[] = [
     ...legitRows('before', legit.phases.before, false),
     ...legitRows('during', legit.phases.during, true),
     ...legitRows('after', legit.phases.after, false),
     {
-      measure: `${count} users, each in a room of their own, then all leave`,
-      value: `${opened.loggedIn} logged in; failed: ${countText(opened.failed)}`,
+      measure: `${r.count} users, each in a room of their own, then all leave`,
+      value: `${r.opened.loggedIn} logged in; failed: ${countText(r.opened.failed)}`,
     },
-    ...memoryRows(start, peak, later, `${s.quietMs / 1000} s after they left`),
+    ...memoryRows(r.memory, `${r.memory.laterMs / 1000} s after they left`),
   ];
-  return { attack: 'rooms-crowd', rows, data: { ...data, legit } };
+  return { attack: 'rooms-crowd', rows, data: { ...r, legit } };
 }
 
 export const roomsAttack: Attack = {
