@@ -4,6 +4,8 @@
 // results of part 1 (plus one run with a short login timeout).
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { projectRoot } from '../../shared/paths.js';
 import { Progress } from '../progress.js';
 import type { AttackContext, AttackResult } from './kit/result.js';
@@ -23,6 +25,8 @@ const ctx = (serverArgs: string[] = []): AttackContext => ({
   serverArgs,
   progress: new Progress(process.stderr, true),
 });
+
+const RUN = fileURLToPath(new URL('./run.js', import.meta.url));
 
 const results = new Map<string, AttackResult>();
 function result(name: string): AttackResult {
@@ -146,6 +150,19 @@ describe('part 1: the harness measures what it claims', { concurrency: true }, (
     const control = outcomes.find((o) => o.label === 'name with a control character')!;
     assert.deepEqual([control.outcome, control.code], ['refused', 'NAME_INVALID']);
   });
+});
+
+test('the command: a bad option value or attack name is one line and exit code 2', () => {
+  for (const args of [
+    ['--scale', 'huge'],
+    ['--attack', 'nope'],
+    ['--server-root', '/nonexistent'],
+  ]) {
+    const r = spawnSync(process.execPath, [RUN, ...args], { encoding: 'utf8' });
+    assert.equal(r.status, 2, args.join(' '));
+    assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+    assert.match(r.stderr, /^bench:hostile: /);
+  }
 });
 
 describe('part 2: the defences hold (outcomes that do not depend on timing)', () => {

@@ -10,6 +10,7 @@ import { Progress } from '../progress.js';
 import { ATTACKS } from './attacks.js';
 import { formatMarkdown } from './report.js';
 import type { AttackResult, Scale } from './kit/result.js';
+import type { ClosedConnection } from './kit/swarm-protocol.js';
 
 export const hostileSpec: CommandSpec = {
   name: 'bench:hostile',
@@ -50,6 +51,14 @@ export const hostileSpec: CommandSpec = {
     'Example: npm run bench:hostile -- --attack history --scale small --server-root /path/to/other/tree',
 };
 
+/** JSON replacer: the per-connection close lists (up to 20,000 entries) become counts by reason. */
+function summariseCloses(key: string, value: unknown): unknown {
+  if (key !== 'closed' || !Array.isArray(value)) return value;
+  const byReason: Record<string, number> = {};
+  for (const c of value as ClosedConnection[]) byReason[c.reason] = (byReason[c.reason] ?? 0) + 1;
+  return { count: value.length, byReason };
+}
+
 export async function run(argv: string[]): Promise<number> {
   const parsed = parseCommandArgs(hostileSpec, argv);
   if (!parsed) return 0;
@@ -76,7 +85,7 @@ export async function run(argv: string[]): Promise<number> {
     results.push(result);
   }
   progress.done();
-  if (v.json) process.stdout.write(JSON.stringify({ serverRoot, scale, results }, null, 2) + '\n');
+  if (v.json) process.stdout.write(JSON.stringify({ serverRoot, scale, results }, summariseCloses, 2) + '\n');
   else process.stdout.write(formatMarkdown(results, `Hostile load (${scale}) against ${serverRoot}`));
   return 0;
 }
