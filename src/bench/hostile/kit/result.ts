@@ -45,8 +45,10 @@ export function sized<T>(scale: Scale, small: T, full: T): T {
 const ms = (v: number): string => (v >= 100 ? String(Math.round(v)) : String(Math.round(v * 10) / 10));
 
 export function latencyText(s: LatencySummary | null): string {
-  // HDR buckets can put p95 a hair above the exact max: never show it above.
-  return s ? `${ms(s.p50)} / ${ms(Math.min(s.p95, s.max))} / ${ms(s.max)} ms` : 'none measured';
+  // HDR buckets can put a percentile a hair above the exact max: never show one above it.
+  return s
+    ? `${ms(Math.min(s.p50, s.max))} / ${ms(Math.min(s.p95, s.max))} / ${ms(s.max)} ms`
+    : 'none measured';
 }
 
 /**
