@@ -1,6 +1,7 @@
 // Attack 1, history as a CPU weapon: a room of long CJK messages, then connections asking for
 // its whole history 19 times a second each (under the message rate), in the workerman dialect
 // whose answers are the largest.
+import { UserError } from '../../shared/errors.js';
 import { Swarm, closeReasons } from './kit/swarm.js';
 import { ChatSocket } from './kit/chat-socket.js';
 import { Session } from './kit/session.js';
@@ -31,8 +32,12 @@ async function seedRoom(url: string, count: number, chars: number): Promise<void
       seeder.send({ type: 'say', to_client_id: 'all', to_client_name: 'all', content });
       await sleep(60);
     }
-    // The last one echoed back: every message is in the history.
-    await seeder.next((m) => m.type === 'say' && typeof m.content === 'string' && m.content.length >= chars);
+    // Every one echoed back: all of them are in the history.
+    for (let echoed = 0; echoed < count; echoed++) {
+      const echo = await seeder.next((m) => m.type === 'say');
+      if (!echo)
+        throw new UserError(`seeding the history room stopped after ${echoed} messages`, 'SEED_FAILED');
+    }
   } finally {
     seeder.close();
   }
