@@ -1,6 +1,7 @@
 // `npm run bench:hostile`: replays each attack on a chat server against `wirechat serve` with its
 // default settings, a legitimate user measuring before, during and after. Progress on stderr, a
-// markdown table (or --json) on stdout. Exit 0 when the run completed, whatever the goals say.
+// markdown table (or --json) on stdout. Exit 0 when every attack ran, whatever the goals say; 1
+// when one could not run (its row says why); 2 for a usage error.
 import { resolve } from 'node:path';
 import { existsSync } from 'node:fs';
 import { parseCommandArgs, type CommandSpec } from '../../shared/args.js';
@@ -79,19 +80,35 @@ export async function run(argv: string[]): Promise<number> {
   const serverArgs = (v['server-arg'] as string[] | undefined) ?? [];
   const progress = new Progress();
   const results: AttackResult[] = [];
+  let failed = 0;
   for (const attack of ATTACKS.filter((a) => names.includes(a.name))) {
     progress.line(`${attack.name}: ${attack.title} (${scale})`);
-    const result = await attack.run({ scale: scale as Scale, serverRoot, serverArgs, progress });
-    results.push(result);
+    try {
+      results.push(await attack.run({ scale: scale as Scale, serverRoot, serverArgs, progress }));
+    } catch (err) {
+      // One attack that cannot run (a server that refuses an option, a helper that died) costs
+      // its own row, not the other attacks' results.
+      failed++;
+      const message = formatUserError(err) ?? (err as Error).stack ?? String(err);
+      progress.line(`${attack.name}: could not run: ${message}`);
+      results.push({
+        attack: attack.name,
+        rows: [{ measure: 'run', value: `could not run: ${message.split('\n')[0]}`, pass: false }],
+        data: { error: message },
+      });
+    }
   }
   progress.done();
   if (v.json) process.stdout.write(JSON.stringify({ serverRoot, scale, results }, summariseCloses, 2) + '\n');
   else process.stdout.write(formatMarkdown(results, `Hostile load (${scale}) against ${serverRoot}`));
-  return 0;
+  return failed ? 1 : 0;
 }
 
 const isMain = process.argv[1] && resolve(process.argv[1]) === resolve(new URL(import.meta.url).pathname);
 if (isMain) {
+  // The servers under attack are process groups of their own: a Ctrl-C must not leave them
+  // behind (the exit handler of target-server.ts kills them).
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => process.exit(130));
   run(process.argv.slice(2)).then(
     (code) => process.exit(code),
     (err: unknown) => {

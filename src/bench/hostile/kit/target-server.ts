@@ -20,6 +20,18 @@ export interface TargetOptions {
   tls?: boolean;
 }
 
+/** Groups still running: killed when this process exits, however it exits (they are detached). */
+const running = new Set<number>();
+process.on('exit', () => {
+  for (const pgid of running) {
+    try {
+      process.kill(-pgid, 'SIGKILL');
+    } catch {
+      // Already gone.
+    }
+  }
+});
+
 export class TargetServer {
   stderr = '';
   exitedAt = 0;
@@ -36,6 +48,7 @@ export class TargetServer {
       // Keep the tail only: a server under attack may log a lot.
       this.stderr = (this.stderr + chunk).slice(-20_000);
     });
+    running.add(child.pid!);
     this.exited = new Promise((resolve) =>
       child.on('exit', (code) => {
         this.exitedAt = Date.now();
@@ -63,7 +76,12 @@ export class TargetServer {
       env: { ...process.env, WIRECHAT_LOG_LEVEL: 'warn' },
     });
     const server = new TargetServer(child, wsPort, webPort, options.tls ?? false);
-    await server.waitReady();
+    try {
+      await server.waitReady();
+    } catch (err) {
+      await server.stop();
+      throw err;
+    }
     return server;
   }
 
@@ -123,6 +141,7 @@ export class TargetServer {
       }
     }
     await this.exited;
+    running.delete(this.pid);
   }
 }
 
