@@ -11,6 +11,7 @@ import {
   type AttackResult,
   type Row,
   countText,
+  legitClosesRow,
   legitRows,
   sized,
   sleep,
@@ -88,6 +89,7 @@ async function run(ctx: AttackContext): Promise<AttackResult> {
     });
   }
   rows.push(...legitRows('after', legit.phases.after, false));
+  rows.push(legitClosesRow(legit));
   return { attack: 'history', rows, data: { waves, legit } };
 }
 

@@ -9,6 +9,7 @@ import {
   type AttackResult,
   type Row,
   latencyText,
+  legitClosesRow,
   legitRows,
   sized,
 } from './kit/result.js';
@@ -80,6 +81,7 @@ async function run(ctx: AttackContext): Promise<AttackResult> {
       pass: result.scrapes > 0 && result.namedRoom === 0,
     },
     ...legitRows('after', legit.phases.after, false),
+    legitClosesRow(legit),
   ];
   return { attack: 'metrics', rows, data: { result, legit } };
 }

@@ -11,6 +11,7 @@ import {
   type AttackResult,
   type Row,
   countText,
+  legitClosesRow,
   legitRows,
   sized,
   spread,
@@ -118,6 +119,7 @@ async function run(ctx: AttackContext): Promise<AttackResult> {
     ),
     ...holdRows('idle TCP to the web port', tcp, false),
     ...legitRows('after', legit.phases.after, false),
+    legitClosesRow(legit),
   ];
   return { attack: 'never-logged-in', rows, data: { ws, tcp, legit } };
 }

@@ -11,6 +11,7 @@ import {
   type AttackResult,
   type Row,
   countText,
+  legitClosesRow,
   legitRows,
   sized,
   sleep,
@@ -117,6 +118,7 @@ async function runHoppers(ctx: AttackContext): Promise<AttackResult> {
     ...legitRows('before', legit.phases.before, false),
     ...legitRows('during', legit.phases.during, true),
     ...legitRows('after', legit.phases.after, false),
+    legitClosesRow(legit),
     {
       measure: `${r.count} connections moving to a fresh room every ${HOP_EVERY_MS} ms`,
       value: `${r.opened.loggedIn} logged in; ${r.stats.sent} messages sent; errors: ${countText(r.stats.errors)}; closes: ${countText(closeReasons(r.stats))}`,
@@ -162,6 +164,7 @@ async function runCrowd(ctx: AttackContext): Promise<AttackResult> {
     ...legitRows('before', legit.phases.before, false),
     ...legitRows('during', legit.phases.during, true),
     ...legitRows('after', legit.phases.after, false),
+    legitClosesRow(legit),
     {
       measure: `${r.count} users, each in a room of their own, then all leave`,
       value: `${r.opened.loggedIn} logged in; failed: ${countText(r.opened.failed)}`,

@@ -13,6 +13,7 @@ import {
   type AttackContext,
   type AttackResult,
   type Row,
+  legitClosesRow,
   legitRows,
   sized,
 } from './kit/result.js';
@@ -150,6 +151,7 @@ async function run(ctx: AttackContext): Promise<AttackResult> {
     ...legitRows('during', legit.phases.during, true),
     ...sockets.map((k): Row => heldRow(k, watchMs)),
     ...legitRows('after', legit.phases.after, false),
+    legitClosesRow(legit),
   ];
   return { attack: 'slow', rows, data: { sockets, watchMs, legit } };
 }

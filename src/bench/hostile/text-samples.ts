@@ -4,7 +4,14 @@
 // accepted exactly as sent — the only outcome that fails.
 import { ChatSocket } from './kit/chat-socket.js';
 import { Session } from './kit/session.js';
-import { type Attack, type AttackContext, type AttackResult, type Row, legitRows } from './kit/result.js';
+import {
+  type Attack,
+  type AttackContext,
+  type AttackResult,
+  type Row,
+  legitClosesRow,
+  legitRows,
+} from './kit/result.js';
 
 export type SampleField = 'name' | 'content' | 'room';
 
@@ -111,6 +118,7 @@ async function run(ctx: AttackContext): Promise<AttackResult> {
       pass: samplePasses(o),
     })),
     ...legitRows('after', legit.phases.after, false),
+    legitClosesRow(legit),
   ];
   return { attack: 'text', rows, data: { outcomes, legit } };
 }
