@@ -1,7 +1,6 @@
 // Attack 5, slow sockets: headers trickled a byte a second (web port, and an upgrade on the
 // WebSocket port), a body trickled after the server answered 405, and a TLS handshake that never
 // starts (a second server with a certificate made here). Measured: how long each socket is held.
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -17,6 +16,7 @@ import {
   legitRows,
   sized,
 } from './kit/result.js';
+import { writeTestCertificate } from '../../shared/test-certificate.js';
 
 /** The suggested request timeout: no slow socket should be held longer. */
 export const GOAL_HELD_MS = 30_000;
@@ -67,27 +67,7 @@ function trickle(
 }
 
 function makeCertificate(dir: string): { cert: string; key: string } {
-  const [cert, key] = [join(dir, 'cert.pem'), join(dir, 'key.pem')];
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-keyout',
-      key,
-      '-out',
-      cert,
-      '-days',
-      '1',
-      '-subj',
-      '/CN=localhost',
-    ],
-    { stdio: 'ignore' },
-  );
-  return { cert, key };
+  return writeTestCertificate(dir);
 }
 
 function heldRow(k: SlowSocket, watchMs: number): Row {

@@ -1,9 +1,9 @@
 // Operations on a real server: /metrics in Prometheus text (parsed), /healthz, /readyz (503 while
 // the broker is unreachable), TLS with a certificate made here (wss:// and https:// on the same
 // ports, bad files one line and exit 2), and --allow-origin refusing other origins with 403.
+import { execFileSync } from 'node:child_process';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { get } from 'node:https';
 import { tmpdir } from 'node:os';
@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { WebSocket } from 'ws';
 import { freePort } from '../../shared/free-port.js';
 import { openClient, startTestServer } from '../test-support/chat-client.js';
+import { writeTestCertificate } from '../../shared/test-certificate.js';
 
 /** Parses exposition text into `name{labels}` → value; every sample line must parse. */
 function parseMetrics(text: string): Map<string, number> {
@@ -78,28 +79,7 @@ test('/readyz is 503 while Redis is unreachable; the node still serves local cli
 test('TLS: wss:// and https:// on the same ports with a certificate made here; bad files are one line, exit 2', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'wirechat-tls-'));
   try {
-    const [cert, key] = [join(dir, 'cert.pem'), join(dir, 'key.pem')];
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-keyout',
-        key,
-        '-out',
-        cert,
-        '-days',
-        '1',
-        '-subj',
-        '/CN=localhost',
-        '-addext',
-        'subjectAltName=DNS:localhost,IP:127.0.0.1',
-      ],
-      { stdio: 'ignore' },
-    );
+    const { cert, key } = writeTestCertificate(dir);
     const ca = readFileSync(cert);
     const server = await startTestServer({ tlsCert: cert, tlsKey: key });
     try {

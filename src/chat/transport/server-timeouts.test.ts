@@ -5,12 +5,12 @@
 // headers, 300 s requests, 120 s handshakes), so each case fails without the timeouts.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startTestServer } from '../test-support/chat-client.js';
+import { writeTestCertificate } from '../../shared/test-certificate.js';
 
 const GUARD_MS = 3000;
 
@@ -88,26 +88,7 @@ test('a POST with a body gets 405 and the connection is closed without the body 
 
 test('a TLS handshake that stalls is closed after the handshake timeout', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'wirechat-tls-'));
-  const [cert, key] = [join(dir, 'cert.pem'), join(dir, 'key.pem')];
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-keyout',
-      key,
-      '-out',
-      cert,
-      '-days',
-      '1',
-      '-subj',
-      '/CN=localhost',
-    ],
-    { stdio: 'ignore' },
-  );
+  const { cert, key } = writeTestCertificate(dir);
   // Header timeout long: only the handshake timeout can close these.
   const server = await startTestServer({
     tlsCert: cert,

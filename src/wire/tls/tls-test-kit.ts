@@ -1,7 +1,7 @@
 // Test support: real TLS sessions between node's tls client and server on 127.0.0.1, through a
 // TCP relay that records the bytes each way in the order they passed, with the session secrets
 // from node's 'keylog' event; and the TLS layer run over such a recording.
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -13,6 +13,7 @@ import { KeyStore } from './key-store.js';
 import { parseKeyLog } from './keylog-parser.js';
 import type { TlsOptions } from './tls-connection.js';
 import { createTlsAwareSink } from './tls-sink.js';
+import { writeTestCertificate } from '../../shared/test-certificate.js';
 
 export interface Chunk {
   from: Side;
@@ -30,25 +31,7 @@ export interface TestCertificate {
 export function makeCertificate(cn = 'localhost', keyType: 'rsa' | 'ec' = 'rsa'): TestCertificate {
   const dir = mkdtempSync(join(tmpdir(), 'wirechat-tls-kit-'));
   try {
-    const [cert, key] = [join(dir, 'cert.pem'), join(dir, 'key.pem')];
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        keyType === 'rsa' ? 'rsa:2048' : 'ec',
-        '-nodes',
-        '-keyout',
-        key,
-        '-out',
-        cert,
-      ]
-        .concat(keyType === 'ec' ? ['-pkeyopt', 'ec_paramgen_curve:P-256'] : [])
-        .concat(['-days', '2'])
-        .concat(['-subj', `/CN=${cn}`, '-addext', `subjectAltName=DNS:${cn},IP:127.0.0.1`]),
-      { stdio: 'ignore' },
-    );
+    const { cert, key } = writeTestCertificate(dir, { cn, keyType });
     return { cert: readFileSync(cert), key: readFileSync(key) };
   } finally {
     rmSync(dir, { recursive: true, force: true });
