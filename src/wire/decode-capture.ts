@@ -18,6 +18,7 @@ import { createWebSocketConnectionDecoder } from './websocket/connection-decoder
 import { createChatContext } from './annotate/chat-meaning.js';
 import { createTlsAwareSink } from './tls/tls-sink.js';
 import type { TlsOptions } from './tls/tls-connection.js';
+import { createCaptureSecrets } from './tls/capture-secrets.js';
 
 export interface CaptureDecoderOptions {
   /** Keep only connections with one of these ports on either side (empty = all). */
@@ -132,6 +133,9 @@ export function createCaptureDecoder(
     summary.websocketConnections++;
   };
 
+  // One object for every connection: secrets found in the capture itself join its key store.
+  const tls: TlsOptions = { ...options.tls };
+
   const flowTable = createFlowTable({
     sinkFactory: (info, sinkEmit) =>
       createTlsAwareSink(
@@ -142,7 +146,7 @@ export function createCaptureDecoder(
           ...(options.maxInflateRatio !== undefined ? { maxInflateRatio: options.maxInflateRatio } : {}),
           includeFramePayloads: options.includeFramePayloads ?? false,
         }),
-        options.tls,
+        tls,
       ),
     emit,
     ...(options.ports?.length ? { ports: options.ports } : {}),
@@ -187,6 +191,7 @@ export function createCaptureDecoder(
       }
     },
     onProblem: problem,
+    onSecrets: createCaptureSecrets(tls, problem, () => summary.ts),
   });
 
   const flush = (): void => {
