@@ -18,7 +18,7 @@ import { createWebSocketConnectionDecoder } from './websocket/connection-decoder
 import { createChatContext } from './annotate/chat-meaning.js';
 import { createTlsAwareSink } from './tls/tls-sink.js';
 import type { TlsOptions } from './tls/tls-connection.js';
-import { createCaptureSecrets } from './tls/capture-secrets.js';
+import { createCaptureKeys } from './tls/capture-secrets.js';
 
 export interface CaptureDecoderOptions {
   /** Keep only connections with one of these ports on either side (empty = all). */
@@ -53,6 +53,8 @@ export interface CaptureDecoder {
   readonly stopped: boolean;
   /** Packets read so far. */
   readonly packets: number;
+  /** Hands over events made between pushes (TLS connections released when their secrets arrive). */
+  deliver(): void;
 }
 
 /** Events gathered before they are handed on (the batch is cut at the next packet boundary). */
@@ -134,7 +136,11 @@ export function createCaptureDecoder(
   };
 
   // One object for every connection: secrets found in the capture itself join its key store.
-  const tls: TlsOptions = { ...options.tls };
+  const keys = createCaptureKeys(
+    options.tls,
+    (p) => emit(p),
+    () => summary.ts,
+  );
 
   const flowTable = createFlowTable({
     sinkFactory: (info, sinkEmit) =>
@@ -146,7 +152,7 @@ export function createCaptureDecoder(
           ...(options.maxInflateRatio !== undefined ? { maxInflateRatio: options.maxInflateRatio } : {}),
           includeFramePayloads: options.includeFramePayloads ?? false,
         }),
-        tls,
+        keys.tls,
       ),
     emit,
     ...(options.ports?.length ? { ports: options.ports } : {}),
@@ -169,6 +175,7 @@ export function createCaptureDecoder(
     onPacket(raw) {
       if (!filtered) summary.packets++;
       summary.ts = raw.ts;
+      keys.packet();
       const result = decodePacket(raw);
       if (result.kind === 'tcp') {
         if (filtered && !passes(result.packet)) return;
@@ -191,7 +198,7 @@ export function createCaptureDecoder(
       }
     },
     onProblem: problem,
-    onSecrets: createCaptureSecrets(tls, problem, () => summary.ts),
+    onSecrets: keys.onSecrets,
   });
 
   const flush = (): void => {
@@ -212,6 +219,7 @@ export function createCaptureDecoder(
       if (!ended) {
         ended = true;
         reader.end();
+        keys.end();
         flowTable.end();
         flush();
       }
@@ -233,6 +241,9 @@ export function createCaptureDecoder(
     },
     get packets() {
       return summary.packets;
+    },
+    deliver() {
+      if (!ended) flush();
     },
   };
 }

@@ -1,11 +1,14 @@
 // Secrets carried inside a capture (pcapng Decryption Secrets Blocks, as `editcap
 // --inject-secrets tls,keys.log` and `wirechat capture/tap -w` with keys write them) added to
 // the run's KeyStore, so such a file decodes with no --keylog. The store is created on the first
-// TLS key log block when no key log was given; the TLS layer looks secrets up at each
-// ClientHello, so a block before the connection's packets is all that is needed.
+// TLS key log block when no key log was given. The TLS layer looks secrets up at each
+// ClientHello; a block that comes later (a file written live carries the secrets where they
+// arrived) releases the connections held since the first block, within --keylog-wait of capture
+// time.
 import type { DecodeProblemEvent } from '../events.js';
 import { DSB_TLS_KEY_LOG } from '../source/pcapng-codes.js';
 import { KeyStore } from './key-store.js';
+import { KeyWaiter } from './key-waiter.js';
 import { parseKeyLog } from './keylog-parser.js';
 import type { TlsOptions } from './tls-connection.js';
 
@@ -17,8 +20,53 @@ const SECRETS_TYPES: Record<number, string> = {
   0x6f4d3341: 'OPC UA',
 };
 
-/** The reader's onSecrets: TLS key log blocks go into `tls.keys`; problems become decode.problem events. */
-export function createCaptureSecrets(
+export interface CaptureKeys {
+  /** The TLS options every connection of the run shares (secrets found in the file join its store). */
+  tls: TlsOptions;
+  /** The reader's onSecrets: TLS key log blocks go into `tls.keys`. */
+  onSecrets(secretsType: number, data: Buffer): void;
+  /**
+   * Each packet: in a file that carries secrets (which may come after the handshakes they open,
+   * when it was written live), connections without theirs wait for them by capture time.
+   */
+  packet(): void;
+  /** The capture is over: connections still waiting are decoded with what is known. */
+  end(): void;
+}
+
+/** Problems become decode.problem events; `now` is the capture time of the latest packet. */
+export function createCaptureKeys(
+  options: TlsOptions | undefined,
+  report: (problem: DecodeProblemEvent) => void,
+  now: () => number,
+): CaptureKeys {
+  const tls: TlsOptions = { ...options };
+  let fileWaiter: KeyWaiter | undefined;
+  const readSecrets = createSecretsReader(tls, report, now);
+  return {
+    tls,
+    onSecrets(secretsType, data) {
+      readSecrets(secretsType, data);
+      // A live run (capture, tap) has a waiter of its own, on the wall clock.
+      if (secretsType === DSB_TLS_KEY_LOG && !tls.waiter) {
+        fileWaiter = new KeyWaiter((random) => tls.keys?.get(random) !== undefined, {
+          ...options?.keyWait,
+          now: () => now() * 1000,
+        });
+        tls.waiter = fileWaiter;
+      }
+      fileWaiter?.check();
+    },
+    packet() {
+      fileWaiter?.check();
+    },
+    end() {
+      fileWaiter?.releaseAll();
+    },
+  };
+}
+
+function createSecretsReader(
   tls: TlsOptions,
   report: (problem: DecodeProblemEvent) => void,
   now: () => number,
