@@ -1,5 +1,5 @@
 // pcapng Decryption Secrets Blocks: a wss capture with its key log injected by real `editcap
-// --inject-secrets` decodes with no --keylog; without the block it stays encrypted.
+// --inject-secrets` decodes with no --keylog (in tshark too); without the block it stays encrypted.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -7,7 +7,13 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeBytes } from '../e2e-test-kit.js';
-import { available, readJsonl, recordWssSession, saidTexts } from './wss-recording-kit.js';
+import {
+  available,
+  readJsonl,
+  recordWssSession,
+  saidTexts,
+  tsharkWebSocketTexts,
+} from './wss-recording-kit.js';
 
 test('a pcapng with an editcap-injected TLS key log decodes alone', { timeout: 60_000 }, async (t) => {
   if (!available('tcpdump') || !available('editcap')) {
@@ -26,6 +32,13 @@ test('a pcapng with an editcap-injected TLS key log decodes alone', { timeout: 6
     assert.deepEqual(saidTexts(decoded), ['secret in the file', 'and another']);
     assert.deepEqual(decoded.at(-1)!.problemsByCode, {});
     assert.ok(decoded.some((e) => e.event === 'tls.client-hello' && e.keysKnown === true));
+
+    // tshark agrees: the file alone decrypts.
+    if (available('tshark')) {
+      const shown = tsharkWebSocketTexts(withSecrets);
+      assert.match(shown, /secret in the file/);
+      assert.match(shown, /and another/);
+    }
 
     // The same packets without the block: encrypted, and TLS_NO_KEYS says so.
     const blind = readJsonl(plainNg);
