@@ -104,7 +104,7 @@ export async function run(argv: string[]): Promise<number> {
   const keyed: KeyedCaptureFile | undefined =
     save && liveTls.tls.keys
       ? createKeyedCaptureFile(save.stream, {
-          initialLines: liveTls.initialLines,
+          initialLines: liveTls.takeInitialLines(),
           application: 'wirechat capture',
           waiting: () => liveTls.waiting(),
           maxHeldBytes: liveTls.tls.keyWait?.maxBytes ?? 0,

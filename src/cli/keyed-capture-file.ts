@@ -37,6 +37,8 @@ export function createSecretsOrderedOutput(
   writer: PcapngWriter,
   options: SecretsOrderedOutputOptions,
 ): SecretsOrderedOutput {
+  // Only these are kept for the run (not the initial lines, which may be tens of MB).
+  const { waiting, maxHeldBytes } = options;
   let held: Buffer[] = [];
   let heldBytes = 0;
   const flush = (): void => {
@@ -46,17 +48,17 @@ export function createSecretsOrderedOutput(
   };
   const secrets = (lines: string): void => {
     if (lines !== '') out.write(writer.secrets(DSB_TLS_KEY_LOG, Buffer.from(lines, 'latin1')));
-    if (!options.waiting()) flush();
+    if (!waiting()) flush();
   };
   // Always a block at the start, even before any secret is known: it tells readers that this
   // file carries its secrets, so they wait for those written later, as the handshakes happen.
   secrets(options.initialLines || '# TLS key log: the lines follow as the sessions start\n');
   return {
     packet(blocks) {
-      if (held.length === 0 && !options.waiting()) return void out.write(blocks);
+      if (held.length === 0 && !waiting()) return void out.write(blocks);
       held.push(blocks);
       heldBytes += blocks.length;
-      if (heldBytes > options.maxHeldBytes) flush();
+      if (heldBytes > maxHeldBytes) flush();
     },
     secrets,
     end: flush,

@@ -191,7 +191,7 @@ export async function run(argv: string[]): Promise<number> {
     save?.stream,
     liveTls.tls.keys
       ? {
-          initialLines: liveTls.initialLines,
+          initialLines: liveTls.takeInitialLines(),
           waiting: () => liveTls.waiting(),
           maxHeldBytes: liveTls.tls.keyWait?.maxBytes ?? 0,
         }

@@ -83,8 +83,11 @@ export const tlsLiveOptions = tlsReadOptions;
 export interface LiveTls {
   /** The TLS layer's options (with the waiter when a key log is followed). */
   tls: TlsOptions;
-  /** The key log lines known at start ('' without --keylog): the first Decryption Secrets Block. */
-  initialLines: string;
+  /**
+   * The key log lines known at start ('' without --keylog), for the first Decryption Secrets
+   * Block; given once, then forgotten (a key log may be tens of MB).
+   */
+  takeInitialLines(): string;
   /** Whether a connection waits for its secrets now. */
   waiting(): boolean;
   /**
@@ -108,7 +111,13 @@ export function loadLiveTlsOptions(values: ParsedArgs['values'], quiet: boolean)
     if (!quiet) process.stderr.write(safeLine(`warning ${p.code}: ${p.message}`) + '\n');
   };
   if (paths.length === 0) {
-    return { tls, initialLines: '', waiting: () => false, follow: () => undefined, stop: () => undefined };
+    return {
+      tls,
+      takeInitialLines: () => '',
+      waiting: () => false,
+      follow: () => undefined,
+      stop: () => undefined,
+    };
   }
   const maxBytes = intOption(values, 'keylog-max-bytes', 1024, 2 ** 32);
   const loaded = loadKeyLogFiles(paths, maxBytes, true);
@@ -121,7 +130,11 @@ export function loadLiveTlsOptions(values: ParsedArgs['values'], quiet: boolean)
   let onChange = (lines: string): void => void lines;
   return {
     tls,
-    initialLines: loaded.texts.join(''),
+    takeInitialLines() {
+      const lines = loaded.texts.join('');
+      loaded.texts = [];
+      return lines;
+    },
     waiting: () => waiter.size > 0,
     follow(callback) {
       onChange = callback;
