@@ -1,7 +1,7 @@
 // Secrets inside a pcapng file: a block placed after the handshake it opens (as a file written
 // live may have it) still decrypts the connection, which waits for it by capture time; past
 // --keylog-wait it is TLS_NO_KEYS. Bad key log lines in a block and blocks of other secrets
-// types are reported, never fatal.
+// types are reported, never fatal; mutated files never make the pipeline throw.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -74,6 +74,18 @@ test(
       });
       assert.equal(texts(tooLate).length, 0);
       assert.equal(tooLate.summary.problemsByCode.TLS_NO_KEYS, 1);
+
+      // Mutated copies (held connections, damaged secrets blocks) never throw or hang.
+      const file = pcapngWithLateKeys(packets, lines, 8);
+      let seed = 7;
+      const random = () => (seed = (seed * 1103515245 + 12345) >>> 0) / 0x100000000;
+      for (let i = 0; i < 100; i++) {
+        const copy = Buffer.from(file);
+        for (let m = 0; m < 1 + Math.floor(random() * 6); m++) {
+          copy[28 + Math.floor(random() * (copy.length - 28))] = Math.floor(random() * 256);
+        }
+        assert.equal(decodeBytes(copy, {}, 1 + Math.floor(random() * 4096)).summary.event, 'summary');
+      }
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
