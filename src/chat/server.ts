@@ -19,6 +19,7 @@ import { hubHistoryOptions } from './hub/history-options.js';
 import { startHistoryExpiry } from './store/history-expiry.js';
 import { DEFAULT_ROOM_LOG_LIMITS } from './store/room-logs.js';
 import { loadTls } from './transport/tls.js';
+import { openTlsKeyLog } from './transport/tls-keylog.js';
 import { WebServer } from './transport/web-server.js';
 import { WsTransport } from './transport/ws-transport.js';
 import { createTransportLimits, type TransportLimitOptions } from './limits/transport-limits.js';
@@ -38,6 +39,7 @@ export interface ChatServerOptions {
   nodeId?: string; // this node's id among those sharing a broker, default random
   tlsCert?: string; // PEM certificate file: serve wss:// and https:// (with tlsKey)
   tlsKey?: string; // PEM private key file
+  tlsKeylog?: string; // append the TLS session secrets to this file (NSS key log format)
   allowOrigins?: string[]; // WebSocket upgrades from other origins get 403; default any
   publicWsUrl?: string; // ws:// or wss:// URL the page is told to connect to; default its wsPort
   metricsRoomNames?: boolean; // name the largest rooms in /metrics; default: counted by size only
@@ -111,6 +113,7 @@ export async function createChatServer(
   const webRoot = options.webRoot ?? join(projectRoot, 'dist', 'web');
   const tls =
     options.tlsCert || options.tlsKey ? loadTls(options.tlsCert ?? '', options.tlsKey ?? '') : undefined;
+  if (tls && options.tlsKeylog) tls.keylog = openTlsKeyLog(options.tlsKeylog, log);
   const nodeId = options.nodeId ?? randomUUID();
   const history = options.history ?? DEFAULTS.history;
   const storeLimits = historyLimits(options as Record<string, unknown>);
@@ -204,6 +207,7 @@ export async function createChatServer(
     await limits.close();
     await broker.close();
     await backends.close();
+    tls?.keylog?.close();
     throw err;
   }
   log.info({ host, wsPort, webPort }, 'wirechat listening');
@@ -223,6 +227,7 @@ export async function createChatServer(
         await limits.close();
         await broker.close();
         await backends.close();
+        tls?.keylog?.close();
         log.info({}, 'wirechat stopped');
       })()),
   };

@@ -9,6 +9,8 @@ import { createLiveView, viewOptions } from './live-view.js';
 import { onStopSignal } from './stop-signals.js';
 import { openOutputFile } from './output-file.js';
 import { parseMaxMemory } from './view-options.js';
+import { loadLiveTlsOptions, tlsLiveOptions } from './tls-options.js';
+import { createKeyedCaptureFile, type KeyedCaptureFile } from './keyed-capture-file.js';
 
 export const captureSpec: CommandSpec = {
   name: 'capture',
@@ -29,7 +31,8 @@ export const captureSpec: CommandSpec = {
       type: 'string',
       short: 'w',
       value: 'FILE',
-      description: 'also save the raw capture (pcap, exactly as tcpdump wrote it)',
+      description:
+        'also save the raw capture (pcap, exactly as tcpdump wrote it; with --keylog: pcapng carrying the key log, so the file alone decodes)',
     },
     'buffer-size': {
       type: 'string',
@@ -47,6 +50,7 @@ export const captureSpec: CommandSpec = {
       default: 'tcpdump',
     },
     ...viewOptions,
+    ...tlsLiveOptions,
   },
   epilog: [
     'EXPRESSION is a tcpdump (BPF) filter, e.g. port 7272, or host 10.0.0.5 and tcp port 80.',
@@ -56,11 +60,14 @@ export const captureSpec: CommandSpec = {
     "Every run ends with tcpdump's statistics; when the kernel dropped packets a WARNING line says so.",
     'tcpdump runs with a snaplen that fits the interface MTU and -B KiB of kernel buffer for bursts.',
     '-o and -w files are written beside FILE and renamed only on success (a second Ctrl-C keeps -w).',
+    '--keylog FILE is followed while it grows (browsers add each session as it starts): a new TLS',
+    'connection whose secrets are not there yet is held up to --keylog-wait for them.',
     'Capturing needs root or a tcpdump with cap_net_raw,cap_net_admin; without, use `wirechat tap`.',
     '',
     'Examples:',
     '  sudo wirechat capture -i any port 7272',
     '  sudo wirechat capture -i lo -c 200 -w chat.pcap --format html -o chat.html port 7272',
+    '  sudo wirechat capture -i any --keylog ~/keys.log -w wss.pcapng port 443   # wss:// decrypted',
   ].join('\n'),
 };
 
@@ -71,6 +78,7 @@ export async function run(argv: string[]): Promise<number> {
   const iface = String(values.interface);
   const count = values.count !== undefined ? intOption(values, 'count', 1, 2 ** 31 - 1) : undefined;
   const bufferKiB = intOption(values, 'buffer-size', 1024, 4 * 1024 * 1024);
+  const liveTls = loadLiveTlsOptions(values, values.quiet === true);
   let stopCapture = (): void => undefined;
   let pauseCapture = (paused: boolean): void => void paused;
   const view = createLiveView(values, {
@@ -88,11 +96,25 @@ export async function run(argv: string[]): Promise<number> {
   // capture: its "capture is empty" problem is not shown.
   let bytesSeen = 0;
   const decoder = createCaptureDecoder(
-    { includeFramePayloads: view.needsPayloads, maxMemory: parseMaxMemory(values) },
+    { includeFramePayloads: view.needsPayloads, tls: liveTls.tls, maxMemory: parseMaxMemory(values) },
     (events) => {
       if (bytesSeen > 0) view.write(events);
     },
   );
+  // With a key log the saved file is pcapng, so that it can carry the secrets.
+  const keyed: KeyedCaptureFile | undefined =
+    save && liveTls.tls.keys
+      ? createKeyedCaptureFile(save.stream, {
+          initialLines: liveTls.takeInitialLines(),
+          application: 'wirechat capture',
+          waiting: () => liveTls.waiting(),
+          maxHeldBytes: liveTls.tls.keyWait?.maxBytes ?? 0,
+        })
+      : undefined;
+  liveTls.follow((lines) => {
+    keyed?.secrets(lines);
+    decoder.deliver();
+  });
   const capture = startLiveCapture({
     iface,
     expression: positionals,
@@ -101,8 +123,10 @@ export async function run(argv: string[]): Promise<number> {
     bufferKiB,
     onData(chunk) {
       bytesSeen += chunk.length;
-      save?.stream.write(chunk);
+      // The decoder first: a connection it starts holding for its secrets holds the file too.
       decoder.push(chunk);
+      if (keyed) keyed.push(chunk);
+      else save?.stream.write(chunk);
     },
   });
   pauseCapture = (paused) => (paused ? capture.pause() : capture.resume());
@@ -121,6 +145,9 @@ export async function run(argv: string[]): Promise<number> {
       process.stderr.write(safeLine(`wirechat capture: listening on ${iface}${filter}; Ctrl-C stops`) + '\n');
     }
     const result = await capture.done;
+    // Secrets written at the very end still count.
+    liveTls.stop();
+    keyed?.end();
     let summary = decoder.end();
     if (bytesSeen === 0) summary = { ...summary, problems: 0, problemsByCode: {} };
     // Interrupted while the output is stuck (its reader stopped reading): it is dropped, not waited for.
@@ -135,6 +162,7 @@ export async function run(argv: string[]): Promise<number> {
     ok = true;
   } finally {
     removeSignals();
+    liveTls.stop();
     if (!ok) {
       // tcpdump never ran (or failed): the files that were there stay as they were.
       view.discard();

@@ -21,6 +21,7 @@ import { onStopSignal } from './stop-signals.js';
 import { freePort } from '../shared/free-port.js';
 import { captureReportLines } from './capture-report.js';
 import { openOutputFile, type OutputFile } from './output-file.js';
+import { loadTlsOptions, tlsReadOptions } from './tls-options.js';
 
 export const demoSpec: CommandSpec = {
   name: 'demo',
@@ -47,6 +48,7 @@ export const demoSpec: CommandSpec = {
       description: 'also save the raw capture (live: pcap as tcpdump wrote it; tap: pcapng)',
     },
     ...viewOptions,
+    ...tlsReadOptions,
   },
   epilog: [
     'auto captures live with tcpdump when running as root with tcpdump installed, else through the tap.',
@@ -78,6 +80,8 @@ export async function run(argv: string[]): Promise<number> {
     throw new UsageError(`--mode must be auto, live or tap, got '${mode}'`);
   }
   const live = mode === 'live' || (mode === 'auto' && liveCapturePossible());
+  // Read first: a missing key log is one line before anything starts.
+  const tls = loadTlsOptions(values, values.quiet === true);
 
   // Opened first: a bad path is one line before anything starts. Kept when interrupted for good.
   const save: OutputFile | undefined =
@@ -119,7 +123,7 @@ export async function run(argv: string[]): Promise<number> {
     });
     let closed = 0;
     const decoder = createCaptureDecoder(
-      { includeFramePayloads: view.needsPayloads, maxMemory: parseMaxMemory(values) },
+      { includeFramePayloads: view.needsPayloads, tls, maxMemory: parseMaxMemory(values) },
       (events) => {
         for (const ev of events)
           if (ev.event === 'tcp.close' && (ev.how === 'both-fin' || ev.how === 'rst')) closed++;

@@ -7,6 +7,7 @@ import { DEFAULT_METRICS_MIN_INTERVAL_MS } from '../chat/ops/routes.js';
 import { parseMetricsToken } from '../chat/ops/metrics-token.js';
 import { parseOriginList } from '../chat/transport/origin.js';
 import { loadTls } from '../chat/transport/tls.js';
+import { openTlsKeyLog } from '../chat/transport/tls-keylog.js';
 
 export const nodeOptionSpecs: Record<string, OptionSpec> = {
   redis: {
@@ -35,6 +36,13 @@ export const nodeOptionSpecs: Record<string, OptionSpec> = {
     env: 'WIRECHAT_TLS_CERT',
   },
   'tls-key': { type: 'string', value: 'FILE', description: 'PEM private key', env: 'WIRECHAT_TLS_KEY' },
+  'tls-keylog': {
+    type: 'string',
+    value: 'FILE',
+    description:
+      'append the TLS session secrets to FILE (NSS key log, created 0600) so `wirechat read --keylog` decrypts this server’s traffic; anyone reading FILE can too',
+    env: 'WIRECHAT_TLS_KEYLOG',
+  },
   'allow-origin': {
     type: 'string',
     value: 'LIST',
@@ -74,6 +82,7 @@ export interface NodeOptions {
   dataDir?: string;
   tlsCert?: string;
   tlsKey?: string;
+  tlsKeylog?: string;
   allowOrigins?: string[];
   publicWsUrl?: string;
   metricsRoomNames?: boolean;
@@ -115,6 +124,12 @@ export function parseNodeOptions(v: ParsedArgs['values']): NodeOptions {
     loadTls(cert, key); // one clear line now rather than in every worker
     options.tlsCert = cert;
     options.tlsKey = key;
+  }
+  const keylog = str(v, 'tls-keylog');
+  if (keylog && !cert) throw new UsageError('--tls-keylog needs --tls-cert and --tls-key');
+  if (keylog) {
+    openTlsKeyLog(keylog).close(); // one clear line now rather than in every worker
+    options.tlsKeylog = keylog;
   }
   const origins = str(v, 'allow-origin');
   if (origins) options.allowOrigins = parseOriginList(origins);

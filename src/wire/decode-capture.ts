@@ -21,6 +21,7 @@ import type { TlsOptions } from './tls/tls-connection.js';
 import { createMemoryBudget, DEFAULT_MAX_MEMORY, type MemoryBudget } from './budget/memory-budget.js';
 import { createEvictionReporter, DEFAULT_EVICTION_REPORTS } from './budget/eviction-report.js';
 import { createHeapGuard } from './budget/heap-guard.js';
+import { createCaptureKeys } from './tls/capture-secrets.js';
 
 export interface CaptureDecoderOptions {
   /** Keep only connections with one of these ports on either side (empty = all). */
@@ -61,6 +62,8 @@ export interface CaptureDecoder {
   readonly packets: number;
   /** The run's memory budget (what is charged now, the peak). */
   readonly budget: MemoryBudget;
+  /** Hands over events made between pushes (TLS connections released when their secrets arrive). */
+  deliver(): void;
 }
 
 /** Events gathered before they are handed on (the batch is cut at the next packet boundary). */
@@ -147,6 +150,12 @@ export function createCaptureDecoder(
   };
 
   const evictions = createEvictionReporter(emit, options.maxEvictionReports ?? DEFAULT_EVICTION_REPORTS);
+  // One object for every connection: secrets found in the capture itself join its key store.
+  const keys = createCaptureKeys(
+    options.tls,
+    (p) => emit(p),
+    () => summary.ts,
+  );
 
   const flowTable = createFlowTable({
     budget,
@@ -161,7 +170,7 @@ export function createCaptureDecoder(
           ...(options.maxInflateRatio !== undefined ? { maxInflateRatio: options.maxInflateRatio } : {}),
           includeFramePayloads: options.includeFramePayloads ?? false,
         }),
-        options.tls,
+        keys.tls,
       ),
     emit,
     ...(options.ports?.length ? { ports: options.ports } : {}),
@@ -184,6 +193,7 @@ export function createCaptureDecoder(
     onPacket(raw) {
       if (!filtered) summary.packets++;
       summary.ts = raw.ts;
+      keys.packet();
       const result = decodePacket(raw);
       if (result.kind === 'tcp') {
         if (filtered && !passes(result.packet)) return;
@@ -206,6 +216,7 @@ export function createCaptureDecoder(
       }
     },
     onProblem: problem,
+    onSecrets: keys.onSecrets,
   });
 
   const flush = (): void => {
@@ -227,6 +238,7 @@ export function createCaptureDecoder(
       if (!ended) {
         ended = true;
         reader.end();
+        keys.end();
         flowTable.end();
         evictions.finish(summary.ts, summary.packets);
         flush();
@@ -252,5 +264,8 @@ export function createCaptureDecoder(
       return summary.packets;
     },
     budget,
+    deliver() {
+      if (!ended) flush();
+    },
   };
 }

@@ -7,10 +7,13 @@ import { createServer as createHttpsServer } from 'node:https';
 import { createSecureContext } from 'node:tls';
 import { UserError } from '../../shared/errors.js';
 import { DEFAULT_SERVER_TIMEOUTS, httpTimeoutOptions, type ServerTimeouts } from './server-timeouts.js';
+import type { TlsKeyLog } from './tls-keylog.js';
 
 export interface TlsFiles {
   cert: Buffer;
   key: Buffer;
+  /** Where the session secrets of every connection are appended (serve --tls-keylog). */
+  keylog?: TlsKeyLog;
 }
 
 export function loadTls(certFile: string, keyFile: string): TlsFiles {
@@ -46,7 +49,9 @@ export function createWebServer(
   timeouts: ServerTimeouts = DEFAULT_SERVER_TIMEOUTS,
 ): Server {
   const { handshakeTimeout, ...http } = httpTimeoutOptions(timeouts);
-  return tls
-    ? (createHttpsServer({ ...tls, ...http, handshakeTimeout }, handler) as unknown as Server)
-    : createHttpServer(http, handler);
+  if (!tls) return createHttpServer(http, handler);
+  const { keylog, ...files } = tls;
+  const server = createHttpsServer({ ...files, ...http, handshakeTimeout }, handler);
+  if (keylog) server.on('keylog', (line: Buffer) => keylog.write(line));
+  return server as unknown as Server;
 }

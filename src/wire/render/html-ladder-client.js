@@ -155,6 +155,7 @@
     if (r.k === 'note') return 'var(--note)';
     if (r.k === 'tcp') return 'var(--tcp)';
     if (r.k === 'hs') return 'var(--hs)';
+    if (r.k === 'tls') return 'var(--tls)';
     return colors[r.f] || 'var(--ink)';
   }
 
@@ -172,7 +173,7 @@
     var x1 = laneX[r.s];
     var x2 = laneX[r.d];
     var color = colorOf(r);
-    if (r.k === 'note' || r.k === 'problem' || x1 === x2) {
+    if (r.k === 'note' || r.k === 'problem' || r.k === 'tls' || x1 === x2) {
       var lo = Math.min(x1, x2) - 60;
       var hi = Math.max(x1, x2) + 60;
       g.appendChild(

@@ -50,8 +50,9 @@ export interface HtmlLimits {
 /** One arrow or note of the diagram. Short keys: the JSON is embedded in the page. */
 export interface LadderRow {
   /** Kind: tcp (TCP-only), hs (SYN/SYN-ACK/handshake ACK/FIN/RST), data (TCP with payload),
-   * http, ws (frame/message), ctl (ping/pong/close), note (open/close/problem). */
-  k: 'tcp' | 'hs' | 'data' | 'http' | 'ws' | 'ctl' | 'note' | 'problem';
+   * http, ws (frame/message), ctl (ping/pong/close), note (open/close/problem), tls (a
+   * connection's TLS lines folded: one row per handshake or run of encrypted records). */
+  k: 'tcp' | 'hs' | 'data' | 'http' | 'ws' | 'ctl' | 'note' | 'problem' | 'tls';
   t: number;
   c: number | null;
   p: number | null;

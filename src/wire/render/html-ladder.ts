@@ -13,6 +13,8 @@
 // bytes (with how much was left out), the page keeps a total of text and hex, and past a number
 // of rows or bytes of row data later rows are only counted; the page says so in a banner.
 import type { SummaryEvent, WireEvent, WsFrameEvent } from '../events.js';
+import type { TlsEvent } from '../tls/tls-events.js';
+import { createTlsFolder } from './html-tls-fold.js';
 import { createExplainer, explainFrame, opcodeName } from '../annotate/explain.js';
 import { formatSegmentLine, linkHeaderLength } from './format.js';
 import { embedJson, pageHead, pageTail } from './html-page.js';
@@ -181,9 +183,19 @@ export function createHtmlRenderer(options: HtmlViewOptions = {}): HtmlRenderer 
     return row;
   };
 
+  const tlsFolder = createTlsFolder({
+    row: (ev) => base(ev as unknown as Exclude<WireEvent, { event: 'summary' }>, 'tls', ''),
+    push,
+    open: (row) => pending.includes(row),
+    explain: (ev) => explainer.explain(ev as unknown as WireEvent),
+  });
+
   function add(ev: WireEvent): void {
     if (ev.event === 'summary') return;
     current = { ts: ev.ts, packet: ev.packet };
+    // The TLS layer's events travel with the others; here they fold into one row per group.
+    if ((ev.event as string).startsWith('tls.')) return tlsFolder.add(ev as unknown as TlsEvent);
+    if (ev.event === 'tcp.close') tlsFolder.forget(ev.conn);
     switch (ev.event) {
       case 'tcp.segment': {
         const pure = ev.len === 0 && (ev.role === 'ack' || ev.role === 'keepalive');

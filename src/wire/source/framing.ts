@@ -6,6 +6,8 @@ export interface CaptureReaderCallbacks {
   onPacket(packet: RawPacket): void;
   /** TRUNCATED_FILE, BAD_CAPTURE_HEADER, BAD_RECORD, BAD_BLOCK, CAPLEN_OVER_SNAPLEN, … */
   onProblem(problem: DecodeProblemEvent): void;
+  /** A pcapng Decryption Secrets Block: its secrets type and data (padding removed). */
+  onSecrets?(secretsType: number, data: Buffer): void;
 }
 
 /**

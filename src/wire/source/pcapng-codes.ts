@@ -7,6 +7,11 @@ export const PCAPNG_IDB = 1;
 export const PCAPNG_OPB = 2;
 export const PCAPNG_SPB = 3;
 export const PCAPNG_EPB = 6;
+/** Decryption Secrets Block: session keys carried in the capture itself. */
+export const PCAPNG_DSB = 0x0000000a;
+
+/** DSB secrets types. */
+export const DSB_TLS_KEY_LOG = 0x544c534b; // 'TLSK': NSS key log lines
 
 /** The Section Header Block's byte-order magic, read in the file's byte order. */
 export const PCAPNG_BYTE_ORDER_MAGIC = 0x1a2b3c4d;

@@ -1,6 +1,7 @@
 // pcapng: a sequence of blocks (type, total length, body, total length again). We read the
 // Section Header (either byte order, several sections), Interface Description (link type,
-// snaplen, if_tsresol, if_tsoffset), Enhanced, Simple and obsolete Packet blocks, and skip
+// snaplen, if_tsresol, if_tsoffset), Enhanced, Simple and obsolete Packet blocks, Decryption
+// Secrets blocks (handed on: TLS key logs carried in the file), and skip
 // every other block type. A bad packet block is reported and skipped (the block framing is
 // intact); a bad block length stops the reader because nothing after it can be located.
 import { MAX_BLOCK_BYTES, readerProblem, type CaptureReaderCallbacks, type UnitParser } from './framing.js';
@@ -10,6 +11,7 @@ import {
   OPT_IF_TSOFFSET,
   OPT_IF_TSRESOL,
   PCAPNG_BYTE_ORDER_MAGIC as BYTE_ORDER_MAGIC,
+  PCAPNG_DSB as DSB,
   PCAPNG_EPB as EPB,
   PCAPNG_IDB as IDB,
   PCAPNG_OPB as OPB,
@@ -104,6 +106,9 @@ export class PcapngParser implements UnitParser {
       case SPB:
         this.readSimplePacket(buf, body, bodyEnd);
         return;
+      case DSB:
+        this.readSecrets(buf, body, bodyEnd);
+        return;
       default:
         return; // name resolution, statistics, custom blocks…: not needed here
     }
@@ -111,6 +116,25 @@ export class PcapngParser implements UnitParser {
 
   private problem(code: string, message: string): void {
     this.cb.onProblem(readerProblem(code, message, 'warning', this.lastTs, this.index || null));
+  }
+
+  /** A Decryption Secrets Block: secrets type u32, length u32, the secrets (padded), options. */
+  private readSecrets(buf: Buffer, body: number, end: number): void {
+    if (end - body < 8) {
+      this.problem('BAD_BLOCK', 'decryption secrets block too short');
+      return;
+    }
+    const secretsType = this.u32(buf, body);
+    const length = this.u32(buf, body + 4);
+    if (length > end - body - 8) {
+      this.problem(
+        'BAD_BLOCK',
+        `decryption secrets block claims ${length} bytes but holds ${end - body - 8}`,
+      );
+      return;
+    }
+    // Copied: the secrets outlive the chunk they arrived in.
+    this.cb.onSecrets?.(secretsType, Buffer.from(buf.subarray(body + 8, body + 8 + length)));
   }
 
   private readInterface(buf: Buffer, body: number, end: number): void {

@@ -1,5 +1,6 @@
 // Writes pcapng (the format of Wireshark's dumpcap): one Section Header Block, one Interface
-// Description Block per link type as it first appears, then one Enhanced Packet Block per packet.
+// Description Block per link type as it first appears, then one Enhanced Packet Block per packet,
+// and Decryption Secrets Blocks (TLS key log lines) where the caller puts them.
 // Blocks are returned as Buffers so the caller decides where they go (a file, the decoder, both).
 // Layout per the pcapng specification (draft-ietf-opsawg-pcapng): every block is
 // type, total length, body padded to 4 bytes, total length again; little-endian here.
@@ -10,6 +11,7 @@ import {
   OPT_IF_TSRESOL,
   OPT_SHB_USERAPPL,
   PCAPNG_BYTE_ORDER_MAGIC,
+  PCAPNG_DSB,
   PCAPNG_EPB,
   PCAPNG_IDB,
   PCAPNG_SHB,
@@ -39,6 +41,8 @@ export interface PcapngWriter {
   header(): Buffer;
   /** An IDB when this link type is new, then the packet's EPB. */
   packet(packet: PcapngPacket): Buffer;
+  /** A Decryption Secrets Block (e.g. DSB_TLS_KEY_LOG with key log lines): readers use it for the packets after it. */
+  secrets(secretsType: number, data: Buffer): Buffer;
 }
 
 const pad4 = (n: number): number => (n + 3) & ~3;
@@ -116,6 +120,14 @@ export function createPcapngWriter(options: PcapngWriterOptions = {}): PcapngWri
       packet.data.copy(body, 20, 0, captured);
       parts.push(block(PCAPNG_EPB, body));
       return parts.length === 1 ? parts[0]! : Buffer.concat(parts);
+    },
+
+    secrets(secretsType: number, data: Buffer): Buffer {
+      const body = Buffer.alloc(8 + pad4(data.length));
+      body.writeUInt32LE(secretsType, 0);
+      body.writeUInt32LE(data.length, 4);
+      data.copy(body, 8);
+      return block(PCAPNG_DSB, body);
     },
   };
 }

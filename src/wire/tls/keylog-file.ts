@@ -12,13 +12,27 @@ export interface LoadedKeyLogs {
   store: KeyStore;
   secrets: number;
   problems: KeyLogProblem[];
+  /** Bytes of each file read (whole lines): where following a growing file goes on from. */
+  offsets: number[];
+  /** Growing files only: the text read of each (it goes into the capture file written live). */
+  texts: string[];
 }
 
-export function loadKeyLogFiles(paths: string[], maxBytes = DEFAULT_KEYLOG_MAX_BYTES): LoadedKeyLogs {
+/** `growing`: the files are being written (live): an unfinished last line is left for later. */
+export function loadKeyLogFiles(
+  paths: string[],
+  maxBytes = DEFAULT_KEYLOG_MAX_BYTES,
+  growing = false,
+): LoadedKeyLogs {
   const store = new KeyStore();
-  const loaded: LoadedKeyLogs = { store, secrets: 0, problems: [] };
+  const loaded: LoadedKeyLogs = { store, secrets: 0, problems: [], offsets: [], texts: [] };
   for (const path of paths) {
-    const { text, cut } = readBounded(path, maxBytes);
+    const read = readBounded(path, maxBytes);
+    const cut = read.cut;
+    let text = read.text;
+    if (growing) text = text.slice(0, text.lastIndexOf('\n') + 1);
+    loaded.offsets.push(text.length);
+    if (growing) loaded.texts.push(text);
     if (cut) {
       loaded.problems.push({
         code: 'KEYLOG_LIMIT',

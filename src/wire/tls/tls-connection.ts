@@ -21,6 +21,7 @@ import type { HandshakeMessage } from './handshake-reassembler.js';
 import { tls13NextSecret } from './key-schedule.js';
 import { earlyDataCiphers, tls12Ciphers, tls13Ciphers } from './session-ciphers.js';
 import type { KeyStore, SessionSecrets } from './key-store.js';
+import type { KeyWaiter } from './key-waiter.js';
 import type { RecordCipher } from './record-cipher.js';
 import {
   CONTENT_ALERT,
@@ -37,6 +38,10 @@ import { noKeysMessage } from './no-keys.js';
 export interface TlsOptions {
   /** Where session secrets come from; none: nothing is decrypted. */
   keys?: KeyStore;
+  /** While live: new connections without secrets wait a bounded while for them (a growing key log). */
+  waiter?: KeyWaiter;
+  /** Bounds of the wait for secrets (the live waiter's, and a pcapng file's by capture time). */
+  keyWait?: { maxWaitMs?: number; maxBytes?: number };
   /** Largest handshake message reassembled (default 256 KiB). */
   maxHandshakeBytes?: number;
   /** TLS_DECRYPT_FAILED problems reported per direction before it gives up (default 3). */

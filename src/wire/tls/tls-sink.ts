@@ -1,15 +1,27 @@
 // The TLS layer as a ConnectionSink between TCP reassembly and the clear-text decoders: a
 // connection whose client opens with a TLS record carrying a ClientHello (on any port) is decoded
 // as TLS, and its decrypted application data goes to the inner sink as if it had been sent in
-// clear; anything else goes to the inner sink untouched.
+// clear; anything else goes to the inner sink untouched. While live with a growing key log (a
+// KeyWaiter in the options), a connection whose secrets are not known yet is held from its
+// ClientHello on, then decoded from the start once they arrive or the wait is over.
 import { formatEndpoint, type EventBase, type Side, type WireEvent } from '../events.js';
 import type { ConnectionInfo, ConnectionSink, EmitEvent, StreamMeta } from '../stream.js';
 import { createTlsConnection, type TlsConnection, type TlsOptions } from './tls-connection.js';
 import { CONTENT_HANDSHAKE, checkRecordHeader, RECORD_HEADER_BYTES } from './record-parser.js';
+import type { KeyWait } from './key-waiter.js';
 
 /** Bytes needed to recognise a ClientHello: record header and handshake type. */
 const SNIFF_BYTES = RECORD_HEADER_BYTES + 1;
 const CLIENT_HELLO = 1;
+/** Where the ClientHello's 32 random bytes are: record header, handshake header, version. */
+const RANDOM_START = RECORD_HEADER_BYTES + 4 + 2;
+const RANDOM_END = RANDOM_START + 32;
+
+/** What a held connection was given, in order, replayed when it is released. */
+type HeldCall =
+  | { kind: 'data'; label: Side; bytes: Buffer; meta: StreamMeta }
+  | { kind: 'gap'; label: Side; meta: StreamMeta }
+  | { kind: 'end'; label: Side; meta: StreamMeta };
 
 /** 'tls' when the bytes open a TLS connection, 'mid-stream' for TLS records without a hello. */
 export function sniffTls(bytes: Buffer): 'tls' | 'mid-stream' | 'no' | 'maybe' {
@@ -36,9 +48,13 @@ export function createTlsAwareSink(
     server: formatEndpoint(info.server),
   };
   const other = (s: Side): Side => (s === 'client' ? 'server' : 'client');
-  let mode: 'detect' | 'tls' | 'clear' | 'dead' = 'detect';
+  let mode: 'detect' | 'held' | 'tls' | 'clear' | 'dead' = 'detect';
   const sniffed: Record<Side, Buffer[]> = { client: [], server: [] };
   let tls: TlsConnection | undefined;
+  let held: HeldCall[] = [];
+  let wait: KeyWait | undefined;
+  let heldRandom: Buffer | undefined;
+  let helloLabel: Side = 'client';
 
   function base(label: Side, meta: StreamMeta): EventBase {
     return {
@@ -70,27 +86,23 @@ export function createTlsAwareSink(
     const head = Buffer.concat(sniffed[label]);
     const verdict = sniffTls(head);
     if (verdict === 'maybe' && !force) return;
-    const held = sniffed;
+    const otherHead = Buffer.concat(sniffed[other(label)]);
+    sniffed.client = sniffed.server = [];
     if (verdict === 'tls') {
-      mode = 'tls';
-      // Whoever sends the ClientHello is the TLS client, whatever the flow table guessed.
-      tls = createTlsConnection(
-        {
-          base,
-          emit: (event) => emit(event as unknown as WireEvent),
-          problem,
-          plaintext: passOn,
-        },
-        label,
-        options,
-      );
-      const otherHead = Buffer.concat(held[other(label)]);
-      sniffed.client = sniffed.server = [];
-      if (otherHead.length) tls.data(other(label), otherHead, meta);
-      tls.data(label, head, meta);
+      const random = head.length >= RANDOM_END ? head.subarray(RANDOM_START, RANDOM_END) : undefined;
+      const waiter = options.waiter;
+      if (waiter && random && !waiter.known(random)) {
+        mode = 'held';
+        heldRandom = Buffer.from(random);
+        helloLabel = label;
+        wait = waiter.wait(heldRandom, release);
+        if (otherHead.length) hold({ kind: 'data', label: other(label), bytes: otherHead, meta });
+        hold({ kind: 'data', label, bytes: head, meta });
+        return;
+      }
+      startTls(label, head, otherHead, meta);
       return;
     }
-    sniffed.client = sniffed.server = [];
     if (verdict === 'mid-stream' && !info.handshakeSeen) {
       mode = 'dead';
       problem(
@@ -103,9 +115,51 @@ export function createTlsAwareSink(
       return;
     }
     mode = 'clear';
-    const otherHead = Buffer.concat(held[other(label)]);
     if (otherHead.length) passOn(other(label), otherHead, meta);
     if (head.length) passOn(label, head, meta);
+  }
+
+  function startTls(label: Side, head: Buffer, otherHead: Buffer, meta: StreamMeta): void {
+    mode = 'tls';
+    // Whoever sends the ClientHello is the TLS client, whatever the flow table guessed.
+    tls = createTlsConnection(
+      {
+        base,
+        emit: (event) => emit(event as unknown as WireEvent),
+        problem,
+        plaintext: passOn,
+      },
+      label,
+      options,
+    );
+    if (otherHead.length) tls.data(other(label), otherHead, meta);
+    if (head.length) tls.data(label, head, meta);
+  }
+
+  /** Keeps one call of a held connection; past the waiter's byte bound, stops waiting. */
+  function hold(call: HeldCall): void {
+    if (mode !== 'held') return feed(call); // released while its first bytes were being held
+    const bytes = call.kind === 'data' ? call.bytes.length : 0;
+    // Copied: the reassembler may reuse what it handed over.
+    held.push(call.kind === 'data' ? { ...call, bytes: Buffer.from(call.bytes) } : call);
+    if (!wait?.take(bytes)) release();
+  }
+
+  /** Stops waiting: the connection is decoded from its ClientHello with what the store knows now. */
+  function release(): void {
+    if (mode !== 'held') return;
+    wait?.done();
+    wait = undefined;
+    const calls = held;
+    held = [];
+    startTls(helloLabel, Buffer.alloc(0), Buffer.alloc(0), calls[0]!.meta);
+    for (const call of calls) feed(call);
+  }
+
+  function feed(call: HeldCall): void {
+    if (call.kind === 'data') tls?.data(call.label, call.bytes, call.meta);
+    else if (call.kind === 'gap') tls?.gap(call.label, call.meta);
+    else inner.end(call.label, call.meta);
   }
 
   return {
@@ -113,10 +167,15 @@ export function createTlsAwareSink(
       if (bytes.length === 0) return;
       if (mode === 'clear') inner.data(label, bytes, meta);
       else if (mode === 'tls') tls?.data(label, bytes, meta);
-      else if (mode === 'detect') detect(label, bytes, meta, false);
+      else if (mode === 'held') {
+        hold({ kind: 'data', label, bytes, meta });
+        // Secrets that arrived since: no need to wait for the next check.
+        if (mode === 'held' && options.waiter?.known(heldRandom!)) release();
+      } else if (mode === 'detect') detect(label, bytes, meta, false);
     },
     gap(label, missing, meta) {
-      if (mode === 'tls') tls?.gap(label, meta);
+      if (mode === 'held') hold({ kind: 'gap', label, meta });
+      else if (mode === 'tls') tls?.gap(label, meta);
       else if (mode === 'clear') inner.gap(label, missing, meta);
       else if (mode === 'detect') {
         // The start of this side is lost: it cannot be told to be TLS any more.
@@ -125,6 +184,8 @@ export function createTlsAwareSink(
       }
     },
     end(label, meta) {
+      // A connection may be over before its secrets are written: it still waits for them.
+      if (mode === 'held') return hold({ kind: 'end', label, meta });
       if (mode === 'detect' && sniffed[label].length) detect(label, Buffer.alloc(0), meta, true);
       if (mode === 'clear' || mode === 'tls') inner.end(label, meta);
     },
