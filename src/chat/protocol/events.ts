@@ -40,7 +40,8 @@ export interface MessageEvent {
 
 /** What a client asked for, whatever dialect it spoke. Strings are raw (never HTML-escaped). */
 export type Command =
-  | { type: 'login'; name: string; room: string; after?: string }
+  | { type: 'login'; name: string; room: string; after?: string; session?: string }
+  | { type: 'leave' }
   | { type: 'say'; to: 'all' | number; text: string }
   | { type: 'history'; limit: number }
   | { type: 'ping' }
