@@ -248,7 +248,7 @@ export class Hub {
       return this.reject(session, protocolError('NAME_TAKEN', message));
     }
     // A second login moves the user: logout from the old room first, then login in the new one.
-    if (session.user) this.leaveRoom(session, 'move', ts);
+    if (session.user) this.leaveRoom(session, 'move', ts, room);
     const user = { id: session.id, name };
     session.codec = codec;
     session.user = user;
@@ -294,7 +294,7 @@ export class Hub {
     if (copy !== undefined) session.link.send(Buffer.from(copy));
   }
 
-  private leaveRoom(session: Session, reason: LeaveEvent['reason'], ts: number): void {
+  private leaveRoom(session: Session, reason: LeaveEvent['reason'], ts: number, to?: string): void {
     const user = session.user!;
     const room = session.room!;
     const current = this.options.presence.get(user.id);
@@ -302,7 +302,11 @@ export class Hub {
     this.leaveLocalRoom(session, room);
     session.user = undefined;
     session.room = undefined;
-    this.announceLeave({ type: 'leave', room, user, ts, reason });
+    this.announceLeave(
+      to === undefined
+        ? { type: 'leave', room, user, ts, reason }
+        : { type: 'leave', room, user, ts, reason, to },
+    );
   }
 
   private announceLeave(event: LeaveEvent): void {
@@ -346,11 +350,17 @@ export class Hub {
     if (!entry) return false;
     const me = this.options.broker.nodeId;
     const { user, room } = entry;
-    if (!this.held.take(user.id) && entry.node === me) {
-      // Still connected here (a second tab with the same token): the newest connection wins.
-      const older = this.sessions.get(user.id);
-      if (older && older !== session) this.detach(older);
-    }
+    if (entry.node !== me) {
+      // The node that had the user lets go of them quietly (see fromBroker).
+      const ts = this.now();
+      this.options.broker.publish(nodeChannel(entry.node), {
+        type: 'leave',
+        room,
+        user,
+        ts,
+        reason: 'resumed',
+      });
+    } else this.letGo(user.id, session);
     this.sessions.delete(session.id);
     session.id = user.id;
     this.sessions.set(user.id, session);
@@ -368,6 +378,16 @@ export class Hub {
     if (after !== undefined) this.answers.resume(session, codec, room, after);
     this.options.logger.info({ user: user.id, dialect: codec.dialect, room, from: entry.node }, 'resume');
     return true;
+  }
+
+  /**
+   * The identity continues on another connection: a hold ends without a departure, and a
+   * connection still open (another tab with the same token) is closed, with nothing announced.
+   */
+  private letGo(id: number, newer?: Session): void {
+    if (this.held.take(id)) return;
+    const older = this.sessions.get(id);
+    if (older && older !== newer) this.detach(older);
   }
 
   /** Closes a connection whose identity moved to a newer one, with nothing announced. */
@@ -398,6 +418,7 @@ export class Hub {
 
   private fromBroker(channel: string, event: ChatEvent): void {
     if (channel.startsWith('room:')) this.deliverRoom(event);
+    else if (event.type === 'leave' && event.reason === 'resumed') this.letGo(event.user.id);
     else if (event.type === 'message' && event.to) this.deliverPrivate(event);
   }
 

@@ -23,7 +23,12 @@ export interface LeaveEvent {
   room: string;
   user: UserRef;
   ts: number;
-  reason: 'close' | 'idle' | 'move';
+  /**
+   * 'move': the user switched room (`to` says where); 'resumed': internal, sent only to the node
+   * that had the user, whose identity a session token just took over elsewhere (never shown).
+   */
+  reason: 'close' | 'idle' | 'move' | 'resumed';
+  to?: string;
 }
 
 export interface MessageEvent {

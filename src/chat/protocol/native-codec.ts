@@ -75,7 +75,11 @@ export const nativeCodec: Codec = {
   join: (event: JoinEvent) =>
     JSON.stringify({ type: 'joined', room: event.room, user: user(event.user), ts: event.ts }),
   leave: (event: LeaveEvent) =>
-    JSON.stringify({ type: 'left', room: event.room, user: user(event.user), ts: event.ts }),
+    JSON.stringify(
+      event.reason === 'move' && event.to !== undefined
+        ? { type: 'left', room: event.room, user: user(event.user), ts: event.ts, moved: event.to }
+        : { type: 'left', room: event.room, user: user(event.user), ts: event.ts },
+    ),
   publicMessage: (event: MessageEvent) => JSON.stringify(messageObject(event)),
   privateMessage: (event: MessageEvent) => JSON.stringify(messageObject(event)),
   history: (room: string, messages: MessageEvent[], complete: boolean) =>
