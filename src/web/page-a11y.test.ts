@@ -49,7 +49,7 @@ for (const colorScheme of ['light', 'dark'] as const) {
   for (const size of sizes) {
     test(`no WCAG 2.2 AA violations: ${colorScheme} theme, ${size.label}`, async () => {
       const room = `a11y-${colorScheme}-${size.label}`;
-      const open = async (name: string) => {
+      const open = async () => {
         // bypassCSP: the page's policy (rightly) refuses injected scripts, axe among them.
         const context = await browser.newContext({ ...size, colorScheme, bypassCSP: true });
         const page = await context.newPage();
@@ -57,7 +57,7 @@ for (const colorScheme of ['light', 'dark'] as const) {
         await page.goto(`http://127.0.0.1:${server.webPort}/`);
         return page;
       };
-      const dora = await open('dora');
+      const dora = await open();
       assert.deepEqual(await violations(dora), [], 'the join form');
       const join = async (page: Page, name: string) => {
         await page.getByLabel('Nickname').fill(name);
@@ -69,7 +69,7 @@ for (const colorScheme of ['light', 'dark'] as const) {
       const names = ['amy', 'yuri', 'gus', 'cyd', 'lee', 'ola'];
       const others: Page[] = [];
       for (const name of names) {
-        const page = await open(name);
+        const page = await open();
         await join(page, name);
         others.push(page);
         const say = `@dora hello from ${name}, see https://example.org/${name}`;
