@@ -11,6 +11,7 @@ import { loadPrefs, savePrefs } from './prefs.js';
 import { isUnknownTarget, politeError } from './server-errors.js';
 import { socketFromQuery } from './socket-url.js';
 import { mentionsMe } from './rich-text.js';
+import { TYPING_SEND_MS, TypingView } from './typing-view.js';
 import { clearSession, loadSession, saveSession, type SavedSession } from './session-store.js';
 
 const HISTORY_LIMIT = 50;
@@ -79,6 +80,16 @@ const people = new PeopleView(byId<HTMLUListElement>('people'), byId('people-cou
   people.setTarget(next?.id);
   composer.focus();
 });
+const typingView = new TypingView(byId('typing'), (u) => people.label(u));
+let typingSentAt = 0;
+// Tell the room this person is typing, at most every few seconds (the server throttles too).
+byId<HTMLTextAreaElement>('text').addEventListener('input', (event) => {
+  const now = Date.now();
+  if (!me || (event.target as HTMLTextAreaElement).value === '' || now - typingSentAt < TYPING_SEND_MS)
+    return;
+  if (connection.send({ type: 'typing' })) typingSentAt = now;
+});
+
 const connection = new Connection({
   onState: showLink,
   onMessage: handle,
@@ -116,9 +127,11 @@ function showLink(link: LinkState): void {
 }
 
 function handle(m: ServerMessage): void {
-  if (m.type !== 'history' && m.type !== 'welcome') flushNotice();
+  // Live events after the join come after its notice, even if the history answer is late.
+  if (m.type === 'joined' || m.type === 'left' || m.type === 'message') flushNotice();
   switch (m.type) {
     case 'welcome':
+      typingSentAt = 0;
       if (m.session !== undefined || saved) {
         saved = { token: m.session ?? saved!.token, name: m.you.name, room: m.room };
         saveSession(tabStorage(), saved);
@@ -139,12 +152,17 @@ function handle(m: ServerMessage): void {
         m.ts,
       );
       people.remove(m.user.id);
+      typingView.stop(m.user.id);
       if (composer.target?.id === m.user.id) {
         privateTo(undefined);
         messages.addNotice('info', `Messages go to everyone again.`, m.ts);
       }
       return;
+    case 'typing':
+      if (m.user.id !== me?.id && (!m.room || m.room === room)) typingView.show(m.user);
+      return;
     case 'message':
+      typingView.stop(m.from.id);
       return show(m);
     case 'history':
       if (!m.complete) messages.addNotice('info', 'Some older messages are not shown.');
@@ -168,6 +186,7 @@ function welcome(you: User, joinedRoom: string, users: User[], ts: number): void
   // notice follows it, after a divider, so "you joined" never sits above what it follows.
   if (!sameRoom) {
     messages.clear();
+    typingView.clear();
     privateTo(undefined);
     room = joinedRoom;
     pendingNotice = { divider: 'Earlier messages', text: `You joined #${joinedRoom} as ${you.name}.`, ts };

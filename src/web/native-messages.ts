@@ -28,6 +28,7 @@ export type ServerMessage =
       resumed?: boolean;
     }
   | { type: 'joined'; room: string; user: User; ts: number }
+  | { type: 'typing'; room: string; user: User }
   | { type: 'left'; room: string; user: User; ts: number; moved?: string }
   | ({ type: 'message' } & ChatMessage)
   | { type: 'history'; room: string; messages: ChatMessage[]; complete: boolean }
@@ -38,6 +39,7 @@ export type ServerMessage =
 export type ClientMessage =
   | { type: 'join'; name: string; room: string; after?: string; session?: string }
   | { type: 'leave' }
+  | { type: 'typing' }
   | { type: 'send'; to: string; text: string }
   | { type: 'history'; limit: number }
   | { type: 'ping' }
@@ -109,6 +111,10 @@ export function parseServerMessage(data: string): ServerMessage | undefined {
       const moved = v.type === 'left' ? str(v.moved) : undefined;
       if (moved !== undefined) return { type: 'left', room: str(v.room) ?? '', user, ts: time(v.ts), moved };
       return { type: v.type, room: str(v.room) ?? '', user, ts: time(v.ts) };
+    }
+    case 'typing': {
+      const user = parseUser(v.user);
+      return user ? { type: 'typing', room: str(v.room) ?? '', user } : undefined;
     }
     case 'message': {
       const m = parseChatMessage(v);

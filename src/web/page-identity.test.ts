@@ -211,6 +211,15 @@ test('a name already used in the room is refused in words; the same name in capi
   assert.equal(await page.locator('#chat-view').isHidden(), true);
 });
 
+test('typing shows on the other page, and goes when the message arrives', async () => {
+  await bob.locator('#text').pressSequentially('writing');
+  await alice.locator('#typing').getByText('bob is typing…').waitFor();
+  assert.equal(await bob.locator('#typing').textContent(), '', 'not to the typist');
+  await bob.locator('#text').press('Enter');
+  await messageItem(alice, 'writing').waitFor();
+  assert.equal(await alice.locator('#typing').textContent(), '');
+});
+
 test('links open safely, a mention of me is marked, and Leave tells the room at once', async () => {
   await say(bob, 'hi @Alice, see https://example.org/page. not javascript:alert(1)');
   const item = messageItem(alice, 'hi @Alice, see https://example.org/page. not javascript:alert(1)');

@@ -51,6 +51,8 @@ export const DEFAULT_HISTORY_RATE: RateLimit = { perSecond: 0.5, burst: 5 };
 export const DEFAULT_ROOM_SWITCH_RATE: RateLimit = { perSecond: 1, burst: 5 };
 
 const PONG = Buffer.from('{"type":"pong"}');
+/** Typing notices a user's page may have passed on: one per this many ms (the page shows each for longer). */
+export const TYPING_INTERVAL_MS = 2000;
 
 export class Hub {
   private readonly sessions = new Map<number, Session>();
@@ -218,6 +220,8 @@ export class Hub {
         }
         return this.answers.history(session, codec, session.room!, command.limit);
       }
+      case 'typing':
+        return this.typing(session);
       case 'leave':
         if (!session.user) return this.reject(session, protocolError('NOT_LOGGED_IN', 'log in first'));
         this.options.logger.info({ user: session.id }, 'left');
@@ -267,6 +271,15 @@ export class Hub {
     if (after !== undefined) this.answers.resume(session, codec, room, after);
     this.options.logger.info({ user: user.id, dialect: codec.dialect, room }, 'login');
     this.broadcast({ type: 'join', room, user, ts });
+  }
+
+  /** Passed on at most once per TYPING_INTERVAL_MS per user; extra notices are dropped silently. */
+  private typing(session: Session): void {
+    if (!session.user) return this.reject(session, protocolError('NOT_LOGGED_IN', 'log in first'));
+    const now = this.now();
+    if (now - session.typingAt < TYPING_INTERVAL_MS) return;
+    session.typingAt = now;
+    this.broadcast({ type: 'typing', room: session.room!, user: session.user, ts: now });
   }
 
   private say(session: Session, codec: Codec, to: 'all' | number, text: string): void {
@@ -432,6 +445,7 @@ export class Hub {
     for (const member of members) {
       const codec = member.codec!;
       if (event.type === 'join' && member.id === actor && !codec.echoesOwnJoin) continue;
+      if (event.type === 'typing' && (member.id === actor || !codec.typing)) continue;
       let frame = frames.get(codec.dialect);
       if (!frame) frames.set(codec.dialect, (frame = Buffer.from(encodeRoomEvent(codec, event))));
       member.link.send(frame);
@@ -454,5 +468,7 @@ function encodeRoomEvent(codec: Codec, event: ChatEvent): string {
       return codec.leave(event);
     case 'message':
       return codec.publicMessage(event);
+    case 'typing':
+      return codec.typing!(event); // only asked of codecs that have it (deliverRoom)
   }
 }

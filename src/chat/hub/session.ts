@@ -17,6 +17,8 @@ export class Session {
   switchBudget: Bucket | undefined = undefined;
   /** The hash of this identity's session token (dialects with sessions only). */
   resume: string | undefined = undefined;
+  /** When this session last had a typing notice passed on (they are throttled). */
+  typingAt = 0;
 
   constructor(
     /** The user id; replaced by the returning identity's when a session token is presented. */

@@ -1,7 +1,16 @@
 // One codec per dialect turns a client's JSON into Commands and internal events into frames.
 // Every encoder is a pure function of the event (plus, for private messages, which side the
 // recipient is on), so the hub encodes a broadcast once per dialect, never once per recipient.
-import type { ChatEvent, Command, Dialect, JoinEvent, LeaveEvent, MessageEvent, UserRef } from './events.js';
+import type {
+  ChatEvent,
+  Command,
+  Dialect,
+  JoinEvent,
+  LeaveEvent,
+  MessageEvent,
+  TypingEvent,
+  UserRef,
+} from './events.js';
 import type { ProtocolError } from './errors.js';
 import type { InputLimits } from './limits.js';
 
@@ -18,6 +27,8 @@ export interface Codec {
   welcome(you: UserRef, room: string, users: UserRef[], ts: number, extra?: WelcomeExtra): string[];
   join(event: JoinEvent): string;
   leave(event: LeaveEvent): string;
+  /** Someone in the room is typing; undefined: the dialect has no such notice (never sent). */
+  typing?(event: TypingEvent): string;
   /** A message to the whole room: the same frame for everyone of this dialect. */
   publicMessage(event: MessageEvent): string;
   /** A private message as its target sees it, or as its sender sees their own copy (undefined: no copy). */

@@ -9,7 +9,15 @@ export interface UserRef {
 }
 
 /** Events are broker payloads, so they stay plain JSON-serialisable data (no classes, no Buffers). */
-export type ChatEvent = JoinEvent | LeaveEvent | MessageEvent;
+export type ChatEvent = JoinEvent | LeaveEvent | MessageEvent | TypingEvent;
+
+/** Someone is writing a message: shown for a few seconds, kept nowhere, only to dialects that have it. */
+export interface TypingEvent {
+  type: 'typing';
+  room: string;
+  user: UserRef;
+  ts: number;
+}
 
 export interface JoinEvent {
   type: 'join';
@@ -47,6 +55,7 @@ export interface MessageEvent {
 export type Command =
   | { type: 'login'; name: string; room: string; after?: string; session?: string }
   | { type: 'leave' }
+  | { type: 'typing' }
   | { type: 'say'; to: 'all' | number; text: string }
   | { type: 'history'; limit: number }
   | { type: 'ping' }

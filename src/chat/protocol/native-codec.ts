@@ -1,7 +1,7 @@
 // wirechat's own dialect (the page's): see docs/protocol.md §5. Plain text (never escaped),
 // string ids, millisecond `ts`, message ids for history and resume.
 import type { Codec, JsonObject, WelcomeExtra } from './codec.js';
-import type { Command, JoinEvent, LeaveEvent, MessageEvent, UserRef } from './events.js';
+import type { Command, JoinEvent, LeaveEvent, MessageEvent, TypingEvent, UserRef } from './events.js';
 import { isProtocolError, protocolError, type ProtocolError } from './errors.js';
 import type { InputLimits } from './limits.js';
 import { checkName, checkRoom, decodeHistoryRequest, decodeSay, unknownType } from './validate.js';
@@ -37,6 +37,8 @@ function decode(message: JsonObject, limits: InputLimits): Command | ProtocolErr
     }
     case 'leave':
       return { type: 'leave' };
+    case 'typing':
+      return { type: 'typing' };
     case 'send':
       return decodeSay(message, 'to', 'text', limits);
     case 'history':
@@ -80,6 +82,8 @@ export const nativeCodec: Codec = {
         ? { type: 'left', room: event.room, user: user(event.user), ts: event.ts, moved: event.to }
         : { type: 'left', room: event.room, user: user(event.user), ts: event.ts },
     ),
+  typing: (event: TypingEvent) =>
+    JSON.stringify({ type: 'typing', room: event.room, user: user(event.user), ts: event.ts }),
   publicMessage: (event: MessageEvent) => JSON.stringify(messageObject(event)),
   privateMessage: (event: MessageEvent) => JSON.stringify(messageObject(event)),
   history: (room: string, messages: MessageEvent[], complete: boolean) =>
