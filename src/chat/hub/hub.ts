@@ -24,6 +24,7 @@ import { fullBucket, takeToken, type RateLimit } from './token-bucket.js';
 import { DEFAULT_RECONNECT_GRACE_MS, HeldUsers, type HeldUser } from './held-users.js';
 import { CLOSE_SESSION_MOVED, hashSessionToken, newSessionToken } from './session-tokens.js';
 import { nameKey } from './name-key.js';
+import { LocalRooms } from './local-rooms.js';
 
 export interface HubOptions {
   broker: Broker;
@@ -56,8 +57,8 @@ export const TYPING_INTERVAL_MS = 2000;
 
 export class Hub {
   private readonly sessions = new Map<number, Session>();
-  /** Local sessions per room, in join order. */
-  private readonly rooms = new Map<string, Set<Session>>();
+  /** This node's sessions per room, and delivery to them. */
+  private readonly local: LocalRooms;
   private readonly limits: InputLimits;
   private readonly now: () => number;
   private readonly pings = new Map<Dialect, Buffer | undefined>();
@@ -78,6 +79,7 @@ export class Hub {
       { ...DEFAULT_HISTORY_ANSWER_LIMITS, ...options.historyAnswers },
       options.logger,
     );
+    this.local = new LocalRooms(options.broker, this.answers);
     this.graceMs = options.reconnectGraceMs ?? DEFAULT_RECONNECT_GRACE_MS;
     this.held = new HeldUsers(this.graceMs, (held) => this.graceEnded(held));
     options.broker.subscribe(nodeChannel(options.broker.nodeId));
@@ -90,14 +92,14 @@ export class Hub {
 
   /** The rooms this node's users are in. */
   localRooms(): IterableIterator<string> {
-    return this.rooms.keys();
+    return this.local.rooms();
   }
 
   /** What the hub keeps, for tests and introspection: sessions, rooms, cached history answers. */
   get usage(): { sessions: number; rooms: number; held: number; answers: HistoryAnswers['usage'] } {
     return {
       sessions: this.sessions.size,
-      rooms: this.rooms.size,
+      rooms: this.local.size,
       held: this.held.size,
       answers: this.answers.usage,
     };
@@ -156,7 +158,7 @@ export class Hub {
       // Held: still listed, nothing announced, until the grace period ends or the user returns.
       this.options.logger.info({ user: session.id, reason }, 'held for reconnect');
       this.held.hold(session.user, session.room!, session.resume);
-      this.leaveLocalRoom(session, session.room!);
+      this.local.leave(session, session.room!);
       session.user = undefined;
       session.room = undefined;
       return;
@@ -263,7 +265,7 @@ export class Hub {
       session.resume = hashSessionToken(token);
     }
     this.options.presence.add({ user, room, node: this.options.broker.nodeId, resume: session.resume });
-    this.joinLocalRoom(session, room);
+    this.local.join(session, room);
     const extra = codec.sessions ? { session: token, grace: this.graceMs } : undefined;
     for (const frame of codec.welcome(user, room, this.options.presence.members(room), ts, extra)) {
       session.link.send(Buffer.from(frame));
@@ -312,7 +314,7 @@ export class Hub {
     const room = session.room!;
     const current = this.options.presence.get(user.id);
     if (current?.room === room) this.options.presence.remove(user.id);
-    this.leaveLocalRoom(session, room);
+    this.local.leave(session, room);
     session.user = undefined;
     session.room = undefined;
     this.announceLeave(
@@ -325,25 +327,6 @@ export class Hub {
   private announceLeave(event: LeaveEvent): void {
     if (this.shuttingDown) this.options.broker.publish(roomChannel(event.room), event);
     else this.broadcast(event);
-  }
-
-  private joinLocalRoom(session: Session, room: string): void {
-    let local = this.rooms.get(room);
-    if (!local) {
-      this.rooms.set(room, (local = new Set()));
-      this.options.broker.subscribe(roomChannel(room));
-    }
-    local.add(session);
-  }
-
-  private leaveLocalRoom(session: Session, room: string): void {
-    const local = this.rooms.get(room);
-    local?.delete(session);
-    if (local && local.size === 0) {
-      this.rooms.delete(room);
-      this.options.broker.unsubscribe(roomChannel(room));
-      this.answers.invalidate(room); // nobody here asks for its history any more
-    }
   }
 
   /** Whether someone else in the room already goes by this name (case and width folded). */
@@ -382,7 +365,7 @@ export class Hub {
     session.room = room;
     session.resume = resume;
     this.options.presence.add({ user, room, node: me, resume });
-    this.joinLocalRoom(session, room);
+    this.local.join(session, room);
     const extra = { resumed: true, grace: this.graceMs };
     const ts = this.now();
     for (const frame of codec.welcome(user, room, this.options.presence.members(room), ts, extra)) {
@@ -407,7 +390,7 @@ export class Hub {
   private detach(older: Session): void {
     older.closed = true;
     this.sessions.delete(older.id);
-    if (older.room !== undefined) this.leaveLocalRoom(older, older.room);
+    if (older.room !== undefined) this.local.leave(older, older.room);
     older.user = undefined;
     older.room = undefined;
     older.link.close(CLOSE_SESSION_MOVED, 'session moved to a newer connection');
@@ -425,31 +408,14 @@ export class Hub {
 
   /** A room event: to this node's members now, and through the broker to the other nodes. */
   private broadcast(event: ChatEvent): void {
-    this.deliverRoom(event);
+    this.local.deliver(event);
     this.options.broker.publish(roomChannel(event.room), event);
   }
 
   private fromBroker(channel: string, event: ChatEvent): void {
-    if (channel.startsWith('room:')) this.deliverRoom(event);
+    if (channel.startsWith('room:')) this.local.deliver(event);
     else if (event.type === 'leave' && event.reason === 'resumed') this.letGo(event.user.id);
     else if (event.type === 'message' && event.to) this.deliverPrivate(event);
-  }
-
-  /** Encodes the event once per dialect present, then hands the same bytes to every member. */
-  private deliverRoom(event: ChatEvent): void {
-    if (event.type === 'message') this.answers.invalidate(event.room);
-    const members = this.rooms.get(event.room);
-    if (!members) return;
-    const frames = new Map<Dialect, Buffer>();
-    const actor = event.type === 'message' ? event.from.id : event.user.id;
-    for (const member of members) {
-      const codec = member.codec!;
-      if (event.type === 'join' && member.id === actor && !codec.echoesOwnJoin) continue;
-      if (event.type === 'typing' && (member.id === actor || !codec.typing)) continue;
-      let frame = frames.get(codec.dialect);
-      if (!frame) frames.set(codec.dialect, (frame = Buffer.from(encodeRoomEvent(codec, event))));
-      member.link.send(frame);
-    }
   }
 
   private deliverPrivate(event: MessageEvent): void {
@@ -457,18 +423,5 @@ export class Hub {
     if (!target?.codec || target.room !== event.room) return;
     const frame = target.codec.privateMessage(event, false);
     if (frame !== undefined) target.link.send(Buffer.from(frame));
-  }
-}
-
-function encodeRoomEvent(codec: Codec, event: ChatEvent): string {
-  switch (event.type) {
-    case 'join':
-      return codec.join(event);
-    case 'leave':
-      return codec.leave(event);
-    case 'message':
-      return codec.publicMessage(event);
-    case 'typing':
-      return codec.typing!(event); // only asked of codecs that have it (deliverRoom)
   }
 }
