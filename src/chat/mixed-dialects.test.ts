@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { openClient, startTestServer } from './test-support/chat-client.js';
 
 test('seed, workerman and native users in room 1 see each other, each in their own dialect', async () => {
-  const server = await startTestServer();
+  const server = await startTestServer({ reconnectGrace: 0 });
   try {
     const seed = await openClient(server.wsPort, 'seed');
     seed.send({ type: 'login', name: '猪猪' });
@@ -30,7 +30,7 @@ test('seed, workerman and native users in room 1 see each other, each in their o
       { id: wId, name: 'wally' },
       { id: nId, name: 'nina' },
     ]);
-    assert.deepEqual(Object.keys(welcome), ['type', 'you', 'room', 'users', 'ts']);
+    assert.deepEqual(Object.keys(welcome), ['type', 'you', 'room', 'users', 'ts', 'session', 'grace']);
     assert.equal((await seed.nextJson()).uid, Number(nId));
     assert.equal((await wm.nextJson()).client_id, nId);
 
@@ -93,7 +93,7 @@ test('seed, workerman and native users in room 1 see each other, each in their o
 });
 
 test('a native client that comes back with its last message id gets exactly what it missed', async () => {
-  const server = await startTestServer();
+  const server = await startTestServer({ reconnectGrace: 0 });
   try {
     const talker = await openClient(server.wsPort, 'talker');
     talker.send({ type: 'join', name: 'tom', room: 'r' });

@@ -102,6 +102,7 @@ test('users on three nodes chat in both workerman dialects; private messages cro
     x.send({ type: 'join', name: 'lister', room: '1' });
     const welcome = await x.nextJson();
     lists.push((welcome.users as { id: string }[]).map((u) => u.id).slice(0, -1));
+    x.send({ type: 'leave' }); // for good, not held for a return
     await x.close();
     for (const other of [a, b, c]) await other.nextJson(); // its join
     for (const other of [a, b, c]) await other.nextJson(); // its leave
@@ -213,6 +214,7 @@ test('resume: a client that dropped comes back on another node with its last id 
   await speaker.nextJson();
   const m1 = await reader.nextJson();
   assert.equal(m1.text, 'm1');
+  reader.send({ type: 'leave' }); // for good: a dropped connection would be held for a return
   await reader.close();
   await speaker.nextJson(); // rex left
   for (const text of ['m2', 'm3', 'm4']) {

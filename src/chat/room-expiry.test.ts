@@ -21,6 +21,7 @@ async function historyTexts(port: number, room: string): Promise<string[]> {
   const client = await joinRoom(port, 'reader', room);
   client.send({ type: 'history' });
   const answer = await client.nextOfType('history');
+  client.send({ type: 'leave' });
   await client.close();
   return (answer.messages as { text: string }[]).map((m) => m.text);
 }
@@ -30,6 +31,7 @@ async function leaveAndStay(port: number) {
   const leaver = await joinRoom(port, 'leaver', 'gone');
   leaver.send({ type: 'send', to: 'all', text: 'bye' });
   await leaver.nextOfType('message');
+  leaver.send({ type: 'leave' }); // leaves for good (a dropped connection would be held for a return)
   await leaver.close();
   const stayer = await joinRoom(port, 'stayer', 'kept');
   stayer.send({ type: 'send', to: 'all', text: 'still here' });

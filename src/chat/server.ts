@@ -64,6 +64,7 @@ export interface ChatServerLimits {
   historyCacheBytes?: number; // encoded history answers kept for reuse
   roomSwitchRate?: number; // logins and room switches per second per connection; 0 = no limit
   roomSwitchBurst?: number;
+  reconnectGrace?: number; // seconds a dropped page user is held for a return with their token, default 20
 }
 
 /** Connection limits (login timeout, caps, per-address budgets, server timeouts): limits/transport-limits.ts. */
@@ -131,6 +132,7 @@ export async function createChatServer(
     ids: parts.ids,
     history: historyStore,
     ...hubHistoryOptions(options),
+    reconnectGraceMs: options.reconnectGrace === undefined ? undefined : options.reconnectGrace * 1000,
     logger: log,
     limits: {
       maxName: options.maxName ?? DEFAULT_INPUT_LIMITS.maxName,

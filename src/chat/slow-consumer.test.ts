@@ -7,6 +7,7 @@ import { openClient, startTestServer } from './test-support/chat-client.js';
 
 test('a client that stops reading is cut off while the others get every message', async () => {
   const server = await startTestServer({
+    reconnectGrace: 0, // the cut-off user's departure is announced at once
     maxBuffered: 256 * 1024,
     maxContent: 60_000,
     maxFrame: 70_000,

@@ -73,7 +73,7 @@ test('refused names, rooms and texts get their code in every dialect; the room s
 });
 
 test('real names and texts in many scripts reach the room as sent (names in their NFKC form)', async () => {
-  const server = await startTestServer({ rate: 100_000 });
+  const server = await startTestServer({ rate: 100_000, reconnectGrace: 0 });
   try {
     const observer = await openClient(server.wsPort, 'observer');
     observer.send({ type: 'join', name: 'obs', room: 'intl' });

@@ -8,6 +8,7 @@ import { startCluster } from '../chat/cluster/primary.js';
 import { DEFAULT_INPUT_LIMITS } from '../chat/protocol/limits.js';
 import { nodeOptionSpecs, parseNodeOptions } from './serve-options.js';
 import { historyOptionSpecs, parseHistoryOptions } from './serve-history-options.js';
+import { parseSessionOptions, sessionOptionSpecs } from './session-options.js';
 import { limitOptionSpecs, parseLimitOptions } from './limit-options.js';
 import { serveBanner } from './serve-banner.js';
 
@@ -97,6 +98,7 @@ export const spec: CommandSpec = {
     },
     ...nodeOptionSpecs,
     ...historyOptionSpecs,
+    ...sessionOptionSpecs,
     ...limitOptionSpecs,
   },
   epilog: 'Example: wirechat serve --ws-port 7272 --web-port 55151, then open http://127.0.0.1:55151',
@@ -130,6 +132,7 @@ export async function run(args: string[]): Promise<number> {
     rate: numberOption(v, 'rate', 0.1, 1_000_000),
     ...parseNodeOptions(v),
     ...parseHistoryOptions(v),
+    ...parseSessionOptions(v),
     ...parseLimitOptions(v),
   };
   // With Redis or SQLite this process is one node: run one per core (workers do not share them).

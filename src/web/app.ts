@@ -10,6 +10,9 @@ import { PeopleView } from './people-view.js';
 import { loadPrefs, savePrefs } from './prefs.js';
 import { isUnknownTarget, politeError } from './server-errors.js';
 import { socketFromQuery } from './socket-url.js';
+import { mentionsMe } from './rich-text.js';
+import { TYPING_SEND_MS, TypingView } from './typing-view.js';
+import { clearSession, loadSession, saveSession, type SavedSession } from './session-store.js';
 
 const HISTORY_LIMIT = 50;
 const NAME_MAX = 32;
@@ -22,6 +25,17 @@ function storage(): Storage | undefined {
     return undefined;
   }
 }
+
+function tabStorage(): Storage | undefined {
+  try {
+    return window.sessionStorage;
+  } catch {
+    return undefined;
+  }
+}
+
+/** This tab's identity, if it has one: a reload rejoins with it instead of showing the form. */
+let saved: SavedSession | undefined = loadSession(tabStorage());
 
 const joinView = byId('join-view');
 const chatView = byId('chat-view');
@@ -39,10 +53,15 @@ let joining = false;
 /** Set when an open link was lost: the next welcome is a return, not a new arrival. */
 let rejoinAfterOutage = false;
 let unread = 0;
+let mentioned = false;
+/** The "you joined" notice, held back until the history it follows has been shown. */
+let pendingNotice: { divider: string; text: string; ts: number } | undefined;
 /** Last message id seen per room, for `join.after` when the link comes back. */
 const lastIds = new Map<string, string>();
 
-const messages = new MessageView(byId<HTMLOListElement>('messages'), byId<HTMLButtonElement>('jump'));
+const messages = new MessageView(byId<HTMLOListElement>('messages'), byId<HTMLButtonElement>('jump'), (u) =>
+  people.label(u),
+);
 const composer = new Composer(
   {
     form: byId<HTMLFormElement>('composer'),
@@ -61,10 +80,21 @@ const people = new PeopleView(byId<HTMLUListElement>('people'), byId('people-cou
   people.setTarget(next?.id);
   composer.focus();
 });
+const typingView = new TypingView(byId('typing'), (u) => people.label(u));
+let typingSentAt = 0;
+// Tell the room this person is typing, at most every few seconds (the server throttles too).
+byId<HTMLTextAreaElement>('text').addEventListener('input', (event) => {
+  const now = Date.now();
+  if (!me || (event.target as HTMLTextAreaElement).value === '' || now - typingSentAt < TYPING_SEND_MS)
+    return;
+  if (connection.send({ type: 'typing' })) typingSentAt = now;
+});
+
 const connection = new Connection({
   onState: showLink,
   onMessage: handle,
   lastMessageId: (r) => lastIds.get(r),
+  sessionToken: () => saved?.token,
 });
 const banner = new Banner(byId('banner'), byId('banner-text'), byId<HTMLButtonElement>('retry'), () =>
   connection.retryNow(),
@@ -97,8 +127,15 @@ function showLink(link: LinkState): void {
 }
 
 function handle(m: ServerMessage): void {
+  // Live events after the join come after its notice, even if the history answer is late.
+  if (m.type === 'joined' || m.type === 'left' || m.type === 'message') flushNotice();
   switch (m.type) {
     case 'welcome':
+      typingSentAt = 0;
+      if (m.session !== undefined || saved) {
+        saved = { token: m.session ?? saved!.token, name: m.you.name, room: m.room };
+        saveSession(tabStorage(), saved);
+      }
       return welcome(m.you, m.room, m.users, m.ts);
     case 'joined':
       if (m.room && m.room !== room) return;
@@ -107,18 +144,30 @@ function handle(m: ServerMessage): void {
       return;
     case 'left':
       if (m.user.id === me?.id || (m.room && m.room !== room)) return;
+      messages.addNotice(
+        'leave',
+        m.moved === undefined
+          ? `${people.label(m.user)} left`
+          : `${people.label(m.user)} moved to #${m.moved}`,
+        m.ts,
+      );
       people.remove(m.user.id);
-      messages.addNotice('leave', `${m.user.name} left`, m.ts);
+      typingView.stop(m.user.id);
       if (composer.target?.id === m.user.id) {
         privateTo(undefined);
         messages.addNotice('info', `Messages go to everyone again.`, m.ts);
       }
       return;
+    case 'typing':
+      if (m.user.id !== me?.id && (!m.room || m.room === room)) typingView.show(m.user);
+      return;
     case 'message':
+      typingView.stop(m.from.id);
       return show(m);
     case 'history':
-      for (const message of m.messages) show(message, true);
       if (!m.complete) messages.addNotice('info', 'Some older messages are not shown.');
+      for (const message of m.messages) show(message, true);
+      flushNotice(m.messages.length > 0);
       return;
     case 'error':
       return serverError(m.code, m.message);
@@ -133,13 +182,16 @@ function welcome(you: User, joinedRoom: string, users: User[], ts: number): void
   me = you;
   everOnline = true;
   joining = false;
+  // The history that comes next (the room's last messages, or what was missed) reads first; the
+  // notice follows it, after a divider, so "you joined" never sits above what it follows.
   if (!sameRoom) {
     messages.clear();
+    typingView.clear();
     privateTo(undefined);
     room = joinedRoom;
-    messages.addNotice('info', `You joined #${joinedRoom} as ${you.name}.`, ts);
+    pendingNotice = { divider: 'Earlier messages', text: `You joined #${joinedRoom} as ${you.name}.`, ts };
   } else if (rejoinAfterOutage) {
-    messages.addNotice('info', 'Reconnected.', ts);
+    pendingNotice = { divider: 'While you were away', text: 'Reconnected.', ts };
   } else if (renamed) {
     messages.addNotice('info', `You are now ${you.name}.`, ts);
   }
@@ -149,7 +201,10 @@ function welcome(you: User, joinedRoom: string, users: User[], ts: number): void
   const target = composer.target;
   if (target && !people.get(target.id)) privateTo(undefined);
   else people.setTarget(target?.id);
-  if (!sameRoom && !lastIds.has(joinedRoom)) connection.send({ type: 'history', limit: HISTORY_LIMIT });
+  const asksHistory = !sameRoom && !lastIds.has(joinedRoom);
+  if (asksHistory) connection.send({ type: 'history', limit: HISTORY_LIMIT });
+  // A return with an id gets its missed messages unasked; otherwise no history is coming.
+  else if (!lastIds.has(joinedRoom)) flushNotice();
   byId('room-name').textContent = joinedRoom;
   byId('me-name').textContent = you.name;
   joinButton.disabled = false;
@@ -162,11 +217,23 @@ function welcome(you: User, joinedRoom: string, users: User[], ts: number): void
   if (wasJoining) composer.focus();
 }
 
+/** Shows the held-back notice, after a divider when history came before it. */
+function flushNotice(afterHistory = false): void {
+  const notice = pendingNotice;
+  if (!notice) return;
+  pendingNotice = undefined;
+  if (afterHistory) messages.addDivider(notice.divider);
+  messages.addNotice('info', notice.text, notice.ts);
+}
+
 function show(m: ChatMessage, fromHistory = false): void {
   if (!messages.addMessage(m, me)) return;
   lastIds.set(m.room || room || '', m.id);
-  if (!fromHistory && document.hidden && m.from.id !== me?.id) {
+  if (fromHistory || m.from.id === me?.id) return;
+  const forMe = mentionsMe(m.text, me?.name);
+  if (document.hidden) {
     unread += 1;
+    if (forMe) mentioned = true;
     updateTitle();
   }
 }
@@ -175,6 +242,7 @@ function serverError(code: string, message: string): void {
   const text = politeError(code, message);
   if (joining) {
     joining = false;
+    joinView.hidden = false;
     joinButton.disabled = false;
     joinButton.textContent = 'Join';
     joinError.textContent = text;
@@ -192,7 +260,8 @@ function privateTo(user: User | undefined): void {
 
 function updateTitle(): void {
   const base = room === undefined ? 'wirechat' : `#${room} · wirechat`;
-  document.title = unread > 0 ? `(${unread}) ${base}` : base;
+  const cue = mentioned ? `(@${unread})` : `(${unread})`;
+  document.title = unread > 0 ? `${cue} ${base}` : base;
 }
 
 joinForm.addEventListener('submit', (event) => {
@@ -241,9 +310,30 @@ byId('change').addEventListener('click', () => {
 });
 joinCancel.addEventListener('click', backToChat);
 
+byId('leave').addEventListener('click', () => {
+  connection.leave();
+  clearSession(tabStorage());
+  saved = undefined;
+  nameInput.value = me?.name ?? nameInput.value;
+  roomInput.value = room ?? roomInput.value;
+  me = undefined;
+  room = undefined;
+  everOnline = false;
+  lastIds.clear();
+  messages.clear();
+  privateTo(undefined);
+  joinCancel.hidden = true;
+  chatView.hidden = true;
+  joinView.hidden = false;
+  joinError.textContent = 'You left the room.';
+  updateTitle();
+  nameInput.focus();
+});
+
 document.addEventListener('visibilitychange', () => {
   if (!document.hidden && unread > 0) {
     unread = 0;
+    mentioned = false;
     updateTitle();
   }
 });
@@ -251,7 +341,12 @@ document.addEventListener('visibilitychange', () => {
 window.addEventListener('online', () => connection.retryNow());
 
 const prefs = loadPrefs(storage());
-nameInput.value = prefs.name;
-roomInput.value = prefs.room;
+nameInput.value = saved?.name ?? prefs.name;
+roomInput.value = saved?.room ?? prefs.room;
 composer.setOnline(false);
-(prefs.name ? joinButton : nameInput).focus();
+if (saved) {
+  // A reload: straight back in as the same person; the form shows only if the server refuses.
+  joinView.hidden = true;
+  joining = true;
+  connection.joinRoom({ name: saved.name, room: saved.room });
+} else (prefs.name ? joinButton : nameInput).focus();

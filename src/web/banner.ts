@@ -24,6 +24,13 @@ export class Banner {
       return;
     }
     this.box.hidden = false;
+    this.retry.textContent = 'Retry now';
+    if (link.state === 'moved') {
+      this.text.textContent = 'This chat continued in another tab or window.';
+      this.retry.textContent = 'Use it here';
+      this.retry.hidden = false;
+      return;
+    }
     if (link.state === 'connecting' || link.state === 'joining') {
       const again = everOnline || (link.state === 'connecting' && link.attempt > 0);
       this.text.textContent = again ? 'Reconnecting…' : 'Connecting…';

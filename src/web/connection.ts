@@ -11,7 +11,12 @@ export type LinkState =
   /** The socket is open and `join` was sent; no welcome yet (or the server refused the join). */
   | { state: 'joining' }
   | { state: 'online' }
-  | { state: 'offline'; retryAt: number; closeCode?: number; attempt: number };
+  | { state: 'offline'; retryAt: number; closeCode?: number; attempt: number }
+  /** This identity continued on a newer connection (another tab): no reconnecting from here. */
+  | { state: 'moved' };
+
+/** The server's close code when the same session token was presented on a newer connection. */
+export const CLOSE_SESSION_MOVED = 4409;
 
 export type JoinRequest = { name: string; room: string };
 
@@ -20,6 +25,8 @@ export type ConnectionOptions = {
   onMessage(message: ServerMessage): void;
   /** The last message id seen in `room`, sent with `join` so the server can replay what was missed. */
   lastMessageId(room: string): string | undefined;
+  /** The tab's session token, presented with every join so a return keeps the same identity. */
+  sessionToken(): string | undefined;
   backoff?: BackoffOptions;
   /** Silence after which the page asks the server for a sign of life (ms). */
   quietMs?: number;
@@ -59,6 +66,23 @@ export class Connection {
     }
   }
 
+  /** Leaves the room for good: the server announces it at once; the link closes and stays closed. */
+  leave(): void {
+    this.send({ type: 'leave' });
+    this.join = undefined;
+    this.stop({ state: 'idle' });
+  }
+
+  private stop(state: LinkState): void {
+    window.clearTimeout(this.retryTimer);
+    window.clearInterval(this.watchTimer);
+    const ws = this.ws;
+    this.ws = undefined;
+    ws?.close(1000);
+    this.failures = 0;
+    this.setState(state);
+  }
+
   /** Sends a message; false when there is no open link (the caller keeps what the user typed). */
   send(message: ClientMessage): boolean {
     if (!this.ws || this.ws.readyState !== WebSocket.OPEN || this.state.state !== 'online') return false;
@@ -66,9 +90,9 @@ export class Connection {
     return true;
   }
 
-  /** A person asked to retry: skip the remaining wait, but only when actually waiting. */
+  /** A person asked to retry: skip the remaining wait, but only when actually waiting (or moved away). */
   retryNow(): void {
-    if (this.state.state !== 'offline') return;
+    if (this.state.state !== 'offline' && this.state.state !== 'moved') return;
     window.clearTimeout(this.retryTimer);
     void this.connect();
   }
@@ -124,7 +148,9 @@ export class Connection {
       if (ws !== this.ws) return;
       this.ws = undefined;
       window.clearInterval(this.watchTimer);
-      this.scheduleRetry(event.code);
+      // Reconnecting would take the identity back from the newer tab, which would do the same.
+      if (event.code === CLOSE_SESSION_MOVED) this.stop({ state: 'moved' });
+      else this.scheduleRetry(event.code);
     };
     // An error is always followed by close, which does the work.
     ws.onerror = () => undefined;
@@ -142,7 +168,10 @@ export class Connection {
     if (!this.join || !this.ws || this.ws.readyState !== WebSocket.OPEN) return;
     const { name, room } = this.join;
     const after = this.options.lastMessageId(room);
-    const message: ClientMessage = after ? { type: 'join', name, room, after } : { type: 'join', name, room };
+    const session = this.options.sessionToken();
+    const message: Extract<ClientMessage, { type: 'join' }> = { type: 'join', name, room };
+    if (after) message.after = after;
+    if (session) message.session = session;
     this.ws.send(JSON.stringify(message));
   }
 

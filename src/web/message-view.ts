@@ -4,6 +4,7 @@
 import { el } from './dom.js';
 import { initial, isoTime, shortTime, userHue } from './format.js';
 import type { ChatMessage, User } from './native-messages.js';
+import { splitText } from './rich-text.js';
 
 /** Older entries are dropped past this many, so a page left open for days stays light. */
 const MAX_ENTRIES = 500;
@@ -17,10 +18,14 @@ export type NoticeKind = 'join' | 'leave' | 'info' | 'error';
 export class MessageView {
   private readonly seen = new Set<string>();
   private last: { fromId: string; ts: number; privateKey: string } | undefined;
+  /** The day of the last dated entry, so a day separator appears when it changes. */
+  private day: string | undefined;
 
   constructor(
     private readonly list: HTMLOListElement,
     private readonly jump: HTMLButtonElement,
+    /** How a sender is shown: their name, marked when someone else in the room has the same one. */
+    private readonly labelOf: (user: User) => string = (u) => u.name,
   ) {
     list.addEventListener('scroll', () => {
       if (this.atBottom()) jump.hidden = true;
@@ -32,6 +37,7 @@ export class MessageView {
     this.list.replaceChildren();
     this.seen.clear();
     this.last = undefined;
+    this.day = undefined;
     this.jump.hidden = true;
   }
 
@@ -39,6 +45,7 @@ export class MessageView {
   addMessage(m: ChatMessage, me: User | undefined): boolean {
     if (this.seen.has(m.id)) return false;
     this.seen.add(m.id);
+    this.dayChange(m.ts);
     const own = me !== undefined && m.from.id === me.id;
     const privateKey = m.to === 'all' ? '' : m.to.id;
     const continues =
@@ -55,11 +62,13 @@ export class MessageView {
     const meta = el(
       'div',
       'meta',
-      el('span', 'sender', own ? 'You' : m.from.name),
+      el('span', 'sender', own ? 'You' : this.labelOf(m.from)),
       m.private ? el('span', 'badge', privateLabel(m, own)) : null,
       timeElement(m.ts),
     );
-    const bubble = el('div', 'bubble', meta, el('p', 'text', m.text));
+    const text = richText(m.text, own ? undefined : me?.name);
+    const bubble = el('div', 'bubble', meta, text);
+    if (text.querySelector('.mention')) classes.push('mentions-me');
     const item = el('li', classes.filter(Boolean).join(' '), avatar, bubble);
     // The sender's colour, shared by the avatar and the name.
     item.style.setProperty('--hue', String(userHue(m.from.id)));
@@ -69,11 +78,37 @@ export class MessageView {
     return true;
   }
 
+  /** A labelled rule between what was said before and what follows ("Earlier messages"). */
+  addDivider(label: string): void {
+    this.last = undefined;
+    const item = el('li', 'divider', el('span', 'divider-text', `${label} ↑`));
+    item.setAttribute('role', 'separator');
+    item.setAttribute('aria-label', label);
+    this.append(item, false);
+  }
+
   addNotice(kind: NoticeKind, text: string, ts: number = Date.now()): void {
+    this.dayChange(ts);
     this.last = undefined;
     const item = el('li', `notice ${kind}`, el('span', 'notice-text', text), timeElement(ts));
     if (kind === 'error') item.setAttribute('role', 'alert');
     this.append(item, false);
+  }
+
+  private dayChange(ts: number): void {
+    const day = new Date(ts).toDateString();
+    if (this.day !== undefined && this.day !== day) {
+      const label = new Date(ts).toLocaleDateString(undefined, {
+        weekday: 'long',
+        day: 'numeric',
+        month: 'long',
+      });
+      const item = el('li', 'divider day', el('span', 'divider-text', label));
+      item.setAttribute('role', 'separator');
+      item.setAttribute('aria-label', label);
+      this.list.append(item);
+    }
+    this.day = day;
   }
 
   private append(item: HTMLElement, force: boolean): void {
@@ -97,6 +132,23 @@ export class MessageView {
     this.list.scrollTop = this.list.scrollHeight;
     this.jump.hidden = true;
   }
+}
+
+/** Text with http(s) links as <a> and mentions of the reader marked; every piece set as text. */
+function richText(text: string, myName: string | undefined): HTMLParagraphElement {
+  const p = el('p', 'text');
+  for (const piece of splitText(text, myName)) {
+    if (piece.kind === 'text') p.append(document.createTextNode(piece.text));
+    else if (piece.kind === 'mention') p.append(el('mark', 'mention', piece.text));
+    else {
+      const a = el('a', 'link', piece.text);
+      a.href = piece.href;
+      a.target = '_blank';
+      a.rel = 'noopener noreferrer';
+      p.append(a);
+    }
+  }
+  return p;
 }
 
 function privateLabel(m: ChatMessage, own: boolean): string {

@@ -16,9 +16,20 @@ export type ChatMessage = {
 };
 
 export type ServerMessage =
-  | { type: 'welcome'; you: User; room: string; users: User[]; ts: number }
+  | {
+      type: 'welcome';
+      you: User;
+      room: string;
+      users: User[];
+      ts: number;
+      /** The session token, on an identity's first welcome only. */
+      session?: string;
+      /** True when a session token took the identity back. */
+      resumed?: boolean;
+    }
   | { type: 'joined'; room: string; user: User; ts: number }
-  | { type: 'left'; room: string; user: User; ts: number }
+  | { type: 'typing'; room: string; user: User }
+  | { type: 'left'; room: string; user: User; ts: number; moved?: string }
   | ({ type: 'message' } & ChatMessage)
   | { type: 'history'; room: string; messages: ChatMessage[]; complete: boolean }
   | { type: 'error'; code: string; message: string }
@@ -26,7 +37,9 @@ export type ServerMessage =
   | { type: 'pong' };
 
 export type ClientMessage =
-  | { type: 'join'; name: string; room: string; after?: string }
+  | { type: 'join'; name: string; room: string; after?: string; session?: string }
+  | { type: 'leave' }
+  | { type: 'typing' }
   | { type: 'send'; to: string; text: string }
   | { type: 'history'; limit: number }
   | { type: 'ping' }
@@ -85,13 +98,23 @@ export function parseServerMessage(data: string): ServerMessage | undefined {
       const users = parseUsers(v.users);
       const room = str(v.room);
       if (!you || !users || room === undefined) return undefined;
-      return { type: 'welcome', you, room, users, ts: time(v.ts) };
+      const welcome: ServerMessage = { type: 'welcome', you, room, users, ts: time(v.ts) };
+      const session = str(v.session);
+      if (session !== undefined) welcome.session = session;
+      if (v.resumed === true) welcome.resumed = true;
+      return welcome;
     }
     case 'joined':
     case 'left': {
       const user = parseUser(v.user);
       if (!user) return undefined;
+      const moved = v.type === 'left' ? str(v.moved) : undefined;
+      if (moved !== undefined) return { type: 'left', room: str(v.room) ?? '', user, ts: time(v.ts), moved };
       return { type: v.type, room: str(v.room) ?? '', user, ts: time(v.ts) };
+    }
+    case 'typing': {
+      const user = parseUser(v.user);
+      return user ? { type: 'typing', room: str(v.room) ?? '', user } : undefined;
     }
     case 'message': {
       const m = parseChatMessage(v);

@@ -198,7 +198,15 @@ test('when the server goes away the page says so, then reconnects and rejoins th
   assert.equal(await alice.locator('#room-name').textContent(), 'lobby');
   // The rejoin asks for what was missed since the last message seen.
   const rejoin = sent.map((f) => JSON.parse(f)).find((m) => m.type === 'join');
-  assert.deepEqual(rejoin, { type: 'join', name: 'alice', room: 'lobby', after: lastSeen });
+  // The tab's session token goes with it (the restarted server no longer knows it: a new identity).
+  assert.match(String(rejoin.session), /^[A-Za-z0-9_-]{22}$/);
+  assert.deepEqual(rejoin, {
+    type: 'join',
+    name: 'alice',
+    room: 'lobby',
+    after: lastSeen,
+    session: rejoin.session,
+  });
   await say(bob, 'back again');
   await message(alice, 'back again');
   // Whatever the server replays after `after`, nothing is shown twice.
@@ -265,7 +273,7 @@ test('changing room moves the person: the old room sees them leave, the new one 
   await alice.getByLabel('Room').fill('garden');
   await alice.getByRole('button', { name: 'Join' }).click();
   await alice.locator('#room-name').getByText('garden', { exact: true }).waitFor();
-  await bob.locator('#messages .notice').getByText('alice left').waitFor();
+  await bob.locator('#messages .notice').getByText('alice moved to #garden').waitFor();
   await personItem(bob, 'alice').waitFor({ state: 'detached' });
   assert.equal(await alice.locator('#people li').count(), 1);
   assert.equal(

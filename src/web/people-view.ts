@@ -4,6 +4,8 @@ import { el } from './dom.js';
 import { initial, userHue } from './format.js';
 import type { User } from './native-messages.js';
 
+const nameKey = (name: string) => name.normalize('NFKC').toLowerCase();
+
 export class PeopleView {
   private users = new Map<string, User>();
   private me: User | undefined;
@@ -36,6 +38,22 @@ export class PeopleView {
     return this.users.get(id);
   }
 
+  /**
+   * The name as shown: when several people in the room share a name (the original dialects allow
+   * it), everyone after the first in join order is marked "carol ·2", so nobody is impersonated
+   * silently. Names compare with case and width folded, as the server's uniqueness check does.
+   */
+  label(user: User): string {
+    const key = nameKey(user.name);
+    let n = 0;
+    for (const u of this.users.values()) {
+      if (nameKey(u.name) !== key) continue;
+      n++;
+      if (u.id === user.id) return n === 1 ? user.name : `${user.name} ·${n}`;
+    }
+    return user.name;
+  }
+
   setTarget(id: string | undefined): void {
     this.target = id;
     this.render();
@@ -61,7 +79,7 @@ export class PeopleView {
         'div',
         'person self',
         avatar,
-        el('span', 'person-name', user.name),
+        el('span', 'person-name', this.label(user)),
         el('span', 'you', 'you'),
       );
       const li = el('li', '', row);
@@ -69,7 +87,7 @@ export class PeopleView {
       return li;
     }
     const picked = user.id === this.target;
-    const button = el('button', 'person', avatar, el('span', 'person-name', user.name));
+    const button = el('button', 'person', avatar, el('span', 'person-name', this.label(user)));
     button.type = 'button';
     button.setAttribute('aria-pressed', String(picked));
     button.title = picked ? 'Back to everyone' : 'Send a private message';

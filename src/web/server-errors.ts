@@ -13,6 +13,8 @@ const byCode = new Map<string, string>(
       'That nickname mixes Latin, Cyrillic or Greek letters that look alike. Please write it in one alphabet.',
     NAME_LOOKALIKE:
       'That nickname imitates a Latin name with look-alike Cyrillic letters. Please choose another one.',
+    NAME_TAKEN:
+      'Someone in this room already uses that nickname (or one that differs only in capitals or width). Please choose another one.',
     ROOM_INVALID: 'That room name cannot be used. Please choose another one.',
     ROOM_INVISIBLE: 'That room name contains invisible characters. Please choose another one.',
     CONTENT_EMPTY: 'An empty message cannot be sent.',

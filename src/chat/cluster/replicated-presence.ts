@@ -40,6 +40,10 @@ export class ReplicatedPresence implements Presence {
     return this.copy.members(room);
   }
 
+  findResumable(resume: string): PresenceEntry | undefined {
+    return this.copy.findResumable(resume);
+  }
+
   /** Users per room over the whole cluster (largest first, at most `limit` rooms), for /metrics. */
   roomSizes(limit: number): [string, number][] {
     return this.copy.roomSizes(limit);

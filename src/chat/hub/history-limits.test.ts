@@ -156,7 +156,7 @@ test('room switches have a budget: the 6th at once is refused and the user stays
 });
 
 test('when users each in their own room come and go, nothing is kept for their rooms', async () => {
-  const { hub, clock, presence, history, brokers } = world();
+  const { hub, clock, presence, history, brokers } = world({ reconnectGraceMs: 0 });
   const a = hub();
   const users = [];
   for (let i = 0; i < 300; i++) {
@@ -175,6 +175,7 @@ test('when users each in their own room come and go, nothing is kept for their r
   assert.deepEqual(a.usage, {
     sessions: 0,
     rooms: 0,
+    held: 0,
     answers: { entries: 0, rooms: 0, bytes: 0, encodes: 300 },
   });
   assert.deepEqual(presence.usage, { users: 0, rooms: 0, places: 0 });
@@ -193,10 +194,12 @@ test('a resume from an id too old shares one cached answer; a complete resume is
   const alice = join(a, 'alice', 'r');
   a.receive(alice.session, '{"type":"send","to":"all","text":"one"}');
   const [said] = alice.link.json();
+  let returns = 0;
   const resume = (after: string) => {
     const link = new BufferLink();
     const session = a.connect(link);
-    a.receive(session, JSON.stringify({ type: 'join', name: 'back', room: 'r', after }));
+    const name = `back${++returns}`; // names are unique in the room
+    a.receive(session, JSON.stringify({ type: 'join', name, room: 'r', after }));
     return link.take().find((f) => f.toString().startsWith('{"type":"history"'))!;
   };
   const before = a.usage.answers.encodes;

@@ -21,6 +21,10 @@ import {
 import type { HubLogger, Link } from './link.js';
 import { Session } from './session.js';
 import { fullBucket, takeToken, type RateLimit } from './token-bucket.js';
+import { DEFAULT_RECONNECT_GRACE_MS, HeldUsers, type HeldUser } from './held-users.js';
+import { CLOSE_SESSION_MOVED, hashSessionToken, newSessionToken } from './session-tokens.js';
+import { nameKey } from './name-key.js';
+import { LocalRooms } from './local-rooms.js';
 
 export interface HubOptions {
   broker: Broker;
@@ -37,23 +41,32 @@ export interface HubOptions {
   roomSwitchRate?: RateLimit;
   /** Bytes of one history answer, and of the cache of answers. */
   historyAnswers?: Partial<HistoryAnswerLimits>;
+  /**
+   * How long a user of a dialect with sessions whose connection dropped is held, still listed and
+   * unannounced, for a return with their session token (ms; default 20 s; 0: departures at once).
+   */
+  reconnectGraceMs?: number;
 }
 
 export const DEFAULT_HISTORY_RATE: RateLimit = { perSecond: 0.5, burst: 5 };
 export const DEFAULT_ROOM_SWITCH_RATE: RateLimit = { perSecond: 1, burst: 5 };
 
 const PONG = Buffer.from('{"type":"pong"}');
+/** Typing notices a user's page may have passed on: one per this many ms (the page shows each for longer). */
+export const TYPING_INTERVAL_MS = 2000;
 
 export class Hub {
   private readonly sessions = new Map<number, Session>();
-  /** Local sessions per room, in join order. */
-  private readonly rooms = new Map<string, Set<Session>>();
+  /** This node's sessions per room, and delivery to them. */
+  private readonly local: LocalRooms;
   private readonly limits: InputLimits;
   private readonly now: () => number;
   private readonly pings = new Map<Dialect, Buffer | undefined>();
   private readonly answers: HistoryAnswers;
   private readonly historyRate: RateLimit;
   private readonly roomSwitchRate: RateLimit;
+  private readonly held: HeldUsers;
+  private readonly graceMs: number;
   private shuttingDown = false;
 
   constructor(private readonly options: HubOptions) {
@@ -66,6 +79,9 @@ export class Hub {
       { ...DEFAULT_HISTORY_ANSWER_LIMITS, ...options.historyAnswers },
       options.logger,
     );
+    this.local = new LocalRooms(options.broker, this.answers);
+    this.graceMs = options.reconnectGraceMs ?? DEFAULT_RECONNECT_GRACE_MS;
+    this.held = new HeldUsers(this.graceMs, (held) => this.graceEnded(held));
     options.broker.subscribe(nodeChannel(options.broker.nodeId));
     options.broker.onEvent((channel, event) => this.fromBroker(channel, event));
   }
@@ -76,12 +92,17 @@ export class Hub {
 
   /** The rooms this node's users are in. */
   localRooms(): IterableIterator<string> {
-    return this.rooms.keys();
+    return this.local.rooms();
   }
 
   /** What the hub keeps, for tests and introspection: sessions, rooms, cached history answers. */
-  get usage(): { sessions: number; rooms: number; answers: HistoryAnswers['usage'] } {
-    return { sessions: this.sessions.size, rooms: this.rooms.size, answers: this.answers.usage };
+  get usage(): { sessions: number; rooms: number; held: number; answers: HistoryAnswers['usage'] } {
+    return {
+      sessions: this.sessions.size,
+      rooms: this.local.size,
+      held: this.held.size,
+      answers: this.answers.usage,
+    };
   }
 
   connect(link: Link): Session {
@@ -132,10 +153,18 @@ export class Hub {
     if (session.closed) return;
     session.closed = true;
     this.sessions.delete(session.id);
-    if (session.user) {
-      this.options.logger.info({ user: session.id, reason }, 'logout');
-      this.leaveRoom(session, reason, this.now());
+    if (!session.user) return;
+    if (session.resume !== undefined && this.held.enabled && !this.shuttingDown) {
+      // Held: still listed, nothing announced, until the grace period ends or the user returns.
+      this.options.logger.info({ user: session.id, reason }, 'held for reconnect');
+      this.held.hold(session.user, session.room!, session.resume);
+      this.local.leave(session, session.room!);
+      session.user = undefined;
+      session.room = undefined;
+      return;
     }
+    this.options.logger.info({ user: session.id, reason }, 'logout');
+    this.leaveRoom(session, reason, this.now());
   }
 
   /**
@@ -144,6 +173,7 @@ export class Hub {
    */
   beginShutdown(): void {
     this.shuttingDown = true;
+    this.held.expireAll();
   }
 
   private beforeLogin(session: Session, type: string, message: Record<string, unknown>): void {
@@ -172,6 +202,10 @@ export class Hub {
   private execute(session: Session, codec: Codec, command: Command): void {
     switch (command.type) {
       case 'login':
+        // A return with a session token is not a room switch: it never spends the budget.
+        if (command.session !== undefined && codec.sessions && !session.user) {
+          if (this.resume(session, codec, command.session, command.after)) return;
+        }
         if (this.overBudget(session, 'switchBudget', this.roomSwitchRate)) {
           const message = 'too many logins or room switches; wait a moment';
           return this.reject(session, protocolError('ROOM_SWITCH_RATE_LIMITED', message));
@@ -188,6 +222,14 @@ export class Hub {
         }
         return this.answers.history(session, codec, session.room!, command.limit);
       }
+      case 'typing':
+        return this.typing(session);
+      case 'leave':
+        if (!session.user) return this.reject(session, protocolError('NOT_LOGGED_IN', 'log in first'));
+        this.options.logger.info({ user: session.id }, 'left');
+        this.leaveRoom(session, 'close', this.now());
+        session.resume = undefined; // the identity is over: its token opens nothing any more
+        return;
       case 'ping': {
         const pong = codec.pong();
         if (pong !== undefined) session.link.send(Buffer.from(pong));
@@ -207,25 +249,39 @@ export class Hub {
 
   private login(session: Session, codec: Codec, name: string, room: string, after?: string): void {
     const ts = this.now();
+    if (codec.sessions && this.nameTaken(session, name, room)) {
+      const message = `the name '${name}' is already used in this room; choose another`;
+      return this.reject(session, protocolError('NAME_TAKEN', message));
+    }
     // A second login moves the user: logout from the old room first, then login in the new one.
-    if (session.user) this.leaveRoom(session, 'move', ts);
+    if (session.user) this.leaveRoom(session, 'move', ts, room);
     const user = { id: session.id, name };
     session.codec = codec;
     session.user = user;
     session.room = room;
-    this.options.presence.add({ user, room, node: this.options.broker.nodeId });
-    let local = this.rooms.get(room);
-    if (!local) {
-      this.rooms.set(room, (local = new Set()));
-      this.options.broker.subscribe(roomChannel(room));
+    let token: string | undefined;
+    if (codec.sessions && session.resume === undefined) {
+      token = newSessionToken();
+      session.resume = hashSessionToken(token);
     }
-    local.add(session);
-    for (const frame of codec.welcome(user, room, this.options.presence.members(room), ts)) {
+    this.options.presence.add({ user, room, node: this.options.broker.nodeId, resume: session.resume });
+    this.local.join(session, room);
+    const extra = codec.sessions ? { session: token, grace: this.graceMs } : undefined;
+    for (const frame of codec.welcome(user, room, this.options.presence.members(room), ts, extra)) {
       session.link.send(Buffer.from(frame));
     }
     if (after !== undefined) this.answers.resume(session, codec, room, after);
     this.options.logger.info({ user: user.id, dialect: codec.dialect, room }, 'login');
     this.broadcast({ type: 'join', room, user, ts });
+  }
+
+  /** Passed on at most once per TYPING_INTERVAL_MS per user; extra notices are dropped silently. */
+  private typing(session: Session): void {
+    if (!session.user) return this.reject(session, protocolError('NOT_LOGGED_IN', 'log in first'));
+    const now = this.now();
+    if (now - session.typingAt < TYPING_INTERVAL_MS) return;
+    session.typingAt = now;
+    this.broadcast({ type: 'typing', room: session.room!, user: session.user, ts: now });
   }
 
   private say(session: Session, codec: Codec, to: 'all' | number, text: string): void {
@@ -253,50 +309,113 @@ export class Hub {
     if (copy !== undefined) session.link.send(Buffer.from(copy));
   }
 
-  private leaveRoom(session: Session, reason: LeaveEvent['reason'], ts: number): void {
+  private leaveRoom(session: Session, reason: LeaveEvent['reason'], ts: number, to?: string): void {
     const user = session.user!;
     const room = session.room!;
     const current = this.options.presence.get(user.id);
     if (current?.room === room) this.options.presence.remove(user.id);
-    const local = this.rooms.get(room);
-    local?.delete(session);
-    if (local && local.size === 0) {
-      this.rooms.delete(room);
-      this.options.broker.unsubscribe(roomChannel(room));
-      this.answers.invalidate(room); // nobody here asks for its history any more
-    }
+    this.local.leave(session, room);
     session.user = undefined;
     session.room = undefined;
-    const event: LeaveEvent = { type: 'leave', room, user, ts, reason };
+    this.announceLeave(
+      to === undefined
+        ? { type: 'leave', room, user, ts, reason }
+        : { type: 'leave', room, user, ts, reason, to },
+    );
+  }
+
+  private announceLeave(event: LeaveEvent): void {
     if (this.shuttingDown) this.options.broker.publish(roomChannel(event.room), event);
     else this.broadcast(event);
   }
 
+  /** Whether someone else in the room already goes by this name (case and width folded). */
+  private nameTaken(session: Session, name: string, room: string): boolean {
+    const key = nameKey(name);
+    return this.options.presence.members(room).some((m) => m.id !== session.id && nameKey(m.name) === key);
+  }
+
+  /**
+   * A session token presented at login: the connection takes over the identity it belongs to,
+   * wherever that identity was held or connected, without anyone being told. False when the token
+   * opens nothing (expired, left, never issued): the login then goes on as a new identity.
+   */
+  private resume(session: Session, codec: Codec, token: string, after?: string): boolean {
+    const resume = hashSessionToken(token);
+    const entry = this.options.presence.findResumable(resume);
+    if (!entry) return false;
+    const me = this.options.broker.nodeId;
+    const { user, room } = entry;
+    if (entry.node !== me) {
+      // The node that had the user lets go of them quietly (see fromBroker).
+      const ts = this.now();
+      this.options.broker.publish(nodeChannel(entry.node), {
+        type: 'leave',
+        room,
+        user,
+        ts,
+        reason: 'resumed',
+      });
+    } else this.letGo(user.id, session);
+    this.sessions.delete(session.id);
+    session.id = user.id;
+    this.sessions.set(user.id, session);
+    session.codec = codec;
+    session.user = user;
+    session.room = room;
+    session.resume = resume;
+    this.options.presence.add({ user, room, node: me, resume });
+    this.local.join(session, room);
+    const extra = { resumed: true, grace: this.graceMs };
+    const ts = this.now();
+    for (const frame of codec.welcome(user, room, this.options.presence.members(room), ts, extra)) {
+      session.link.send(Buffer.from(frame));
+    }
+    if (after !== undefined) this.answers.resume(session, codec, room, after);
+    this.options.logger.info({ user: user.id, dialect: codec.dialect, room, from: entry.node }, 'resume');
+    return true;
+  }
+
+  /**
+   * The identity continues on another connection: a hold ends without a departure, and a
+   * connection still open (another tab with the same token) is closed, with nothing announced.
+   */
+  private letGo(id: number, newer?: Session): void {
+    if (this.held.take(id)) return;
+    const older = this.sessions.get(id);
+    if (older && older !== newer) this.detach(older);
+  }
+
+  /** Closes a connection whose identity moved to a newer one, with nothing announced. */
+  private detach(older: Session): void {
+    older.closed = true;
+    this.sessions.delete(older.id);
+    if (older.room !== undefined) this.local.leave(older, older.room);
+    older.user = undefined;
+    older.room = undefined;
+    older.link.close(CLOSE_SESSION_MOVED, 'session moved to a newer connection');
+  }
+
+  /** A held user did not come back in time: their departure, unless another node has them now. */
+  private graceEnded(held: HeldUser): void {
+    const current = this.options.presence.get(held.user.id);
+    if (!current || current.node !== this.options.broker.nodeId || current.resume !== held.resume) return;
+    if (this.sessions.has(held.user.id)) return; // back on this node under the same id
+    this.options.presence.remove(held.user.id);
+    this.options.logger.info({ user: held.user.id }, 'logout after reconnect grace');
+    this.announceLeave({ type: 'leave', room: held.room, user: held.user, ts: this.now(), reason: 'close' });
+  }
+
   /** A room event: to this node's members now, and through the broker to the other nodes. */
   private broadcast(event: ChatEvent): void {
-    this.deliverRoom(event);
+    this.local.deliver(event);
     this.options.broker.publish(roomChannel(event.room), event);
   }
 
   private fromBroker(channel: string, event: ChatEvent): void {
-    if (channel.startsWith('room:')) this.deliverRoom(event);
+    if (channel.startsWith('room:')) this.local.deliver(event);
+    else if (event.type === 'leave' && event.reason === 'resumed') this.letGo(event.user.id);
     else if (event.type === 'message' && event.to) this.deliverPrivate(event);
-  }
-
-  /** Encodes the event once per dialect present, then hands the same bytes to every member. */
-  private deliverRoom(event: ChatEvent): void {
-    if (event.type === 'message') this.answers.invalidate(event.room);
-    const members = this.rooms.get(event.room);
-    if (!members) return;
-    const frames = new Map<Dialect, Buffer>();
-    const actor = event.type === 'message' ? event.from.id : event.user.id;
-    for (const member of members) {
-      const codec = member.codec!;
-      if (event.type === 'join' && member.id === actor && !codec.echoesOwnJoin) continue;
-      let frame = frames.get(codec.dialect);
-      if (!frame) frames.set(codec.dialect, (frame = Buffer.from(encodeRoomEvent(codec, event))));
-      member.link.send(frame);
-    }
   }
 
   private deliverPrivate(event: MessageEvent): void {
@@ -304,16 +423,5 @@ export class Hub {
     if (!target?.codec || target.room !== event.room) return;
     const frame = target.codec.privateMessage(event, false);
     if (frame !== undefined) target.link.send(Buffer.from(frame));
-  }
-}
-
-function encodeRoomEvent(codec: Codec, event: ChatEvent): string {
-  switch (event.type) {
-    case 'join':
-      return codec.join(event);
-    case 'leave':
-      return codec.leave(event);
-    case 'message':
-      return codec.publicMessage(event);
   }
 }

@@ -15,9 +15,14 @@ export class Session {
   historyBudget: Bucket | undefined = undefined;
   /** Logins' (room switches') budget, made on the first login. */
   switchBudget: Bucket | undefined = undefined;
+  /** The hash of this identity's session token (dialects with sessions only). */
+  resume: string | undefined = undefined;
+  /** When this session last had a typing notice passed on (they are throttled). */
+  typingAt = 0;
 
   constructor(
-    readonly id: number,
+    /** The user id; replaced by the returning identity's when a session token is presented. */
+    public id: number,
     /** Replaced for a moment while a history answer is awaited (see history-reply.ts). */
     public link: Link,
   ) {}

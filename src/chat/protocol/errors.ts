@@ -31,7 +31,8 @@ export type ErrorCode =
   | 'HISTORY_TRUNCATED'
   | 'ROOM_SWITCH_RATE_LIMITED'
   | 'LOGIN_TIMEOUT'
-  | 'ADDRESS_RATE_LIMITED';
+  | 'ADDRESS_RATE_LIMITED'
+  | 'NAME_TAKEN';
 
 export interface ProtocolError {
   type: 'error';

@@ -9,7 +9,15 @@ export interface UserRef {
 }
 
 /** Events are broker payloads, so they stay plain JSON-serialisable data (no classes, no Buffers). */
-export type ChatEvent = JoinEvent | LeaveEvent | MessageEvent;
+export type ChatEvent = JoinEvent | LeaveEvent | MessageEvent | TypingEvent;
+
+/** Someone is writing a message: shown for a few seconds, kept nowhere, only to dialects that have it. */
+export interface TypingEvent {
+  type: 'typing';
+  room: string;
+  user: UserRef;
+  ts: number;
+}
 
 export interface JoinEvent {
   type: 'join';
@@ -23,7 +31,12 @@ export interface LeaveEvent {
   room: string;
   user: UserRef;
   ts: number;
-  reason: 'close' | 'idle' | 'move';
+  /**
+   * 'move': the user switched room (`to` says where); 'resumed': internal, sent only to the node
+   * that had the user, whose identity a session token just took over elsewhere (never shown).
+   */
+  reason: 'close' | 'idle' | 'move' | 'resumed';
+  to?: string;
 }
 
 export interface MessageEvent {
@@ -40,7 +53,9 @@ export interface MessageEvent {
 
 /** What a client asked for, whatever dialect it spoke. Strings are raw (never HTML-escaped). */
 export type Command =
-  | { type: 'login'; name: string; room: string; after?: string }
+  | { type: 'login'; name: string; room: string; after?: string; session?: string }
+  | { type: 'leave' }
+  | { type: 'typing' }
   | { type: 'say'; to: 'all' | number; text: string }
   | { type: 'history'; limit: number }
   | { type: 'ping' }

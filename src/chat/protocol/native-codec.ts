@@ -1,10 +1,13 @@
 // wirechat's own dialect (the page's): see docs/protocol.md §5. Plain text (never escaped),
 // string ids, millisecond `ts`, message ids for history and resume.
-import type { Codec, JsonObject } from './codec.js';
-import type { Command, JoinEvent, LeaveEvent, MessageEvent, UserRef } from './events.js';
+import type { Codec, JsonObject, WelcomeExtra } from './codec.js';
+import type { Command, JoinEvent, LeaveEvent, MessageEvent, TypingEvent, UserRef } from './events.js';
 import { isProtocolError, protocolError, type ProtocolError } from './errors.js';
 import type { InputLimits } from './limits.js';
 import { checkName, checkRoom, decodeHistoryRequest, decodeSay, unknownType } from './validate.js';
+
+/** Longest session token a client may present; real ones are 22 characters. */
+const MAX_SESSION_TOKEN = 64;
 
 const user = (u: UserRef) => ({ id: String(u.id), name: u.name });
 
@@ -15,13 +18,27 @@ function decode(message: JsonObject, limits: InputLimits): Command | ProtocolErr
       if (isProtocolError(name)) return name;
       const room = checkRoom(message.room, 'room', false);
       if (isProtocolError(room)) return room;
+      const login: Extract<Command, { type: 'login' }> = { type: 'login', name, room };
       const after = message.after;
-      if (after === undefined) return { type: 'login', name, room };
-      if (typeof after !== 'string' || after.length > 64) {
-        return protocolError('INVALID_FIELD', "'after' must be a message id");
+      if (after !== undefined) {
+        if (typeof after !== 'string' || after.length > 64) {
+          return protocolError('INVALID_FIELD', "'after' must be a message id");
+        }
+        login.after = after;
       }
-      return { type: 'login', name, room, after };
+      const session = message.session;
+      if (session !== undefined) {
+        if (typeof session !== 'string' || session.length === 0 || session.length > MAX_SESSION_TOKEN) {
+          return protocolError('INVALID_FIELD', "'session' must be the token from 'welcome'");
+        }
+        login.session = session;
+      }
+      return login;
     }
+    case 'leave':
+      return { type: 'leave' };
+    case 'typing':
+      return { type: 'typing' };
     case 'send':
       return decodeSay(message, 'to', 'text', limits);
     case 'history':
@@ -52,14 +69,21 @@ function messageObject(event: MessageEvent) {
 export const nativeCodec: Codec = {
   dialect: 'native',
   echoesOwnJoin: false,
+  sessions: true,
   decode,
-  welcome: (you: UserRef, room: string, users: UserRef[], ts: number) => [
-    JSON.stringify({ type: 'welcome', you: user(you), room, users: users.map(user), ts }),
+  welcome: (you: UserRef, room: string, users: UserRef[], ts: number, extra?: WelcomeExtra) => [
+    JSON.stringify({ type: 'welcome', you: user(you), room, users: users.map(user), ts, ...extra }),
   ],
   join: (event: JoinEvent) =>
     JSON.stringify({ type: 'joined', room: event.room, user: user(event.user), ts: event.ts }),
   leave: (event: LeaveEvent) =>
-    JSON.stringify({ type: 'left', room: event.room, user: user(event.user), ts: event.ts }),
+    JSON.stringify(
+      event.reason === 'move' && event.to !== undefined
+        ? { type: 'left', room: event.room, user: user(event.user), ts: event.ts, moved: event.to }
+        : { type: 'left', room: event.room, user: user(event.user), ts: event.ts },
+    ),
+  typing: (event: TypingEvent) =>
+    JSON.stringify({ type: 'typing', room: event.room, user: user(event.user), ts: event.ts }),
   publicMessage: (event: MessageEvent) => JSON.stringify(messageObject(event)),
   privateMessage: (event: MessageEvent) => JSON.stringify(messageObject(event)),
   history: (room: string, messages: MessageEvent[], complete: boolean) =>

@@ -20,9 +20,19 @@ export class MemoryPresence implements Presence {
   /** Per room: id → name, in join order. */
   private readonly rooms = new Map<string, Map<number, string>>();
   private readonly places = new Map<string, Place>();
+  /** Session token hashes, both ways; only users of the dialect that has tokens are in them. */
+  private readonly resumeById = new Map<number, string>();
+  private readonly idByResume = new Map<string, number>();
 
   add(entry: PresenceEntry): void {
     const id = entry.user.id;
+    const known = this.byId.get(id);
+    if (known && known.room === entry.room && known.node === entry.node) {
+      // The same user back in the same place (a session resumed): keeps their place in the list.
+      this.rooms.get(entry.room)!.set(id, entry.user.name);
+      this.setResume(id, entry.resume);
+      return;
+    }
     this.remove(id);
     let names = this.rooms.get(entry.room);
     if (!names) this.rooms.set(entry.room, (names = new Map()));
@@ -32,6 +42,20 @@ export class MemoryPresence implements Presence {
     place.users++;
     this.byId.set(id, place);
     names.set(id, entry.user.name);
+    this.setResume(id, entry.resume);
+  }
+
+  private setResume(id: number, resume: string | undefined): void {
+    const old = this.resumeById.get(id);
+    if (old === resume) return;
+    if (old !== undefined) {
+      this.resumeById.delete(id);
+      this.idByResume.delete(old);
+    }
+    if (resume !== undefined) {
+      this.resumeById.set(id, resume);
+      this.idByResume.set(resume, id);
+    }
   }
 
   remove(id: number): PresenceEntry | undefined {
@@ -43,13 +67,30 @@ export class MemoryPresence implements Presence {
     names.delete(id);
     if (names.size === 0) this.rooms.delete(place.room);
     if (--place.users === 0) this.places.delete(place.key);
-    return { user: { id, name }, room: place.room, node: place.node };
+    const resume = this.resumeById.get(id);
+    if (resume === undefined) return { user: { id, name }, room: place.room, node: place.node };
+    this.resumeById.delete(id);
+    this.idByResume.delete(resume);
+    return { user: { id, name }, room: place.room, node: place.node, resume };
   }
 
   get(id: number): PresenceEntry | undefined {
     const place = this.byId.get(id);
     if (!place) return undefined;
-    return { user: { id, name: this.rooms.get(place.room)!.get(id)! }, room: place.room, node: place.node };
+    return this.entry(id, place);
+  }
+
+  findResumable(resume: string): PresenceEntry | undefined {
+    const id = this.idByResume.get(resume);
+    return id === undefined ? undefined : this.get(id);
+  }
+
+  private entry(id: number, place: Place): PresenceEntry {
+    const user = { id, name: this.rooms.get(place.room)!.get(id)! };
+    const resume = this.resumeById.get(id);
+    return resume === undefined
+      ? { user, room: place.room, node: place.node }
+      : { user, room: place.room, node: place.node, resume };
   }
 
   /** The room's users in join order. */
@@ -75,9 +116,7 @@ export class MemoryPresence implements Presence {
 
   /** Every entry, in no particular order (fresh objects: for snapshots, not for hot paths). */
   *entries(): IterableIterator<PresenceEntry> {
-    for (const [id, place] of this.byId) {
-      yield { user: { id, name: this.rooms.get(place.room)!.get(id)! }, room: place.room, node: place.node };
-    }
+    for (const [id, place] of this.byId) yield this.entry(id, place);
   }
 
   /** Users per room (the largest first, at most `limit` rooms), for the metrics. */

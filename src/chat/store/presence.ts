@@ -8,6 +8,11 @@ export interface PresenceEntry {
   room: string;
   /** The node whose hub holds the user's connection: where private messages are routed. */
   node: string;
+  /**
+   * A hash of the user's session token (wirechat's dialect only): whoever presents the token may
+   * take this identity over, on any node, while the entry lives (connected or held in grace).
+   */
+  resume?: string;
 }
 
 export interface Presence {
@@ -18,4 +23,6 @@ export interface Presence {
   get(id: number): PresenceEntry | undefined;
   /** The room's users in join order. */
   members(room: string): UserRef[];
+  /** The entry whose session token hashes to `resume`, if it is still present. */
+  findResumable(resume: string): PresenceEntry | undefined;
 }

@@ -55,6 +55,8 @@ export class RedisPresence implements Presence {
   private readonly missingSince = new Map<string, number>();
   /** Local departures Redis did not hear about (it was down): announced on return. */
   private readonly unannounced = new Set<number>();
+  /** Session token hash → user id, for resumes landing on any node. */
+  private readonly idByResume = new Map<string, number>();
   private readonly hashKey: string;
   private readonly channel: string;
   private readonly timers: NodeJS.Timeout[];
@@ -87,6 +89,7 @@ export class RedisPresence implements Presence {
     this.drop(entry.user.id);
     this.lastOrder = Math.max(this.now(), this.lastOrder + 1);
     const stored: Stored = { user: entry.user, room: entry.room, node: entry.node, order: this.lastOrder };
+    if (entry.resume !== undefined) stored.resume = entry.resume;
     this.insert(stored);
     if (stored.node !== this.nodeId || !this.bus.connected) return;
     this.unannounced.delete(stored.user.id);
@@ -115,11 +118,16 @@ export class RedisPresence implements Presence {
           })
           .catch(() => this.unannounced.add(id));
     }
-    return { user: stored.user, room: stored.room, node: stored.node };
+    return { user: stored.user, room: stored.room, node: stored.node, resume: stored.resume };
   }
 
   get(id: number): PresenceEntry | undefined {
     return this.byId.get(id);
+  }
+
+  findResumable(resume: string): PresenceEntry | undefined {
+    const id = this.idByResume.get(resume);
+    return id === undefined ? undefined : this.byId.get(id);
   }
 
   members(room: string): UserRef[] {
@@ -150,6 +158,7 @@ export class RedisPresence implements Presence {
 
   private insert(stored: Stored): void {
     this.byId.set(stored.user.id, stored);
+    if (typeof stored.resume === 'string') this.idByResume.set(stored.resume, stored.user.id);
     let list = this.rooms.get(stored.room);
     if (!list) this.rooms.set(stored.room, (list = { users: new Map(), last: undefined, sorted: true }));
     list.users.set(stored.user.id, stored);
@@ -163,6 +172,9 @@ export class RedisPresence implements Presence {
     const stored = this.byId.get(id);
     if (!stored) return undefined;
     this.byId.delete(id);
+    if (stored.resume !== undefined && this.idByResume.get(stored.resume) === id) {
+      this.idByResume.delete(stored.resume);
+    }
     const list = this.rooms.get(stored.room)!;
     list.users.delete(id);
     if (list.users.size === 0) this.rooms.delete(stored.room);
