@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { projectRoot } from '../shared/paths.js';
 import { Conn, pcap } from '../wire/budget/test-capture.js';
+import { FLOW_COST } from '../wire/flow/flow-costs.js';
 
 const cli = join(projectRoot, 'bin', 'wirechat.js');
 
@@ -40,8 +41,8 @@ test('--max-memory 1M: the run ends normally; evictions are reported a few times
   const lines = r.stdout.trim().split('\n');
   const summary = JSON.parse(lines.at(-1)!) as { connections: number; evictions: Record<string, number> };
   assert.equal(summary.connections, 3000);
-  // 1 MiB holds 256 connections of 4 KiB: the rest of the 3,000 were evicted.
-  assert.equal(summary.evictions.FLOW_EVICTED, 3000 - 256);
+  // 1 MiB holds as many connections as fit at FLOW_COST each: the rest of the 3,000 were evicted.
+  assert.equal(summary.evictions.FLOW_EVICTED, 3000 - Math.floor((1024 * 1024) / FLOW_COST));
   const evictionLines = lines.filter((l) => l.includes('"code":"FLOW_EVICTED"'));
   assert.equal(evictionLines.length, 20);
   assert.ok(lines.some((l) => l.includes('"code":"EVICTIONS_NOT_SHOWN"')));

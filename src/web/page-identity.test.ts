@@ -106,7 +106,11 @@ async function dropFor(page: Page, ms: number): Promise<void> {
   await page.evaluate(() => {
     (window as unknown as { __net: { blocked: boolean } }).__net.blocked = false;
   });
-  await page.getByRole('button', { name: 'Retry now' }).click();
+  // The page's own back-off may reconnect before the click lands: the button is only a shortcut.
+  await page
+    .getByRole('button', { name: 'Retry now' })
+    .click({ timeout: 1000 })
+    .catch(() => undefined);
   await page.locator('body[data-state="online"]').waitFor();
 }
 
