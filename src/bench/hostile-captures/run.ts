@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { HOSTILE_CASES, type HostileCase } from './cases.js';
+import { UsageError } from '../../shared/errors.js';
 
 interface Result {
   name: string;
@@ -137,9 +138,26 @@ async function runOne(
   return { seconds, peakMb: peakKb / 1024, exit, evictionLines, evictions };
 }
 
+const HELP = `Usage: npm run bench:hostile-captures -- [options]
+
+Writes each hostile capture to a temporary folder, runs \`wirechat read --format jsonl\` on it and
+prints a markdown table (wall time, peak RSS, exit, evictions) on stdout; progress on stderr.
+
+Options:
+  --only TEXT          run only the cases whose name contains TEXT
+  --scale N            multiply every case's size by N (default 1)
+  --max-memory SIZE    passed to read (default: read's own)
+  --wirechat PATH      run another checkout's bin/wirechat.js on the same files
+  --timeout S          kill a run after S seconds (default 120)
+  --kill-rss-mb MB     kill a run past MB of resident memory (default 3072)
+  --keep               keep the generated captures
+  -h, --help           show this help
+`;
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
+      help: { type: 'boolean', short: 'h' },
       scale: { type: 'string', default: '1' },
       only: { type: 'string' },
       timeout: { type: 'string', default: '120' },
@@ -149,7 +167,18 @@ async function main(): Promise<void> {
       keep: { type: 'boolean' },
     },
   });
+  if (values.help) {
+    process.stdout.write(HELP);
+    return;
+  }
   const scale = Number(values.scale);
+  for (const [name, value] of [
+    ['--scale', scale],
+    ['--timeout', Number(values.timeout)],
+    ['--kill-rss-mb', Number(values['kill-rss-mb'])],
+  ] as const) {
+    if (!(value > 0)) throw new UsageError(`${name} must be a positive number`);
+  }
   const dir = mkdtempSync(join(tmpdir(), 'wirechat-hostile-'));
   const opts = {
     bin: values.wirechat!,
@@ -188,6 +217,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
+  // A mistyped option is the user's mistake (exit 2); anything else is a failed run (exit 1).
+  const usage = err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
   process.stderr.write(`bench:hostile-captures: ${(err as Error).message}\n`);
-  process.exit(1);
+  process.exit(usage ? 2 : 1);
 });
