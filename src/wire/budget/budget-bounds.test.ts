@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { deflateRawSync, constants } from 'node:zlib';
 import type { TcpCloseEvent, TcpOpenEvent, WsMessageEvent } from '../events.js';
 import { serverFrame } from '../websocket/test-frames.js';
-import { CLOSED_FLOW_COST, FLOW_COST, FLOW_DATA_COST } from '../flow/flow-costs.js';
+import { CLOSED_FLOW_COST, FLOW_COST, FLOW_DATA_COST, SINK_COST } from '../flow/flow-costs.js';
 import { WS_CONNECTION_COST } from '../websocket/connection-decoder.js';
 import { PIECE_OVERHEAD } from '../reassembly/stream-reassembler.js';
 import { INFLATE_SHARE } from './memory-budget.js';
@@ -52,7 +52,7 @@ test('budget: WebSocket state of the oldest connection is evicted; its later fra
   const b = new Conn(client(2));
   // A frame announcing 1000 bytes, of which 100 are sent: the message stays unfinished.
   const partial = serverFrame({ opcode: 1, payload: Buffer.alloc(1000, 0x61) }).subarray(0, 104);
-  const perConn = FLOW_COST + FLOW_DATA_COST + WS_CONNECTION_COST + 100;
+  const perConn = FLOW_COST + SINK_COST + FLOW_DATA_COST + WS_CONNECTION_COST + 100;
   const packets = [...a.open(), a.server(partial), ...b.open(), b.server(partial)];
   // Connection 1 later sends two whole frames after bytes that were never captured.
   const later = Buffer.concat([
@@ -79,7 +79,7 @@ test('budget: an unfinished message of many fragments is dropped, the next messa
   for (let i = 0; i < fragments.length; i += 100)
     packets.push(a.server(Buffer.concat(fragments.slice(i, i + 100))));
   packets.push(a.server(serverFrame({ opcode: 1, payload: 'after' })));
-  const limit = FLOW_COST + FLOW_DATA_COST + WS_CONNECTION_COST + 1000;
+  const limit = FLOW_COST + SINK_COST + FLOW_DATA_COST + WS_CONNECTION_COST + 1000;
   const run = decodeWithBudget(packets, { maxMemory: limit });
   assert.deepEqual(run.problems, ['FRAGMENTS_DROPPED 1']);
   assert.deepEqual(
@@ -96,7 +96,7 @@ test('budget: out-of-order bytes past the budget: the hole becomes a gap, what w
   const packets = [a.syn()];
   // Byte 0 never comes; bytes 1..60 arrive one segment each.
   for (let i = 1; i <= 60; i++) packets.push(a.client(Buffer.from([0x41 + (i % 26)]), a.cs + i));
-  const limit = FLOW_COST + FLOW_DATA_COST + 20 * (1 + PIECE_OVERHEAD);
+  const limit = FLOW_COST + SINK_COST + FLOW_DATA_COST + 20 * (1 + PIECE_OVERHEAD);
   const run = decodeWithBudget(packets, { maxMemory: limit });
   assert.deepEqual(
     run.problems.filter((p) => p !== 'NOT_WEBSOCKET 1'),

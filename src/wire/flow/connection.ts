@@ -67,7 +67,31 @@ export class Direction implements ReassemblyListener {
 }
 
 export class Connection implements SinkOwner, RecencyNode<Connection> {
-  sink: ConnectionSink | null = null;
+  /**
+   * Makes the decoder of this connection's bytes. Called when the first bytes, gap or end reach
+   * it, not when the SYN does: a flood of connections that never carry a byte (the cheapest
+   * hostile capture) then costs no decoder state at all.
+   */
+  startSink: (() => ConnectionSink | null) | null = null;
+  private sinkValue: ConnectionSink | null = null;
+  /** Whether SINK_COST is charged to the budget for this connection's decoder. */
+  sinkCharged = false;
+  get sink(): ConnectionSink | null {
+    if (this.startSink !== null) {
+      const start = this.startSink;
+      this.startSink = null;
+      this.sinkValue = start();
+    }
+    return this.sinkValue;
+  }
+  set sink(value: ConnectionSink | null) {
+    this.startSink = null;
+    this.sinkValue = value;
+  }
+  /** The decoder if it was started, without starting it. */
+  get startedSink(): ConnectionSink | null {
+    return this.sinkValue;
+  }
   older: Connection | null = null;
   newer: Connection | null = null;
   listed = false;

@@ -46,14 +46,14 @@ export function relieveBudget(host: EvictionHost, current: Connection, packet: n
   const dropped = host.giveUpHoles(current);
   if (dropped > 0) report(host, current, 'OUT_OF_ORDER_DROPPED', packet, `${dropped} out-of-order bytes`);
   if (!budget.over) return;
-  const shed = current.sink?.shed?.({ ts: current.lastTs, packet });
+  const shed = current.startedSink?.shed?.({ ts: current.lastTs, packet });
   if (shed !== undefined) report(host, current, shed, packet, 'the unfinished message');
   if (budget.over) evict(host, current, packet);
 }
 
 /** Gives a whole connection up: reported, then closed as at the end of a capture. */
 function evict(host: EvictionHost, c: Connection, packet: number): void {
-  const ws = c.sink?.isWebSocket === true;
+  const ws = c.startedSink?.isWebSocket === true;
   report(
     host,
     c,

@@ -186,7 +186,12 @@ test('flow: idle connections are released after idleTimeout seconds of capture t
   // A late packet of the released connection starts a new, mid-stream one.
   run.push(seg(C, S, PSH_ACK, 2, 1001, 'late', { ts: 201 }));
   assert.equal(run.table.connectionCount, 3);
-  assert.equal(run.infos[2]!.handshakeSeen, false);
+  // Decoders start with a connection's first bytes: the SYN-only connection 2 never needed one.
+  assert.deepEqual(
+    run.infos.map((i) => i.conn),
+    [1, 3],
+  );
+  assert.equal(run.infos.find((i) => i.conn === 3)!.handshakeSeen, false);
 });
 
 test('flow: port and host filters keep only matching connections', () => {

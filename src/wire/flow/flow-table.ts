@@ -32,7 +32,7 @@ import { Connection, type Tombstone } from './connection.js';
 import { flowKey, guessAIsClient, sameEndpoint } from './flow-key.js';
 import { RecencyList } from './recency-list.js';
 import { relieveBudget, type EvictionHost } from './flow-eviction.js';
-import { CLOSED_FLOW_COST, FLOW_COST } from './flow-costs.js';
+import { CLOSED_FLOW_COST, FLOW_COST, SINK_COST } from './flow-costs.js';
 import { PacketBatch } from './packet-batch.js';
 import { closeEvent, segmentEvent, strayEvent } from './tcp-events.js';
 
@@ -217,21 +217,29 @@ class TcpFlowTable implements FlowTable {
     this.conns.set(key, c);
     this.recent.push(c);
     this.lastConn = c;
-    try {
-      c.sink = this.factory({ conn: c.conn, client, server, handshakeSeen }, this.emit);
-    } catch (err) {
-      this.emit({
-        event: 'decode.problem',
-        ts: p.ts,
-        src: c.clientText,
-        dst: c.serverText,
-        conn: c.conn,
-        packet: p.index,
-        code: 'DECODER_FAILED',
-        message: `could not start decoding connection ${c.conn} (${err instanceof Error ? err.message : String(err)})`,
-        severity: 'error',
-      });
-    }
+    const info = { conn: c.conn, client, server, handshakeSeen };
+    const packet = p.index; // the number only: the closure must not hold the packet's bytes
+    c.startSink = () => {
+      try {
+        const sink = this.factory(info, this.emit);
+        this.budget?.charge(SINK_COST);
+        c.sinkCharged = true;
+        return sink;
+      } catch (err) {
+        this.emit({
+          event: 'decode.problem',
+          ts: c.lastTs,
+          src: c.clientText,
+          dst: c.serverText,
+          conn: c.conn,
+          packet,
+          code: 'DECODER_FAILED',
+          message: `could not start decoding connection ${c.conn} (${err instanceof Error ? err.message : String(err)})`,
+          severity: 'error',
+        });
+        return null;
+      }
+    };
     return c;
   }
 
@@ -337,9 +345,11 @@ class TcpFlowTable implements FlowTable {
     this.conns.delete(c.key);
     if (this.lastConn === c) this.lastConn = null;
     this.recent.remove(c);
-    const sink = c.sink;
+    const sink = c.startedSink;
     c.sink = null;
     sink?.release?.();
+    if (c.sinkCharged) this.budget?.release(SINK_COST);
+    c.sinkCharged = false;
     c.releaseData();
     this.budget?.release(FLOW_COST);
     if (keepNumber) {
