@@ -7,9 +7,12 @@
 // (out-of-order pieces, WebSocket state, unfinished messages) is charged by their owners.
 
 /** One connection: its key and endpoint strings, Connection and Direction objects, two
- * reassemblers and the flow map entry. Measured: 1.8 KB for a SYN-only connection, which never
- * starts a decoder. */
-export const FLOW_COST = 2 * 1024;
+ * reassemblers and the flow map entry. Measured: 1.8 KB for a SYN-only connection (which never
+ * starts a decoder) after a full collection; charged at twice that because under a flood of
+ * them the process's peak RSS grows by about 4 KB per connection kept (the evicted ones' garbage
+ * and the map's growth between collections): with 2 KiB the SYN flood of
+ * `npm run bench:hostile-captures` peaked at 388 MB, with 4 KiB under 300. */
+export const FLOW_COST = 4 * 1024;
 
 /** A connection's decoder, started by its first bytes, gap or end: the TLS-aware sink and the
  * WebSocket decoder inside it (measured: 3.9 KB, the difference a started decoder makes to a
