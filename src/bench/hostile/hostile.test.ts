@@ -131,6 +131,9 @@ describe('part 1: the harness measures what it claims', { concurrency: true }, (
     assert.equal(sd.opened.loggedIn, 20);
     assert.ok(sd.stats.sent > 20, 'the clients chatted');
     assert.equal(sd.stats.closed.length + sd.stats.open, 20, 'every client accounted for');
+    // The 1001 count and its denominator are the same connections: those open at SIGTERM.
+    assert.equal(sd.openAtSignal, 20);
+    assert.ok(sd.goingAwayInTime <= sd.openAtSignal);
     assert.ok(sd.exitMs !== null && sd.exitMs >= 0);
     assert.equal(sd.exitCode, 0);
     assert.ok(legit.closes.length > 0, "the legitimate user's close recorded");
@@ -177,12 +180,14 @@ describe('part 2: the defences hold (outcomes that do not depend on timing)', ()
     assert.ok((stats.errors.ROOM_SWITCH_RATE_LIMITED ?? 0) > 0, JSON.stringify(stats.errors));
   });
 
-  test('connections that never log in are closed with 4408 (--login-timeout 1)', async () => {
-    const r = await neverLoggedInAttack.run(ctx(['--login-timeout', '1']));
-    const { ws } = r.data as { ws: HoldResult };
+  test('connections that never log in are closed: 4408 (--login-timeout 1), idle TCP (--header-timeout 1)', async () => {
+    const r = await neverLoggedInAttack.run(ctx(['--login-timeout', '1', '--header-timeout', '1']));
+    const { ws, tcp } = r.data as { ws: HoldResult; tcp: HoldResult };
     assert.equal(ws.opened.opened, 20);
     assert.equal(ws.stats.closed.length, 20, 'every idle WebSocket closed by the server');
     for (const c of ws.stats.closed) assert.equal(c.reason, 'SERVER_CLOSED_4408');
+    assert.equal(tcp.opened.opened, 20);
+    assert.equal(tcp.stats.closed.length, 20, 'every idle TCP connection closed by the server');
   });
 
   test('/metrics names no room', () => {

@@ -29,6 +29,8 @@ export interface HoldResult {
   webOk: number;
   webTries: number;
   watchMs: number;
+  /** How long opening them took (the watch starts after). */
+  openMs: number;
 }
 
 /** Opens `count` connections, watches for `watchMs` (probing the web port each second), closes the rest. */
@@ -41,7 +43,9 @@ async function hold(
 ): Promise<HoldResult> {
   const swarm = new Swarm(count, 4750);
   try {
+    const openStarted = Date.now();
     const opened = await swarm.open({ port, mode, concurrency: 100 });
+    const openMs = Date.now() - openStarted;
     let webOk = 0;
     let webTries = 0;
     const until = Date.now() + watchMs;
@@ -52,7 +56,7 @@ async function hold(
       await new Promise((r) => setTimeout(r, Math.max(0, 1000 - (Date.now() - started))));
     }
     const stats = await swarm.close();
-    return { count, opened, stats, webOk, webTries, watchMs };
+    return { count, opened, stats, webOk, webTries, watchMs, openMs };
   } catch (err) {
     await swarm.close().catch(() => {});
     throw err;
@@ -74,12 +78,12 @@ function holdRows(label: string, h: HoldResult, goal: boolean): Row[] {
   const times = spread(h.stats.closed.map((c) => c.closedAt - c.openedAt));
   const closedText =
     h.stats.closed.length === 0
-      ? `none closed in ${h.watchMs / 1000} s`
+      ? `none closed in ${((h.openMs + h.watchMs) / 1000).toFixed(1)} s`
       : `${h.stats.closed.length} closed after ${(times.p50 / 1000).toFixed(1)} s (p50), ${(times.max / 1000).toFixed(1)} s (max); ${countText(closeReasons(h.stats))}`;
   const rows: Row[] = [
     {
       measure: `${label}: opened`,
-      value: `${h.opened.opened} of ${h.count}; failed: ${countText(h.opened.failed)}`,
+      value: `${h.opened.opened} of ${h.count} in ${(h.openMs / 1000).toFixed(1)} s; failed: ${countText(h.opened.failed)}`,
     },
     {
       measure: `${label}: closed by the server`,

@@ -2,7 +2,7 @@
 // fresh room and saying "m" there, then leaving; memory during and a minute after. `rooms-crowd`:
 // many users each in a room of their own, then all leave; memory after.
 import { Swarm, closeReasons, type OpenTotals } from './kit/swarm.js';
-import type { SwarmStats } from './kit/swarm-protocol.js';
+import { USERS_PER_ADDRESS, type SwarmStats } from './kit/swarm-protocol.js';
 import { Session } from './kit/session.js';
 import { mib } from './kit/memory.js';
 import {
@@ -139,6 +139,8 @@ async function crowd(s: Session, count: number): Promise<CrowdResult> {
       mode: 'ws',
       login: { roomPrefix: 'own', roomSize: 1 },
       concurrency: 100,
+      // Many users, each behind an address shared with a few others, not one attacker.
+      perAddress: USERS_PER_ADDRESS,
     });
     await sleep(sized(s.ctx.scale, 1000, 3000));
     return opened;

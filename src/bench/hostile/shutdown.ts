@@ -14,7 +14,7 @@ import {
   sleep,
 } from './kit/result.js';
 import type { OpenTotals } from './kit/swarm.js';
-import type { SwarmStats } from './kit/swarm-protocol.js';
+import { USERS_PER_ADDRESS, type SwarmStats } from './kit/swarm-protocol.js';
 
 export const GOAL_SHUTDOWN_MS = 5000;
 const EXIT_LIMIT_MS = 30_000;
@@ -23,7 +23,9 @@ export interface ShutdownResult {
   count: number;
   opened: OpenTotals;
   stats: SwarmStats;
-  /** Clients that got a 1001 close frame within the goal after SIGTERM. */
+  /** Connections still open when SIGTERM was sent: the ones owed a 1001. */
+  openAtSignal: number;
+  /** Of those, the ones that got a 1001 close frame within the goal after SIGTERM. */
   goingAwayInTime: number;
   /** From SIGTERM to the primary's exit (null: not within the limit, then killed). */
   exitMs: number | null;
@@ -46,6 +48,8 @@ async function run(ctx: AttackContext): Promise<AttackResult> {
         mode: 'ws',
         login: { roomPrefix: 'load', roomSize: 10 },
         concurrency: 100,
+        // Legitimate load from many users: a few per address, each address under its budget.
+        perAddress: USERS_PER_ADDRESS,
       });
       await swarm.behave({ kind: 'chatter', perSec: 5 });
       await sleep(sized(ctx.scale, 1000, 5000));
@@ -66,10 +70,22 @@ async function run(ctx: AttackContext): Promise<AttackResult> {
       await swarm.halt();
       const stats = await swarm.stats();
       await swarm.close();
-      const goingAwayInTime = stats.closed.filter(
+      // Both counts are of the same connections: those open at SIGTERM (logged in or not).
+      const afterSignal = stats.closed.filter((c) => c.closedAt >= sigAt);
+      const openAtSignal = afterSignal.length + stats.open;
+      const goingAwayInTime = afterSignal.filter(
         (c) => c.reason === 'SERVER_CLOSED_1001' && c.closedAt - sigAt <= GOAL_SHUTDOWN_MS,
       ).length;
-      result = { count, opened, stats, goingAwayInTime, exitMs, exitCode: exitCode ?? null, groupGoneMs };
+      result = {
+        count,
+        opened,
+        stats,
+        openAtSignal,
+        goingAwayInTime,
+        exitMs,
+        exitCode: exitCode ?? null,
+        groupGoneMs,
+      };
     } catch (err) {
       await swarm.close().catch(() => {});
       throw err;
@@ -92,10 +108,10 @@ async function run(ctx: AttackContext): Promise<AttackResult> {
       value: `${countText(reasons)}; still open: ${result.stats.open}`,
     },
     {
-      measure: `clients that got 1001 within ${GOAL_SHUTDOWN_MS / 1000} s`,
-      value: `${result.goingAwayInTime} of ${result.opened.loggedIn}`,
+      measure: `connections open at SIGTERM that got 1001 within ${GOAL_SHUTDOWN_MS / 1000} s`,
+      value: `${result.goingAwayInTime} of ${result.openAtSignal}`,
       goal: 'all',
-      pass: result.opened.loggedIn > 0 && result.goingAwayInTime === result.opened.loggedIn,
+      pass: result.openAtSignal > 0 && result.goingAwayInTime === result.openAtSignal,
     },
     {
       measure: 'clients closed with 1008 while shutting down',

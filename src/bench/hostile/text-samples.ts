@@ -11,6 +11,8 @@ import {
   type Row,
   legitClosesRow,
   legitRows,
+  sized,
+  sleep,
 } from './kit/result.js';
 
 export type SampleField = 'name' | 'content' | 'room';
@@ -45,6 +47,9 @@ export interface SampleOutcome {
   outcome: Outcome;
   code?: string;
 }
+
+/** The shortest "during" phase at full scale. */
+export const MIN_DURING_MS = 3000;
 
 /** Users present while the samples are tried: the look-alike's original and room 1's anchor. */
 const LOOKALIKE_ROOM = 'lookalike';
@@ -98,8 +103,12 @@ async function run(ctx: AttackContext): Promise<AttackResult> {
     }
     await s.before();
     await s.phase('during');
+    const duringStarted = Date.now();
     for (const [i, sample] of TEXT_SAMPLES.entries())
       outcomes.push(await trySample(s.server.wsUrl, sample, i));
+    // The samples take a few hundred ms; the phase lasts long enough to hold round trips
+    // (one every 100 ms) and a fresh connect, so "during" is measured, not empty.
+    await sleep(Math.max(0, sized(ctx.scale, 1000, MIN_DURING_MS) - (Date.now() - duringStarted)));
     await s.after();
   } catch (err) {
     await s.close();

@@ -1,6 +1,12 @@
 // Messages between the harness and the legitimate user's process (IPC, JSON).
 import type { LatencySummary } from '../../histogram.js';
 
+/**
+ * The legitimate user's own source address: the attackers of a one-client attack come from
+ * 127.0.0.1, and a user behind another address must not pay for their per-address budget.
+ */
+export const LEGIT_LOCAL_ADDRESS = '127.0.0.2';
+
 export type LegitCommand =
   | { cmd: 'start'; url: string }
   /** From now on, round trips and connects count for this phase. */

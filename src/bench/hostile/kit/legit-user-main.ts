@@ -1,9 +1,15 @@
 // The legitimate user, in its own process so attack clients never share its event loop: one
 // connection says a message every 100 ms (under the default rate) and times each one's broadcast
-// back; a second, fresh connection every second times connect + upgrade + login answered.
+// back; a second, fresh connection every second times connect + upgrade + login answered. Both
+// come from an address of their own (LEGIT_LOCAL_ADDRESS), never the attackers'.
 import { WebSocket } from 'ws';
 import { createHistogram, recordMicros, summarize, type Histogram } from '../../histogram.js';
-import type { LegitCommand, LegitEvent, PhaseReport } from './legit-protocol.js';
+import {
+  LEGIT_LOCAL_ADDRESS,
+  type LegitCommand,
+  type LegitEvent,
+  type PhaseReport,
+} from './legit-protocol.js';
 
 const SEND_EVERY_MS = 100;
 const PROBE_EVERY_MS = 1000;
@@ -46,7 +52,7 @@ function reply(event: LegitEvent): void {
 function openLoggedIn(name: string, room: string): Promise<{ ws: WebSocket; micros: number }> {
   const started = process.hrtime.bigint();
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url, { handshakeTimeout: CONNECT_LIMIT_MS });
+    const ws = new WebSocket(url, { handshakeTimeout: CONNECT_LIMIT_MS, localAddress: LEGIT_LOCAL_ADDRESS });
     const timer = setTimeout(() => {
       ws.terminate();
       reject(new Error('connect limit'));

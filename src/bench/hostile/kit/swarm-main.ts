@@ -4,7 +4,14 @@
 import { connect as netConnect, type Socket } from 'node:net';
 import { RawWsClient, ClientError } from '../../raw-ws-client.js';
 import { encodeClientFrame } from '../../ws-frames.js';
-import type { Behaviour, OpenSpec, SwarmCommand, SwarmEvent, SwarmStats } from './swarm-protocol.js';
+import {
+  spreadAddress,
+  type Behaviour,
+  type OpenSpec,
+  type SwarmCommand,
+  type SwarmEvent,
+  type SwarmStats,
+} from './swarm-protocol.js';
 
 const CONNECT_LIMIT_MS = 10_000;
 /** Only the start of a frame is decoded: enough for its type and error code, even for megabytes. */
@@ -45,9 +52,15 @@ function closed(conn: Conn, reason: string | null): void {
     stats.closed.push({ reason, openedAt: conn.openedAt, closedAt: Date.now() });
 }
 
+/** The source address of connection `index`: its own among many users, or the one attacker's. */
+function localAddress(spec: OpenSpec, index: number): string | undefined {
+  return spec.perAddress ? spreadAddress(index, spec.perAddress) : undefined;
+}
+
 function openWs(spec: OpenSpec, index: number): Promise<boolean> {
   const ws = new RawWsClient({
     target: { secure: false, host: '127.0.0.1', port: spec.port, path: '/' },
+    localAddress: localAddress(spec, index),
     timeoutMs: CONNECT_LIMIT_MS,
   });
   const conn: Conn = { ws, index, openedAt: 0, hops: 0 };
@@ -89,7 +102,7 @@ function openWs(spec: OpenSpec, index: number): Promise<boolean> {
 
 function openTcp(spec: OpenSpec, index: number): Promise<boolean> {
   return new Promise((resolve, reject) => {
-    const tcp = netConnect({ host: '127.0.0.1', port: spec.port });
+    const tcp = netConnect({ host: '127.0.0.1', port: spec.port, localAddress: localAddress(spec, index) });
     const conn: Conn = { tcp, index, openedAt: 0, hops: 0 };
     let reason: string | null = 'SERVER_CLOSED';
     tcp.once('connect', () => {
@@ -103,6 +116,9 @@ function openTcp(spec: OpenSpec, index: number): Promise<boolean> {
       reason = err.code === 'ECONNRESET' ? 'CONNECTION_RESET' : (err.code ?? 'SOCKET_ERROR');
       if (!conn.openedAt) reject(err.code === 'EMFILE' ? 'TOO_MANY_OPEN_FILES' : reason);
     });
+    // Read (and drop) what the server says, e.g. its 408: a paused socket never sees the end
+    // behind unread bytes, so the server's close would go unnoticed.
+    tcp.resume();
     tcp.on('end', () => tcp.end());
   });
 }

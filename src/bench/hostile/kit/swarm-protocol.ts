@@ -12,6 +12,24 @@ export interface OpenSpec {
   indexBase: number;
   /** Connections being set up at once. */
   concurrency: number;
+  /**
+   * Many users rather than one attacker: spread the connections over source addresses
+   * 127.1.x.y, this many per address (see `spreadAddress`). Absent: all from 127.0.0.1.
+   */
+  perAddress?: number;
+}
+
+/** Attacks that stand for many users put this many on each source address, under the default budget. */
+export const USERS_PER_ADDRESS = 20;
+
+/**
+ * The loopback source address of connection `index` when `perAddress` share one: 127.1.0.1,
+ * 127.1.0.2, … (Linux answers all of 127.0.0.0/8), so the server's per-address budgets see many
+ * users as they would on the internet.
+ */
+export function spreadAddress(index: number, perAddress: number): string {
+  const n = Math.floor(index / perAddress) + 1;
+  return `127.${1 + Math.floor(n / 65_536)}.${Math.floor(n / 256) % 256}.${n % 256}`;
 }
 
 export type Behaviour =
