@@ -4,6 +4,7 @@
 // dialect for a broadcast, so the hub never knows which dialect a user speaks. Requests that cost
 // the server far more than the client (history, room switches) have budgets per connection, and
 // history answers are encoded once and reused until their room changes (history-answers.ts).
+// Reconnect grace and takeovers by session token are their own concern (session-takeover.ts).
 import { nodeChannel, roomChannel, type Broker } from '../broker/broker.js';
 import type { Codec } from '../protocol/codec.js';
 import { detectDialect, parseFrame } from '../protocol/dialects.js';
@@ -21,9 +22,9 @@ import {
 import type { HubLogger, Link } from './link.js';
 import { Session } from './session.js';
 import { fullBucket, takeToken, type RateLimit } from './token-bucket.js';
-import { DEFAULT_RECONNECT_GRACE_MS, HeldUsers, type HeldUser } from './held-users.js';
-import { CLOSE_SESSION_MOVED, hashSessionToken, newSessionToken } from './session-tokens.js';
-import { nameKey } from './name-key.js';
+import { DEFAULT_RECONNECT_GRACE_MS } from './held-users.js';
+import { hashSessionToken, newSessionToken } from './session-tokens.js';
+import { SessionTakeover } from './session-takeover.js';
 import { LocalRooms } from './local-rooms.js';
 
 export interface HubOptions {
@@ -65,8 +66,8 @@ export class Hub {
   private readonly answers: HistoryAnswers;
   private readonly historyRate: RateLimit;
   private readonly roomSwitchRate: RateLimit;
-  private readonly held: HeldUsers;
-  private readonly graceMs: number;
+  /** Holds for reconnect grace, and takeovers by session token. */
+  private readonly takeover: SessionTakeover;
   private shuttingDown = false;
 
   constructor(private readonly options: HubOptions) {
@@ -80,8 +81,17 @@ export class Hub {
       options.logger,
     );
     this.local = new LocalRooms(options.broker, this.answers);
-    this.graceMs = options.reconnectGraceMs ?? DEFAULT_RECONNECT_GRACE_MS;
-    this.held = new HeldUsers(this.graceMs, (held) => this.graceEnded(held));
+    this.takeover = new SessionTakeover({
+      sessions: this.sessions,
+      local: this.local,
+      answers: this.answers,
+      presence: options.presence,
+      broker: options.broker,
+      logger: options.logger,
+      now: this.now,
+      graceMs: options.reconnectGraceMs ?? DEFAULT_RECONNECT_GRACE_MS,
+      announceLeave: (event) => this.announceLeave(event),
+    });
     options.broker.subscribe(nodeChannel(options.broker.nodeId));
     options.broker.onEvent((channel, event) => this.fromBroker(channel, event));
   }
@@ -100,7 +110,7 @@ export class Hub {
     return {
       sessions: this.sessions.size,
       rooms: this.local.size,
-      held: this.held.size,
+      held: this.takeover.heldCount,
       answers: this.answers.usage,
     };
   }
@@ -154,13 +164,10 @@ export class Hub {
     session.closed = true;
     this.sessions.delete(session.id);
     if (!session.user) return;
-    if (session.resume !== undefined && this.held.enabled && !this.shuttingDown) {
+    if (this.takeover.canHold(session) && !this.shuttingDown) {
       // Held: still listed, nothing announced, until the grace period ends or the user returns.
       this.options.logger.info({ user: session.id, reason }, 'held for reconnect');
-      this.held.hold(session.user, session.room!, session.resume);
-      this.local.leave(session, session.room!);
-      session.user = undefined;
-      session.room = undefined;
+      this.takeover.hold(session);
       return;
     }
     this.options.logger.info({ user: session.id, reason }, 'logout');
@@ -173,7 +180,7 @@ export class Hub {
    */
   beginShutdown(): void {
     this.shuttingDown = true;
-    this.held.expireAll();
+    this.takeover.expireAll();
   }
 
   private beforeLogin(session: Session, type: string, message: Record<string, unknown>): void {
@@ -204,7 +211,7 @@ export class Hub {
       case 'login':
         // A return with a session token is not a room switch: it never spends the budget.
         if (command.session !== undefined && codec.sessions && !session.user) {
-          if (this.resume(session, codec, command.session, command.after)) return;
+          if (this.takeover.resume(session, codec, command.session, command.after)) return;
         }
         if (this.overBudget(session, 'switchBudget', this.roomSwitchRate)) {
           const message = 'too many logins or room switches; wait a moment';
@@ -249,7 +256,7 @@ export class Hub {
 
   private login(session: Session, codec: Codec, name: string, room: string, after?: string): void {
     const ts = this.now();
-    if (codec.sessions && this.nameTaken(session, name, room)) {
+    if (codec.sessions && this.takeover.nameTaken(session, name, room)) {
       const message = `the name '${name}' is already used in this room; choose another`;
       return this.reject(session, protocolError('NAME_TAKEN', message));
     }
@@ -266,7 +273,7 @@ export class Hub {
     }
     this.options.presence.add({ user, room, node: this.options.broker.nodeId, resume: session.resume });
     this.local.join(session, room);
-    const extra = codec.sessions ? { session: token, grace: this.graceMs } : undefined;
+    const extra = codec.sessions ? { session: token, grace: this.takeover.graceMs } : undefined;
     for (const frame of codec.welcome(user, room, this.options.presence.members(room), ts, extra)) {
       session.link.send(Buffer.from(frame));
     }
@@ -329,83 +336,6 @@ export class Hub {
     else this.broadcast(event);
   }
 
-  /** Whether someone else in the room already goes by this name (case and width folded). */
-  private nameTaken(session: Session, name: string, room: string): boolean {
-    const key = nameKey(name);
-    return this.options.presence.members(room).some((m) => m.id !== session.id && nameKey(m.name) === key);
-  }
-
-  /**
-   * A session token presented at login: the connection takes over the identity it belongs to,
-   * wherever that identity was held or connected, without anyone being told. False when the token
-   * opens nothing (expired, left, never issued): the login then goes on as a new identity.
-   */
-  private resume(session: Session, codec: Codec, token: string, after?: string): boolean {
-    const resume = hashSessionToken(token);
-    const entry = this.options.presence.findResumable(resume);
-    if (!entry) return false;
-    const me = this.options.broker.nodeId;
-    const { user, room } = entry;
-    if (entry.node !== me) {
-      // The node that had the user lets go of them quietly (see fromBroker).
-      const ts = this.now();
-      this.options.broker.publish(nodeChannel(entry.node), {
-        type: 'leave',
-        room,
-        user,
-        ts,
-        reason: 'resumed',
-      });
-    } else this.letGo(user.id, session);
-    this.sessions.delete(session.id);
-    session.id = user.id;
-    this.sessions.set(user.id, session);
-    session.codec = codec;
-    session.user = user;
-    session.room = room;
-    session.resume = resume;
-    this.options.presence.add({ user, room, node: me, resume });
-    this.local.join(session, room);
-    const extra = { resumed: true, grace: this.graceMs };
-    const ts = this.now();
-    for (const frame of codec.welcome(user, room, this.options.presence.members(room), ts, extra)) {
-      session.link.send(Buffer.from(frame));
-    }
-    if (after !== undefined) this.answers.resume(session, codec, room, after);
-    this.options.logger.info({ user: user.id, dialect: codec.dialect, room, from: entry.node }, 'resume');
-    return true;
-  }
-
-  /**
-   * The identity continues on another connection: a hold ends without a departure, and a
-   * connection still open (another tab with the same token) is closed, with nothing announced.
-   */
-  private letGo(id: number, newer?: Session): void {
-    if (this.held.take(id)) return;
-    const older = this.sessions.get(id);
-    if (older && older !== newer) this.detach(older);
-  }
-
-  /** Closes a connection whose identity moved to a newer one, with nothing announced. */
-  private detach(older: Session): void {
-    older.closed = true;
-    this.sessions.delete(older.id);
-    if (older.room !== undefined) this.local.leave(older, older.room);
-    older.user = undefined;
-    older.room = undefined;
-    older.link.close(CLOSE_SESSION_MOVED, 'session moved to a newer connection');
-  }
-
-  /** A held user did not come back in time: their departure, unless another node has them now. */
-  private graceEnded(held: HeldUser): void {
-    const current = this.options.presence.get(held.user.id);
-    if (!current || current.node !== this.options.broker.nodeId || current.resume !== held.resume) return;
-    if (this.sessions.has(held.user.id)) return; // back on this node under the same id
-    this.options.presence.remove(held.user.id);
-    this.options.logger.info({ user: held.user.id }, 'logout after reconnect grace');
-    this.announceLeave({ type: 'leave', room: held.room, user: held.user, ts: this.now(), reason: 'close' });
-  }
-
   /** A room event: to this node's members now, and through the broker to the other nodes. */
   private broadcast(event: ChatEvent): void {
     this.local.deliver(event);
@@ -414,7 +344,7 @@ export class Hub {
 
   private fromBroker(channel: string, event: ChatEvent): void {
     if (channel.startsWith('room:')) this.local.deliver(event);
-    else if (event.type === 'leave' && event.reason === 'resumed') this.letGo(event.user.id);
+    else if (event.type === 'leave' && event.reason === 'resumed') this.takeover.letGo(event.user.id);
     else if (event.type === 'message' && event.to) this.deliverPrivate(event);
   }
 
