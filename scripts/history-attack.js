@@ -4,33 +4,12 @@
 // of its own messages. Prints the server's CPU seconds, bytes of history sent, and the round trip.
 // Run after `npm run build`:  node scripts/history-attack.js [CONNS=5] [RATE=19] [SECONDS=20]
 // Extra server options through the environment (WIRECHAT_HISTORY_RATE=0 …).
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { WebSocket } from 'ws';
-import { freePort } from '../dist/shared/free-port.js';
+import { sleep, startServer } from './attack-server.js';
 
 const [conns, rate, seconds] = [5, 19, 20].map((d, i) => Number(process.argv[2 + i] ?? d));
-const bin = join(fileURLToPath(new URL('..', import.meta.url)), 'bin', 'wirechat.js');
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-const [wsPort, webPort] = [await freePort(), await freePort()];
-const server = spawn(
-  process.execPath,
-  [
-    bin,
-    'serve',
-    '--workers',
-    '1',
-    '--host',
-    '127.0.0.1',
-    '--ws-port',
-    String(wsPort),
-    '--web-port',
-    String(webPort),
-  ],
-  { stdio: ['ignore', 'ignore', 'ignore'] },
-);
+const { server, wsPort } = await startServer(1);
 /** CPU seconds the server used so far (user + system, from /proc). */
 const cpuSeconds = () => {
   const fields = readFileSync(`/proc/${server.pid}/stat`, 'utf8').split(') ')[1].split(' ');

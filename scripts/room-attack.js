@@ -4,32 +4,12 @@
 // and every 15 s for AFTER seconds after it. Run after `npm run build`:
 //   node scripts/room-attack.js [CONNS=1000] [SECONDS=40] [AFTER=60]
 // Extra server options through the environment (WIRECHAT_ROOM_EXPIRY=10 …).
-import { execFileSync, spawn } from 'node:child_process';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { execFileSync } from 'node:child_process';
 import { WebSocket } from 'ws';
-import { freePort } from '../dist/shared/free-port.js';
+import { sleep, startServer } from './attack-server.js';
 
 const [conns, seconds, after] = [1000, 40, 60].map((d, i) => Number(process.argv[2 + i] ?? d));
-const bin = join(fileURLToPath(new URL('..', import.meta.url)), 'bin', 'wirechat.js');
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-const [wsPort, webPort] = [await freePort(), await freePort()];
-const server = spawn(
-  process.execPath,
-  [
-    bin,
-    'serve',
-    '--workers',
-    '2',
-    '--host',
-    '127.0.0.1',
-    '--ws-port',
-    String(wsPort),
-    '--web-port',
-    String(webPort),
-  ],
-  { stdio: ['ignore', 'ignore', 'ignore'] },
-);
+const { server, wsPort } = await startServer(2);
 /** Resident MB of the primary and its workers. */
 const groupMb = () => {
   const out = execFileSync('ps', ['-o', 'rss=', '--pid', String(server.pid), '--ppid', String(server.pid)]);
