@@ -95,4 +95,44 @@ export function brokerContract(name: string, makeNodes: NodeFactory): void {
       await Promise.all([a!.close(), b!.close()]);
     }
   });
+
+  test(`${name}: deliverLocal hands an event to this node's handler at once, on its channels only, to no other node`, async () => {
+    const [a, b] = await makeNodes(2);
+    try {
+      const [atA, atB] = [collect(a!), collect(b!)];
+      a!.subscribe('room:r');
+      b!.subscribe('room:r');
+      b!.subscribe('node:b');
+      await settle(a!, b!);
+      a!.deliverLocal('room:r', event(1));
+      assert.deepEqual(
+        atA.got,
+        [{ channel: 'room:r', text: 'm1' }],
+        'delivered before deliverLocal returned',
+      );
+      a!.deliverLocal('room:elsewhere', event(2));
+      assert.equal(atA.got.length, 1, 'not subscribed to room:elsewhere');
+      a!.unsubscribe('room:r');
+      a!.deliverLocal('room:r', event(3));
+      assert.equal(atA.got.length, 1, 'unsubscribed from room:r');
+      // a's publication after its local deliveries reaches b: had any of them gone to b, it
+      // would have come first (one node's events arrive in order).
+      a!.publish('node:b', event(4));
+      await atB.until(1);
+      assert.deepEqual(atB.got, [{ channel: 'node:b', text: 'm4' }]);
+      b!.onEvent(() => {
+        throw new Error('a failing handler');
+      });
+      assert.doesNotThrow(() => b!.deliverLocal('room:r', event(5)));
+      a!.subscribe('room:r');
+      a!.deliverLocal('room:r', event(6));
+      assert.equal(atA.got.length, 2, 'subscribed again');
+      await a!.close();
+      const afterClose = collect(a!);
+      a!.deliverLocal('room:r', event(7));
+      assert.deepEqual(afterClose.got, [], 'nothing after close');
+    } finally {
+      await Promise.all([a!.close(), b!.close()]);
+    }
+  });
 }

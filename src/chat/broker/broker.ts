@@ -14,7 +14,9 @@
 //     the broker is connected (memory: always); Redis also queues messages published during an
 //     outage, within a bound, and delivers them after it; an event is never delivered to its
 //     publisher;
-//   - publish never throws and never blocks; subscription changes apply to events published after.
+//   - publish never throws and never blocks; subscription changes apply to events published after;
+//   - deliverLocal is the one way in for events a node learns of without a publication: the
+//     same handler, the same subscriptions, never another node (see below).
 import type { ChatEvent } from '../protocol/events.js';
 
 export type BrokerHandler = (channel: string, event: ChatEvent) => void;
@@ -32,6 +34,15 @@ export interface Broker {
   settled?(): Promise<void>;
   /** The single handler for events from other nodes (set once by the hub). */
   onEvent(handler: BrokerHandler): void;
+  /**
+   * Hands `event` to this node's handler as if another node had published it on `channel`: for
+   * events this node learns of without any publication (presence finding that a node died, or
+   * what it missed during an outage), so they reach local users the way every other event does.
+   * Guarantees: at once (before it returns); only while this node is subscribed to `channel`
+   * (asked for, settled or not) and not closed; never to any other node; a handler that throws
+   * does not reach the caller.
+   */
+  deliverLocal(channel: string, event: ChatEvent): void;
   close(): Promise<void>;
 }
 

@@ -40,7 +40,7 @@ export class MemoryBus {
     this.queue = [];
     for (const { from, channel, event } of batch) {
       for (const node of this.nodes) {
-        if (node !== from && node.isSubscribed(channel)) node.deliver(channel, event);
+        if (node !== from) node.deliverLocal(channel, event);
       }
     }
   }
@@ -57,15 +57,6 @@ export class MemoryBroker extends LocalSubscriptions {
 
   publish(channel: string, event: ChatEvent): void {
     if (!this.closed) this.bus.post({ from: this, channel, event });
-  }
-
-  deliver(channel: string, event: ChatEvent): void {
-    if (this.closed) return;
-    try {
-      this.handler(channel, event);
-    } catch {
-      // A failing handler must not keep the event from the other nodes; the hub logs its own errors.
-    }
   }
 
   async close(): Promise<void> {

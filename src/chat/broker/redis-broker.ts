@@ -100,16 +100,9 @@ export class RedisBroker implements Broker {
     this.handler = handler;
   }
 
-  /**
-   * Hands an event to this node's hub as if another node had published it: presence uses it to
-   * tell local users about departures it discovered itself (a node that died, an outage).
-   */
+  /** See broker.ts: what this node asked to subscribe to is known here, before Redis confirms it. */
   deliverLocal(channel: string, event: ChatEvent): void {
-    try {
-      this.handler(channel, event);
-    } catch {
-      // The hub logs its own errors; a failing handler must not stop the caller.
-    }
+    if (!this.closed && this.bus.isSubscribed(this.bus.prefix + channel)) this.hand(channel, event);
   }
 
   /** Never waits for Redis: what is still queued is counted as dropped, so shutdown cannot hang. */
@@ -204,6 +197,14 @@ export class RedisBroker implements Broker {
       return;
     }
     if (typeof event !== 'object' || event === null || typeof event.room !== 'string') return;
-    this.deliverLocal(channel.slice(this.bus.prefix.length), event);
+    this.hand(channel.slice(this.bus.prefix.length), event);
+  }
+
+  private hand(channel: string, event: ChatEvent): void {
+    try {
+      this.handler(channel, event);
+    } catch {
+      // The hub logs its own errors; a failing handler must not stop the caller.
+    }
   }
 }

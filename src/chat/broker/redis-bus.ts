@@ -108,6 +108,11 @@ export class RedisBus extends EventEmitter {
     if (this.sub.status === 'ready') this.track(this.sub.subscribe(channel));
   }
 
+  /** Whether `channel` is asked for (in effect, or to be once Redis confirms or comes back). */
+  isSubscribed(channel: string): boolean {
+    return this.channels.has(channel);
+  }
+
   unsubscribe(channel: string): void {
     if (!this.channels.delete(channel)) return;
     if (this.sub.status === 'ready') this.track(this.sub.unsubscribe(channel));

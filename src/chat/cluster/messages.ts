@@ -3,16 +3,13 @@
 // one event-loop turn into one message, and the primary relays each batch unchanged, in order, to
 // every other worker, so per-worker order holds for events and presence alike (a user's presence
 // entry always arrives before their join event).
-import type { ChatEvent } from '../protocol/events.js';
+import type { RelayedPublication } from '../broker/ipc-broker.js';
 import type { NodeStats } from '../ops/metrics.js';
 import type { PresenceEntry } from '../store/presence.js';
 import type { HistorySeed } from './history-copy.js';
 import type { LedgerMessage } from './cluster-ledger.js';
 
-export type Op =
-  | { op: 'pub'; channel: string; event: ChatEvent }
-  | { op: 'add'; entry: PresenceEntry }
-  | { op: 'rm'; id: number };
+export type Op = RelayedPublication | { op: 'add'; entry: PresenceEntry } | { op: 'rm'; id: number };
 
 /** Worker → primary. */
 export type WorkerMessage =

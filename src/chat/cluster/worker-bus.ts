@@ -2,6 +2,7 @@
 // batches relayed from other workers are handed, op by op and in order, to this worker's broker
 // (events), presence replica (entries) and history (the primary's copy, when the worker starts). A channel is anything with send and a message hook,
 // so the same code runs over node:cluster IPC and over an in-process pair in tests.
+import type { RelayLink } from '../broker/ipc-broker.js';
 import type { ChatEvent } from '../protocol/events.js';
 import type { PresenceEntry } from '../store/presence.js';
 import type { HistorySeed } from './history-copy.js';
@@ -20,7 +21,8 @@ export interface BusSinks {
   history(seed: HistorySeed): void;
 }
 
-export class WorkerBus {
+/** The IPC broker's link to the other workers (RelayLink), and presence's and history's too. */
+export class WorkerBus implements RelayLink {
   private outbox: Op[] = [];
   private scheduled = false;
   private sinks: BusSinks[] = [];
