@@ -1,6 +1,7 @@
 // Chooses where a node's broker, presence and history live: memory (one process), SQLite history
 // with `--data DIR`, or Redis (`--redis URL`) for many nodes: pub/sub broker, presence mirrored
-// from Redis, history in streams.
+// from Redis, history in streams. A cluster worker brings its own (cluster/cluster-backends.ts).
+// Whoever is handed a Backends owns it: one close() closes each of its parts once.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Broker } from './broker/broker.js';
@@ -31,14 +32,25 @@ export interface BackendOptions {
   dataDir?: string;
 }
 
+/** The broker as /metrics shows it; `kind` names the broker really in use. */
+export interface BrokerState {
+  kind: 'memory' | 'redis' | 'ipc';
+  connected: boolean;
+  latency?: number;
+  reconnects: number;
+  dropped: number;
+}
+
 export interface Backends {
   broker: Broker;
   presence: Presence;
   history: HistoryStore;
   /** Ready to serve: the broker is connected (always, in memory). */
   ready(): boolean;
-  brokerState(): { kind: string; connected: boolean; latency?: number; reconnects: number; dropped: number };
+  brokerState(): BrokerState;
+  /** Users per room from the presence in use (largest first, at most `limit` rooms), for /metrics. */
   roomUsers(limit: number): [string, number][];
+  /** Closes every part once (the broker, the history's file, the Redis connections). */
   close(): Promise<void>;
   /** The Redis connections, when many nodes share one Redis (per-address limits count there too). */
   redis?: RedisBus;
@@ -53,19 +65,26 @@ interface Logger {
 export function createBackends(options: BackendOptions, logger: Logger): Backends {
   if (options.redis) return redisBackends(options, options.redis, logger);
   const limits = { ...options.historyLimits, perRoom: options.history };
-  const history = options.dataDir ? sqliteHistory(options.dataDir, limits) : undefined;
+  const history = options.dataDir ? sqliteHistory(options.dataDir, limits) : new MemoryHistory(limits);
+  return singleNodeBackends(new MemoryBroker(options.nodeId), history);
+}
+
+/** One node alone: a memory broker (nobody else on its bus), presence in memory, this history. */
+export function singleNodeBackends(
+  broker: MemoryBroker,
+  history: HistoryStore & { close?(): void },
+): Backends {
   const presence = new MemoryPresence();
-  const broker = new MemoryBroker(options.nodeId);
   return {
     broker,
     presence,
-    history: history ?? new MemoryHistory(limits),
+    history,
     ready: () => true,
     brokerState: () => ({ kind: 'memory', connected: true, reconnects: 0, dropped: 0 }),
     roomUsers: (limit) => presence.roomSizes(limit),
     close: async () => {
       await broker.close();
-      history?.close();
+      history.close?.();
     },
   };
 }

@@ -1,19 +1,17 @@
-// The composition root: one process's chat server. Wires hub, memory broker, presence, history,
-// the WebSocket transport and the page's web server, and shuts them down in order.
+// The composition root: one process's chat server. Wires hub, broker, presence, history (its own,
+// or a cluster worker's), the WebSocket transport and the page's web server, and shuts them down
+// in order; it closes the backends it uses once, whether it built them or was handed them.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { pino, type Logger } from 'pino';
 import { projectRoot } from '../shared/paths.js';
-import type { Broker } from './broker/broker.js';
 import type { IdSpace } from './hub/ids.js';
-import { createBackends } from './backends.js';
+import { createBackends, type Backends } from './backends.js';
 import { MeteredHub } from './ops/metered-hub.js';
 import { newCounters, type NodeStats, type StatsGatherer } from './ops/metrics.js';
 import { DEFAULT_METRICS_MIN_INTERVAL_MS, opsRoutes } from './ops/routes.js';
 import { DEFAULT_INPUT_LIMITS } from './protocol/limits.js';
-import type { Presence } from './store/presence.js';
-import type { HistoryStore } from './store/history.js';
 import { historyLimits } from './cluster/history-copy.js';
 import { hubHistoryOptions } from './hub/history-options.js';
 import { startHistoryExpiry } from './store/history-expiry.js';
@@ -72,12 +70,9 @@ export type ChatServerConnectionLimits = TransportLimitOptions;
 
 /** What a cluster worker brings instead of the single-process defaults (see cluster/worker-main.ts). */
 export interface ChatServerParts {
-  broker?: Broker;
-  presence?: Presence;
-  history?: HistoryStore;
+  /** Broker, presence and history to use instead of building any; the server closes them once. */
+  backends?: Backends;
   ids?: IdSpace;
-  /** Users per room for /metrics, from the presence that is really used (largest first). */
-  roomUsers?: (limit: number) => [string, number][];
   /** Sums /metrics counters over processes that serve the same ports. */
   stats?: StatsGatherer;
   /** Per-address counts shared with the other workers (cluster/cluster-ledger.ts). */
@@ -118,14 +113,14 @@ export async function createChatServer(
   const nodeId = options.nodeId ?? randomUUID();
   const history = options.history ?? DEFAULTS.history;
   const storeLimits = historyLimits(options as Record<string, unknown>);
-  const backends = createBackends(
-    { nodeId, redis: options.redis, history, dataDir: options.dataDir, historyLimits: storeLimits },
-    log,
-  );
+  const backends =
+    parts.backends ??
+    createBackends(
+      { nodeId, redis: options.redis, history, dataDir: options.dataDir, historyLimits: storeLimits },
+      log,
+    );
   const counters = newCounters();
-  const broker = parts.broker ?? backends.broker;
-  const presence = parts.presence ?? backends.presence;
-  const historyStore = parts.history ?? backends.history;
+  const { broker, presence, history: historyStore } = backends;
   const hub = new MeteredHub(counters, {
     broker,
     presence,
@@ -170,7 +165,7 @@ export async function createChatServer(
     limits: transport.limitStats(),
   });
   parts.stats?.local(localStats);
-  const roomUsers = parts.roomUsers ?? ((limit: number) => backends.roomUsers(limit));
+  const roomUsers = (limit: number) => backends.roomUsers(limit);
   const web = new WebServer({
     host,
     port: options.webPort ?? DEFAULTS.webPort,
@@ -199,17 +194,23 @@ export async function createChatServer(
     { occupied: (room) => presence.members(room).length > 0, local: () => hub.localRooms() },
     storeLimits.expiryMs ?? DEFAULT_ROOM_LOG_LIMITS.expiryMs,
   );
-  const wsPort = await transport.start();
+  // A port already in use: what was opened so far is closed once, and the error is the caller's.
+  const release = async (): Promise<void> => {
+    stopExpiry();
+    await limits.close();
+    await backends.close();
+    tls?.keylog?.close();
+  };
+  const wsPort = await transport.start().catch(async (err: unknown) => {
+    await release();
+    throw err;
+  });
   let webPort: number;
   try {
     webPort = await web.start();
   } catch (err) {
-    stopExpiry();
     await transport.close(0);
-    await limits.close();
-    await broker.close();
-    await backends.close();
-    tls?.keylog?.close();
+    await release();
     throw err;
   }
   log.info({ host, wsPort, webPort }, 'wirechat listening');
@@ -227,7 +228,6 @@ export async function createChatServer(
         stopExpiry();
         await Promise.all([transport.close(limits.shutdownGraceMs), web.close()]);
         await limits.close();
-        await broker.close();
         await backends.close();
         tls?.keylog?.close();
         log.info({}, 'wirechat stopped');

@@ -1,6 +1,6 @@
 // /metrics of `wirechat serve --workers 2`, whichever worker answers the scrape: users on both
 // workers count in their room's size bucket (from the replicated presence, the room unnamed),
-// and message counters are the sum over both workers.
+// message counters are the sum over both workers, and the broker named is the IPC broker in use.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { openClient, type ChatClient } from '../test-support/chat-client.js';
@@ -14,7 +14,7 @@ function sample(text: string, name: string): number | undefined {
   return undefined;
 }
 
-test('cluster /metrics: room size over both workers, message counters summed over both', async () => {
+test('cluster /metrics: room size over both workers, message counters summed over both, the ipc broker', async () => {
   const server = await serveCluster(2);
   const clients: ChatClient[] = [];
   try {
@@ -41,6 +41,9 @@ test('cluster /metrics: room size over both workers, message counters summed ove
       assert.equal(sample(text, 'wirechat_rooms{users="2-10"}'), 1, text);
       assert.ok(!text.includes('lobby'), 'no room name without --metrics-room-names');
       assert.equal(sample(text, 'wirechat_connections'), users, text);
+      // The broker the worker really uses, and no other built beside it.
+      assert.equal(sample(text, 'wirechat_broker_connected{broker="ipc"}'), 1, text);
+      assert.ok(!text.includes('broker="memory"'), text);
       // In: one join and one send per user. Out, at least: each user's welcome and every message.
       assert.equal(sample(text, 'wirechat_messages_in_total'), 2 * users, text);
       assert.ok(sample(text, 'wirechat_messages_out_total')! >= users + users * users, text);

@@ -3,13 +3,10 @@
 // primary accepts connections and hands them to the workers in turn (node:cluster).
 import { pino } from 'pino';
 import { formatUserError } from '../../shared/errors.js';
-import { IpcBroker } from '../broker/ipc-broker.js';
 import { createChatServer, type ChatServer } from '../server.js';
 import { WORKER_OPTIONS_ENV, type PrimaryMessage, type WorkerMessage, type WorkerSetup } from './messages.js';
-import { ClusterHistory } from './cluster-history.js';
-import { historyLimits } from './history-copy.js';
+import { clusterBackends } from './cluster-backends.js';
 import { WorkerStats } from './cluster-stats.js';
-import { ReplicatedPresence } from './replicated-presence.js';
 import { WorkerBus } from './worker-bus.js';
 import { CLUSTER_LEDGER_SYNC_MS, IpcLedgerBackend } from './cluster-ledger.js';
 import { anyAddressLimit } from '../limits/address-ledger.js';
@@ -63,13 +60,7 @@ process.on('message', (message: PrimaryMessage) => {
 // The primary is gone (killed): nobody relays any more, so this worker stops too.
 process.on('disconnect', () => void stop());
 
-const presence = new ReplicatedPresence(bus);
-// The same bounds as the primary's copy (primary.ts), which a replacement worker starts with.
-const history = new ClusterHistory(bus, {
-  ...historyLimits(setup.options),
-  index: setup.index,
-  count: setup.count,
-});
+const backends = clusterBackends(bus, setup, () => process.connected);
 // The primary answers `hello` with the rooms' history before anything else; serve only once it
 // is kept, so that the first user here already gets it (and ids are minted after it).
 await new Promise<void>((resolve) => {
@@ -81,11 +72,8 @@ await new Promise<void>((resolve) => {
   process.on('message', seeded);
 });
 createChatServer({ ...setup.options, nodeId: setup.nodeId }, log, {
-  broker: new IpcBroker(setup.nodeId, bus),
-  presence,
-  roomUsers: (limit) => presence.roomSizes(limit),
+  backends,
   stats,
-  history,
   ids: { index: setup.index, count: setup.count },
   ledger,
 }).then(
