@@ -12,7 +12,7 @@ import { once } from 'node:events';
 import { parseArgs } from 'node:util';
 import { loadavg } from 'node:os';
 import { WebSocket, WebSocketServer } from 'ws';
-import { startChildCommand } from '../demo/child-command.js';
+import { startChildCommand } from '../shared/child-command.js';
 import { ownLoopbackTraffic } from '../shared/loopback-filter.js';
 
 interface Step {

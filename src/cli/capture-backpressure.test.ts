@@ -5,12 +5,10 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { WebSocket, WebSocketServer } from 'ws';
-import { projectRoot } from '../shared/paths.js';
+import { wirechatBin } from '../shared/paths.js';
 
 const root = process.getuid?.() === 0;
-const runner = join(projectRoot, 'dist', 'demo', 'run-command.js');
 const MESSAGE = 256 * 1024;
 const MESSAGES = 128; // 32 MiB across the loopback, about 145 MB of -X text
 /** Resident memory the capture may reach: Node itself plus a bounded view, far below the traffic. */
@@ -32,7 +30,7 @@ test(
       process.execPath,
       // The smallest kernel buffer (-B 1024 KiB): the traffic cannot wait there, so the kernel drops.
       [
-        runner,
+        wirechatBin,
         'capture',
         '-i',
         'lo',

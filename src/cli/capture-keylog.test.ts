@@ -10,7 +10,7 @@ import { Agent } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startTestServer } from '../chat/test-support/chat-client.js';
-import { startChildCommand } from '../demo/child-command.js';
+import { startChildCommand } from '../shared/child-command.js';
 import { tshark } from '../wire/source/tap-test-kit.js';
 import { available, readJsonl, saidTexts, writeCertificate, wssChat } from '../wire/tls/wss-recording-kit.js';
 

@@ -7,7 +7,7 @@ import { once } from 'node:events';
 import { WebSocket, WebSocketServer } from 'ws';
 import { createChatServer } from '../chat/server.js';
 import { playSeedSession } from '../demo/seed-session.js';
-import { startChildCommand } from '../demo/child-command.js';
+import { startChildCommand } from '../shared/child-command.js';
 import { ownLoopbackTraffic } from '../shared/loopback-filter.js';
 
 const root = process.getuid?.() === 0;

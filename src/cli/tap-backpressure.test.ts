@@ -4,13 +4,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import { once } from 'node:events';
-import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
-import { projectRoot } from '../shared/paths.js';
+import { wirechatBin } from '../shared/paths.js';
 import { freePort } from '../shared/free-port.js';
 
-const runner = join(projectRoot, 'dist', 'demo', 'run-command.js');
 const MESSAGE = 256 * 1024;
 const MESSAGES = 64; // 16 MiB from the client
 /** What may pass the tap while its stdout is unread: its small output buffer, a pipe, a few chunks. */
@@ -42,7 +40,7 @@ async function stalledTap(): Promise<Setup> {
   const tap = spawn(
     process.execPath,
     [
-      runner,
+      wirechatBin,
       'tap',
       '--listen',
       `127.0.0.1:${listen}`,

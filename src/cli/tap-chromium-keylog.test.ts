@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { startTestServer } from '../chat/test-support/chat-client.js';
-import { startChildCommand } from '../demo/child-command.js';
+import { startChildCommand } from '../shared/child-command.js';
 import { chromiumPath } from '../shared/chromium.js';
 import { freePort } from '../shared/free-port.js';
 import { readJsonl, saidTexts, writeCertificate } from '../wire/tls/wss-recording-kit.js';

@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { randomBytes } from 'node:crypto';
 import { WebSocket, WebSocketServer } from 'ws';
-import { startChildCommand } from '../demo/child-command.js';
+import { startChildCommand } from '../shared/child-command.js';
 import { freePort } from '../shared/free-port.js';
 import { createCaptureDecoder } from '../wire/decode-capture.js';
 import type { WireEvent } from '../wire/events.js';

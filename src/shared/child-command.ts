@@ -1,9 +1,8 @@
-// Runs a live command (capture, tap, demo) as a child process, for tests and benchmarks that need
-// real signals (SIGINT) and real stdout: waits for a line on stderr, collects output, stops it.
+// Runs a `wirechat` subcommand (capture, tap, demo, …) as a child process through the real
+// bin/wirechat.js, for tests and benchmarks that need real signals (SIGINT) and real stdout: waits
+// for a line on stderr, collects output, stops it. Only the CLI knows the subcommands.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-
-const runner = fileURLToPath(new URL('./run-command.js', import.meta.url));
+import { wirechatBin } from './paths.js';
 
 export interface ChildCommand {
   readonly child: ChildProcess;
@@ -26,7 +25,7 @@ export function startChildCommand(
   args: string[],
   onStdout?: (chunk: string) => void,
 ): ChildCommand {
-  const child = spawn(process.execPath, [runner, name, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [wirechatBin, name, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   const waiters = new Set<() => void>();
