@@ -40,18 +40,18 @@ test('own ids are in this worker’s share and increase; foreign messages are ke
   receive({ ...msg('private elsewhere', { id: 1, name: 'x' }), id: '1000-4' });
   receive({ ...msg('not a room'), id: '1000-6' }, 'node:x');
   assert.deepEqual(
-    history.recent('r', 10).map((m) => m.text),
+    history.recentNow('r', 10).map((m) => m.text),
     ['a', 'from the other worker', 'b'],
   );
-  assert.deepEqual(history.since('r', '1000-1'), {
-    messages: history.recent('r', 2),
+  assert.deepEqual(history.sinceNow('r', '1000-1'), {
+    messages: history.recentNow('r', 2),
     complete: true,
   });
   now = 2000;
   history.append(msg('c'), true); // over perRoom: 'a' is dropped
-  assert.equal(history.since('r', '999-0').complete, false, 'what came after it was dropped');
+  assert.equal(history.sinceNow('r', '999-0').complete, false, 'what came after it was dropped');
   assert.deepEqual(
-    history.since('r', '1000-3').messages.map((m) => m.text),
+    history.sinceNow('r', '1000-3').messages.map((m) => m.text),
     ['c'],
   );
 });
@@ -73,18 +73,18 @@ test('a worker seeded with the primary’s copy answers like the others and mint
     },
   });
   assert.deepEqual(
-    history.recent('r', 10).map((m) => m.text),
+    history.recentNow('r', 10).map((m) => m.text),
     ['x', 'y'],
   );
-  assert.deepEqual(history.since('r', '1000-2'), { messages: history.recent('r', 2), complete: true });
+  assert.deepEqual(history.sinceNow('r', '1000-2'), { messages: history.recentNow('r', 2), complete: true });
   assert.deepEqual(
-    history.since('r', '1000-1'),
-    { messages: history.recent('r', 3), complete: false },
+    history.sinceNow('r', '1000-1'),
+    { messages: history.recentNow('r', 3), complete: false },
     'the primary had dropped messages after it',
   );
-  assert.equal(history.since('s', '700-0').complete, true, 'room s lost nothing');
-  assert.equal(history.since('elsewhere', '700-0').complete, false, 'a forgotten room may be this one');
-  assert.equal(history.since('elsewhere', '800-0').complete, true);
+  assert.equal(history.sinceNow('s', '700-0').complete, true, 'room s lost nothing');
+  assert.equal(history.sinceNow('elsewhere', '700-0').complete, false, 'a forgotten room may be this one');
+  assert.equal(history.sinceNow('elsewhere', '800-0').complete, true);
 
   // Own ids come after the newest relayed (1000-8, even from another worker), in this share.
   const mine = history.append(msg('mine'), true).id.split('-').map(Number);
@@ -93,7 +93,7 @@ test('a worker seeded with the primary’s copy answers like the others and mint
   deliver({ t: 'ops', ops: [{ op: 'pub', channel: 'room:r', event: kept('1000-7', 'y') }] });
   deliver({ t: 'ops', ops: [{ op: 'pub', channel: 'room:r', event: kept('1000-6', 'w') }] });
   assert.deepEqual(
-    history.recent('r', 10).map((m) => m.id),
+    history.recentNow('r', 10).map((m) => m.id),
     ['1000-6', '1000-7', mine.join('-')],
   );
 });

@@ -4,11 +4,12 @@
 // lookup, not an encoding of megabytes.
 // A room's entries are dropped when a message is said there (the hub calls invalidate()) and when
 // its last local user leaves; the cache has its own byte bound (least recently used entries go).
-// An answer read asynchronously (Redis) is cached only if its room did not change meanwhile.
+// A store in this process is read at once (HistoryStore.sync); one across a network (Redis) later,
+// and an answer read so is cached only if its room did not change meanwhile.
 import type { Codec } from '../protocol/codec.js';
 import type { HistorySince, HistoryStore } from '../store/history.js';
 import { encodeHistoryAnswer, type EncodedAnswer } from './history-answer.js';
-import { replyHistory } from './history-reply.js';
+import { replyNow, replyWhenRead } from './history-reply.js';
 import type { HubLogger } from './link.js';
 import type { Session } from './session.js';
 
@@ -55,21 +56,21 @@ export class HistoryAnswers {
   history(session: Session, codec: Codec, room: string, limit: number): void {
     const key = `${codec.dialect}\n${limit}\n${room}`;
     const cached = this.lookup(key);
-    if (cached) return replyHistory(session, cached, this.logger);
-    const recent = this.store.recent(room, limit);
-    if (!(recent instanceof Promise)) {
-      const answer = this.encode(codec, room, recent, true);
+    if (cached) return replyNow(session, cached);
+    const sync = this.store.sync;
+    if (sync) {
+      const answer = this.encode(codec, room, sync.recentNow(room, limit), true);
       this.put(key, room, answer);
-      return replyHistory(session, answer, this.logger);
+      return replyNow(session, answer);
     }
     const flight = this.startRead(room);
-    const answer = recent.then((messages) => {
+    const answer = this.store.recent(room, limit).then((messages) => {
       const encoded = this.encode(codec, room, messages, true);
       if (!flight.stale) this.put(key, room, encoded);
       return encoded;
     });
     void answer.finally(() => this.endRead(room, flight)).catch(() => {});
-    replyHistory(session, answer, this.logger);
+    replyWhenRead(session, answer, this.logger);
   }
 
   /**
@@ -78,13 +79,14 @@ export class HistoryAnswers {
    * resuming there, so it is cached like a history answer.
    */
   resume(session: Session, codec: Codec, room: string, after: string): void {
-    const since = this.store.since(room, after);
-    if (!(since instanceof Promise))
-      return replyHistory(session, this.resumeAnswer(codec, room, since), this.logger);
+    const sync = this.store.sync;
+    if (sync) return replyNow(session, this.resumeAnswer(codec, room, sync.sinceNow(room, after)));
     const flight = this.startRead(room);
-    const answer = since.then((result) => this.resumeAnswer(codec, room, result, flight));
+    const answer = this.store
+      .since(room, after)
+      .then((result) => this.resumeAnswer(codec, room, result, flight));
     void answer.finally(() => this.endRead(room, flight)).catch(() => {});
-    replyHistory(session, answer, this.logger);
+    replyWhenRead(session, answer, this.logger);
   }
 
   /** The room's history changed (a message) or nobody here needs its answers any more. */

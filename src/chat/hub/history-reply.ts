@@ -1,8 +1,8 @@
-// Answers a history request or a resume. Stores in this process answer at once; a store across a
-// network (Redis) answers later, and live frames keep coming meanwhile. Until the answer arrives,
-// the session's frames are held; then the answer goes first and the held frames follow, minus
-// the messages the answer already holds, so a resuming client gets every message once, in order.
-import type { Awaitable } from '../store/history.js';
+// Answers a history request or a resume. An answer ready now (cached, or from a store in this
+// process) is sent at once. One read from a store across a network (Redis) comes later, and live
+// frames keep coming meanwhile: until it arrives, the session's frames are held; then the answer
+// goes first and the held frames follow, minus the messages the answer already holds, so a
+// resuming client gets every message once, in order.
 import type { EncodedAnswer } from './history-answer.js';
 import type { HubLogger, Link } from './link.js';
 import type { Session } from './session.js';
@@ -11,8 +11,11 @@ import type { Session } from './session.js';
 const MAX_HELD = 10_000;
 const CLOSE_TRY_AGAIN = 1013;
 
-export function replyHistory(session: Session, answer: Awaitable<EncodedAnswer>, logger: HubLogger): void {
-  if (!(answer instanceof Promise)) return send(session.link, answer);
+export function replyNow(session: Session, answer: EncodedAnswer): void {
+  send(session.link, answer);
+}
+
+export function replyWhenRead(session: Session, answer: Promise<EncodedAnswer>, logger: HubLogger): void {
   const inner = session.link;
   const held: Buffer[] = [];
   let overflow = false;

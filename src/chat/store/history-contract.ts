@@ -1,6 +1,7 @@
 // The contract every HistoryStore keeps (see history.ts), as one suite run against each store:
-// memory, SQLite and Redis. Answers are awaited, so stores may answer at once or later; the
-// bounds on rooms and the expiry may act later too (Redis), so those are awaited with a deadline.
+// memory, SQLite and Redis. Answers are awaited (stores in this process also answer at once,
+// through `sync`, and must answer the same); the bounds on rooms and the expiry may act later
+// too (Redis), so those are awaited with a deadline.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { HistoryStore } from './history.js';
@@ -52,6 +53,13 @@ export function historyContract(name: string, make: HistoryFactory): void {
       assert.deepEqual(await store.since('r', third.id), { messages: [], complete: true });
       assert.deepEqual(texts(await store.recent('r', 2)), ['m2', 'm3']);
       assert.deepEqual(texts(await store.recent('s', 10)), ['other room']);
+      // A store that also answers at once (the hub's fast path) answers the same.
+      if (store.sync) {
+        for (const after of [first.id, third.id, 'nonsense'])
+          assert.deepEqual(store.sync.sinceNow('r', after), await store.since('r', after), after);
+        for (const room of ['r', 's', 'nowhere'])
+          assert.deepEqual(store.sync.recentNow(room, 2), await store.recent(room, 2), room);
+      }
     } finally {
       await close();
     }

@@ -52,9 +52,9 @@ test('SqliteHistory: history and increasing ids survive a restart', () => {
   first.close();
   const second = new SqliteHistory(file, { perRoom: 10, maxRows: 100 }, () => 4000); // the clock stepped back meanwhile
   try {
-    assert.deepEqual(second.recent('r', 10), [kept]);
+    assert.deepEqual(second.recentNow('r', 10), [kept]);
     const next = second.append({ type: 'message', room: 'r', from, to: null, text: 'next', ts: 2 }, true);
-    assert.deepEqual(second.since('r', kept.id), { messages: [next], complete: true });
+    assert.deepEqual(second.sinceNow('r', kept.id), { messages: [next], complete: true });
     assert.equal(next.id, '5000-1');
   } finally {
     second.close();
@@ -67,8 +67,8 @@ test('SqliteHistory: a total row cap bounds the file however many rooms clients 
   try {
     for (let i = 0; i < 3000; i++)
       store.append({ type: 'message', room: `room${i}`, from, to: null, text: 'x', ts: 1 }, true);
-    assert.deepEqual(store.recent('room0', 10), [], 'the oldest rooms went first');
-    assert.equal(store.recent('room2999', 10).length, 1);
+    assert.deepEqual(store.recentNow('room0', 10), [], 'the oldest rooms went first');
+    assert.equal(store.recentNow('room2999', 10).length, 1);
     assert.deepEqual(store.usage, { rooms: 500, rows: 500 }, 'no room is left without rows');
   } finally {
     store.close();

@@ -3,9 +3,6 @@
 // after id X" is a comparison, and a Redis-stream store can later keep the same ids.
 import type { MessageEvent } from '../protocol/events.js';
 
-/** Stores in this process answer at once; stores across a network (Redis) answer later. */
-export type Awaitable<T> = T | Promise<T>;
-
 export interface HistorySince {
   messages: MessageEvent[];
   complete: boolean;
@@ -15,17 +12,29 @@ export interface HistoryStore {
   /** Gives the message its id at once; public messages (keep=true) are kept for history. */
   append(message: Omit<MessageEvent, 'id'>, keep: boolean): MessageEvent;
   /** The room's last `limit` kept messages, oldest first. Never rejects (a failure is "none"). */
-  recent(room: string, limit: number): Awaitable<MessageEvent[]>;
+  recent(room: string, limit: number): Promise<MessageEvent[]>;
   /**
    * The messages kept after `after`, oldest first. complete=false when some of the messages after
    * it are no longer kept (or the id is unknown); then `messages` is the recent history instead.
    */
-  since(room: string, after: string): Awaitable<HistorySince>;
+  since(room: string, after: string): Promise<HistorySince>;
+  /**
+   * Stores that keep their history in this process (memory, SQLite) also answer at once: the same
+   * answers as recent() and since(), through which the hub answers with no promise and no live
+   * frame held. A store across a network (Redis) has none.
+   */
+  readonly sync?: SyncHistoryReads;
   /**
    * Forgets the history of rooms unused for the store's expiry that nobody is in, and keeps the
    * others (a shared store refreshes the expiry of this node's rooms). Called now and then.
    */
   expire?(use: RoomUse): void;
+}
+
+/** A store's reads answered at once (see HistoryStore.sync). */
+export interface SyncHistoryReads {
+  recentNow(room: string, limit: number): MessageEvent[];
+  sinceNow(room: string, after: string): HistorySince;
 }
 
 /** Which rooms are in use, for expire(). */

@@ -26,18 +26,18 @@ test('resume: complete while nothing after the id was dropped; recent history ot
   const second = say(h, 'r', 'm2');
   say(h, 'r', 'm3');
   assert.deepEqual(
-    h.since('r', first.id).messages.map((m) => m.text),
+    h.sinceNow('r', first.id).messages.map((m) => m.text),
     ['m2', 'm3'],
   );
   say(h, 'r', 'm4'); // m1 is dropped: resuming from before it is incomplete
-  assert.equal(h.since('r', '1-0').complete, false);
-  assert.equal(h.since('r', first.id).complete, true, 'm1 itself was seen: nothing after it was lost');
+  assert.equal(h.sinceNow('r', '1-0').complete, false);
+  assert.equal(h.sinceNow('r', first.id).complete, true, 'm1 itself was seen: nothing after it was lost');
   assert.deepEqual(
-    h.since('r', second.id).messages.map((m) => m.text),
+    h.sinceNow('r', second.id).messages.map((m) => m.text),
     ['m3', 'm4'],
   );
   assert.deepEqual(
-    h.recent('r', 2).map((m) => m.text),
+    h.recentNow('r', 2).map((m) => m.text),
     ['m3', 'm4'],
   );
 });
@@ -52,19 +52,19 @@ test('the byte budget counts each room’s overhead and forgets the least recent
   for (let i = 11; i < 60; i++) say(h, `r${i}`, 'x');
   assert.ok(h.usage.bytes <= budget, `bytes ${h.usage.bytes} within the budget`);
   assert.equal(h.usage.rooms, 10, 'only as many rooms as their overhead allows');
-  assert.deepEqual(h.recent('r10', 10), [], 'the oldest room went first');
-  assert.equal(h.since('r10', first.id).complete, false, 'resume there is incomplete');
-  assert.equal(h.recent('r59', 10).length, 1);
+  assert.deepEqual(h.recentNow('r10', 10), [], 'the oldest room went first');
+  assert.equal(h.sinceNow('r10', first.id).complete, false, 'resume there is incomplete');
+  assert.equal(h.recentNow('r59', 10).length, 1);
 });
 
 test('the room cap forgets the least recently used room (a read counts as use)', () => {
   const h = new MemoryHistory({ maxRooms: 3 });
   for (const room of ['a', 'b', 'c']) say(h, room, room);
-  h.recent('a', 10); // a read: a is used again, b is now the least recently used
+  h.recentNow('a', 10); // a read: a is used again, b is now the least recently used
   say(h, 'd', 'd');
-  assert.deepEqual(h.recent('b', 10), []);
+  assert.deepEqual(h.recentNow('b', 10), []);
   assert.deepEqual(
-    ['a', 'c', 'd'].map((room) => h.recent(room, 10).length),
+    ['a', 'c', 'd'].map((room) => h.recentNow(room, 10).length),
     [1, 1, 1],
   );
   assert.equal(h.usage.rooms, 3);
@@ -75,7 +75,7 @@ test('within one room over the budget its oldest messages go, the newest stays',
   const cost = messageCost(say(new MemoryHistory(), 'r', big));
   const h = new MemoryHistory({ maxBytes: ROOM_OVERHEAD_BYTES + 3 * cost });
   for (let i = 0; i < 10; i++) say(h, 'r', big);
-  assert.equal(h.recent('r', 100).length, 3);
+  assert.equal(h.recentNow('r', 100).length, 3);
   assert.ok(h.usage.bytes <= ROOM_OVERHEAD_BYTES + 3 * cost);
 });
 
@@ -88,9 +88,9 @@ test('an expired room is forgotten unless occupied; nothing is left of it', () =
   say(h, 'recent', 'c');
   now += 40_000; // idle and busy are 70 s old, recent 40 s
   h.expire({ occupied: (room) => room === 'busy', local: () => [] });
-  assert.deepEqual(h.recent('idle', 10), []);
-  assert.equal(h.recent('busy', 10).length, 1);
-  assert.equal(h.recent('recent', 10).length, 1);
+  assert.deepEqual(h.recentNow('idle', 10), []);
+  assert.equal(h.recentNow('busy', 10).length, 1);
+  assert.equal(h.recentNow('recent', 10).length, 1);
   assert.equal(h.usage.rooms, 2);
   now += 120_000;
   h.expire({ occupied: () => false, local: () => [] });

@@ -1,12 +1,13 @@
 // History in memory: ids from MessageIds, public messages kept in RoomLogs (bounded per room, in
 // bytes with each room's overhead, in rooms, and in time for rooms nobody uses).
 import type { MessageEvent } from '../protocol/events.js';
-import type { HistorySince, HistoryStore, RoomUse } from './history.js';
+import type { HistorySince, HistoryStore, RoomUse, SyncHistoryReads } from './history.js';
 import { MessageIds } from './message-ids.js';
 import { RoomLogs, type RoomLogLimits } from './room-logs.js';
 
-export class MemoryHistory implements HistoryStore {
+export class MemoryHistory implements HistoryStore, SyncHistoryReads {
   protected readonly logs: RoomLogs;
+  readonly sync: SyncHistoryReads = this;
 
   constructor(
     limits: Partial<RoomLogLimits> = {},
@@ -23,12 +24,20 @@ export class MemoryHistory implements HistoryStore {
     return event;
   }
 
-  recent(room: string, limit: number): MessageEvent[] {
+  recentNow(room: string, limit: number): MessageEvent[] {
     return this.logs.recent(room, limit);
   }
 
-  since(room: string, after: string): HistorySince {
+  sinceNow(room: string, after: string): HistorySince {
     return this.logs.since(room, after);
+  }
+
+  recent(room: string, limit: number): Promise<MessageEvent[]> {
+    return Promise.resolve(this.recentNow(room, limit));
+  }
+
+  since(room: string, after: string): Promise<HistorySince> {
+    return Promise.resolve(this.sinceNow(room, after));
   }
 
   expire(use: RoomUse): void {

@@ -5,7 +5,7 @@
 // used for a while (their rows are deleted). A room's last use is kept in a table of its own.
 import Database from 'better-sqlite3';
 import type { MessageEvent } from '../protocol/events.js';
-import type { HistoryStore, RoomUse } from './history.js';
+import type { HistorySince, HistoryStore, RoomUse, SyncHistoryReads } from './history.js';
 import { MessageIds } from './message-ids.js';
 import { DEFAULT_ROOM_LOG_LIMITS } from './room-logs.js';
 
@@ -26,7 +26,8 @@ const CHECK_EVERY = 1000;
 /** Expired rooms deleted per sweep, so a sweep stays short; the next one does the rest. */
 const EXPIRE_BATCH = 1000;
 
-export class SqliteHistory implements HistoryStore {
+export class SqliteHistory implements HistoryStore, SyncHistoryReads {
+  readonly sync: SyncHistoryReads = this;
   private readonly db: Database.Database;
   private readonly ids: MessageIds;
   private readonly limits: SqliteHistoryLimits;
@@ -116,20 +117,28 @@ export class SqliteHistory implements HistoryStore {
     return event;
   }
 
-  recent(room: string, limit: number): MessageEvent[] {
+  recentNow(room: string, limit: number): MessageEvent[] {
     return this.newest
       .all(room, Math.min(limit, this.limits.perRoom))
       .reverse()
       .map((r) => JSON.parse(r.body) as MessageEvent);
   }
 
-  since(room: string, after: string): { messages: MessageEvent[]; complete: boolean } {
+  sinceNow(room: string, after: string): HistorySince {
     const found = this.find.get(room, after);
-    if (!found) return { messages: this.recent(room, this.limits.perRoom), complete: false };
+    if (!found) return { messages: this.recentNow(room, this.limits.perRoom), complete: false };
     const messages = this.after
       .all(room, found.seq, this.limits.perRoom)
       .map((r) => JSON.parse(r.body) as MessageEvent);
     return { messages, complete: true };
+  }
+
+  recent(room: string, limit: number): Promise<MessageEvent[]> {
+    return Promise.resolve(this.recentNow(room, limit));
+  }
+
+  since(room: string, after: string): Promise<HistorySince> {
+    return Promise.resolve(this.sinceNow(room, after));
   }
 
   /** Deletes the rows of rooms unused for the expiry that nobody is in; occupied ones count as used. */
