@@ -20,7 +20,7 @@ import { loadTls } from './transport/tls.js';
 import { openTlsKeyLog } from './transport/tls-keylog.js';
 import { WebServer } from './transport/web-server.js';
 import { WsTransport } from './transport/ws-transport.js';
-import { createTransportLimits, type TransportLimitOptions } from './limits/transport-limits.js';
+import { createTransportLimits, type TransportLimitOptions } from './transport/transport-limits.js';
 import type { AddressLedger } from './limits/address-ledger.js';
 
 export interface ChatServerOptions {
@@ -65,7 +65,7 @@ export interface ChatServerLimits {
   reconnectGrace?: number; // seconds a dropped page user is held for a return with their token, default 20
 }
 
-/** Connection limits (login timeout, caps, per-address budgets, server timeouts): limits/transport-limits.ts. */
+/** Connection limits (login timeout, caps, per-address budgets, server timeouts): transport/transport-limits.ts. */
 export type ChatServerConnectionLimits = TransportLimitOptions;
 
 /** What a cluster worker brings instead of the single-process defaults (see cluster/worker-main.ts). */

@@ -5,7 +5,7 @@ import type { OptionSpec, ParsedArgs } from '../shared/args.js';
 import { intOption, numberOption } from '../shared/args.js';
 import { UsageError } from '../shared/errors.js';
 import { isIP } from 'node:net';
-import { LIMIT_DEFAULTS, type TransportLimitOptions } from '../chat/limits/transport-limits.js';
+import { LIMIT_DEFAULTS, type TransportLimitOptions } from '../chat/transport/transport-limits.js';
 import { defaultSocketCap, openFileLimit } from '../chat/transport/socket-cap.js';
 
 const d = LIMIT_DEFAULTS;

@@ -11,7 +11,7 @@ import { WorkerBus } from './worker-bus.js';
 import { CLUSTER_LEDGER_SYNC_MS, IpcLedgerBackend } from './cluster-ledger.js';
 import { anyAddressLimit } from '../limits/address-ledger.js';
 import { SyncedAddressLedger } from '../limits/synced-address-ledger.js';
-import { addressLimits } from '../limits/transport-limits.js';
+import { addressLimits } from '../transport/transport-limits.js';
 
 const setup = JSON.parse(process.env[WORKER_OPTIONS_ENV] ?? '{}') as WorkerSetup;
 // With a callback, a send on a closing channel (the primary is gone) is ignored, not thrown.

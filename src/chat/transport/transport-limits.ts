@@ -3,17 +3,17 @@
 // per-address ledger (memory in one process; the cluster's, handed in by a worker; Redis's when
 // nodes share a Redis).
 import type { RedisBus } from '../broker/redis-bus.js';
-import type { ServerTimeouts } from '../transport/server-timeouts.js';
-import { defaultSocketCap, SocketCap, type SocketCapLogger } from '../transport/socket-cap.js';
+import type { ServerTimeouts } from './server-timeouts.js';
+import { defaultSocketCap, SocketCap, type SocketCapLogger } from './socket-cap.js';
 import {
   anyAddressLimit,
   MemoryAddressLedger,
   type AddressLedger,
   type AddressLimits,
-} from './address-ledger.js';
-import { RedisLedgerBackend } from './redis-ledger-backend.js';
-import { plain } from './address-key.js';
-import { SyncedAddressLedger } from './synced-address-ledger.js';
+} from '../limits/address-ledger.js';
+import { RedisLedgerBackend } from '../limits/redis-ledger-backend.js';
+import { plain } from '../limits/address-key.js';
+import { SyncedAddressLedger } from '../limits/synced-address-ledger.js';
 
 export interface TransportLimitOptions {
   loginTimeout?: number; // seconds; 0 = never (default 15)
