@@ -12,7 +12,7 @@ import { MeteredHub } from './ops/metered-hub.js';
 import { newCounters, type NodeStats, type StatsGatherer } from './ops/metrics.js';
 import { DEFAULT_METRICS_MIN_INTERVAL_MS, opsRoutes } from './ops/routes.js';
 import { DEFAULT_INPUT_LIMITS } from './protocol/limits.js';
-import { historyLimits } from './cluster/history-copy.js';
+import { historyLimits } from './store/history-limits.js';
 import { hubHistoryOptions } from './hub/history-options.js';
 import { startHistoryExpiry } from './store/history-expiry.js';
 import { DEFAULT_ROOM_LOG_LIMITS } from './store/room-logs.js';

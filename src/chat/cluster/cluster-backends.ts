@@ -5,7 +5,7 @@
 import type { Backends } from '../backends.js';
 import { IpcBroker } from '../broker/ipc-broker.js';
 import { ClusterHistory } from './cluster-history.js';
-import { historyLimits } from './history-copy.js';
+import { historyLimits } from '../store/history-limits.js';
 import type { WorkerSetup } from './messages.js';
 import { ReplicatedPresence } from './replicated-presence.js';
 import type { WorkerBus } from './worker-bus.js';

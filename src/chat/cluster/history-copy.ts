@@ -14,24 +14,6 @@ export interface HistorySeed extends RoomLogsSnapshot {
   newest?: string;
 }
 
-/**
- * The history bounds from createChatServer's options (plain JSON, as a worker gets them), so the
- * workers and the primary keep their copies within the same bounds.
- */
-export function historyLimits(options: Record<string, unknown>): Partial<RoomLogLimits> {
-  const limits: Partial<RoomLogLimits> = {};
-  const num = (value: unknown): number | undefined => (typeof value === 'number' ? value : undefined);
-  const perRoom = num(options.history);
-  const maxBytes = num(options.historyBytes);
-  const maxRooms = num(options.maxRooms);
-  const expiry = num(options.roomExpiry);
-  if (perRoom !== undefined) limits.perRoom = perRoom;
-  if (maxBytes !== undefined) limits.maxBytes = maxBytes;
-  if (maxRooms !== undefined) limits.maxRooms = maxRooms;
-  if (expiry !== undefined) limits.expiryMs = expiry * 1000;
-  return limits;
-}
-
 export class HistoryCopy {
   private readonly logs: RoomLogs;
   private newest: [number, number] | undefined;

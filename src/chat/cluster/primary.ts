@@ -11,7 +11,7 @@ import type { ChatServer } from '../server.js';
 import { WORKER_OPTIONS_ENV, type PrimaryMessage, type WorkerMessage, type WorkerSetup } from './messages.js';
 import { PrimaryStats } from './cluster-stats.js';
 import { DEFAULT_ROOM_LOG_LIMITS, expirySweepMs } from '../store/room-logs.js';
-import { historyLimits } from './history-copy.js';
+import { historyLimits } from '../store/history-limits.js';
 import { Relay } from './relay.js';
 import { PrimaryLedger } from './cluster-ledger.js';
 
