@@ -19,7 +19,7 @@ import {
 } from 'node:fs';
 import { once } from 'node:events';
 import { basename, dirname, join } from 'node:path';
-import { UserError } from '../shared/errors.js';
+import { UserError } from '../../shared/errors.js';
 
 export interface OutputFile {
   /** Where the bytes go (the temporary file, or the target itself when it is no regular file). */
