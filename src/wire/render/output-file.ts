@@ -15,6 +15,7 @@ import {
   renameSync,
   statSync,
   unlinkSync,
+  type Stats,
   type WriteStream,
 } from 'node:fs';
 import { once } from 'node:events';
@@ -58,106 +59,125 @@ function failed(path: string, err: unknown, exitCode: number): UserError {
 
 /** Opens the output now, so a bad path is one clear line before anything starts. */
 export function openOutputFile(path: string, options: OutputFileOptions = {}): OutputFile {
-  let existing: ReturnType<typeof statSync> | undefined;
+  let existing: Stats | undefined;
   try {
     existing = statSync(path);
   } catch {
     existing = undefined;
   }
   if (existing?.isDirectory()) throw failed(path, { code: 'EISDIR' }, 2);
-  if (existing && !existing.isFile()) {
-    // A FIFO or a device: written in place, nothing to rename.
-    let fd: number;
-    try {
-      fd = openSync(path, 'w');
-    } catch (err) {
-      throw failed(path, err, 2);
-    }
-    const stream = createWriteStream('', { fd });
-    stream.on('error', () => undefined);
-    return {
-      stream,
-      path,
-      tempPath: undefined,
-      commit: () => finish(stream, path),
-      discard: () => stream.destroy(),
-    };
-  }
+  if (existing && !existing.isFile()) return openInPlace(path);
+  return new ReplacingFile(path, existing, options);
+}
 
-  // A symbolic link stays a link: its file is the one replaced.
-  const real = existing ? realpathSync(path) : path;
-  const tempPath = join(
-    dirname(real),
-    `.${basename(real)}.${process.pid}.${Math.random().toString(36).slice(2, 8)}.part`,
-  );
+/** A FIFO or a device: written in place, nothing to rename. */
+function openInPlace(path: string): OutputFile {
   let fd: number;
   try {
-    // 'wx': never follows a link or reuses a file someone put there.
-    fd = openSync(tempPath, 'wx', existing ? existing.mode & 0o777 : 0o666);
+    fd = openSync(path, 'w');
   } catch (err) {
     throw failed(path, err, 2);
   }
-  // The file that replaces another keeps its mode (whatever the umask), and under sudo its owner,
-  // as an overwrite in place would.
-  if (existing) {
-    try {
-      fchmodSync(fd, existing.mode & 0o7777);
-    } catch {
-      // a file system without modes: nothing to keep
-    }
-  }
-  if (existing && process.getuid?.() === 0) {
-    try {
-      fchownSync(fd, existing.uid, existing.gid);
-    } catch {
-      // a file system without owners: nothing to keep
-    }
-  }
   const stream = createWriteStream('', { fd });
-  // Write errors (a full disk) are held until commit, which reports them.
   stream.on('error', () => undefined);
-  let settled = false;
-  const entry = {
-    settleOnExit(): void {
-      // Synchronous: the process is exiting. What the stream still holds in memory is lost.
-      // Only what has bytes: a run that never got going leaves the old file alone.
-      if (options.keepOnExit && stream.bytesWritten > 0) {
-        try {
-          renameSync(tempPath, real);
-          return;
-        } catch {
-          // fall through: at least leave no temporary file behind
-        }
-      }
-      removeQuietly(tempPath);
-    },
-  };
-  pending.add(entry);
-  installExitHook();
   return {
     stream,
     path,
-    tempPath,
-    async commit() {
-      if (settled) return;
-      settled = true;
-      pending.delete(entry);
-      try {
-        await finish(stream, path);
-        renameSync(tempPath, real);
-      } catch (err) {
-        removeQuietly(tempPath);
-        throw err instanceof UserError ? err : failed(path, err, 1);
-      }
-    },
-    discard() {
-      if (settled) return;
-      settled = true;
-      pending.delete(entry);
-      stream.destroy();
-      removeQuietly(tempPath);
-    },
+    tempPath: undefined,
+    commit: () => finish(stream, path),
+    discard: () => stream.destroy(),
   };
+}
+
+/** A regular file (or none yet): written beside the target, renamed over it by commit(). */
+class ReplacingFile implements OutputFile {
+  readonly stream: WriteStream;
+  readonly tempPath: string;
+  /** The file replaced: a symbolic link stays a link, and the file it points to is replaced. */
+  private readonly real: string;
+  private state: 'open' | 'settled' = 'open';
+
+  constructor(
+    readonly path: string,
+    existing: Stats | undefined,
+    private readonly options: OutputFileOptions,
+  ) {
+    this.real = existing ? realpathSync(path) : path;
+    this.tempPath = join(
+      dirname(this.real),
+      `.${basename(this.real)}.${process.pid}.${Math.random().toString(36).slice(2, 8)}.part`,
+    );
+    let fd: number;
+    try {
+      // 'wx': never follows a link or reuses a file someone put there.
+      fd = openSync(this.tempPath, 'wx', existing ? existing.mode & 0o777 : 0o666);
+    } catch (err) {
+      throw failed(path, err, 2);
+    }
+    if (existing) keepModeAndOwner(fd, existing);
+    this.stream = createWriteStream('', { fd });
+    // Write errors (a full disk) are held until commit, which reports them.
+    this.stream.on('error', () => undefined);
+    pending.add(this);
+    installExitHook();
+  }
+
+  async commit(): Promise<void> {
+    if (!this.settle()) return;
+    try {
+      await finish(this.stream, this.path);
+      renameSync(this.tempPath, this.real);
+    } catch (err) {
+      removeQuietly(this.tempPath);
+      throw err instanceof UserError ? err : failed(this.path, err, 1);
+    }
+  }
+
+  discard(): void {
+    if (!this.settle()) return;
+    this.stream.destroy();
+    removeQuietly(this.tempPath);
+  }
+
+  settleOnExit(): void {
+    // Synchronous: the process is exiting. What the stream still holds in memory is lost.
+    // Only what has bytes: a run that never got going leaves the old file alone.
+    if (this.options.keepOnExit && this.stream.bytesWritten > 0) {
+      try {
+        renameSync(this.tempPath, this.real);
+        return;
+      } catch {
+        // fall through: at least leave no temporary file behind
+      }
+    }
+    removeQuietly(this.tempPath);
+  }
+
+  /** false when committed or discarded already (both are safe to call twice). */
+  private settle(): boolean {
+    if (this.state === 'settled') return false;
+    this.state = 'settled';
+    pending.delete(this);
+    return true;
+  }
+}
+
+/**
+ * The file that replaces another keeps its mode (whatever the umask), and under sudo its owner,
+ * as an overwrite in place would.
+ */
+function keepModeAndOwner(fd: number, existing: Stats): void {
+  try {
+    fchmodSync(fd, existing.mode & 0o7777);
+  } catch {
+    // a file system without modes: nothing to keep
+  }
+  if (process.getuid?.() !== 0) return;
+  try {
+    fchownSync(fd, existing.uid, existing.gid);
+  } catch {
+    // a file system without owners: nothing to keep
+  }
 }
 
 async function finish(stream: WriteStream, path: string): Promise<void> {
