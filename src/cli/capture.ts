@@ -5,10 +5,9 @@ import { safeLine } from '../shared/terminal-text.js';
 import { createCaptureDecoder } from '../wire/decode-capture.js';
 import { DEFAULT_BUFFER_KIB, startLiveCapture } from '../wire/source/live-capture.js';
 import { captureReportLines } from './capture-report.js';
-import { createLiveView, viewOptions } from './live-view.js';
+import { openView, parseMaxMemory, viewOptions } from './view-options.js';
 import { onStopSignal } from './stop-signals.js';
-import { openOutputFile } from './output-file.js';
-import { parseMaxMemory } from './view-options.js';
+import { openOutputFile } from '../wire/render/output-file.js';
 import { loadLiveTlsOptions, tlsLiveOptions } from './tls-options.js';
 import { createKeyedCaptureFile, type KeyedCaptureFile } from './keyed-capture-file.js';
 
@@ -81,8 +80,8 @@ export async function run(argv: string[]): Promise<number> {
   const liveTls = loadLiveTlsOptions(values, values.quiet === true);
   let stopCapture = (): void => undefined;
   let pauseCapture = (paused: boolean): void => void paused;
-  const view = createLiveView(values, {
-    onOutputClosed: () => stopCapture(),
+  const view = openView(values, {
+    onReaderGone: () => stopCapture(),
     // A slow reader of the view stops us reading tcpdump: the kernel drops and tcpdump counts it.
     onBackpressure: (paused) => pauseCapture(paused),
     title: `wirechat capture on ${iface}`,

@@ -14,13 +14,12 @@ import {
 } from '../wire/source/live-capture.js';
 import { startTapProxy, type TapProxy } from '../wire/source/tap-proxy.js';
 import { playSeedSession } from '../demo/seed-session.js';
-import { createLiveView, viewOptions } from './live-view.js';
-import { parseMaxMemory } from './view-options.js';
+import { openView, parseMaxMemory, viewOptions } from './view-options.js';
 import { createTapRecorder } from './tap.js';
 import { onStopSignal } from './stop-signals.js';
 import { freePort } from '../shared/free-port.js';
 import { captureReportLines } from './capture-report.js';
-import { openOutputFile, type OutputFile } from './output-file.js';
+import { openOutputFile, type OutputFile } from '../wire/render/output-file.js';
 import { loadTlsOptions, tlsReadOptions } from './tls-options.js';
 
 export const demoSpec: CommandSpec = {
@@ -111,7 +110,7 @@ export async function run(argv: string[]): Promise<number> {
     const how = live
       ? `tcpdump -i any tcp port ${server.wsPort}`
       : `wirechat tap → chat on 127.0.0.1:${server.wsPort}`;
-    const view = createLiveView(values, {
+    const view = openView(values, {
       title: 'wirechat demo: the seed session',
       source: how,
       // A slow reader of the view slows the source, as in capture and tap.

@@ -1,29 +1,17 @@
 // `wirechat read FILE|-`: decodes a pcap/pcapng capture into the WebSocket conversation.
 // Only wiring lives here: options, the input stream, the chosen view, stdout and stderr.
 import { basename } from 'node:path';
-import { createReadStream, statSync, type WriteStream } from 'node:fs';
-import type { Readable, Writable } from 'node:stream';
+import { createReadStream, statSync } from 'node:fs';
+import type { Readable } from 'node:stream';
 import { parseCommandArgs, intOption, type CommandSpec, type ParsedArgs } from '../shared/args.js';
 import { UsageError, UserError } from '../shared/errors.js';
-import { safeLine } from '../shared/terminal-text.js';
 import { createCaptureDecoder, type CaptureDecoderOptions } from '../wire/decode-capture.js';
-import type { DecodeProblemEvent, SummaryEvent } from '../wire/events.js';
-import { writeJsonl } from '../wire/render/jsonl.js';
-import { ByteOutput } from '../wire/render/byte-output.js';
-import { formatSummary } from '../wire/render/text.js';
-import { createHtmlRenderer } from '../wire/render/html-ladder.js';
+import type { DecodeProblemEvent } from '../wire/events.js';
+import type { View } from '../wire/render/view.js';
 import { createEventFilter, EVENT_NAMES } from '../wire/render/event-filter.js';
-import { openOutputFile, type OutputFile } from './output-file.js';
-import {
-  createLineView,
-  displayOptions,
-  formatOptions,
-  parseFormat,
-  parseMaxMemory,
-  parsePrecision,
-} from './view-options.js';
+import { displayOptions, formatOptions, openView, parseFormat, parseMaxMemory } from './view-options.js';
 import { createProgress } from './read-progress.js';
-import { flushOrDrop, onStopSignal } from './stop-signals.js';
+import { onStopSignal } from './stop-signals.js';
 import { loadTlsOptions, tlsReadOptions } from './tls-options.js';
 
 export const readSpec: CommandSpec = {
@@ -147,22 +135,6 @@ function openInput(path: string): { stream: Readable; size: number | undefined }
   return { stream: createReadStream(path, { highWaterMark: 1 << 20 }), size: size || undefined };
 }
 
-/** Where the view goes: stdout, or the file named by -o (opened before reading starts). */
-interface Destination {
-  stream: Writable;
-  file: WriteStream | undefined;
-  /** The -o file: renamed over the target only when the run succeeded. */
-  output: OutputFile | undefined;
-}
-
-function openDestination(values: ParsedArgs['values']): Destination {
-  if (typeof values.output === 'string' && values.output !== '-') {
-    const output = openOutputFile(values.output);
-    return { stream: output.stream, file: output.stream, output };
-  }
-  return { stream: process.stdout, file: undefined, output: undefined };
-}
-
 export async function run(argv: string[]): Promise<number> {
   const parsed = parseCommandArgs(readSpec, argv);
   if (!parsed) return 0;
@@ -195,84 +167,44 @@ export async function run(argv: string[]): Promise<number> {
   decoderOptions.tls = loadTlsOptions(values, values.quiet === true);
   const path = positionals[0]!;
   const { stream, size } = openInput(path);
-  const dest = openDestination(values);
+  const view = openView(values, {
+    argv,
+    title: pageName(path),
+    source: pageName(path),
+    keepEvent,
+    maxBodyChars: values.full ? Number.MAX_SAFE_INTEGER : 2000,
+    // A file's jsonl goes out once per chunk read, not once per batch of events.
+    flush: 'manual',
+  });
   try {
-    return await readInto(dest, { values, path, format, keepEvent, decoderOptions, stream, size });
+    return await readInto(view, { values, path, decoderOptions, stream, size });
   } finally {
     // Whatever ended the run without a commit (an error, no capture at all): the old file stays.
-    dest.output?.discard();
+    view.discard();
   }
 }
 
 interface ReadJob {
   values: ParsedArgs['values'];
   path: string;
-  format: ReturnType<typeof parseFormat>;
-  keepEvent: ReturnType<typeof parseEventFilter>;
   decoderOptions: CaptureDecoderOptions;
   stream: Readable;
   size: number | undefined;
 }
 
-async function readInto(dest: Destination, job: ReadJob): Promise<number> {
-  const { values, path, format, keepEvent, decoderOptions, stream, size } = job;
-  const env = process.env;
-  const out = dest.stream;
-  const toTerminal = dest.file === undefined && process.stdout.isTTY === true;
-  parsePrecision(values); // a bad value is a usage error whatever the view
-  const color =
-    format === 'text' && toTerminal && !values['no-color'] && !env.NO_COLOR && env.TERM !== 'dumb';
+async function readInto(view: View, job: ReadJob): Promise<number> {
+  const { values, path, decoderOptions, stream, size } = job;
   const quiet = values.quiet === true;
 
-  // A closed pipe (`| head`) ends the run quietly: the reader wanted no more.
-  let outputClosed = false;
-  let outputError: Error | undefined;
-  out.on('error', (err: NodeJS.ErrnoException) => {
-    if (dest.file === undefined && err.code === 'EPIPE') outputClosed = true;
-    else if (dest.file !== undefined) {
-      outputError = err;
-      outputClosed = true;
-    } else throw err;
-  });
-
-  let needDrain = false;
-  const write = (chunk: string | Buffer): void => {
-    if (!outputClosed && chunk.length > 0 && !out.write(chunk)) needDrain = true;
-  };
-
-  // jsonl is encoded straight into output blocks; the other views return text per batch.
-  // A block the stream wrote at once (a file or pipe on stdout) is free again: it is refilled.
-  const bytes =
-    format === 'jsonl' ? new ByteOutput(write, 1 << 20, () => out.writableLength === 0) : undefined;
-  // The page is streamed: rows reach the output as they are decoded (memory stays bounded).
-  const html =
-    format === 'html'
-      ? createHtmlRenderer({ title: pageName(path), source: pageName(path), out: write })
-      : undefined;
-  const render =
-    format === 'tcpdump' || format === 'text'
-      ? createLineView(format, values, color, values.full ? Number.MAX_SAFE_INTEGER : 2000)
-      : undefined;
-
-  /** The end of the view: the summary (jsonl: also on stdout), the page's end for html. */
-  const finish = (summary: SummaryEvent): void => {
-    if (bytes) {
-      writeJsonl(bytes, summary);
-      bytes.flush();
-    }
-    if (html) html.writePage(write, summary);
-    const showSummary = !quiet && (format !== 'jsonl' || process.stderr.isTTY === true);
-    if (showSummary) process.stderr.write(formatSummary(summary) + '\n');
-  };
   /** After Ctrl-C: the summary of what was read when there was a capture at all, exit 130. */
   const endInterrupted = async (): Promise<number> => {
     const summary = decoder.end();
-    if (decoder.usable && decoder.format !== undefined) finish(summary);
+    if (decoder.usable && decoder.format !== undefined) view.finish(summary);
     // Reading stdin (a live `tcpdump -w -`), Ctrl-C is how the run ends: the view is kept. A
     // file's reading cut short leaves the old -o file as it was.
-    if (dest.output && path === '-') await dest.output.commit().catch(() => dest.output?.discard());
-    else if (dest.output) dest.output.discard();
-    else await flushOrDrop(process.stdout);
+    if (view.toFile && path === '-') await view.close().catch(() => view.discard());
+    else if (view.toFile) view.discard();
+    else await view.close(true);
     removeSignals();
     return 130;
   };
@@ -282,18 +214,11 @@ async function readInto(dest: Destination, job: ReadJob): Promise<number> {
     if (firstProblem === undefined)
       firstProblem = events.find((e): e is DecodeProblemEvent => e.event === 'decode.problem');
     // Input that is no capture at all gets its one line on stderr, not a view on stdout.
-    if (outputClosed || !decoder.usable) return;
-    if (bytes) {
-      for (let i = 0; i < events.length; i++) {
-        const event = events[i]!;
-        if (keepEvent === undefined || keepEvent(event.event)) writeJsonl(bytes, event);
-      }
-    } else if (html) html.render(events);
-    else write(render!(events));
+    if (decoder.usable) view.write(events);
   });
 
   const progress = createProgress({
-    enabled: !quiet && process.stderr.isTTY === true && (dest.file !== undefined || !toTerminal),
+    enabled: !quiet && process.stderr.isTTY === true && (view.toFile || !view.toTerminal),
     total: size,
   });
   let bytesRead = 0;
@@ -301,52 +226,43 @@ async function readInto(dest: Destination, job: ReadJob): Promise<number> {
   // drain) and the run ends with the summary of what was read, exit 130.
   let interrupted = false;
   let wake = (): void => undefined;
+  const stopped = new Promise<void>((resolve) => (wake = resolve));
   const removeSignals = onStopSignal(() => {
     interrupted = true;
     stream.destroy();
     wake();
   });
+  const outputStopped = (): boolean => view.readerGone || view.failure !== undefined;
   try {
     for await (const chunk of stream as AsyncIterable<Buffer>) {
       bytesRead += chunk.length;
       decoder.push(chunk);
       // Whatever a chunk decoded is written before the next is read: a live capture's lines
       // come out as soon as they are decoded.
-      bytes?.flush();
+      view.flush();
       progress.update(bytesRead);
       // Garbage (a header that is no capture, a length that cannot be trusted) ends the run now:
       // reading the rest of /dev/zero or of an endless pipe would go on for ever.
-      if (outputClosed || decoder.stopped || interrupted) break;
-      if (needDrain) {
-        needDrain = false;
-        await new Promise<void>((resolve) => {
-          const done = (): void => {
-            wake = () => undefined;
-            out.removeListener('drain', done);
-            out.removeListener('error', done);
-            resolve();
-          };
-          out.once('drain', done);
-          out.once('error', done);
-          wake = done;
-        });
-        if (outputClosed || interrupted) break;
+      if (outputStopped() || decoder.stopped || interrupted) break;
+      if (view.blocked) {
+        await Promise.race([view.drained(), stopped]);
+        if (outputStopped() || interrupted) break;
       }
     }
   } catch (err) {
     progress.done();
     if (interrupted) return endInterrupted();
-    if (outputClosed && !outputError) return 0;
+    if (outputStopped() && !view.failure) return 0;
     const code = (err as NodeJS.ErrnoException).code;
     throw new UserError(`${path}: read failed (${code ?? (err as Error).message})`, 'READ_FAILED');
   } finally {
     // Past the reading, Ctrl-C is the default again (exit at once), unless it already came.
     if (!interrupted) removeSignals();
-    if ((outputClosed || decoder.stopped) && stream !== process.stdin) stream.destroy();
+    if ((outputStopped() || decoder.stopped) && stream !== process.stdin) stream.destroy();
   }
   progress.done();
-  if (outputError) throw writeFailed(values, outputError);
-  if (outputClosed) return 0;
+  if (view.failure) throw writeFailed(values, view.failure);
+  if (view.readerGone) return 0;
   if (interrupted) return endInterrupted();
 
   const summary = decoder.end();
@@ -357,9 +273,9 @@ async function readInto(dest: Destination, job: ReadJob): Promise<number> {
       : 'not a pcap or pcapng capture';
     throw new UserError(`${path}: ${why}`, firstProblem?.code ?? 'NOT_A_CAPTURE');
   }
-  finish(summary);
-  if (outputError) throw writeFailed(values, outputError);
-  await dest.output?.commit();
+  view.finish(summary);
+  if (view.failure) throw writeFailed(values, view.failure);
+  await view.close();
   return 0;
 }
 
@@ -369,5 +285,4 @@ function writeFailed(values: ParsedArgs['values'], err: Error): UserError {
 
 /** The capture's name in an html page's title and header: its file name only, since pages are
  * shared and a full path tells others about this machine's folders and user names. */
-export const pageName = (path: string): string =>
-  path === '-' ? 'standard input' : safeLine(basename(path));
+const pageName = (path: string): string => (path === '-' ? 'standard input' : basename(path));

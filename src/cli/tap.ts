@@ -10,10 +10,9 @@ import { createCaptureDecoder, type CaptureDecoder } from '../wire/decode-captur
 import { startTapProxy, type TapProxy } from '../wire/source/tap-proxy.js';
 import { createPcapngWriter } from '../wire/source/pcapng-writer.js';
 import type { SyntheticPacket } from '../wire/source/synthetic-tcp.js';
-import { createLiveView, viewOptions } from './live-view.js';
+import { openView, parseMaxMemory, viewOptions } from './view-options.js';
 import { onStopSignal } from './stop-signals.js';
-import { openOutputFile } from './output-file.js';
-import { parseMaxMemory } from './view-options.js';
+import { openOutputFile } from '../wire/render/output-file.js';
 import { loadLiveTlsOptions, tlsLiveOptions } from './tls-options.js';
 import { createSecretsOrderedOutput, type SecretsOrderedOutputOptions } from './keyed-capture-file.js';
 
@@ -173,8 +172,8 @@ export async function run(argv: string[]): Promise<number> {
   const liveTls = loadLiveTlsOptions(values, values.quiet === true);
   let stopTap = (): void => undefined;
   let proxy: TapProxy | undefined = undefined;
-  const view = createLiveView(values, {
-    onOutputClosed: () => stopTap(),
+  const view = openView(values, {
+    onReaderGone: () => stopTap(),
     // A slow reader of the view slows the relay: the tap stops reading its sockets meanwhile.
     onBackpressure: (paused) => (paused ? proxy?.pause() : proxy?.resume()),
     title: `wirechat tap ${listen.host}:${listen.port} → ${upstream.host}:${upstream.port}`,

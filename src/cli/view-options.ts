@@ -1,13 +1,14 @@
 // The view options shared by `read` and the live commands (`capture`, `tap`, `demo`): which
-// view (--format, -A, -X), where it goes (-o), and how the text view looks.
-import type { OptionSpec, ParsedArgs } from '../shared/args.js';
-import type { WireEvent } from '../wire/events.js';
-import { createTcpdumpRenderer } from '../wire/render/tcpdump.js';
-import { createTextRenderer } from '../wire/render/text.js';
+// view (--format, -A, -X), where it goes (-o), and how the text view looks; and the View they
+// open (src/wire/render/view.ts), set up from them.
+import { intOption, type OptionSpec, type ParsedArgs } from '../shared/args.js';
 import { UsageError } from '../shared/errors.js';
+import { safeLine } from '../shared/terminal-text.js';
 import { MIN_MAX_MEMORY, parseSize } from '../wire/budget/memory-budget.js';
+import { View, type ViewFormat, type ViewSettings } from '../wire/render/view.js';
+import { flushOrDrop } from './stop-signals.js';
 
-export type ViewFormat = 'text' | 'tcpdump' | 'jsonl' | 'html';
+export type { ViewFormat } from '../wire/render/view.js';
 
 /** --format, -o, -A and -X. */
 export const formatOptions: Record<string, OptionSpec> = {
@@ -93,29 +94,58 @@ export function parsePrecision(values: ParsedArgs['values']): 'micro' | 'nano' {
   return p;
 }
 
+/** Options every live command takes (merged into its CommandSpec). */
+export const viewOptions: Record<string, OptionSpec> = {
+  ...formatOptions,
+  ...displayOptions,
+  quiet: { type: 'boolean', short: 'q', description: 'no summary on stderr' },
+  'output-buffer': {
+    type: 'string',
+    value: 'BYTES',
+    description: 'view output held for a slow reader before the source is paused',
+    default: '1048576',
+  },
+};
+
+/** What the command itself knows of its view (the rest comes from the options). */
+export type ViewWiring = Pick<
+  ViewSettings,
+  'keepEvent' | 'flush' | 'onReaderGone' | 'onBackpressure' | 'stdout' | 'stderr'
+> & {
+  /** The html page's title and source line (made safe to show here). */
+  title: string;
+  source: string;
+  /** The command line, to tell a --format given from the default (see parseFormat). */
+  argv?: string[];
+  /** text view: most characters of a message body shown (default 2000). */
+  maxBodyChars?: number;
+};
+
 /**
- * The tcpdump or text view as a function of each batch of events, set up from the shared
- * options (-X, --utc, --time-stamp-precision, --no-acks, --no-tcp). `color` is the caller's
- * call (it depends on where the output goes); `maxBodyChars` as in createTextRenderer.
+ * The View the options ask for; it opens the -o file, so a bad path is one clear line before
+ * anything starts. A bad --time-stamp-precision is a usage error whatever the view.
  */
-export function createLineView(
-  format: 'tcpdump' | 'text',
-  values: ParsedArgs['values'],
-  color: boolean,
-  maxBodyChars?: number,
-): (events: WireEvent[]) => string {
-  const utc = values.utc === true;
-  const precision = parsePrecision(values);
-  const r =
-    format === 'tcpdump'
-      ? createTcpdumpRenderer({ dump: values.X ? 'X' : 'A', utc, precision })
-      : createTextRenderer({
-          color,
-          utc,
-          precision,
-          hideAcks: values['no-acks'] === true,
-          hideTcp: values['no-tcp'] === true,
-          maxBodyChars,
-        });
-  return (events) => r.render(events);
+export function openView(values: ParsedArgs['values'], wiring: ViewWiring): View {
+  const { title, source, argv, maxBodyChars, ...rest } = wiring;
+  const settings: ViewSettings = {
+    ...rest,
+    format: parseFormat(values, argv),
+    title: safeLine(title),
+    source: safeLine(source),
+    quiet: values.quiet === true,
+    noColor: values['no-color'] === true,
+    lines: {
+      utc: values.utc === true,
+      precision: parsePrecision(values),
+      dump: values.X ? 'X' : 'A',
+      hideAcks: values['no-acks'] === true,
+      hideTcp: values['no-tcp'] === true,
+      maxBodyChars,
+    },
+    flushOnStop: flushOrDrop,
+  };
+  if (typeof values.output === 'string') settings.output = values.output;
+  if (values['output-buffer'] !== undefined)
+    settings.outputBuffer = intOption(values, 'output-buffer', 0, 2 ** 31);
+  return new View(settings);
 }

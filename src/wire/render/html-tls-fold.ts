@@ -44,37 +44,43 @@ const nameOf = (ev: TlsEvent): string => {
   }
 };
 
+/** Names in order, a repeat in a row said once with its count ("NewSessionTicket ×2"). */
+function collapseRepeats(names: readonly string[]): string[] {
+  const parts: string[] = [];
+  let last = '';
+  let times = 0;
+  const flush = (): void => {
+    if (last) parts.push(times > 1 ? `${last} ×${times}` : last);
+  };
+  for (const name of names) {
+    if (name === last) times++;
+    else {
+      flush();
+      last = name;
+      times = 1;
+    }
+  }
+  flush();
+  return parts;
+}
+
+/** The group's row says what it holds: its label on the arrow, its caption under it. */
+function label(g: Group): void {
+  const parts = collapseRepeats(g.names);
+  if (g.kind === 'records') {
+    const also = parts.length ? ` · ${parts.join(' · ')}` : '';
+    const text = `TLS: ${g.records} encrypted record${g.records === 1 ? '' : 's'}, ${g.bytes} bytes${also}`;
+    g.row.l = text.length > 80 ? text.slice(0, 79) + '…' : text;
+    g.row.cap = 'not decrypted · click for each record';
+    return;
+  }
+  const text = `TLS ${parts.join(' · ')}`;
+  g.row.l = text.length > 80 ? text.slice(0, 79) + '…' : text;
+  g.row.cap = `${g.events} TLS line${g.events === 1 ? '' : 's'} folded · click to unfold`;
+}
+
 export function createTlsFolder(env: TlsFoldEnv): { add(ev: TlsEvent): void; forget(conn: number): void } {
   const groups = new Map<number, Group>();
-
-  function label(g: Group): void {
-    // Repeats in a row collapse ("NewSessionTicket ×2").
-    const parts: string[] = [];
-    let last = '';
-    let times = 0;
-    const flush = (): void => {
-      if (last) parts.push(times > 1 ? `${last} ×${times}` : last);
-    };
-    for (const name of g.names) {
-      if (name === last) times++;
-      else {
-        flush();
-        last = name;
-        times = 1;
-      }
-    }
-    flush();
-    if (g.kind === 'records') {
-      const also = parts.length ? ` · ${parts.join(' · ')}` : '';
-      const text = `TLS: ${g.records} encrypted record${g.records === 1 ? '' : 's'}, ${g.bytes} bytes${also}`;
-      g.row.l = text.length > 80 ? text.slice(0, 79) + '…' : text;
-      g.row.cap = 'not decrypted · click for each record';
-      return;
-    }
-    const text = `TLS ${parts.join(' · ')}`;
-    g.row.l = text.length > 80 ? text.slice(0, 79) + '…' : text;
-    g.row.cap = `${g.events} TLS line${g.events === 1 ? '' : 's'} folded · click to unfold`;
-  }
 
   return {
     add(ev) {

@@ -1,7 +1,15 @@
 // The text view: a timeline like the seed document. Each packet in tcpdump's one-line form,
 // then, indented, what it is ("TCP three-way handshake…", "client frame, masked with key
 // 0x…: unmasked text message") and the decoded message itself.
-import type { SummaryEvent, WireEvent, WsFrameEvent, WsMessageEvent } from '../events.js';
+import type {
+  HttpRequestEvent,
+  HttpResponseEvent,
+  SummaryEvent,
+  TcpSegmentEvent,
+  WireEvent,
+  WsFrameEvent,
+  WsMessageEvent,
+} from '../events.js';
 import { createExplainer, explainFrame, tcpdumpEndpoint } from '../annotate/explain.js';
 import { formatSegmentLine, formatTime, safeText, type TimePrecision } from './format.js';
 import { messageBodyLines } from './message-body.js';
@@ -41,133 +49,157 @@ function isControl(ev: WireEvent): boolean {
   return ev.event === 'ws.ping' || ev.event === 'ws.pong' || ev.event === 'ws.close';
 }
 
-export function createTextRenderer(options: TextViewOptions = {}): TextRenderer {
-  const explainer = createExplainer();
-  const maxBodyChars = options.maxBodyChars ?? 2000;
-  const paint = (code: keyof typeof ANSI, s: string): string =>
-    options.color ? `${ANSI[code]}${s}${ANSI.reset}` : s;
+/** The per-event lines of the text view, in a small class: what it remembers between events is
+ * the packet whose line was printed last and the exact time of the last segment. */
+class TextTimeline implements TextRenderer {
+  private readonly explainer = createExplainer();
+  private readonly maxBodyChars: number;
+  private readonly utc: boolean;
+  private readonly precision: TimePrecision;
   /** Packet whose header line was printed last (so later events of the same packet sit under it). */
-  let lastPacket = -1;
-  const utc = options.utc ?? false;
-  const precision = options.precision ?? 'micro';
+  private lastPacket = -1;
   // Events after a segment carry only its double ts; the segment's raw packet has the exact
   // nanoseconds. Remembered for the last segment only (memory stays flat), and used only for an
   // event of that very packet and time.
-  let exactPacket = -1;
-  let exactTs = NaN;
-  let exactNsec: number | undefined;
-  const time = (ev: { ts: number; packet: number | null }): string =>
-    formatTime(ev.ts, utc, ev.packet === exactPacket && ev.ts === exactTs ? exactNsec : undefined, precision);
+  private exactPacket = -1;
+  private exactTs = NaN;
+  private exactNsec: number | undefined;
+  /** The text of the batch being rendered. */
+  private out = '';
 
-  const note = (line: string, style: keyof typeof ANSI = 'yellow'): string =>
-    `${INDENT}${paint(style, safeText(line))}\n`;
+  constructor(private readonly options: TextViewOptions) {
+    this.maxBodyChars = options.maxBodyChars ?? 2000;
+    this.utc = options.utc ?? false;
+    this.precision = options.precision ?? 'micro';
+  }
 
-  const header = (ev: WireEvent): string => {
-    // Events shown without their segment line (hidden ACKs, --no-tcp) get a short header.
-    if (ev.event === 'summary' || ev.packet === null || ev.packet === lastPacket) return '';
-    lastPacket = ev.packet;
+  render(events: readonly WireEvent[]): string {
+    this.out = '';
+    // An event may be shown together with the next one (a frame and its message): it is skipped.
+    for (let i = 0; i < events.length; i++) i += this.event(events[i]!, events[i + 1]);
+    const out = this.out;
+    this.out = '';
+    return out;
+  }
+
+  /** Writes one event; returns 1 when `next` was shown with it, else 0. */
+  private event(ev: WireEvent, next: WireEvent | undefined): number {
+    switch (ev.event) {
+      case 'summary':
+        return 0;
+      case 'tcp.segment':
+        this.segment(ev, next);
+        return 0;
+      case 'ws.frame':
+        return this.frame(ev, next);
+      case 'ws.message':
+        this.out += this.header(ev) + this.message(ev);
+        return 0;
+      case 'decode.problem':
+      case 'tcp.gap':
+      case 'tcp.overlap-conflict':
+        this.out += this.header(ev) + this.note(this.explainer.explain(ev)[0]!, 'red');
+        return 0;
+      case 'http.request':
+      case 'http.response':
+        this.http(ev);
+        return 0;
+      default: {
+        const lines = this.explainer.explain(ev);
+        if (lines.length === 0) return 0;
+        this.out += this.header(ev);
+        for (const line of lines) this.out += this.note(line);
+        return 0;
+      }
+    }
+  }
+
+  private segment(ev: TcpSegmentEvent, next: WireEvent | undefined): void {
+    this.exactPacket = ev.packet;
+    this.exactTs = ev.ts;
+    this.exactNsec = ev.raw?.tsNsec;
+    const lines = this.explainer.explain(ev);
+    const pureAck = ev.len === 0 && (ev.role === 'ack' || ev.role === 'keepalive');
+    if (this.options.hideTcp || (this.options.hideAcks && pureAck)) return;
+    this.lastPacket = ev.packet;
+    this.out += `${this.paint('cyan', this.time(ev))} ${formatSegmentLine(ev)}\n`;
+    // A data segment's own line ("sends 38 bytes") is noise when its content is explained next.
+    const explainedNext = ev.role === 'data' && next !== undefined && next.event !== 'tcp.segment';
+    if (!explainedNext) for (const line of lines) this.out += this.note(line, 'dim');
+  }
+
+  /** A frame; a whole message or control frame is said in one line with what it carried. */
+  private frame(ev: WsFrameEvent, next: WireEvent | undefined): number {
+    const joins =
+      next !== undefined &&
+      ev.fin &&
+      ev.opcode !== 0 &&
+      (next.event === 'ws.message' || isControl(next)) &&
+      (next as { conn?: number }).conn === ev.conn &&
+      (next as { from?: string }).from === ev.from;
+    this.out += this.header(ev);
+    if (joins && next.event === 'ws.message') {
+      this.out += this.message(next, ev);
+      return 1;
+    }
+    if (joins) {
+      const [control] = this.explainer.explain(next);
+      const what = control!.replace(/^(client|server) /, '');
+      this.out += this.note(`${explainFrame(ev).replace(/:.*$/, '')}: ${what}`);
+      return 1;
+    }
+    this.out += this.note(explainFrame(ev));
+    return 0;
+  }
+
+  private http(ev: HttpRequestEvent | HttpResponseEvent): void {
+    this.out += this.header(ev);
+    for (const line of this.explainer.explain(ev)) this.out += this.note(line);
+    const version = /^HTTP\//i.test(ev.version) ? ev.version : `HTTP/${ev.version}`;
+    const first =
+      ev.event === 'http.request'
+        ? `${ev.method} ${ev.target} ${version}`
+        : `${version} ${ev.status} ${ev.reason}`;
+    for (const line of [first, ...ev.headers.map(([k, v]) => `${k}: ${v}`)]) {
+      this.out += `${INDENT}${this.paint('dim', '|')} ${safeText(line)}\n`;
+    }
+  }
+
+  private message(m: WsMessageEvent, frame?: WsFrameEvent): string {
+    const [head, meaning] = this.explainer.explain(m);
+    const first = frame ? `${explainFrame(frame).replace(/:.*$/, '')}: ${head}` : head!;
+    let out = this.note(first);
+    if (meaning) out += this.note(meaning, 'green');
+    for (const line of messageBodyLines(m, { maxChars: this.maxBodyChars }))
+      out += `${INDENT}${this.paint('dim', '|')} ${line}\n`;
+    return out;
+  }
+
+  /** The short header of an event shown without its segment line (hidden ACKs, --no-tcp). */
+  private header(ev: WireEvent): string {
+    if (ev.event === 'summary' || ev.packet === null || ev.packet === this.lastPacket) return '';
+    this.lastPacket = ev.packet;
     const where = ev.src ? ` ${tcpdumpEndpoint(ev.src)} > ${tcpdumpEndpoint(ev.dst)}` : '';
     const conn = ev.conn !== null ? ` (connection ${ev.conn})` : '';
-    return `${paint('cyan', time(ev))}${where}${conn}\n`;
-  };
+    return `${this.paint('cyan', this.time(ev))}${where}${conn}\n`;
+  }
 
-  const body = (m: WsMessageEvent): string => {
-    let out = '';
-    for (const line of messageBodyLines(m, { maxChars: maxBodyChars }))
-      out += `${INDENT}${paint('dim', '|')} ${line}\n`;
-    return out;
-  };
+  private note(line: string, style: keyof typeof ANSI = 'yellow'): string {
+    return `${INDENT}${this.paint(style, safeText(line))}\n`;
+  }
 
-  const message = (m: WsMessageEvent, frame?: WsFrameEvent): string => {
-    const [head, meaning] = explainer.explain(m);
-    const first = frame ? `${explainFrame(frame).replace(/:.*$/, '')}: ${head}` : head!;
-    let out = note(first);
-    if (meaning) out += note(meaning, 'green');
-    return out + body(m);
-  };
+  private paint(code: keyof typeof ANSI, s: string): string {
+    return this.options.color ? `${ANSI[code]}${s}${ANSI.reset}` : s;
+  }
 
-  return {
-    render(events) {
-      let out = '';
-      for (let i = 0; i < events.length; i++) {
-        const ev = events[i]!;
-        switch (ev.event) {
-          case 'summary':
-            continue;
-          case 'tcp.segment': {
-            exactPacket = ev.packet;
-            exactTs = ev.ts;
-            exactNsec = ev.raw?.tsNsec;
-            const lines = explainer.explain(ev);
-            const pureAck = ev.len === 0 && (ev.role === 'ack' || ev.role === 'keepalive');
-            if (options.hideTcp || (options.hideAcks && pureAck)) continue;
-            lastPacket = ev.packet;
-            out += `${paint('cyan', time(ev))} ${formatSegmentLine(ev)}\n`;
-            // A data segment's own line ("sends 38 bytes") is noise when its content is explained next.
-            const next = events[i + 1];
-            const explainedNext = ev.role === 'data' && next !== undefined && next.event !== 'tcp.segment';
-            if (!explainedNext) for (const line of lines) out += note(line, 'dim');
-            continue;
-          }
-          case 'ws.frame': {
-            const next = events[i + 1];
-            const joins =
-              next !== undefined &&
-              ev.fin &&
-              ev.opcode !== 0 &&
-              (next.event === 'ws.message' || isControl(next)) &&
-              (next as { conn?: number }).conn === ev.conn &&
-              (next as { from?: string }).from === ev.from;
-            out += header(ev);
-            if (joins && next.event === 'ws.message') {
-              out += message(next, ev);
-              i++;
-            } else if (joins) {
-              const [control] = explainer.explain(next);
-              out += note(
-                `${explainFrame(ev).replace(/:.*$/, '')}: ${control!.replace(/^(client|server) /, '')}`,
-              );
-              i++;
-            } else {
-              out += note(explainFrame(ev));
-            }
-            continue;
-          }
-          case 'ws.message':
-            out += header(ev) + message(ev);
-            continue;
-          case 'decode.problem':
-            out += header(ev) + note(explainer.explain(ev)[0]!, 'red');
-            continue;
-          case 'tcp.gap':
-          case 'tcp.overlap-conflict':
-            out += header(ev) + note(explainer.explain(ev)[0]!, 'red');
-            continue;
-          case 'http.request':
-          case 'http.response': {
-            out += header(ev);
-            for (const line of explainer.explain(ev)) out += note(line);
-            const version = /^HTTP\//i.test(ev.version) ? ev.version : `HTTP/${ev.version}`;
-            const first =
-              ev.event === 'http.request'
-                ? `${ev.method} ${ev.target} ${version}`
-                : `${version} ${ev.status} ${ev.reason}`;
-            for (const line of [first, ...ev.headers.map(([k, v]) => `${k}: ${v}`)]) {
-              out += `${INDENT}${paint('dim', '|')} ${safeText(line)}\n`;
-            }
-            continue;
-          }
-          default: {
-            const lines = explainer.explain(ev);
-            if (lines.length === 0) continue;
-            out += header(ev);
-            for (const line of lines) out += note(line);
-          }
-        }
-      }
-      return out;
-    },
-  };
+  private time(ev: { ts: number; packet: number | null }): string {
+    const exact = ev.packet === this.exactPacket && ev.ts === this.exactTs ? this.exactNsec : undefined;
+    return formatTime(ev.ts, this.utc, exact, this.precision);
+  }
+}
+
+export function createTextRenderer(options: TextViewOptions = {}): TextRenderer {
+  return new TextTimeline(options);
 }
 
 /** The run's summary as a few human lines (stderr on a terminal, end of the text view). */

@@ -16,7 +16,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { fixturesDir, projectRoot } from '../shared/paths.js';
+import { fixturesDir, projectRoot } from '../../shared/paths.js';
 import { openOutputFile } from './output-file.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'wirechat-output-'));
@@ -96,7 +96,7 @@ test('tap -o/-w: a run that cannot start (port taken) leaves both files untouche
   assert.ok(!readdirSync(dir).some((f) => f.endsWith('.part')));
 });
 
-const outputFileModule = pathToFileURL(join(projectRoot, 'dist', 'cli', 'output-file.js')).href;
+const outputFileModule = pathToFileURL(join(projectRoot, 'dist', 'wire', 'render', 'output-file.js')).href;
 
 /** A process that opens TARGET, writes to it, and exits at once (as a second Ctrl-C does). */
 function exitWhileWriting(target: string, keepOnExit: boolean): void {
