@@ -13,7 +13,7 @@ import { parseArgs } from 'node:util';
 import { loadavg } from 'node:os';
 import { WebSocket, WebSocketServer } from 'ws';
 import { startChildCommand } from '../demo/child-command.js';
-import { ownLoopbackTraffic } from '../shared/loopback-filter.js';
+import { ownLoopbackTraffic } from '../testing/loopback-filter.js';
 
 interface Step {
   rate: number;

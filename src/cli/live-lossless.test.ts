@@ -8,7 +8,7 @@ import { WebSocket, WebSocketServer } from 'ws';
 import { createChatServer } from '../chat/server.js';
 import { playSeedSession } from '../demo/seed-session.js';
 import { startChildCommand } from '../demo/child-command.js';
-import { ownLoopbackTraffic } from '../shared/loopback-filter.js';
+import { ownLoopbackTraffic } from '../testing/loopback-filter.js';
 
 const root = process.getuid?.() === 0;
 const skip = !root && 'needs root for tcpdump';

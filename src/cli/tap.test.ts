@@ -13,7 +13,7 @@ import { startChildCommand } from '../demo/child-command.js';
 import { freePort } from '../shared/free-port.js';
 import { createCaptureDecoder } from '../wire/decode-capture.js';
 import type { WireEvent } from '../wire/events.js';
-import { tshark } from '../wire/source/tap-test-kit.js';
+import { tshark } from '../testing/wire/tap-test-kit.js';
 import { parseHostPort } from './tap.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'wirechat-tap-cli-'));

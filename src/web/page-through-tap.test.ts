@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from '../shared/chromium.js';
+import { launchChromium } from '../testing/chromium.js';
 import { createChatServer } from '../chat/server.js';
 import { freePort } from '../shared/free-port.js';
 import { startTapProxy, type TapProxy } from '../wire/source/tap-proxy.js';
