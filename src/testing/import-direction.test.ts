@@ -1,7 +1,7 @@
 // Imports point down: src/wire, src/chat, src/shared and src/web never import src/cli, src/demo,
-// src/bench or src/testing (their tests may use src/testing), and nothing the product loads is a
-// test kit. Checked on this tree, and on a small tree built here with one wrong import of each
-// kind, so the check itself is known to catch them.
+// src/bench or src/testing (their tests may use src/testing), the page imports nothing from
+// outside src/web, and nothing the product loads is a test kit. Checked on this tree, and on a
+// small tree built here with one wrong import of each kind, so the check is known to catch them.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -10,7 +10,7 @@ import { dirname, join, relative } from 'node:path';
 import { projectRoot } from '../shared/paths.js';
 import { checkImportDirection, productModules } from './import-direction.js';
 
-test('no module under src/wire, src/chat, src/shared or src/web imports upward, and the product loads no test kit', () => {
+test('no module under src/wire, src/chat, src/shared or src/web imports upward, the page stays in src/web, and the product loads no test kit', () => {
   const problems = checkImportDirection(projectRoot);
   assert.equal(problems.length, 0, `imports pointing the wrong way:\n${problems.join('\n')}`);
 });
@@ -36,7 +36,7 @@ test("the product's graph is the one bin/wirechat.js and the page load (forked w
   );
 });
 
-test('the check names each wrong import: upward from a lower area, and a test kit loaded by the product', (t) => {
+test('the check names each wrong import: upward from a lower area, out of the page, and a test kit loaded by the product', (t) => {
   const root = mkdtempSync(join(tmpdir(), 'wirechat-imports-'));
   t.after(() => rmSync(root, { recursive: true, force: true }));
   const write = (path: string, text: string): void => {
@@ -45,6 +45,7 @@ test('the check names each wrong import: upward from a lower area, and a test ki
   };
   write('bin/wirechat.js', "const { main } = await import('../dist/cli/main.js');\nmain();\n");
   write('src/web/index.html', '<script type="module" src="app.js"></script>\n');
+  // Wrong: the page's code importing from outside src/web, which the browser cannot load.
   write('src/web/app.ts', "import { format } from '../shared/format.js';\nformat();\n");
   write('src/shared/format.ts', 'export const format = (): string => "";\n');
   write('src/cli/main.ts', "import { kit } from '../testing/kit.js';\nexport const main = kit;\n");
@@ -69,6 +70,7 @@ test('the check names each wrong import: upward from a lower area, and a test ki
     "src/cli/main.ts imports '../testing/kit.js' (src/testing/kit.ts): the product loads a test kit " +
       '(src/cli/main.ts → src/testing/kit.ts)',
     "src/shared/fork.ts imports '../testing/kit.js' (src/testing/kit.ts): src/shared may not import src/testing",
+    "src/web/app.ts imports '../shared/format.js' (src/shared/format.ts): the page is served from src/web alone",
     "src/wire/decode.ts imports '../cli/options.js' (src/cli/options.ts): src/wire may not import src/cli",
   ]);
 });

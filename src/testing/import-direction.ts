@@ -1,6 +1,7 @@
 // The direction of imports in src/. The chat, the decoder, the shared helpers and the page sit
 // below the commands, the demo, the benchmarks and the test kits and never import them (their
-// tests may use the test kits); and the product, what `bin/wirechat.js` and the page load, never
+// tests may use the test kits); the page imports nothing from outside src/web (only dist/web is
+// served to the browser); and the product, what `bin/wirechat.js` and the page load, never
 // reaches a test kit. Checked over the sources, so the failure names the file and its import.
 import { existsSync, readFileSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
@@ -52,6 +53,13 @@ export function checkImportDirection(root: string): string[] {
     if (!lowerAreas.has(from)) continue;
     for (const { specifier, target } of referencesOf(file, sourceFor)) {
       const to = areaOf(target);
+      // Only dist/web is served to the browser: a page module importing from outside it would 404.
+      if (from === 'web' && to !== 'web' && !isTestFile(file)) {
+        problems.push(
+          `${name(file)} imports '${specifier}' (${name(target)}): the page is served from src/web alone`,
+        );
+        continue;
+      }
       if (!upperAreas.has(to)) continue;
       if (to === 'testing' && isTestFile(file)) continue;
       problems.push(
