@@ -10,7 +10,7 @@ import { once } from 'node:events';
 import { parseArgs } from 'node:util';
 import { loadavg } from 'node:os';
 import { WebSocket, WebSocketServer } from 'ws';
-import { startChildCommand } from '../shared/child-command.js';
+import { startChildCommand } from '../testing/child-command.js';
 
 const nowSeconds = (): number => (performance.timeOrigin + performance.now()) / 1000;
 

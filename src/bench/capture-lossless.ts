@@ -12,8 +12,8 @@ import { once } from 'node:events';
 import { parseArgs } from 'node:util';
 import { loadavg } from 'node:os';
 import { WebSocket, WebSocketServer } from 'ws';
-import { startChildCommand } from '../shared/child-command.js';
-import { ownLoopbackTraffic } from '../shared/loopback-filter.js';
+import { startChildCommand } from '../testing/child-command.js';
+import { ownLoopbackTraffic } from '../testing/loopback-filter.js';
 
 interface Step {
   rate: number;

@@ -23,8 +23,8 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { freePort } from '../shared/free-port.js';
 import { projectRoot } from '../shared/paths.js';
-import { startTcpdumpRecorder } from '../shared/tcpdump-recorder.js';
-import { startEchoServer, runClient, type OutMessage } from '../shared/ws-traffic.js';
+import { startTcpdumpRecorder } from '../testing/tcpdump-recorder.js';
+import { startEchoServer, runClient, type OutMessage } from '../testing/ws-traffic.js';
 import { STAGES, STAGE_WORDS, type StageResult } from './read-stages.js';
 import { FLOOR_ENCODERS, type FloorEncoder, type FloorResult } from './read-floor.js';
 

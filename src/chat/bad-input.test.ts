@@ -2,7 +2,7 @@
 // the close code the abuse calls for), and nobody else notices anything.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openClient, startTestServer } from './test-support/chat-client.js';
+import { openClient, startTestServer } from '../testing/chat/chat-client.js';
 
 const BEFORE_LOGIN: [string, string][] = [
   ['not json', 'INVALID_JSON'],

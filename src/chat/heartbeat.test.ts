@@ -2,7 +2,7 @@
 // pinged, then closed with their logout broadcast; answering ones stay.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openClient, startTestServer } from './test-support/chat-client.js';
+import { openClient, startTestServer } from '../testing/chat/chat-client.js';
 
 test('a silent client is pinged, then evicted with a logout; a client that answers stays', async () => {
   const server = await startTestServer({ pingInterval: 0.2, idleTimeout: 0.6 });

@@ -2,7 +2,7 @@
 // {"type":"history"}, each entry exactly the `say` frame that dialect received live.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openClient, startTestServer } from './test-support/chat-client.js';
+import { openClient, startTestServer } from '../testing/chat/chat-client.js';
 
 test('seed and workerman clients get the recent public messages on request, as their live frames', async () => {
   const server = await startTestServer();

@@ -2,7 +2,7 @@
 // private messages cross dialects. Also the native dialect's history and resume.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openClient, startTestServer } from './test-support/chat-client.js';
+import { openClient, startTestServer } from '../testing/chat/chat-client.js';
 
 test('seed, workerman and native users in room 1 see each other, each in their own dialect', async () => {
   const server = await startTestServer({ reconnectGrace: 0 });

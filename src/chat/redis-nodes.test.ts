@@ -7,9 +7,9 @@
 // every missed message once, in order.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openClient, type ChatClient } from './test-support/chat-client.js';
-import { NodeProcess, until } from './test-support/node-process.js';
-import { TestRedis } from './test-support/redis-server.js';
+import { openClient, type ChatClient } from '../testing/chat/chat-client.js';
+import { NodeProcess, until } from '../testing/chat/node-process.js';
+import { TestRedis } from '../testing/chat/redis-server.js';
 
 let redis: TestRedis;
 let nodes: NodeProcess[] = [];

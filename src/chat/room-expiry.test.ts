@@ -7,8 +7,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { serveCluster } from './cluster/serve-cluster.js';
-import { openClient, startTestServer } from './test-support/chat-client.js';
+import { serveCluster } from '../testing/chat/serve-cluster.js';
+import { openClient, startTestServer } from '../testing/chat/chat-client.js';
 
 async function joinRoom(port: number, name: string, room: string) {
   const client = await openClient(port, name);

@@ -7,7 +7,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { freePort } from '../shared/free-port.js';
 import { projectRoot } from '../shared/paths.js';
-import { openClient } from './test-support/chat-client.js';
+import { openClient } from '../testing/chat/chat-client.js';
 
 const BIN = join(projectRoot, 'bin', 'wirechat.js');
 

@@ -12,8 +12,8 @@ import { singleNodeBackends } from './backends.js';
 import { MemoryBroker } from './broker/memory-broker.js';
 import { createChatServer } from './server.js';
 import { SqliteHistory } from './store/sqlite-history.js';
-import { TestRedis } from './test-support/redis-server.js';
-import { openClient } from './test-support/chat-client.js';
+import { TestRedis } from '../testing/chat/redis-server.js';
+import { openClient } from '../testing/chat/chat-client.js';
 
 class CountedBroker extends MemoryBroker {
   closes = 0;

@@ -5,10 +5,10 @@
 // connection with 4409; a user who stays away past the grace period leaves exactly once.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openClient, type ChatClient } from './test-support/chat-client.js';
-import { NodeProcess, until } from './test-support/node-process.js';
-import { TestRedis } from './test-support/redis-server.js';
-import { serveCluster, type Json } from './cluster/serve-cluster.js';
+import { openClient, type ChatClient } from '../testing/chat/chat-client.js';
+import { NodeProcess, until } from '../testing/chat/node-process.js';
+import { TestRedis } from '../testing/chat/redis-server.js';
+import { serveCluster, type Json } from '../testing/chat/serve-cluster.js';
 
 const GRACE_S = 2;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

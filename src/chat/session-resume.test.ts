@@ -4,7 +4,7 @@
 // newest connection; names are unique per room in wirechat's dialect only.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openClient, startTestServer, type ChatClient } from './test-support/chat-client.js';
+import { openClient, startTestServer, type ChatClient } from '../testing/chat/chat-client.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

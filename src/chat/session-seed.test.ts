@@ -2,7 +2,7 @@
 // the frames the original 2014 server sent (test-data/fixtures/workerman-2014-seed-session).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { replayFixtureSession } from './test-support/fixture-session.js';
+import { replayFixtureSession } from '../testing/chat/fixture-session.js';
 
 // Where wirechat deliberately differs from the original: it answers bad input instead of ignoring it.
 const ANSWERS: Record<string, string> = { 'not json': 'INVALID_JSON', '{"type":"bogus"}': 'UNKNOWN_TYPE' };

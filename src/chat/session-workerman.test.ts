@@ -2,9 +2,9 @@
 // message, bob leaves) replayed and compared frame by frame, then rooms and moving between them.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openClient, startTestServer } from './test-support/chat-client.js';
+import { openClient, startTestServer } from '../testing/chat/chat-client.js';
 import { htmlSpecialChars } from './protocol/html.js';
-import { replayFixtureSession } from './test-support/fixture-session.js';
+import { replayFixtureSession } from '../testing/chat/fixture-session.js';
 
 test('the current dialect session gets the original frames, in order, key order included', async () => {
   await replayFixtureSession('workerman-current-session.frames.txt', {

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Socket } from 'node:net';
-import { openClient, startTestServer } from './test-support/chat-client.js';
+import { openClient, startTestServer } from '../testing/chat/chat-client.js';
 
 test('a client that stops reading is cut off while the others get every message', async () => {
   const server = await startTestServer({

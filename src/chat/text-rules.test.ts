@@ -4,14 +4,14 @@
 // already in room 1 sees them arrive.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openClient, startTestServer, type ChatClient } from './test-support/chat-client.js';
+import { openClient, startTestServer, type ChatClient } from '../testing/chat/chat-client.js';
 import {
   ACCEPTED_NAMES,
   ACCEPTED_TEXTS,
   REFUSED_NAMES,
   REFUSED_ROOMS,
   REFUSED_TEXTS,
-} from './test-support/text-cases.js';
+} from '../testing/chat/text-cases.js';
 
 async function answerCode(client: ChatClient, message: unknown): Promise<unknown> {
   client.send(message);

@@ -2,7 +2,7 @@
 // never to the typist and never to workerman or seed clients (their dialects have no such frame).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openClient, startTestServer } from './test-support/chat-client.js';
+import { openClient, startTestServer } from '../testing/chat/chat-client.js';
 
 test('typing reaches the other page users once per interval, never the typist or workerman clients', async () => {
   const server = await startTestServer();

@@ -9,10 +9,16 @@ import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from
 import { Agent } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startTestServer } from '../chat/test-support/chat-client.js';
-import { startChildCommand } from '../shared/child-command.js';
-import { tshark } from '../wire/source/tap-test-kit.js';
-import { available, readJsonl, saidTexts, writeCertificate, wssChat } from '../wire/tls/wss-recording-kit.js';
+import { startTestServer } from '../testing/chat/chat-client.js';
+import { startChildCommand } from '../testing/child-command.js';
+import { tshark } from '../testing/wire/tap-test-kit.js';
+import {
+  available,
+  readJsonl,
+  saidTexts,
+  writeCertificate,
+  wssChat,
+} from '../testing/wire/wss-recording-kit.js';
 
 const root = process.getuid?.() === 0;
 

@@ -8,8 +8,8 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createChatServer } from '../chat/server.js';
 import { playSeedSession } from '../demo/seed-session.js';
-import { startChildCommand } from '../shared/child-command.js';
-import { tshark } from '../wire/source/tap-test-kit.js';
+import { startChildCommand } from '../testing/child-command.js';
+import { tshark } from '../testing/wire/tap-test-kit.js';
 import { snaplenFor } from '../wire/source/interface-mtu.js';
 import { DEFAULT_BUFFER_KIB } from '../wire/source/live-capture.js';
 

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import WebSocket from 'ws';
-import { startChildCommand } from '../shared/child-command.js';
+import { startChildCommand } from '../testing/child-command.js';
 
 test('demo --browser: the page connects through the tap; its messages are decoded; Ctrl-C ends it, exit 0', async () => {
   const demo = startChildCommand('demo', ['--mode', 'tap', '--browser', '--format', 'jsonl']);

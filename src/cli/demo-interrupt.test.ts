@@ -1,7 +1,7 @@
 // Ctrl-C during `wirechat demo`: the session is cut short, what was captured is summed up, exit 130.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startChildCommand } from '../shared/child-command.js';
+import { startChildCommand } from '../testing/child-command.js';
 
 test('demo: the first SIGINT cuts the session short with the summary, exit 130', async () => {
   const demo = startChildCommand('demo', ['--mode', 'tap', '--no-color']);

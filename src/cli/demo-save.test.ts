@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startChildCommand } from '../shared/child-command.js';
+import { startChildCommand } from '../testing/child-command.js';
 import { projectRoot } from '../shared/paths.js';
 
 const root = process.getuid?.() === 0;

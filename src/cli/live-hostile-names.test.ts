@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startChildCommand } from '../shared/child-command.js';
+import { startChildCommand } from '../testing/child-command.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'wirechat-live-names-'));
 // ESC ] 0 ; title BEL sets the terminal's title, ESC [ 2 J clears the screen.

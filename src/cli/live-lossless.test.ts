@@ -7,8 +7,8 @@ import { once } from 'node:events';
 import { WebSocket, WebSocketServer } from 'ws';
 import { createChatServer } from '../chat/server.js';
 import { playSeedSession } from '../demo/seed-session.js';
-import { startChildCommand } from '../shared/child-command.js';
-import { ownLoopbackTraffic } from '../shared/loopback-filter.js';
+import { startChildCommand } from '../testing/child-command.js';
+import { ownLoopbackTraffic } from '../testing/loopback-filter.js';
 
 const root = process.getuid?.() === 0;
 const skip = !root && 'needs root for tcpdump';

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { projectRoot } from '../shared/paths.js';
-import { Conn, pcap } from '../wire/budget/test-capture.js';
+import { Conn, pcap } from '../testing/wire/budget-test-capture.js';
 import { FLOW_COST } from '../wire/flow/flow-costs.js';
 
 const cli = join(projectRoot, 'bin', 'wirechat.js');

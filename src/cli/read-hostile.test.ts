@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { projectRoot } from '../shared/paths.js';
 import { createSyntheticConnection, type SyntheticPacket } from '../wire/source/synthetic-tcp.js';
-import { conversation, writePcap, writePcapng } from '../wire/source/time-test-captures.js';
+import { conversation, writePcap, writePcapng } from '../testing/wire/time-test-captures.js';
 
 const cli = join(projectRoot, 'bin', 'wirechat.js');
 const dir = mkdtempSync(join(tmpdir(), 'wirechat-read-hostile-'));

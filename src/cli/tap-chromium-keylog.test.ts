@@ -7,11 +7,11 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { startTestServer } from '../chat/test-support/chat-client.js';
-import { startChildCommand } from '../shared/child-command.js';
-import { chromiumPath } from '../shared/chromium.js';
+import { startTestServer } from '../testing/chat/chat-client.js';
+import { startChildCommand } from '../testing/child-command.js';
+import { chromiumPath } from '../testing/chromium.js';
 import { freePort } from '../shared/free-port.js';
-import { readJsonl, saidTexts, writeCertificate } from '../wire/tls/wss-recording-kit.js';
+import { readJsonl, saidTexts, writeCertificate } from '../testing/wire/wss-recording-kit.js';
 
 test(
   'Chromium wss through tap --keylog: decrypted live from the key log it writes',

@@ -9,11 +9,17 @@ import { Agent } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect } from 'node:tls';
-import { startTestServer } from '../chat/test-support/chat-client.js';
-import { startChildCommand, type ChildCommand } from '../shared/child-command.js';
+import { startTestServer } from '../testing/chat/chat-client.js';
+import { startChildCommand, type ChildCommand } from '../testing/child-command.js';
 import { freePort } from '../shared/free-port.js';
-import { tshark } from '../wire/source/tap-test-kit.js';
-import { available, readJsonl, saidTexts, writeCertificate, wssChat } from '../wire/tls/wss-recording-kit.js';
+import { tshark } from '../testing/wire/tap-test-kit.js';
+import {
+  available,
+  readJsonl,
+  saidTexts,
+  writeCertificate,
+  wssChat,
+} from '../testing/wire/wss-recording-kit.js';
 
 const hasTshark = available('tshark');
 

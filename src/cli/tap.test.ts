@@ -9,11 +9,11 @@ import { spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { randomBytes } from 'node:crypto';
 import { WebSocket, WebSocketServer } from 'ws';
-import { startChildCommand } from '../shared/child-command.js';
+import { startChildCommand } from '../testing/child-command.js';
 import { freePort } from '../shared/free-port.js';
 import { createCaptureDecoder } from '../wire/decode-capture.js';
 import type { WireEvent } from '../wire/events.js';
-import { tshark } from '../wire/source/tap-test-kit.js';
+import { tshark } from '../testing/wire/tap-test-kit.js';
 import { parseHostPort } from './tap.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'wirechat-tap-cli-'));

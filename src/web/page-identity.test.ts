@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { launchChromium } from '../shared/chromium.js';
+import { launchChromium } from '../testing/chromium.js';
 import { createChatServer } from '../chat/server.js';
 
 const webRoot = dirname(fileURLToPath(import.meta.url));

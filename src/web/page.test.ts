@@ -6,7 +6,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Browser, type BrowserContextOptions, type Page, type WebSocket } from 'playwright-core';
-import { launchChromium } from '../shared/chromium.js';
+import { launchChromium } from '../testing/chromium.js';
 import { createChatServer } from '../chat/server.js';
 import { testOutputDir } from '../shared/paths.js';
 

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import type { WsMessageEvent, WsControlEvent, TcpOpenEvent } from './events.js';
-import { decodeFile, fixture, messagesByDirection } from './e2e-test-kit.js';
+import { decodeFile, fixture, messagesByDirection } from '../testing/wire/e2e-test-kit.js';
 
 interface TsharkLine {
   src: string;

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { projectRoot } from '../shared/paths.js';
-import { decodeBytes, fixture } from './e2e-test-kit.js';
+import { decodeBytes, fixture } from '../testing/wire/e2e-test-kit.js';
 import { createTextRenderer } from './render/text.js';
 import { createTcpdumpRenderer } from './render/tcpdump.js';
 import { renderJsonl } from './render/jsonl.js';

@@ -8,7 +8,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { projectRoot } from '../shared/paths.js';
-import { fixture } from './e2e-test-kit.js';
+import { fixture } from '../testing/wire/e2e-test-kit.js';
 
 const goldenDir = join(projectRoot, 'test-data', 'golden');
 const cli = join(projectRoot, 'bin', 'wirechat.js');

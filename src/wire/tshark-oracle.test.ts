@@ -8,9 +8,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../shared/free-port.js';
-import { startTcpdumpRecorder } from '../shared/tcpdump-recorder.js';
-import { startEchoServer, runClient, type ClientRun, type OutMessage } from '../shared/ws-traffic.js';
-import { decodeFile, messagesByDirection } from './e2e-test-kit.js';
+import { startTcpdumpRecorder } from '../testing/tcpdump-recorder.js';
+import { startEchoServer, runClient, type ClientRun, type OutMessage } from '../testing/ws-traffic.js';
+import { decodeFile, messagesByDirection } from '../testing/wire/e2e-test-kit.js';
 
 function available(cmd: string): boolean {
   try {

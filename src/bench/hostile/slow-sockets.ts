@@ -16,7 +16,7 @@ import {
   legitRows,
   sized,
 } from './kit/result.js';
-import { writeTestCertificate } from '../../shared/test-certificate.js';
+import { writeTestCertificate } from '../../testing/test-certificate.js';
 
 /** The suggested request timeout: no slow socket should be held longer. */
 export const GOAL_HELD_MS = 30_000;

@@ -3,7 +3,7 @@
 // asynchronously, as node's IPC does. The real processes are tested in cluster/cluster.test.ts.
 import { Relay } from '../cluster/relay.js';
 import { WorkerBus, type Channel } from '../cluster/worker-bus.js';
-import { brokerContract } from './broker-contract.js';
+import { brokerContract } from '../../testing/chat/broker-contract.js';
 import { IpcBroker } from './ipc-broker.js';
 
 function pair(relay: Relay, id: number): Channel {

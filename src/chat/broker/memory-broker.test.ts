@@ -1,4 +1,4 @@
-import { brokerContract } from './broker-contract.js';
+import { brokerContract } from '../../testing/chat/broker-contract.js';
 import { MemoryBroker, MemoryBus } from './memory-broker.js';
 
 brokerContract('MemoryBroker', async (count) => {

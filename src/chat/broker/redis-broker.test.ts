@@ -4,8 +4,8 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ChatEvent } from '../protocol/events.js';
-import { TestRedis } from '../test-support/redis-server.js';
-import { brokerContract } from './broker-contract.js';
+import { TestRedis } from '../../testing/chat/redis-server.js';
+import { brokerContract } from '../../testing/chat/broker-contract.js';
 import { RedisBroker, type RedisBrokerOptions } from './redis-broker.js';
 import { RedisBus, type BusLogger } from './redis-bus.js';
 

@@ -4,9 +4,9 @@
 // their counts with the primary every 250 ms), and a worker alone would admit more.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openClient, type ChatClient } from '../test-support/chat-client.js';
-import { rawRequest } from '../test-support/raw-request.js';
-import { serveCluster } from './serve-cluster.js';
+import { openClient, type ChatClient } from '../../testing/chat/chat-client.js';
+import { rawRequest } from '../../testing/chat/raw-request.js';
+import { serveCluster } from '../../testing/chat/serve-cluster.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 // A few exchanges with the primary.

@@ -3,8 +3,8 @@
 // message counters are the sum over both workers, and the broker named is the IPC broker in use.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openClient, type ChatClient } from '../test-support/chat-client.js';
-import { serveCluster } from './serve-cluster.js';
+import { openClient, type ChatClient } from '../../testing/chat/chat-client.js';
+import { serveCluster } from '../../testing/chat/serve-cluster.js';
 
 function sample(text: string, name: string): number | undefined {
   for (const line of text.split('\n')) {

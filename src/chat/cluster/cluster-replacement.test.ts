@@ -4,8 +4,8 @@
 // greater than every earlier one.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openClient, type ChatClient } from '../test-support/chat-client.js';
-import { serveCluster, type Json } from './serve-cluster.js';
+import { openClient, type ChatClient } from '../../testing/chat/chat-client.js';
+import { serveCluster, type Json } from '../../testing/chat/serve-cluster.js';
 
 type Server = Awaited<ReturnType<typeof serveCluster>>;
 

@@ -4,8 +4,8 @@
 // dies is announced (its users leave) and replaced; SIGTERM closes every client with 1001, exit 0.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openClient, type ChatClient } from '../test-support/chat-client.js';
-import { serveCluster, type Json } from './serve-cluster.js';
+import { openClient, type ChatClient } from '../../testing/chat/chat-client.js';
+import { serveCluster, type Json } from '../../testing/chat/serve-cluster.js';
 
 async function join_(
   port: number,

@@ -7,7 +7,7 @@ import { MemoryBroker } from '../broker/memory-broker.js';
 import { RedisBus } from '../broker/redis-bus.js';
 import { RedisHistory } from '../store/redis-history.js';
 import { MemoryPresence } from '../store/memory-presence.js';
-import { TestRedis } from '../test-support/redis-server.js';
+import { TestRedis } from '../../testing/chat/redis-server.js';
 import { Hub } from './hub.js';
 import type { Link } from './link.js';
 

@@ -4,8 +4,8 @@
 import { after, before } from 'node:test';
 import { Redis } from 'ioredis';
 import { IpcLedgerBackend, PrimaryLedger, type LedgerMessage } from '../cluster/cluster-ledger.js';
-import { TestRedis } from '../test-support/redis-server.js';
-import { addressLedgerContract } from './address-ledger-contract.js';
+import { TestRedis } from '../../testing/chat/redis-server.js';
+import { addressLedgerContract } from '../../testing/chat/address-ledger-contract.js';
 import { MemoryAddressLedger, type AddressLimits } from './address-ledger.js';
 import { RedisLedgerBackend } from './redis-ledger-backend.js';
 import { SyncedAddressLedger } from './synced-address-ledger.js';

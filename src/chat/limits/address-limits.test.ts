@@ -4,9 +4,9 @@
 // message budget a message is refused with ADDRESS_RATE_LIMITED and the connection stays.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openClient, startTestServer, type ChatClient } from '../test-support/chat-client.js';
-import { rawRequest } from '../test-support/raw-request.js';
-import { TestRedis } from '../test-support/redis-server.js';
+import { openClient, startTestServer, type ChatClient } from '../../testing/chat/chat-client.js';
+import { rawRequest } from '../../testing/chat/raw-request.js';
+import { TestRedis } from '../../testing/chat/redis-server.js';
 
 const upgrade = (port: number) => rawRequest(port, '/', true);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

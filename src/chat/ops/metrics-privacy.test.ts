@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { openClient, startTestServer, type ChatClient } from '../test-support/chat-client.js';
+import { openClient, startTestServer, type ChatClient } from '../../testing/chat/chat-client.js';
 
 const SECRET = 'secret-deal-room-2024';
 const TOKEN = 'k3y-0f-at-least-16-chars';

@@ -10,8 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WebSocket } from 'ws';
 import { freePort } from '../../shared/free-port.js';
-import { openClient, startTestServer } from '../test-support/chat-client.js';
-import { writeTestCertificate } from '../../shared/test-certificate.js';
+import { openClient, startTestServer } from '../../testing/chat/chat-client.js';
+import { writeTestCertificate } from '../../testing/test-certificate.js';
 
 /** Parses exposition text into `name{labels}` → value; every sample line must parse. */
 function parseMetrics(text: string): Map<string, number> {

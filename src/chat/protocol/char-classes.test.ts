@@ -8,7 +8,7 @@ import {
   REFUSED_NAMES,
   REFUSED_ROOMS,
   REFUSED_TEXTS,
-} from '../test-support/text-cases.js';
+} from '../../testing/chat/text-cases.js';
 import { isProtocolError } from './errors.js';
 import { canonicalRoom, checkContent, checkName, checkRoom } from './validate.js';
 

@@ -7,9 +7,9 @@ import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { createChatServer } from '../server.js';
-import { openClient, startTestServer } from '../test-support/chat-client.js';
-import { until } from '../test-support/node-process.js';
-import { rawRequest as raw } from '../test-support/raw-request.js';
+import { openClient, startTestServer } from '../../testing/chat/chat-client.js';
+import { until } from '../../testing/chat/node-process.js';
+import { rawRequest as raw } from '../../testing/chat/raw-request.js';
 
 test('a connection that does not log in within the login timeout is closed with 4408; one that logs in stays', async () => {
   const server = await startTestServer({ loginTimeout: 0.4, pingInterval: 0.1, idleTimeout: 30 });

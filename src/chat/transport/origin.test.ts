@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { WebSocket } from 'ws';
 import { UsageError } from '../../shared/errors.js';
-import { startTestServer } from '../test-support/chat-client.js';
+import { startTestServer } from '../../testing/chat/chat-client.js';
 import { originAllowed, parseOriginList } from './origin.js';
 
 const ALLOWED = new Set(

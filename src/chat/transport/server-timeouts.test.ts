@@ -9,8 +9,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startTestServer } from '../test-support/chat-client.js';
-import { writeTestCertificate } from '../../shared/test-certificate.js';
+import { startTestServer } from '../../testing/chat/chat-client.js';
+import { writeTestCertificate } from '../../testing/test-certificate.js';
 
 const GUARD_MS = 3000;
 

@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../../shared/free-port.js';
-import { startTcpdumpRecorder } from '../../shared/tcpdump-recorder.js';
+import { startTcpdumpRecorder } from '../../testing/tcpdump-recorder.js';
 import { KeyStore } from '../../wire/tls/key-store.js';
 import { parseKeyLog } from '../../wire/tls/keylog-parser.js';
 import {
@@ -18,7 +18,7 @@ import {
   saidTexts,
   writeCertificate,
   wssChat,
-} from '../../wire/tls/wss-recording-kit.js';
+} from '../../testing/wire/wss-recording-kit.js';
 import { openTlsKeyLog } from './tls-keylog.js';
 
 test('the key log is created 0600 and appended to, never truncated', () => {

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { TcpSegmentEvent } from '../events.js';
-import { decodeFile, fixture } from '../e2e-test-kit.js';
+import { decodeFile, fixture } from '../../testing/wire/e2e-test-kit.js';
 import { createExplainer } from './explain.js';
 
 const CLIENT = '127.0.0.1:60653';

@@ -4,12 +4,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { deflateRawSync, constants } from 'node:zlib';
 import type { TcpCloseEvent, TcpOpenEvent, WsMessageEvent } from '../events.js';
-import { serverFrame } from '../websocket/test-frames.js';
+import { serverFrame } from '../../testing/wire/test-frames.js';
 import { CLOSED_FLOW_COST, FLOW_COST, FLOW_DATA_COST, SINK_COST } from '../flow/flow-costs.js';
 import { WS_CONNECTION_COST } from '../websocket/connection-decoder.js';
 import { PIECE_OVERHEAD } from '../reassembly/stream-reassembler.js';
 import { INFLATE_SHARE } from './memory-budget.js';
-import { client, Conn, decodeWithBudget } from './test-capture.js';
+import { client, Conn, decodeWithBudget } from '../../testing/wire/budget-test-capture.js';
 
 const closes = (events: { event: string }[]): string[] =>
   events.filter((e): e is TcpCloseEvent => e.event === 'tcp.close').map((e) => `${e.conn} ${e.how}`);

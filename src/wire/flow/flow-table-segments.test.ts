@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import type { TcpPacket, WireEvent } from '../events.js';
 import { tcpFlagsObject } from '../layers/tcp-flags.js';
 import { createFlowTable } from './flow-table.js';
-import { makeRun, segments } from './flow-test-run.js';
+import { makeRun, segments } from '../../testing/wire/flow-test-run.js';
 
 let index = 0;
 function seg(

@@ -9,7 +9,7 @@ import { fixturesDir } from '../../shared/paths.js';
 import type { TcpSegmentEvent } from '../events.js';
 import { createCaptureReader } from '../source/capture-reader.js';
 import { decodePacket } from '../layers/decode-packet.js';
-import { makeRun, segments, type Run } from './flow-test-run.js';
+import { makeRun, segments, type Run } from '../../testing/wire/flow-test-run.js';
 
 function runFile(path: string): Run {
   const run = makeRun();

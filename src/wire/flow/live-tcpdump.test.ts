@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createServer, connect, type Socket } from 'node:net';
 import { freePort } from '../../shared/free-port.js';
-import { ownLoopbackTraffic } from '../../shared/loopback-filter.js';
+import { ownLoopbackTraffic } from '../../testing/loopback-filter.js';
 import type { WireEvent } from '../events.js';
 import { createCaptureReader } from '../source/capture-reader.js';
 import { decodePacket } from '../layers/decode-packet.js';

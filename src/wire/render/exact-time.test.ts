@@ -9,7 +9,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { projectRoot, testOutputDir } from '../../shared/paths.js';
-import { decodeBytes } from '../e2e-test-kit.js';
+import { decodeBytes } from '../../testing/wire/e2e-test-kit.js';
 import {
   conversation,
   ticksOf,
@@ -17,7 +17,7 @@ import {
   writePcap,
   writePcapng,
   type TickTime,
-} from '../source/time-test-captures.js';
+} from '../../testing/wire/time-test-captures.js';
 import { createTcpdumpRenderer } from './tcpdump.js';
 import { createTextRenderer } from './text.js';
 import { formatTime, type TimePrecision } from './format.js';

@@ -7,11 +7,11 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser, BrowserContextOptions } from 'playwright-core';
-import { launchChromium } from '../../shared/chromium.js';
+import { launchChromium } from '../../testing/chromium.js';
 import type { WireEvent } from '../events.js';
 import { testOutputDir } from '../../shared/paths.js';
 import { createHtmlRenderer } from './html-ladder.js';
-import { openPage, seedPage, shot } from './html-test-page.js';
+import { openPage, seedPage, shot } from '../../testing/wire/html-test-page.js';
 
 let browser: Browser;
 before(async () => {

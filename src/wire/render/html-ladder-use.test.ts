@@ -9,10 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
-import { launchChromium } from '../../shared/chromium.js';
+import { launchChromium } from '../../testing/chromium.js';
 import { fixturesDir, projectRoot, testOutputDir } from '../../shared/paths.js';
 import { createHtmlRenderer, type LadderData } from './html-ladder.js';
-import { openPage, SEED, seedEvents, seedPage, shot } from './html-test-page.js';
+import { openPage, SEED, seedEvents, seedPage, shot } from '../../testing/wire/html-test-page.js';
 
 let browser: Browser;
 before(async () => {

@@ -6,7 +6,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { type Browser } from 'playwright-core';
-import { launchChromium } from '../../shared/chromium.js';
+import { launchChromium } from '../../testing/chromium.js';
 import { createCaptureDecoder } from '../decode-capture.js';
 import type { WireEvent } from '../events.js';
 import { fixturesDir, testOutputDir } from '../../shared/paths.js';

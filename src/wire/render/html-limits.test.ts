@@ -8,12 +8,12 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { type Browser } from 'playwright-core';
-import { launchChromium } from '../../shared/chromium.js';
+import { launchChromium } from '../../testing/chromium.js';
 import { testOutputDir } from '../../shared/paths.js';
 import { createCaptureDecoder } from '../decode-capture.js';
 import type { SummaryEvent } from '../events.js';
 import { createHtmlRenderer, type HtmlViewOptions, type LadderData, type LadderRow } from './html-ladder.js';
-import { makeChatCapture } from './html-test-capture.js';
+import { makeChatCapture } from '../../testing/wire/html-test-capture.js';
 
 let browser: Browser;
 before(async () => {

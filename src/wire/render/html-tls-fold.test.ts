@@ -6,12 +6,12 @@ import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { launchChromium } from '../../shared/chromium.js';
+import { launchChromium } from '../../testing/chromium.js';
 import { testOutputDir } from '../../shared/paths.js';
 import type { WireEvent } from '../events.js';
-import { decodeChunks, makeCertificate, recordSession } from '../tls/tls-test-kit.js';
+import { decodeChunks, makeCertificate, recordSession } from '../../testing/wire/tls-test-kit.js';
 import { createHtmlRenderer, renderHtml } from './html-ladder.js';
-import { openPage, shot } from './html-test-page.js';
+import { openPage, shot } from '../../testing/wire/html-test-page.js';
 import { MAX_FOLDED_LINES } from './html-tls-fold.js';
 
 const cert = makeCertificate();

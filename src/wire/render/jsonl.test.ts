@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import type { WireEvent, WsMessageEvent } from '../events.js';
-import { decodeFile, fixture } from '../e2e-test-kit.js';
+import { decodeFile, fixture } from '../../testing/wire/e2e-test-kit.js';
 import { fixturesDir } from '../../shared/paths.js';
 import { ByteOutput, hasControl } from './byte-output.js';
 import { eventToJson, renderJsonl, writeJsonl } from './jsonl.js';

@@ -7,8 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startLiveCapture } from './live-capture.js';
 import { UserError } from '../../shared/errors.js';
-import { ownLoopbackTraffic } from '../../shared/loopback-filter.js';
-import { tshark } from './tap-test-kit.js';
+import { ownLoopbackTraffic } from '../../testing/loopback-filter.js';
+import { tshark } from '../../testing/wire/tap-test-kit.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'wirechat-live-'));
 

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { createPcapngWriter } from './pcapng-writer.js';
 import { buildTcpPacket, LINKTYPE_RAW } from './synthetic-tcp.js';
-import { tshark } from './tap-test-kit.js';
+import { tshark } from '../../testing/wire/tap-test-kit.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'wirechat-pcapng-'));
 const a = { ip: '10.0.0.1', port: 40000 };

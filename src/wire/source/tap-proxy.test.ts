@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { startTapProxy, type TapNotice } from './tap-proxy.js';
 import type { SyntheticPacket } from './synthetic-tcp.js';
 import { createPcapngWriter } from './pcapng-writer.js';
-import { reassemble, tshark } from './tap-test-kit.js';
+import { reassemble, tshark } from '../../testing/wire/tap-test-kit.js';
 import { freePort } from '../../shared/free-port.js';
 
 const sha = (b: Buffer): string => createHash('sha256').update(b).digest('hex');

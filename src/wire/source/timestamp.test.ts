@@ -20,7 +20,7 @@ import {
   writePcap,
   writePcapng,
   type TickTime,
-} from './time-test-captures.js';
+} from '../../testing/wire/time-test-captures.js';
 
 function read(bytes: Buffer, chunk = bytes.length): RawPacket[] {
   const packets: RawPacket[] = [];

@@ -8,11 +8,11 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RawPacket } from '../events.js';
-import { decodeBytes } from '../e2e-test-kit.js';
+import { decodeBytes } from '../../testing/wire/e2e-test-kit.js';
 import { createCaptureReader } from '../source/capture-reader.js';
 import { DSB_TLS_KEY_LOG } from '../source/pcapng-codes.js';
 import { createPcapngWriter } from '../source/pcapng-writer.js';
-import { available, recordWssSession } from './wss-recording-kit.js';
+import { available, recordWssSession } from '../../testing/wire/wss-recording-kit.js';
 
 function packetsOf(pcap: Buffer): RawPacket[] {
   const packets: RawPacket[] = [];

@@ -9,9 +9,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { WebSocketServer } from 'ws';
-import { chromiumPath } from '../../shared/chromium.js';
+import { chromiumPath } from '../../testing/chromium.js';
 import { createWebSocketConnectionDecoder } from '../websocket/connection-decoder.js';
-import { decodeChunks, makeCertificate, startRecordingRelay, TEST_INFO } from './tls-test-kit.js';
+import {
+  decodeChunks,
+  makeCertificate,
+  startRecordingRelay,
+  TEST_INFO,
+} from '../../testing/wire/tls-test-kit.js';
 
 const TEXTS = ['hello from chromium', 'ünïcödé ✓', 'repeat '.repeat(500)];
 

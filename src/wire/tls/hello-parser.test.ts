@@ -6,7 +6,7 @@ import { parseCertificateMessage } from './certificate.js';
 import { createHandshakeReassembler, type HandshakeMessage } from './handshake-reassembler.js';
 import { parseClientHello, parseServerHello } from './hello-parser.js';
 import { createRecordParser } from './record-parser.js';
-import { makeCertificate, recordSession } from './tls-test-kit.js';
+import { makeCertificate, recordSession } from '../../testing/wire/tls-test-kit.js';
 
 const cert = makeCertificate('chat.example.org');
 

@@ -7,7 +7,7 @@ import type { ConnectionSink } from '../stream.js';
 import { KeyStore } from './key-store.js';
 import { KeyWaiter } from './key-waiter.js';
 import { parseKeyLog } from './keylog-parser.js';
-import { decodeChunks, makeCertificate, recordSession } from './tls-test-kit.js';
+import { decodeChunks, makeCertificate, recordSession } from '../../testing/wire/tls-test-kit.js';
 
 const cert = makeCertificate();
 const session = await recordSession(cert, {

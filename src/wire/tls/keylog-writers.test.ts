@@ -10,7 +10,12 @@ import * as tls from 'node:tls';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { decodeChunks, makeCertificate, startRecordingRelay, tlsEvents } from './tls-test-kit.js';
+import {
+  decodeChunks,
+  makeCertificate,
+  startRecordingRelay,
+  tlsEvents,
+} from '../../testing/wire/tls-test-kit.js';
 
 const run = promisify(execFile);
 const cert = makeCertificate();

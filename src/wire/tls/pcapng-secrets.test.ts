@@ -6,14 +6,14 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { decodeBytes } from '../e2e-test-kit.js';
+import { decodeBytes } from '../../testing/wire/e2e-test-kit.js';
 import {
   available,
   readJsonl,
   recordWssSession,
   saidTexts,
   tsharkWebSocketTexts,
-} from './wss-recording-kit.js';
+} from '../../testing/wire/wss-recording-kit.js';
 
 test('a pcapng with an editcap-injected TLS key log decodes alone', { timeout: 60_000 }, async (t) => {
   if (!available('tcpdump') || !available('editcap')) {

@@ -11,7 +11,7 @@ import {
   recordSession,
   tlsEvents,
   type SessionPlan,
-} from './tls-test-kit.js';
+} from '../../testing/wire/tls-test-kit.js';
 
 const cert = makeCertificate();
 const ecCert = makeCertificate('localhost', 'ec');

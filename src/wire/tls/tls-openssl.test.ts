@@ -4,8 +4,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startOpensslLab } from './openssl-test-kit.js';
-import { decodeChunks, makeCertificate, tlsEvents } from './tls-test-kit.js';
+import { startOpensslLab } from '../../testing/wire/openssl-test-kit.js';
+import { decodeChunks, makeCertificate, tlsEvents } from '../../testing/wire/tls-test-kit.js';
 
 const cert = makeCertificate();
 

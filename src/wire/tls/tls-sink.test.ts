@@ -4,7 +4,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { decodeChunks, makeCertificate, recordSession, TEST_INFO, type Chunk } from './tls-test-kit.js';
+import {
+  decodeChunks,
+  makeCertificate,
+  recordSession,
+  TEST_INFO,
+  type Chunk,
+} from '../../testing/wire/tls-test-kit.js';
 import { sniffTls } from './tls-sink.js';
 
 const cert = makeCertificate();

@@ -14,7 +14,7 @@ import {
   TEST_INFO,
   tlsEvents,
   type Chunk,
-} from './tls-test-kit.js';
+} from '../../testing/wire/tls-test-kit.js';
 
 const cert = makeCertificate();
 const BIG = 'x'.repeat(150_000);

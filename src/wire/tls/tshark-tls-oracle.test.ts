@@ -11,11 +11,11 @@ import type { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WebSocket, WebSocketServer } from 'ws';
-import { startTcpdumpRecorder } from '../../shared/tcpdump-recorder.js';
+import { startTcpdumpRecorder } from '../../testing/tcpdump-recorder.js';
 import { KeyStore } from './key-store.js';
 import { parseKeyLog } from './keylog-parser.js';
-import { decodeFile } from '../e2e-test-kit.js';
-import { makeCertificate } from './tls-test-kit.js';
+import { decodeFile } from '../../testing/wire/e2e-test-kit.js';
+import { makeCertificate } from '../../testing/wire/tls-test-kit.js';
 
 function available(cmd: string): boolean {
   try {

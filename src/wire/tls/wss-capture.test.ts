@@ -10,13 +10,13 @@ import { Agent } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WebSocket } from 'ws';
-import { startTestServer } from '../../chat/test-support/chat-client.js';
+import { startTestServer } from '../../testing/chat/chat-client.js';
 import { projectRoot } from '../../shared/paths.js';
-import { startTcpdumpRecorder } from '../../shared/tcpdump-recorder.js';
-import { decodeBytes } from '../e2e-test-kit.js';
+import { startTcpdumpRecorder } from '../../testing/tcpdump-recorder.js';
+import { decodeBytes } from '../../testing/wire/e2e-test-kit.js';
 import { KeyStore } from './key-store.js';
 import { parseKeyLog } from './keylog-parser.js';
-import { makeCertificate } from './tls-test-kit.js';
+import { makeCertificate } from '../../testing/wire/tls-test-kit.js';
 
 const cli = join(projectRoot, 'bin', 'wirechat.js');
 

@@ -4,8 +4,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { constants, deflateRawSync } from 'node:zlib';
 import type { Side, WireEvent, WsMessageEvent, HttpResponseEvent } from '../events.js';
-import { closeClient, echoAll, startTappedEcho, type TappedChunk } from './test-tap.js';
-import { decode, frame, handshake, serverFrame, summary } from './test-frames.js';
+import { closeClient, echoAll, startTappedEcho, type TappedChunk } from '../../testing/wire/test-tap.js';
+import { decode, frame, handshake, serverFrame, summary } from '../../testing/wire/test-frames.js';
 
 const texts = (events: WireEvent[], from: Side) =>
   events

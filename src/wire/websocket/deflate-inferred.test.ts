@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { WsMessageEvent } from '../events.js';
-import { decodeFile, fixture } from '../e2e-test-kit.js';
+import { decodeFile, fixture } from '../../testing/wire/e2e-test-kit.js';
 
 function messages(name: string): WsMessageEvent[] {
   return decodeFile(fixture(name)).events.filter((e): e is WsMessageEvent => e.event === 'ws.message');

@@ -2,7 +2,7 @@
 // UTF-8, reserved opcodes, gaps, absurd lengths, and connections that are not WebSocket at all.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { decode, frame, handshake, serverFrame, summary } from './test-frames.js';
+import { decode, frame, handshake, serverFrame, summary } from '../../testing/wire/test-frames.js';
 import type { WsFrameEvent, WsMessageEvent } from '../events.js';
 
 const { request, response } = handshake();

@@ -3,8 +3,8 @@
 // message large), as a pcapng file built from synthetic TCP packets. Big enough to cross the
 // page's limits, small enough to decode in a moment.
 import { createHash } from 'node:crypto';
-import { createSyntheticConnection, type SyntheticPacket } from '../source/synthetic-tcp.js';
-import { createPcapngWriter } from '../source/pcapng-writer.js';
+import { createSyntheticConnection, type SyntheticPacket } from '../../wire/source/synthetic-tcp.js';
+import { createPcapngWriter } from '../../wire/source/pcapng-writer.js';
 
 export interface ChatCaptureOptions {
   messages: number;

@@ -8,7 +8,7 @@ import {
   type ChatServerConnectionLimits,
   type ChatServerLimits,
   type ChatServerOptions,
-} from '../server.js';
+} from '../../chat/server.js';
 
 const WAIT_MS = 10_000;
 

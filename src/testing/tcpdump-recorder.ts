@@ -2,7 +2,7 @@
 // the read benchmark: start, make traffic, stop, then read what tcpdump says it captured and
 // dropped (a benchmark on a capture with holes would measure the wrong thing).
 import { spawn } from 'node:child_process';
-import { UserError } from './errors.js';
+import { UserError } from '../shared/errors.js';
 import { snaplenFor } from '../wire/source/interface-mtu.js';
 import { DEFAULT_BUFFER_KIB } from '../wire/source/live-capture.js';
 

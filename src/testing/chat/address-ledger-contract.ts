@@ -5,7 +5,7 @@
 // memory ledger is one participant seen twice, so it has nothing to settle).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { AddressLedger, AddressLimits } from './address-ledger.js';
+import type { AddressLedger, AddressLimits } from '../../chat/limits/address-ledger.js';
 
 export interface LedgerPair {
   a: AddressLedger;

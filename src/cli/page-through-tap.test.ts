@@ -3,17 +3,17 @@
 // passes the tap and is decoded. A `?ws=` that is not a ws/wss URL is ignored, and said so.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from '../shared/chromium.js';
+import { launchChromium } from '../testing/chromium.js';
 import { createChatServer } from '../chat/server.js';
 import { freePort } from '../shared/free-port.js';
+import { projectRoot } from '../shared/paths.js';
 import { startTapProxy, type TapProxy } from '../wire/source/tap-proxy.js';
 import { createCaptureDecoder } from '../wire/decode-capture.js';
-import { createTapRecorder } from '../cli/tap.js';
+import { createTapRecorder } from './tap.js';
 
-const webRoot = dirname(fileURLToPath(import.meta.url));
+const webRoot = join(projectRoot, 'dist', 'web');
 const WAIT = 20_000;
 let browser: Browser | undefined;
 

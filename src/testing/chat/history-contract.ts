@@ -4,7 +4,7 @@
 // too (Redis), so those are awaited with a deadline.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { HistoryStore } from './history.js';
+import type { HistoryStore } from '../../chat/store/history.js';
 
 export interface HistoryFixture {
   store: HistoryStore;

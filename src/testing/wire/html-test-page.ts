@@ -5,10 +5,10 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
-import { createCaptureDecoder } from '../decode-capture.js';
-import type { WireEvent } from '../events.js';
+import { createCaptureDecoder } from '../../wire/decode-capture.js';
+import type { WireEvent } from '../../wire/events.js';
 import { fixturesDir, testOutputDir } from '../../shared/paths.js';
-import { renderHtml, type HtmlViewOptions } from './html-ladder.js';
+import { renderHtml, type HtmlViewOptions } from '../../wire/render/html-ladder.js';
 
 export const SEED = 'workerman-2014-seed-session.pcap';
 

@@ -2,8 +2,8 @@
 // implementation (memory, Redis, and any other).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ChatEvent } from '../protocol/events.js';
-import type { Broker } from './broker.js';
+import type { ChatEvent } from '../../chat/protocol/events.js';
+import type { Broker } from '../../chat/broker/broker.js';
 
 /** Creates `count` nodes sharing one bus/server, each with a distinct nodeId. */
 export type NodeFactory = (count: number) => Promise<Broker[]>;

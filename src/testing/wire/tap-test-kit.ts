@@ -2,7 +2,7 @@
 // byte streams (independently of the decoder, so a bug in one cannot hide a bug in the other),
 // and runs tshark over a written file.
 import { spawnSync } from 'node:child_process';
-import type { SyntheticPacket } from './synthetic-tcp.js';
+import type { SyntheticPacket } from '../../wire/source/synthetic-tcp.js';
 
 export interface ParsedSegment {
   src: string;

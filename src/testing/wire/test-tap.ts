@@ -2,7 +2,7 @@
 // byte each way, in order, with the chunking the sockets delivered.
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { WebSocketServer, WebSocket, type PerMessageDeflateOptions } from 'ws';
-import type { Side } from '../events.js';
+import type { Side } from '../../wire/events.js';
 
 export interface TappedChunk {
   from: Side;

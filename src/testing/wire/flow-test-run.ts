@@ -1,8 +1,8 @@
 // A flow table wired to recording sinks, for the flow tests: every event, every sink call and
 // every byte each side delivered, in order.
-import type { TcpPacket, TcpSegmentEvent, WireEvent } from '../events.js';
-import type { ConnectionInfo } from '../stream.js';
-import { createFlowTable, type FlowTableOptions } from './flow-table.js';
+import type { TcpPacket, TcpSegmentEvent, WireEvent } from '../../wire/events.js';
+import type { ConnectionInfo } from '../../wire/stream.js';
+import { createFlowTable, type FlowTableOptions } from '../../wire/flow/flow-table.js';
 
 export interface Run {
   events: WireEvent[];

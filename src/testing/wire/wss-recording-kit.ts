@@ -5,9 +5,9 @@ import { writeFileSync } from 'node:fs';
 import { Agent } from 'node:https';
 import { join } from 'node:path';
 import { WebSocket } from 'ws';
-import { startTestServer } from '../../chat/test-support/chat-client.js';
+import { startTestServer } from '../chat/chat-client.js';
 import { projectRoot } from '../../shared/paths.js';
-import { startTcpdumpRecorder } from '../../shared/tcpdump-recorder.js';
+import { startTcpdumpRecorder } from '../tcpdump-recorder.js';
 import { makeCertificate } from './tls-test-kit.js';
 
 export const cli = join(projectRoot, 'bin', 'wirechat.js');

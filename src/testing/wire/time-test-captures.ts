@@ -2,8 +2,8 @@
 // pcapng with any if_tsresol and if_tsoffset), holding one WebSocket conversation over TCP, so
 // the readers and views can be checked against tcpdump reading the same bytes.
 import { createHash } from 'node:crypto';
-import type { SyntheticPacket } from './synthetic-tcp.js';
-import { LINKTYPE_RAW, createSyntheticConnection } from './synthetic-tcp.js';
+import type { SyntheticPacket } from '../../wire/source/synthetic-tcp.js';
+import { LINKTYPE_RAW, createSyntheticConnection } from '../../wire/source/synthetic-tcp.js';
 import {
   OPT_ENDOFOPT,
   OPT_IF_TSOFFSET,
@@ -13,7 +13,7 @@ import {
   PCAPNG_IDB,
   PCAPNG_SHB,
   PCAPNG_SPB,
-} from './pcapng-codes.js';
+} from '../../wire/source/pcapng-codes.js';
 
 /** A packet's time as whole seconds + a count of file units past them. */
 export interface TickTime {

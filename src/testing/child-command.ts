@@ -2,7 +2,7 @@
 // bin/wirechat.js, for tests and benchmarks that need real signals (SIGINT) and real stdout: waits
 // for a line on stderr, collects output, stops it. Only the CLI knows the subcommands.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { wirechatBin } from './paths.js';
+import { wirechatBin } from '../shared/paths.js';
 
 export interface ChildCommand {
   readonly child: ChildProcess;

@@ -2,9 +2,9 @@
 // capture through the real pipeline and pick out what the tests compare.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createCaptureDecoder, type CaptureDecoderOptions } from './decode-capture.js';
-import type { SummaryEvent, WireEvent } from './events.js';
-import { fixturesDir } from '../shared/paths.js';
+import { createCaptureDecoder, type CaptureDecoderOptions } from '../../wire/decode-capture.js';
+import type { SummaryEvent, WireEvent } from '../../wire/events.js';
+import { fixturesDir } from '../../shared/paths.js';
 
 export const fixture = (name: string): string => join(fixturesDir, name);
 

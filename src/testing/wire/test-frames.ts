@@ -1,9 +1,12 @@
 // Test support: builds WebSocket frames and handshakes byte by byte, and runs a connection
 // decoder over them collecting its events.
-import type { Side, WireEvent } from '../events.js';
-import type { ConnectionInfo } from '../stream.js';
-import { computeAccept } from '../http/websocket-handshake.js';
-import { createWebSocketConnectionDecoder, type WebSocketDecoderOptions } from './connection-decoder.js';
+import type { Side, WireEvent } from '../../wire/events.js';
+import type { ConnectionInfo } from '../../wire/stream.js';
+import { computeAccept } from '../../wire/http/websocket-handshake.js';
+import {
+  createWebSocketConnectionDecoder,
+  type WebSocketDecoderOptions,
+} from '../../wire/websocket/connection-decoder.js';
 
 export interface FrameSpec {
   opcode: number;

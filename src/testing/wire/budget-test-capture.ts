@@ -1,10 +1,10 @@
 // Captures built in memory for the budget tests: TCP connections as scripts of packets, and
 // the decoder run over them with a small budget.
-import { buildTcpPacket, LINKTYPE_RAW, type SyntheticEndpoint } from '../source/synthetic-tcp.js';
-import { handshake } from '../websocket/test-frames.js';
-import { createCaptureDecoder, type CaptureDecoderOptions } from '../decode-capture.js';
-import type { DecodeProblemEvent, SummaryEvent, WireEvent } from '../events.js';
-import type { MemoryBudget } from './memory-budget.js';
+import { buildTcpPacket, LINKTYPE_RAW, type SyntheticEndpoint } from '../../wire/source/synthetic-tcp.js';
+import { handshake } from './test-frames.js';
+import { createCaptureDecoder, type CaptureDecoderOptions } from '../../wire/decode-capture.js';
+import type { DecodeProblemEvent, SummaryEvent, WireEvent } from '../../wire/events.js';
+import type { MemoryBudget } from '../../wire/budget/memory-budget.js';
 
 export const SERVER: SyntheticEndpoint = { ip: '10.0.0.1', port: 7272 };
 export const client = (i: number): SyntheticEndpoint => ({ ip: `10.9.0.${i}`, port: 40000 + i });

@@ -7,13 +7,13 @@ import { createConnection, createServer, type Server, type Socket } from 'node:n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tls from 'node:tls';
-import type { Side, WireEvent } from '../events.js';
-import type { ConnectionInfo, ConnectionSink, StreamMeta } from '../stream.js';
-import { KeyStore } from './key-store.js';
-import { parseKeyLog } from './keylog-parser.js';
-import type { TlsOptions } from './tls-connection.js';
-import { createTlsAwareSink } from './tls-sink.js';
-import { writeTestCertificate } from '../../shared/test-certificate.js';
+import type { Side, WireEvent } from '../../wire/events.js';
+import type { ConnectionInfo, ConnectionSink, StreamMeta } from '../../wire/stream.js';
+import { KeyStore } from '../../wire/tls/key-store.js';
+import { parseKeyLog } from '../../wire/tls/keylog-parser.js';
+import type { TlsOptions } from '../../wire/tls/tls-connection.js';
+import { createTlsAwareSink } from '../../wire/tls/tls-sink.js';
+import { writeTestCertificate } from '../test-certificate.js';
 
 export interface Chunk {
   from: Side;

@@ -3,7 +3,7 @@
 // and the server exits 0 before the primary's hard kill (shutdown timeout + 5 s).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { runShutdownLoad } from '../bench/shutdown-load.js';
+import { runShutdownLoad } from './shutdown-load.js';
 
 test('SIGTERM with 600 busy clients: every client gets 1001, none 1008, exit 0 within the deadline', async () => {
   const clients = 600;
