@@ -22,8 +22,11 @@ async function interrupt(
   if (readStdout) child.stdout.on('data', (d: Buffer) => (stdout += d.length));
   child.stdin.on('error', () => undefined);
   feed(child.stdin);
-  // Until it has shown what it was given (the input is never ended), or has filled the pipe.
-  for (let i = 0; i < 100 && (stdout === 0 || i < 5) && (readStdout || i < 10); i++)
+  // Until it has shown what it was given (the input is never ended), or has filled the pipe
+  // (unread output waits in the pipe's stream buffer: the command is up and writing, so its
+  // Ctrl-C handling is in place even when a loaded machine made it start slowly).
+  const started = (): boolean => (readStdout ? stdout > 0 : child.stdout.readableLength > 0);
+  for (let i = 0; i < 100 && (!started() || i < 5) && (readStdout || i < 10 || !started()); i++)
     await new Promise((r) => setTimeout(r, 50));
   child.kill('SIGINT');
   const code = await new Promise<number | string>((resolve) => {
