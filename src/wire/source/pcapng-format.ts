@@ -18,6 +18,7 @@ import {
   PCAPNG_SHB,
   PCAPNG_SPB as SPB,
 } from './pcapng-codes.js';
+import type { WireProblemCode } from '../problem-codes.js';
 
 export { PCAPNG_SHB };
 
@@ -53,7 +54,7 @@ export class PcapngParser implements UnitParser {
     return this.little ? buf.readUInt16LE(off) : buf.readUInt16BE(off);
   }
 
-  private fail(code: string, message: string): number {
+  private fail(code: WireProblemCode, message: string): number {
     this.cb.onProblem(readerProblem(code, message, 'error', this.lastTs, null));
     return -1;
   }
@@ -114,7 +115,7 @@ export class PcapngParser implements UnitParser {
     }
   }
 
-  private problem(code: string, message: string): void {
+  private problem(code: WireProblemCode, message: string): void {
     this.cb.onProblem(readerProblem(code, message, 'warning', this.lastTs, this.index || null));
   }
 

@@ -4,21 +4,42 @@ import { isAscii, isUtf8 } from 'node:buffer';
 import type { Side, WsControlEvent, WsMessageEvent } from '../events.js';
 import type { StreamMeta } from '../stream.js';
 import type { DirectionEnv } from './direction-env.js';
-import type { FrameHeader } from './frame-parser.js';
+import type { FrameHeader } from '../../shared/websocket-framing.js';
 import type { Inflater } from './inflater.js';
-import type { MessageBytes } from './message-bytes.js';
+import { MessageBytes } from './message-bytes.js';
 import { parseClosePayload } from './ws-control.js';
 
-/** A data message being assembled from its fragments. */
-export interface PartialMessage {
-  opcode: 1 | 2;
-  compressed: boolean;
+/**
+ * A data message being assembled from its fragments. One per direction, reused from message
+ * to message (`active` tells whether one is under way): no objects per message.
+ */
+export class PartialMessage {
+  active = false;
+  opcode: 1 | 2 = 1;
+  compressed = false;
   /** The payload kept so far (at most maxMessageBytes). */
-  bytes: MessageBytes;
-  total: number;
-  fragments: number;
-  masked: boolean;
-  tooLarge: boolean;
+  readonly bytes = new MessageBytes();
+  total = 0;
+  fragments = 0;
+  masked = false;
+  tooLarge = false;
+
+  begin(opcode: 1 | 2, compressed: boolean, masked: boolean): void {
+    this.active = true;
+    this.opcode = opcode;
+    this.compressed = compressed;
+    this.bytes.clear();
+    this.total = 0;
+    this.fragments = 0;
+    this.masked = masked;
+    this.tooLarge = false;
+  }
+
+  /** Drops the message and lets go of its bytes. */
+  drop(): void {
+    this.active = false;
+    this.bytes.clear();
+  }
 }
 
 /** Emits the ws.close / ws.ping / ws.pong event of a control frame (close payload checked). */
@@ -44,13 +65,14 @@ export function emitControl(
   if (h.opcode === 8) {
     const close = parseClosePayload(payload);
     if (close.kind === 'bad-length')
-      env.problem('BAD_CLOSE', 'close payload of 1 byte (no room for a code)', 'warning', meta);
+      env.problem('WS_CLOSE_ONE_BYTE', 'close payload of 1 byte (no room for a code)', 'warning', meta);
     if (close.kind === 'ok') {
       event.code = close.code;
       event.reason = close.reason;
       if (!close.codeValid)
-        env.problem('BAD_CLOSE', `close code ${close.code} may not be sent`, 'warning', meta);
-      if (!close.reasonValid) env.problem('BAD_UTF8', 'close reason is not valid UTF-8', 'warning', meta);
+        env.problem('WS_CLOSE_CODE_INVALID', `close code ${close.code} may not be sent`, 'warning', meta);
+      if (!close.reasonValid)
+        env.problem('WS_CLOSE_REASON_NOT_UTF8', 'close reason is not valid UTF-8', 'warning', meta);
     }
   }
   env.emit(event);
