@@ -320,6 +320,7 @@ export class WsDirectionDecoder implements DirectionDecoder, FrameParserHandlers
     if (!m.tooLarge)
       this.problem('MESSAGE_TOO_LARGE', `message larger than ${this.maxMessageBytes} bytes; truncated`);
     m.tooLarge = true;
+    m.truncated = true;
     const room = this.maxMessageBytes - keptSoFar;
     if (room > 0) m.bytes.push(chunk.subarray(0, room), stable);
   }
