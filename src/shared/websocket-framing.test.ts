@@ -168,3 +168,8 @@ test('maskHex: the four mask bytes as lower-case hex, leading zeros kept', () =>
     assert.equal(maskHex(Buffer.from(hex, 'hex').readUInt32BE(0)), hex);
   }
 });
+
+test('the page keeps its own copy of the session-moved close code (it is served alone): the same number', async () => {
+  const page = await import('../web/connection.js');
+  assert.equal(page.CLOSE_SESSION_MOVED, CLOSE.SESSION_MOVED);
+});
