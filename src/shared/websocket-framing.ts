@@ -254,8 +254,8 @@ export function encodeFrame(payload: Uint8Array, spec: Omit<FrameHeaderSpec, 'le
 
 /** Whether the machine stores the low byte of a word first (how Int32Array words map to bytes). */
 const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
-/** Below this many bytes a plain byte loop is cheapest. */
-const WORD_MASK_MIN = 32;
+/** Below this many bytes an unrolled byte loop is cheaper than a copy and XOR on words. */
+const WORD_MASK_MIN = 96;
 
 /** The mask byte at payload position `i` of a big-endian mask key. */
 const maskByte = (key: number, i: number): number => (key >>> ((3 - (i & 3)) << 3)) & 0xff;
@@ -265,11 +265,11 @@ const maskByte = (key: number, i: number): number => (key >>> ((3 - (i & 3)) << 
  * the position of `buf[start]` in the payload. Masking and unmasking are the same operation.
  */
 export function maskInPlace(buf: Uint8Array, start: number, end: number, key: number, offset: number): void {
-  let i = start;
   if (end - start < WORD_MASK_MIN) {
-    for (; i < end; i++) buf[i] = buf[i]! ^ maskByte(key, offset + i - start);
+    xorBytes(buf, start, buf, start, end - start, key, offset);
     return;
   }
+  let i = start;
   // Four bytes at a time on aligned words.
   const lead = (4 - ((buf.byteOffset + i) & 3)) & 3;
   for (const stop = i + lead; i < stop; i++) buf[i] = buf[i]! ^ maskByte(key, offset + i - start);
@@ -300,10 +300,41 @@ export function maskInPlace(buf: Uint8Array, start: number, end: number, key: nu
  * (exactly `wire.length` bytes) or a new Buffer; `wire` is left as it is.
  */
 export function unmask(wire: Buffer, key: number, offset: number, into?: Buffer): Buffer {
-  const out = into ?? Buffer.allocUnsafe(wire.length);
-  wire.copy(out, 0, 0, wire.length); // a native memcpy, then XOR in place
-  maskInPlace(out, 0, wire.length, key, offset);
+  const n = wire.length;
+  const out = into ?? Buffer.allocUnsafe(n);
+  if (n < WORD_MASK_MIN) {
+    xorBytes(wire, 0, out, 0, n, key, offset);
+    return out;
+  }
+  wire.copy(out, 0, 0, n); // a native memcpy, then XOR in place
+  maskInPlace(out, 0, n, key, offset);
   return out;
+}
+
+/** dst[at, at + n) = src[from, from + n) XOR the mask, four bytes per step (`offset`: payload position of src[from]). */
+function xorBytes(
+  src: Uint8Array,
+  from: number,
+  dst: Uint8Array,
+  at: number,
+  n: number,
+  key: number,
+  offset: number,
+): void {
+  const k0 = maskByte(key, offset);
+  const k1 = maskByte(key, offset + 1);
+  const k2 = maskByte(key, offset + 2);
+  const k3 = maskByte(key, offset + 3);
+  let i = 0;
+  for (const stop = n - 3; i < stop; i += 4) {
+    dst[at + i] = src[from + i]! ^ k0;
+    dst[at + i + 1] = src[from + i + 1]! ^ k1;
+    dst[at + i + 2] = src[from + i + 2]! ^ k2;
+    dst[at + i + 3] = src[from + i + 3]! ^ k3;
+  }
+  if (i < n) dst[at + i] = src[from + i]! ^ k0;
+  if (i + 1 < n) dst[at + i + 1] = src[from + i + 1]! ^ k1;
+  if (i + 2 < n) dst[at + i + 2] = src[from + i + 2]! ^ k2;
 }
 
 /** A mask key as the 8 lower-case hex digits of its bytes. */

@@ -246,3 +246,24 @@ test('a forged Sec-WebSocket-Accept is BAD_ACCEPT; a refused upgrade returns to 
     'response 200 accept=null',
   ]);
 });
+
+test('wantFrames: false builds no ws.frame event; messages, control frames and frame problems are the same', () => {
+  const steps: Array<['client' | 'server', Buffer]> = [
+    ['client', request],
+    ['server', response],
+    ['client', frame({ opcode: 1, payload: 'hel', fin: false })],
+    ['client', frame({ opcode: 9, payload: 'p' })],
+    ['client', frame({ opcode: 0, payload: 'lo' })],
+    ['server', serverFrame({ opcode: 1, payload: 'x', rsv1: true })],
+    ['server', serverFrame({ opcode: 9, payload: 'y'.repeat(126) })],
+    ['server', serverFrame({ opcode: 8, payload: Buffer.from([0x03, 0xe8]) })],
+  ];
+  const withFrames = decode(steps, { includeFramePayloads: true });
+  const without = decode(steps, { wantFrames: false, includeFramePayloads: true });
+  assert.equal(withFrames.filter((e) => e.event === 'ws.frame').length, 6);
+  assert.equal(without.filter((e) => e.event === 'ws.frame').length, 0);
+  assert.deepEqual(summary(without), summary(withFrames));
+  assert.ok(summary(without).includes('problem WS_RSV1_WITHOUT_DEFLATE'));
+  assert.ok(summary(without).includes('problem WS_CONTROL_TOO_LONG'));
+  assert.ok(summary(without).includes('client text hello'));
+});
