@@ -2,7 +2,7 @@
 // Client frames must be masked with a fresh random key each (RFC 6455 §5.3); keys come from a
 // pre-filled random pool so masking costs no syscall per frame.
 import { createHash, randomBytes, randomFillSync } from 'node:crypto';
-import { encodeFrameHeader, frameHeaderLength, maskInPlace, OPCODE } from '../shared/websocket-framing.js';
+import { frameHeaderLength, maskInPlace, OPCODE, writeFrameHeader } from '../shared/websocket-framing.js';
 
 export const OP_CONTINUATION = OPCODE.CONTINUATION;
 export const OP_TEXT = OPCODE.TEXT;
@@ -28,7 +28,7 @@ export function newClientKey(): string {
 /** One unmasked (server → client) frame holding the whole payload. */
 export function encodeServerFrame(payload: Buffer, opcode: number = OP_TEXT): Buffer {
   const out = Buffer.allocUnsafe(frameHeaderLength(payload.length, false) + payload.length);
-  payload.copy(out, encodeFrameHeader(out, 0, { opcode, length: payload.length }));
+  payload.copy(out, writeFrameHeader(out, 0, true, false, opcode, payload.length, undefined));
   return out;
 }
 
@@ -52,7 +52,7 @@ export function encodeClientFrame(payload: Buffer, opcode: number = OP_TEXT): Bu
   const n = payload.length;
   const mask = takeMaskKey();
   const out = Buffer.allocUnsafe(frameHeaderLength(n, true) + n);
-  const start = encodeFrameHeader(out, 0, { opcode, length: n, mask });
+  const start = writeFrameHeader(out, 0, true, false, opcode, n, mask);
   payload.copy(out, start);
   maskInPlace(out, start, start + n, mask, 0);
   return out;

@@ -211,8 +211,28 @@ export function frameHeaderLength(length: number, masked: boolean): number {
 
 /** Writes the header into `into` at `at` (room for frameHeaderLength bytes); returns its length. */
 export function encodeFrameHeader(into: Uint8Array, at: number, spec: FrameHeaderSpec): number {
-  const { length, mask } = spec;
-  into[at] = (spec.fin === false ? 0 : 0x80) | (spec.rsv1 ? 0x40 : 0) | spec.opcode;
+  return writeFrameHeader(
+    into,
+    at,
+    spec.fin !== false,
+    spec.rsv1 === true,
+    spec.opcode,
+    spec.length,
+    spec.mask,
+  );
+}
+
+/** encodeFrameHeader with its fields as arguments (no object on the per-frame path). */
+export function writeFrameHeader(
+  into: Uint8Array,
+  at: number,
+  fin: boolean,
+  rsv1: boolean,
+  opcode: number,
+  length: number,
+  mask: number | undefined,
+): number {
+  into[at] = (fin ? 0x80 : 0) | (rsv1 ? 0x40 : 0) | opcode;
   const maskBit = mask !== undefined ? 0x80 : 0;
   let p = at + 2;
   if (length < 126) into[at + 1] = maskBit | length;
@@ -242,13 +262,13 @@ function writeU32(into: Uint8Array, p: number, v: number): void {
 }
 
 /** A whole frame: header, then the payload (masked when `spec.mask` is given). */
-export function encodeFrame(payload: Uint8Array, spec: Omit<FrameHeaderSpec, 'length'>): Buffer {
+export function encodeFrame(payload: Buffer, spec: Omit<FrameHeaderSpec, 'length'>): Buffer {
   const n = payload.length;
-  const masked = spec.mask !== undefined;
-  const out = Buffer.allocUnsafe(frameHeaderLength(n, masked) + n);
-  const at = encodeFrameHeader(out, 0, { ...spec, length: n });
-  out.set(payload, at);
-  if (masked) maskInPlace(out, at, at + n, spec.mask!, 0);
+  const mask = spec.mask;
+  const out = Buffer.allocUnsafe(frameHeaderLength(n, mask !== undefined) + n);
+  const at = writeFrameHeader(out, 0, spec.fin !== false, spec.rsv1 === true, spec.opcode, n, mask);
+  payload.copy(out, at);
+  if (mask !== undefined) maskInPlace(out, at, at + n, mask, 0);
   return out;
 }
 
@@ -300,13 +320,24 @@ export function maskInPlace(buf: Uint8Array, start: number, end: number, key: nu
  * (exactly `wire.length` bytes) or a new Buffer; `wire` is left as it is.
  */
 export function unmask(wire: Buffer, key: number, offset: number, into?: Buffer): Buffer {
-  const n = wire.length;
-  const out = into ?? Buffer.allocUnsafe(n);
+  return unmaskRange(wire, 0, wire.length, key, offset, into ?? Buffer.allocUnsafe(wire.length));
+}
+
+/** unmask() of `src[start, end)` into `out` (exactly end - start bytes), with no view made of the slice. */
+export function unmaskRange(
+  src: Buffer,
+  start: number,
+  end: number,
+  key: number,
+  offset: number,
+  out: Buffer,
+): Buffer {
+  const n = end - start;
   if (n < WORD_MASK_MIN) {
-    xorBytes(wire, 0, out, 0, n, key, offset);
+    xorBytes(src, start, out, 0, n, key, offset);
     return out;
   }
-  wire.copy(out, 0, 0, n); // a native memcpy, then XOR in place
+  src.copy(out, 0, start, end); // a native memcpy, then XOR in place
   maskInPlace(out, 0, n, key, offset);
   return out;
 }

@@ -1,13 +1,13 @@
 // Server → client WebSocket framing, done once per distinct payload. The hub hands every member
 // of a room the same Buffer; FrameCache remembers the last few payloads it framed, so a broadcast
 // to n users costs one frame header and one copy, not n (what `ws.send` would do per socket).
-import { encodeFrameHeader, frameHeaderLength, OPCODE } from '../../shared/websocket-framing.js';
+import { frameHeaderLength, OPCODE, writeFrameHeader } from '../../shared/websocket-framing.js';
 
 /** One unmasked, unfragmented text frame holding the whole payload (RFC 6455 §5.2). */
 export function encodeTextFrame(payload: Buffer): Buffer {
   const n = payload.length;
   const out = Buffer.allocUnsafe(frameHeaderLength(n, false) + n);
-  payload.copy(out, encodeFrameHeader(out, 0, { opcode: OPCODE.TEXT, length: n }));
+  payload.copy(out, writeFrameHeader(out, 0, true, false, OPCODE.TEXT, n, undefined));
   return out;
 }
 

@@ -81,7 +81,7 @@ export class WsDirectionDecoder implements DirectionDecoder, FrameParserHandlers
     this.framePayloads = includeFramePayloads && wantFrames;
     this.payloads = new FramePayloads(Math.min(maxMessageBytes, MAX_KEPT_FRAME_BYTES));
     this.account = new BudgetAccount(budget);
-    this.parser = new FrameParser(this);
+    this.parser = new FrameParser(this, this.framePayloads);
     this.state = startInSync ? IN_STEP : SYNCING;
     this.orphanContinuations = !startInSync;
     if (deflate.kind === 'negotiated')
@@ -111,7 +111,7 @@ export class WsDirectionDecoder implements DirectionDecoder, FrameParserHandlers
       this.state = IN_STEP;
       this.resync.found();
       this.env.synced(found.masked, this.meta);
-      this.parser = new FrameParser(this);
+      this.parser = new FrameParser(this, this.framePayloads);
       this.parser.push(buf.subarray(found.offset));
       return;
     }
@@ -287,7 +287,7 @@ export class WsDirectionDecoder implements DirectionDecoder, FrameParserHandlers
     });
   }
 
-  onPayload(scratchOrView: Buffer, wire: Buffer, h: FrameHeader, last: boolean): void {
+  onPayload(scratchOrView: Buffer, wire: Buffer | undefined, h: FrameHeader, last: boolean): void {
     if (!this.inFrame) return;
     const role = this.role;
     // A masked frame's bytes are the parser's scratch memory: kept as they are only when they
@@ -297,7 +297,7 @@ export class WsDirectionDecoder implements DirectionDecoder, FrameParserHandlers
     const usedNow = last && (role !== DATA || h.fin);
     const copied = h.masked && kept && !usedNow;
     const chunk = copied ? Buffer.from(scratchOrView) : scratchOrView;
-    if (this.framePayloads) this.payloads.keepWire(wire);
+    if (this.framePayloads) this.payloads.keepWire(wire ?? scratchOrView);
     if (role === CONTROL || (this.framePayloads && role !== DATA)) {
       this.payloads.keep(chunk);
       return;

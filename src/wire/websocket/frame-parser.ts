@@ -9,7 +9,7 @@ import {
   headerLengthFor,
   MAX_HEADER_BYTES,
   newFrameHeader,
-  unmask,
+  unmaskRange,
   type FrameHeader,
 } from '../../shared/websocket-framing.js';
 
@@ -20,12 +20,13 @@ export interface FrameParserHandlers {
    * copy what must outlive the frame. */
   onHeader(header: FrameHeader): void;
   /**
-   * Unmasked payload bytes in order; `wire` is the same slice as it was on the wire. `last`:
-   * this slice ends the frame (onFrameEnd follows at once). For a masked frame `chunk` is
-   * scratch memory, valid until the parser (any parser) unmasks again: a handler that keeps it
-   * beyond this call and the onFrameEnd that may follow must copy it.
+   * Unmasked payload bytes in order; `wire` is the same slice as it was on the wire (only when
+   * the parser was made with `wantWire`: otherwise undefined for a masked frame, so no view is
+   * made of it). `last`: this slice ends the frame (onFrameEnd follows at once). For a masked
+   * frame `chunk` is scratch memory, valid until the parser (any parser) unmasks again: a
+   * handler that keeps it beyond this call and the onFrameEnd that may follow must copy it.
    */
-  onPayload(chunk: Buffer, wire: Buffer, header: FrameHeader, last: boolean): void;
+  onPayload(chunk: Buffer, wire: Buffer | undefined, header: FrameHeader, last: boolean): void;
   onFrameEnd(header: FrameHeader): void;
   /** A header that cannot be followed (length beyond 2^53): the parser stops for good. */
   onFatal(code: 'WS_LENGTH_IMPOSSIBLE', message: string): void;
@@ -44,7 +45,11 @@ export class FrameParser {
   private headerHave = 0;
   private payloadDone = 0;
 
-  constructor(private readonly handlers: FrameParserHandlers) {}
+  /** `wantWire`: pass each masked slice as it was on the wire too (the views that show it). */
+  constructor(
+    private readonly handlers: FrameParserHandlers,
+    private readonly wantWire = false,
+  ) {}
 
   /** True between frames (no header byte or payload byte pending). */
   get atBoundary(): boolean {
@@ -116,8 +121,13 @@ export class FrameParser {
   private readPayload(bytes: Buffer, pos: number): number {
     const h = this.header;
     const take = Math.min(h.length - this.payloadDone, bytes.length - pos);
-    const wire = bytes.subarray(pos, pos + take);
-    const plain = h.masked ? unmaskScratch(wire, h.maskKey, this.payloadDone) : wire;
+    let plain: Buffer;
+    let wire: Buffer | undefined;
+    if (!h.masked) plain = wire = bytes.subarray(pos, pos + take);
+    else {
+      plain = unmaskScratch(bytes, pos, pos + take, h.maskKey, this.payloadDone);
+      if (this.wantWire) wire = bytes.subarray(pos, pos + take);
+    }
     this.payloadDone += take;
     const last = this.payloadDone === h.length;
     this.handlers.onPayload(plain, wire, h, last);
@@ -143,8 +153,8 @@ export class FrameParser {
   }
 }
 
-export function createFrameParser(handlers: FrameParserHandlers): FrameParser {
-  return new FrameParser(handlers);
+export function createFrameParser(handlers: FrameParserHandlers, wantWire = false): FrameParser {
+  return new FrameParser(handlers, wantWire);
 }
 
 /** Masked slices up to this size are unmasked into shared scratch memory. */
@@ -156,8 +166,11 @@ let scratch: Buffer | undefined;
  * messages are read, turned into text and dropped before the next frame, so a Buffer per frame
  * (and the garbage and C-heap traffic it makes) is avoided. Valid until the next call.
  */
-function unmaskScratch(wire: Buffer, key: number, offset: number): Buffer {
-  if (wire.length > SCRATCH_BYTES) return unmask(wire, key, offset);
-  scratch ??= Buffer.allocUnsafe(SCRATCH_BYTES);
-  return unmask(wire, key, offset, scratch.subarray(0, wire.length));
+function unmaskScratch(src: Buffer, start: number, end: number, key: number, offset: number): Buffer {
+  const n = end - start;
+  const out =
+    n > SCRATCH_BYTES
+      ? Buffer.allocUnsafe(n)
+      : (scratch ??= Buffer.allocUnsafe(SCRATCH_BYTES)).subarray(0, n);
+  return unmaskRange(src, start, end, key, offset, out);
 }
