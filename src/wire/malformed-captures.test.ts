@@ -32,13 +32,21 @@ class Script {
     this.packets.push(buildTcpPacket(CLIENT, SERVER, this.cs, this.ss, { ack: true }));
   }
 
+  /** Bytes from one side, in segments of at most 1448 bytes. */
   send(side: 'client' | 'server', bytes: Buffer): this {
-    if (side === 'client') {
-      this.packets.push(buildTcpPacket(CLIENT, SERVER, this.cs, this.ss, { ack: true, psh: true }, bytes));
-      this.cs += bytes.length;
-    } else {
-      this.packets.push(buildTcpPacket(SERVER, CLIENT, this.ss, this.cs, { ack: true, psh: true }, bytes));
-      this.ss += bytes.length;
+    for (let at = 0; at < bytes.length; at += 1448) {
+      const segment = bytes.subarray(at, at + 1448);
+      if (side === 'client') {
+        this.packets.push(
+          buildTcpPacket(CLIENT, SERVER, this.cs, this.ss, { ack: true, psh: true }, segment),
+        );
+        this.cs += segment.length;
+      } else {
+        this.packets.push(
+          buildTcpPacket(SERVER, CLIENT, this.ss, this.cs, { ack: true, psh: true }, segment),
+        );
+        this.ss += segment.length;
+      }
     }
     return this;
   }
@@ -181,6 +189,30 @@ const MALFORMED: Array<{ name: string; code: WireProblemCode; make: () => Script
     code: 'WS_CLOSE_REASON_NOT_UTF8',
     make: () =>
       new Script().upgrade().server(close(1000, Buffer.from([0xc3, 0x28])), { opcode: OPCODE.CLOSE }),
+  },
+  {
+    name: 'http-bad-start-line',
+    code: 'HTTP_BAD_START_LINE',
+    make: () => new Script().send('client', Buffer.from('GET /chat\r\nHost: x\r\n\r\n')),
+  },
+  {
+    name: 'http-bad-header',
+    code: 'HTTP_BAD_HEADER',
+    make: () => new Script().send('client', Buffer.from('GET /chat HTTP/1.1\r\nno colon here\r\n\r\n')),
+  },
+  {
+    name: 'http-head-too-large',
+    code: 'HTTP_HEAD_TOO_LARGE',
+    make: () =>
+      new Script().send('client', Buffer.from(`GET /chat HTTP/1.1\r\nX-Big: ${'a'.repeat(65536)}\r\n\r\n`)),
+  },
+  {
+    name: 'http-bad-chunk',
+    code: 'HTTP_BAD_CHUNK',
+    make: () =>
+      new Script()
+        .send('client', Buffer.from('GET / HTTP/1.1\r\nHost: x\r\n\r\n'))
+        .send('server', Buffer.from('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n')),
   },
   {
     name: 'http-gap',

@@ -104,9 +104,21 @@ export const WIRE_PROBLEMS = {
     severity: 'warning',
     condition: 'the side that opened the connection turned out to be the server (from HTTP or masks)',
   },
-  BAD_HTTP: {
+  HTTP_BAD_START_LINE: {
     severity: 'error',
-    condition: 'one side’s HTTP cannot be parsed (start line, header, chunk framing, head over the limit)',
+    condition: 'a request or status line that is not HTTP; that side is no longer followed',
+  },
+  HTTP_BAD_HEADER: {
+    severity: 'error',
+    condition: 'a header line that is not HTTP; that side is no longer followed',
+  },
+  HTTP_HEAD_TOO_LARGE: {
+    severity: 'error',
+    condition: 'an HTTP head larger than its limit (64 KiB); that side is no longer followed',
+  },
+  HTTP_BAD_CHUNK: {
+    severity: 'error',
+    condition: 'a chunked body’s framing is broken; that side is no longer followed',
   },
   HTTP_GAP: {
     severity: 'warning',

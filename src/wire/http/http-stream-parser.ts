@@ -24,11 +24,22 @@ export type BodyPlan =
   /** The protocol changes after this head: the parser stops and hands back the rest. */
   | { kind: 'switch' };
 
+/** What makes a stream stop being HTTP, one code per condition. */
+export type HttpProblemCode =
+  'HTTP_HEAD_TOO_LARGE' | 'HTTP_BAD_START_LINE' | 'HTTP_BAD_HEADER' | 'HTTP_BAD_CHUNK';
+
+/** A head that is not HTTP: why. */
+export interface HeadError {
+  kind: 'error';
+  code: 'HTTP_BAD_START_LINE' | 'HTTP_BAD_HEADER';
+  message: string;
+}
+
 export interface HttpStreamHandlers {
   /** A complete head; the answer says how to treat the bytes after it. */
   onHead(head: HttpHead): BodyPlan;
   /** The stream is not (or no longer) valid HTTP; the parser stops. */
-  onError(code: 'BAD_HTTP', message: string): void;
+  onError(code: HttpProblemCode, message: string): void;
 }
 
 export const DEFAULT_MAX_HEAD_BYTES = 64 * 1024;
@@ -82,10 +93,10 @@ export class HttpStreamParser {
     return rest;
   }
 
-  private fail(message: string): undefined {
+  private fail(code: HttpProblemCode, message: string): undefined {
     this.state = 'stopped';
     this.pending = EMPTY;
-    this.handlers.onError('BAD_HTTP', message);
+    this.handlers.onError(code, message);
     return undefined;
   }
 
@@ -96,18 +107,21 @@ export class HttpStreamParser {
     const joined = this.pending.length ? Buffer.concat([this.pending, bytes]) : bytes;
     const end = findHeadEnd(joined, searchFrom);
     if (end < 0) {
-      if (joined.length > this.maxHeadBytes)
-        return this.fail(`HTTP head larger than ${this.maxHeadBytes} bytes`);
+      if (joined.length > this.maxHeadBytes) return this.tooLarge();
       this.pending = Buffer.from(joined);
       return undefined;
     }
-    if (end > this.maxHeadBytes) return this.fail(`HTTP head larger than ${this.maxHeadBytes} bytes`);
+    if (end > this.maxHeadBytes) return this.tooLarge();
     this.pending = EMPTY;
     const head = parseHead(this.kind, joined.toString('latin1', 0, end));
-    if (typeof head === 'string') return this.fail(head);
+    if (head.kind === 'error') return this.fail(head.code, head.message);
     const rest = joined.subarray(end);
     this.follow(this.handlers.onHead(head), rest);
     return this.state === 'stopped' ? undefined : rest;
+  }
+
+  private tooLarge(): undefined {
+    return this.fail('HTTP_HEAD_TOO_LARGE', `HTTP head larger than ${this.maxHeadBytes} bytes`);
   }
 
   private follow(plan: BodyPlan, rest: Buffer): void {
@@ -134,15 +148,15 @@ export class HttpStreamParser {
   private readChunkLine(bytes: Buffer): Buffer | undefined {
     if (bytes.length === 0) return undefined;
     const got = this.takeLine(bytes, MAX_CHUNK_LINE);
-    if (got === 'too-long') return this.fail('chunked body line too long');
+    if (got === 'too-long') return this.fail('HTTP_BAD_CHUNK', 'chunked body line too long');
     if (got === undefined) return undefined;
     const [line, rest] = got;
     if (this.state === 'chunk-crlf') {
-      if (line !== '') return this.fail('missing CRLF after chunk data');
+      if (line !== '') return this.fail('HTTP_BAD_CHUNK', 'missing CRLF after chunk data');
       this.state = 'chunk-size';
     } else if (this.state === 'chunk-size') {
       const match = /^([0-9a-fA-F]{1,12})\s*(;.*)?$/.exec(line);
-      if (!match) return this.fail('bad chunk size line');
+      if (!match) return this.fail('HTTP_BAD_CHUNK', 'bad chunk size line');
       this.remaining = parseInt(match[1]!, 16);
       this.state = this.remaining === 0 ? 'trailers' : 'chunk-data';
     } else if (line === '') this.state = 'head'; // end of trailers
@@ -183,20 +197,28 @@ function findHeadEnd(buf: Buffer, from: number): number {
 
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
-/** Parses a head's text; returns an error message when it is not HTTP. */
-export function parseHead(kind: 'request' | 'response', text: string): HttpHead | string {
+/** Parses a head's text; says why when it is not HTTP. */
+export function parseHead(kind: 'request' | 'response', text: string): HttpHead | HeadError {
   const lines = text.split(/\r?\n/);
   while (lines.length && lines[lines.length - 1] === '') lines.pop();
   const first = lines.shift() ?? '';
   const head: HttpHead = { kind, method: '', target: '', status: 0, reason: '', version: '', headers: [] };
   if (kind === 'request') {
     const m = /^([!#$%&'*+.^_`|~0-9A-Za-z-]+) (\S+) HTTP\/(\d\.\d)$/.exec(first);
-    if (!m) return `not an HTTP request line: ${JSON.stringify(first.slice(0, 80))}`;
+    if (!m)
+      return headError(
+        'HTTP_BAD_START_LINE',
+        `not an HTTP request line: ${JSON.stringify(first.slice(0, 80))}`,
+      );
     [, head.method, head.target, head.version] = m;
   } else {
     // Any reason phrase, even none: the original server sent "101 Switching Protocol".
     const m = /^HTTP\/(\d\.\d) (\d{3})(?: (.*))?$/.exec(first);
-    if (!m) return `not an HTTP status line: ${JSON.stringify(first.slice(0, 80))}`;
+    if (!m)
+      return headError(
+        'HTTP_BAD_START_LINE',
+        `not an HTTP status line: ${JSON.stringify(first.slice(0, 80))}`,
+      );
     head.version = m[1];
     head.status = Number(m[2]);
     head.reason = m[3] ?? '';
@@ -210,11 +232,14 @@ export function parseHead(kind: 'request' | 'response', text: string): HttpHead 
     }
     const colon = line.indexOf(':');
     const name = colon > 0 ? line.slice(0, colon) : '';
-    if (!TOKEN.test(name)) return `bad header line: ${JSON.stringify(line.slice(0, 80))}`;
+    if (!TOKEN.test(name))
+      return headError('HTTP_BAD_HEADER', `bad header line: ${JSON.stringify(line.slice(0, 80))}`);
     head.headers.push([name, line.slice(colon + 1).trim()]);
   }
   return head;
 }
+
+const headError = (code: HeadError['code'], message: string): HeadError => ({ kind: 'error', code, message });
 
 /** The value of a header (several occurrences joined with ", "), or undefined. */
 export function headerValue(head: HttpHead, name: string): string | undefined {
