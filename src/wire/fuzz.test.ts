@@ -16,6 +16,7 @@ import { decodeBytes, fixture } from './e2e-test-kit.js';
 import { createTextRenderer } from './render/text.js';
 import { createTcpdumpRenderer } from './render/tcpdump.js';
 import { renderJsonl } from './render/jsonl.js';
+import { WIRE_PROBLEMS } from './problem-codes.js';
 
 const crashersDir = join(projectRoot, 'test-data', 'fixtures', 'crashers');
 const testList = join(projectRoot, 'test-data', 'golden', 'TESTLIST');
@@ -81,6 +82,10 @@ function exercise(input: Buffer, chunk: number): void {
     `${decoded.events.length} events from ${input.length} bytes`,
   );
   assert.ok(decoded.summary.packets >= 0 && decoded.summary.problems >= 0);
+  for (const e of decoded.events) {
+    // Each problem code has one severity (problem-codes.ts), whatever the input.
+    if (e.event === 'decode.problem') assert.equal(e.severity, WIRE_PROBLEMS[e.code].severity, e.code);
+  }
   createTextRenderer({ utc: true }).render(decoded.events);
   createTcpdumpRenderer({ dump: 'X', utc: true }).render(decoded.events);
   renderJsonl(decoded.events);

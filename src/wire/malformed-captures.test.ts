@@ -13,7 +13,7 @@ import { buildTcpPacket, LINKTYPE_RAW, type SyntheticEndpoint } from './source/s
 import { computeAccept } from './http/websocket-handshake.js';
 import { createCaptureDecoder } from './decode-capture.js';
 import type { WireEvent } from './events.js';
-import type { WireProblemCode } from './problem-codes.js';
+import { WIRE_PROBLEMS, type WireProblemCode } from './problem-codes.js';
 
 const CLIENT: SyntheticEndpoint = { ip: '10.0.0.1', port: 50000 };
 const SERVER: SyntheticEndpoint = { ip: '10.0.0.2', port: 7272 };
@@ -227,12 +227,17 @@ const MALFORMED: Array<{ name: string; code: WireProblemCode; make: () => Script
 
 const malformedDir = join(fixturesDir, 'malformed');
 
+/** The problem codes decoding `file` reports (each checked to carry its code's severity). */
 function problemCodes(file: Buffer): string[] {
   const events: WireEvent[] = [];
   const decoder = createCaptureDecoder({}, (batch) => events.push(...batch));
   decoder.push(file);
   decoder.end();
-  return events.flatMap((e) => (e.event === 'decode.problem' ? [e.code] : []));
+  return events.flatMap((e) => {
+    if (e.event !== 'decode.problem') return [];
+    assert.equal(e.severity, WIRE_PROBLEMS[e.code].severity, e.code);
+    return [e.code];
+  });
 }
 
 test('the malformed captures are what their scripts make, and each shows its problem code', () => {

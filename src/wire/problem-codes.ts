@@ -3,15 +3,15 @@
 // without being listed here, and docs/jsonl.md lists the same codes (a test compares the two).
 //
 // Severity: `error` means decoding of what the problem is about (the file, the connection, one
-// direction) stops there; `warning` means it goes on. A few codes name one condition that stops
-// decoding in some places and not in others: their severity says `warning or error`.
+// direction) stops there; `warning` means it goes on. Each code has one severity, and the
+// decoder reports it with that one (the fuzz and malformed-capture tests check).
 
 export type ProblemSeverity = 'warning' | 'error';
 
 interface ProblemInfo {
   /** The condition, in words, for people. */
   condition: string;
-  severity: ProblemSeverity | 'warning or error';
+  severity: ProblemSeverity;
 }
 
 export const WIRE_PROBLEMS = {
@@ -22,10 +22,10 @@ export const WIRE_PROBLEMS = {
     severity: 'error',
     condition: 'a pcap record claims an impossible length; reading ends there',
   },
-  BAD_BLOCK: {
-    severity: 'warning or error',
-    condition:
-      'a pcapng block is malformed: skipped (warning), or its length cannot be trusted and reading ends (error)',
+  BAD_BLOCK: { severity: 'warning', condition: 'a pcapng block is malformed; it is skipped' },
+  BLOCK_UNREADABLE: {
+    severity: 'error',
+    condition: 'a pcapng block’s length or byte-order magic cannot be trusted; reading ends there',
   },
   CAPLEN_OVER_SNAPLEN: {
     severity: 'warning',
@@ -78,11 +78,15 @@ export const WIRE_PROBLEMS = {
   TLS_NO_KEYS: { severity: 'warning', condition: 'no secrets for a TLS connection (once per connection)' },
   TLS_DECRYPT_FAILED: {
     severity: 'error',
-    condition: 'TLS records fail authentication; the direction is given up',
+    condition: 'a TLS record fails authentication (not shown; after three the direction is given up)',
   },
   TLS_BAD_RECORD: {
-    severity: 'warning or error',
-    condition: 'the stream stops being TLS records (error), or a record comes out of place (warning)',
+    severity: 'error',
+    condition: 'the stream stops being TLS records; the direction is given up',
+  },
+  TLS_DATA_BEFORE_KEYS: {
+    severity: 'warning',
+    condition: 'TLS application data sent before encryption was set up',
   },
   TLS_BAD_HANDSHAKE: { severity: 'warning', condition: 'a TLS handshake message is malformed' },
   TLS_HANDSHAKE_TOO_LARGE: {

@@ -67,13 +67,16 @@ export class PcapngParser implements UnitParser {
       const bomLe = buf.readUInt32LE(off + 8);
       if (bomLe === BYTE_ORDER_MAGIC) this.little = true;
       else if (buf.readUInt32BE(off + 8) === BYTE_ORDER_MAGIC) this.little = false;
-      else return this.fail('BAD_BLOCK', 'section header block with a bad byte-order magic');
+      else return this.fail('BLOCK_UNREADABLE', 'section header block with a bad byte-order magic');
     } else if (!this.sectionStarted) {
       return this.fail('BAD_CAPTURE_HEADER', 'pcapng file does not start with a section header block');
     }
     const total = this.u32(buf, off + 4);
     if (total < 12 || total % 4 !== 0 || total > MAX_BLOCK_BYTES || (type === PCAPNG_SHB && total < 28)) {
-      return this.fail('BAD_BLOCK', `block of type 0x${type.toString(16)} has an impossible length ${total}`);
+      return this.fail(
+        'BLOCK_UNREADABLE',
+        `block of type 0x${type.toString(16)} has an impossible length ${total}`,
+      );
     }
     return total;
   }

@@ -184,7 +184,13 @@ export function createTlsConnection(
       if (encrypted) {
         if (body.length) env.plaintext(d.label, body, meta);
       } else
-        problem(d, 'TLS_BAD_RECORD', 'application data sent before encryption was set up', 'warning', meta);
+        problem(
+          d,
+          'TLS_DATA_BEFORE_KEYS',
+          'application data sent before encryption was set up',
+          'warning',
+          meta,
+        );
     } else if (type === CONTENT_ALERT) {
       for (let i = 0; i + 1 < body.length; i += 2) {
         const alert = describeAlert(body[i]!, body[i + 1]!);
