@@ -37,11 +37,12 @@ export interface WebSocketDecoderOptions {
 
 /**
  * What a connection's WebSocket state costs beyond the flow (charged once it speaks WebSocket):
- * the HTTP exchange it came from, two direction decoders with their frame parsers, closures and
- * problem sets, the chat context's entry. Measured with `node --expose-gc
- * dist/bench/hostile-captures/measure-state.js` (see flow-costs.ts): 25.3 KB per connection
- * left mid-frame, of which 6.7 KB are the flow's and 2 KB its unfinished messages (charged on
- * top as they grow, like inflaters).
+ * the HTTP exchange it came from, two direction decoders with their frame parsers and reused
+ * per-frame and per-message state, problem sets, the chat context's entry. Measured with `node
+ * --expose-gc dist/bench/hostile-captures/measure-state.js 5000` (see flow-costs.ts): 18.0 KB per
+ * connection left mid-frame, the flow's share included (27.4 KB before the decoders were state
+ * objects); unfinished messages and inflaters are charged on top as they grow. The charge is
+ * kept where it was: generous, so no budget evicts later than before.
  */
 export const WS_CONNECTION_COST = 16 * 1024;
 
