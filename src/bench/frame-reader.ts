@@ -1,7 +1,16 @@
 // Incremental WebSocket frame reader: push raw socket chunks, get one callback per message as a
 // view (buffer, start, end) into the received bytes — no copy and no decoding for the common
 // case of one whole frame inside one chunk. Fragmented messages are reassembled (rare path).
-import { OP_CONTINUATION, applyMask } from './ws-frames.js';
+import {
+  decodeFrameHeader,
+  HEADER_LENGTH_IMPOSSIBLE,
+  HEADER_NEEDS_MORE,
+  isControlOpcode,
+  maskInPlace,
+  MAX_CONTROL_PAYLOAD,
+  newFrameHeader,
+  OPCODE,
+} from '../shared/websocket-framing.js';
 
 /** Called per complete message (text/binary, reassembled) and per control frame. */
 export type FrameHandler = (opcode: number, buf: Buffer, start: number, end: number) => void;
@@ -23,6 +32,8 @@ export class FrameReader {
   private fragments: Buffer[] | null = null;
   private fragmentsLength = 0;
   private fragmentOpcode = 0;
+  /** The header of the frame being looked at (one object, reused). */
+  private readonly header = newFrameHeader();
   /** Set after the first protocol error; the reader then ignores everything. */
   error: FrameError | null = null;
 
@@ -64,74 +75,48 @@ export class FrameReader {
     return null;
   }
 
-  /** Bytes the frame at pos occupies (header + payload), or 0 if its header is incomplete. */
+  /** Bytes the frame at pos occupies (header + payload), or 0 if its header is incomplete. Leaves
+   * the decoded header in `this.header` for consume(). */
   private frameSize(buf: Buffer, pos: number): number {
-    const available = buf.length - pos;
-    if (available < 2) return 0;
-    const b1 = buf[pos + 1]!;
-    let len = b1 & 0x7f;
-    let header = 2;
-    if (len === 126) {
-      if (available < 4) return 0;
-      len = buf.readUInt16BE(pos + 2);
-      header = 4;
-    } else if (len === 127) {
-      if (available < 10) return 0;
-      const high = buf.readUInt32BE(pos + 2);
-      if (high > 0) {
-        this.error = 'FRAME_TOO_LARGE';
-        return 0;
-      }
-      len = buf.readUInt32BE(pos + 6);
-      header = 10;
-    }
-    const b0 = buf[pos]!;
-    if ((b0 & 0x0f) >= 0x8 && (len > 125 || (b0 & 0x80) === 0)) {
-      this.error = 'BAD_CONTROL_FRAME';
-      return 0;
-    }
-    const masked = (b1 & 0x80) !== 0;
-    if (masked !== this.options.masked) {
-      this.error = 'MASK_MISMATCH';
-      return 0;
-    }
-    if (len + this.fragmentsLength > this.options.maxMessage) {
+    const n = decodeFrameHeader(buf, pos, buf.length, this.header);
+    if (n === HEADER_NEEDS_MORE) return 0;
+    const h = this.header;
+    if (n === HEADER_LENGTH_IMPOSSIBLE) {
       this.error = 'FRAME_TOO_LARGE';
       return 0;
     }
-    return header + (masked ? 4 : 0) + len;
+    if (isControlOpcode(h.opcode) && (h.length > MAX_CONTROL_PAYLOAD || !h.fin)) {
+      this.error = 'BAD_CONTROL_FRAME';
+      return 0;
+    }
+    if (h.masked !== this.options.masked) {
+      this.error = 'MASK_MISMATCH';
+      return 0;
+    }
+    if (h.length + this.fragmentsLength > this.options.maxMessage) {
+      this.error = 'FRAME_TOO_LARGE';
+      return 0;
+    }
+    return n + h.length;
   }
 
+  /** The frame at pos, whose header frameSize() just decoded and whose bytes are all there. */
   private consume(buf: Buffer, pos: number): void {
-    const b0 = buf[pos]!;
-    const b1 = buf[pos + 1]!;
-    let len = b1 & 0x7f;
-    let at = pos + 2;
-    if (len === 126) {
-      len = buf.readUInt16BE(at);
-      at += 2;
-    } else if (len === 127) {
-      len = buf.readUInt32BE(at + 4);
-      at += 8;
-    }
-    if (b1 & 0x80) {
-      applyMask(buf, at + 4, at + 4 + len, buf, at);
-      at += 4;
-    }
-    const end = at + len;
-    const opcode = b0 & 0x0f;
-    const fin = (b0 & 0x80) !== 0;
-    if (opcode >= 0x8) {
+    const { opcode, fin, length, masked, maskKey, headerLength } = this.header;
+    const at = pos + headerLength;
+    const end = at + length;
+    if (masked) maskInPlace(buf, at, end, maskKey, 0);
+    if (isControlOpcode(opcode)) {
       this.onMessage(opcode, buf, at, end);
       return;
     }
-    if (opcode === OP_CONTINUATION) {
+    if (opcode === OPCODE.CONTINUATION) {
       if (!this.fragments) {
         this.error = 'BAD_CONTINUATION';
         return;
       }
       this.fragments.push(Buffer.from(buf.subarray(at, end)));
-      this.fragmentsLength += len;
+      this.fragmentsLength += length;
       if (fin) {
         const whole = Buffer.concat(this.fragments, this.fragmentsLength);
         this.fragments = null;
@@ -149,7 +134,7 @@ export class FrameReader {
       return;
     }
     this.fragments = [Buffer.from(buf.subarray(at, end))];
-    this.fragmentsLength = len;
+    this.fragmentsLength = length;
     this.fragmentOpcode = opcode;
   }
 }

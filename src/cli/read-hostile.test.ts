@@ -138,8 +138,8 @@ test('read: a later pcapng section header or block length that is garbage ends t
   badLength.writeUInt32LE(6, 0); // an EPB…
   badLength.writeUInt32LE(0xfffffff0, 4); // …of 4 GiB
   for (const [tail, code] of [
-    [badBom, 'BAD_BLOCK'],
-    [badLength, 'BAD_BLOCK'],
+    [badBom, 'BLOCK_UNREADABLE'],
+    [badLength, 'BLOCK_UNREADABLE'],
   ] as const) {
     const r = await readEndless(Buffer.concat([capture, tail]));
     assert.equal(r.killed, false, 'still reading after a garbage block');

@@ -15,7 +15,8 @@ export type LinkState =
   /** This identity continued on a newer connection (another tab): no reconnecting from here. */
   | { state: 'moved' };
 
-/** The server's close code when the same session token was presented on a newer connection. */
+/** The server's close code when the same session token was presented on a newer connection. The page
+ * is served from dist/web alone, so it keeps its own copy of CLOSE.SESSION_MOVED (a test compares). */
 export const CLOSE_SESSION_MOVED = 4409;
 
 export type JoinRequest = { name: string; room: string };

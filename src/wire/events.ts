@@ -12,6 +12,7 @@
 // names and field names below are a public interface: scripts depend on them. Add, never rename.
 
 import type { TlsEvent } from './tls/tls-events.js';
+import type { WireProblemCode } from './problem-codes.js';
 
 /** One captured frame as a source delivers it, before any decoding. */
 export interface RawPacket {
@@ -237,9 +238,8 @@ export interface DecodeProblemEvent {
   dst: string;
   conn: number | null;
   packet: number | null;
-  /** Stable SNAKE_CASE code: TRUNCATED_FILE, BAD_PCAP_HEADER, UNKNOWN_LINKTYPE, SNAPLEN_CUT,
-   * IP_FRAGMENT, BAD_FRAME, INFLATE_FAILED, INFLATE_LIMIT, BAD_UTF8, BAD_HTTP, … */
-  code: string;
+  /** Stable SNAKE_CASE code, one per condition: the list is problem-codes.ts. */
+  code: WireProblemCode;
   message: string;
   severity: 'warning' | 'error';
 }

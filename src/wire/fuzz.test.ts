@@ -1,18 +1,25 @@
 // Fuzzing the whole decoder with mutated real captures (bit flips, truncations, splices, odd
-// chunkings) for a bounded time: no exception, no hang, bounded output. Every input that ever
-// broke it is kept in test-data/fuzz-crashers/ and replayed first, for ever.
+// chunkings) for a bounded time: no exception, no hang, bounded output.
+//
+// Every input that ever broke it joins the golden table, for ever: saveCrasher() writes it to
+// test-data/fixtures/crashers/<sha256 prefix>.pcap and appends its row to test-data/golden/TESTLIST
+// (expected output crashers/<same>.jsonl). Commit both; once the crash is fixed, record the
+// output with WIRECHAT_UPDATE_GOLDEN=1 (golden.test.ts), and from then on the golden test holds
+// it. This test also replays every kept crasher first, in every view and at odd chunkings.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { projectRoot } from '../shared/paths.js';
 import { decodeBytes, fixture } from '../testing/wire/e2e-test-kit.js';
 import { createTextRenderer } from './render/text.js';
 import { createTcpdumpRenderer } from './render/tcpdump.js';
 import { renderJsonl } from './render/jsonl.js';
+import { WIRE_PROBLEMS } from './problem-codes.js';
 
-const crashersDir = join(projectRoot, 'test-data', 'fuzz-crashers');
+const crashersDir = join(projectRoot, 'test-data', 'fixtures', 'crashers');
+const testList = join(projectRoot, 'test-data', 'golden', 'TESTLIST');
 /** Fuzzing time per run; WIRECHAT_FUZZ_SECONDS raises it for a long hunt. */
 const BUDGET_MS = Number(process.env.WIRECHAT_FUZZ_SECONDS ?? 15) * 1000;
 
@@ -75,21 +82,29 @@ function exercise(input: Buffer, chunk: number): void {
     `${decoded.events.length} events from ${input.length} bytes`,
   );
   assert.ok(decoded.summary.packets >= 0 && decoded.summary.problems >= 0);
+  for (const e of decoded.events) {
+    // Each problem code has one severity (problem-codes.ts), whatever the input.
+    if (e.event === 'decode.problem') assert.equal(e.severity, WIRE_PROBLEMS[e.code].severity, e.code);
+  }
   createTextRenderer({ utc: true }).render(decoded.events);
   createTcpdumpRenderer({ dump: 'X', utc: true }).render(decoded.events);
   renderJsonl(decoded.events);
 }
 
+/** Keeps a crashing input as a golden case (see the top of this file); returns its path. */
 function saveCrasher(input: Buffer): string {
   mkdirSync(crashersDir, { recursive: true });
-  const path = join(crashersDir, `${createHash('sha256').update(input).digest('hex').slice(0, 16)}.bin`);
+  const name = createHash('sha256').update(input).digest('hex').slice(0, 16);
+  const path = join(crashersDir, `${name}.pcap`);
+  if (existsSync(path)) return path;
   writeFileSync(path, input);
+  appendFileSync(testList, `crasher-${name} crashers/${name}.pcap crashers/${name}.jsonl --format jsonl\n`);
   return path;
 }
 
 test('fuzz: every kept crasher decodes without an exception', () => {
   if (!existsSync(crashersDir)) return;
-  for (const name of readdirSync(crashersDir).filter((n) => n.endsWith('.bin'))) {
+  for (const name of readdirSync(crashersDir).filter((n) => n.endsWith('.pcap'))) {
     const input = readFileSync(join(crashersDir, name));
     for (const chunk of [1 << 20, 13]) exercise(input, chunk);
   }
@@ -108,7 +123,7 @@ test('fuzz: mutated real captures never throw, hang or flood', { timeout: BUDGET
     } catch (err) {
       const path = saveCrasher(input);
       assert.fail(
-        `seed ${seed}, case ${cases}: ${(err as Error).stack ?? String(err)}\n(input kept in ${path}; commit it)`,
+        `seed ${seed}, case ${cases}: ${(err as Error).stack ?? String(err)}\n(input kept in ${path} and its row added to test-data/golden/TESTLIST; commit both)`,
       );
     }
     cases++;

@@ -1,24 +1,26 @@
 // Golden tests for the text and tcpdump views, in the manner of tcpdump's tests/TESTLIST:
 // test-data/golden/TESTLIST names (capture, options, expected output). WIRECHAT_UPDATE_GOLDEN=1
-// rewrites the expected files (then read the diff before committing it).
+// rewrites the expected files (then read the diff before committing it). Malformed inputs are
+// rows too: one per problem condition (malformed/), and every input the fuzzer found crashing
+// the decoder (crashers/, added by fuzz.test.ts), kept for ever.
 // Also: the tcpdump view checked against tcpdump itself, byte for byte.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { projectRoot } from '../shared/paths.js';
 import { fixture } from '../testing/wire/e2e-test-kit.js';
 
 const goldenDir = join(projectRoot, 'test-data', 'golden');
 const cli = join(projectRoot, 'bin', 'wirechat.js');
 
-function wirechatRead(args: string[]): { stdout: string; status: number | null } {
+function wirechatRead(args: string[]): { stdout: string; stderr: string; status: number | null } {
   const r = spawnSync(process.execPath, [cli, 'read', ...args], {
     env: { ...process.env, NO_COLOR: '1', TZ: 'UTC' },
     maxBuffer: 256 * 1024 * 1024,
   });
-  return { stdout: r.stdout.toString('utf8'), status: r.status };
+  return { stdout: r.stdout.toString('utf8'), stderr: r.stderr.toString('utf8'), status: r.status };
 }
 
 interface GoldenCase {
@@ -41,10 +43,16 @@ function testList(): GoldenCase[] {
 
 for (const c of testList()) {
   test(`golden ${c.name}: ${c.capture} ${c.args.join(' ')}`, () => {
-    const { stdout, status } = wirechatRead([...c.args, '--quiet', fixture(c.capture)]);
-    assert.equal(status, 0);
+    const { stdout, stderr, status } = wirechatRead([...c.args, '--quiet', fixture(c.capture)]);
+    assert.doesNotMatch(stderr, /\n\s+at /, 'no stack trace');
+    // A fuzzed input may not be a usable capture at all: exit 1 with a message, never a crash.
+    assert.equal(status === 1 && c.capture.startsWith('crashers/') ? 0 : status, 0, stderr);
     const path = join(goldenDir, c.output);
-    if (process.env.WIRECHAT_UPDATE_GOLDEN === '1') writeFileSync(path, stdout);
+    if (process.env.WIRECHAT_UPDATE_GOLDEN === '1') {
+      mkdirSync(dirname(path), { recursive: true });
+      writeFileSync(path, stdout);
+    }
+    assert.ok(existsSync(path), `${c.output} is not recorded yet: WIRECHAT_UPDATE_GOLDEN=1 records it`);
     assert.equal(stdout, readFileSync(path, 'utf8'));
   });
 }

@@ -5,6 +5,7 @@ import { constants, deflateRawSync } from 'node:zlib';
 import { computeAccept } from '../../wire/http/websocket-handshake.js';
 import { PcapFile } from './pcap-file.js';
 import type { SyntheticEndpoint } from '../../wire/source/synthetic-tcp.js';
+import { encodeFrameHeader, MAX_HEADER_BYTES } from '../../shared/websocket-framing.js';
 
 export interface HostileCase {
   name: string;
@@ -25,24 +26,25 @@ function client(i: number): SyntheticEndpoint {
 
 const count = (n: number, scale: number): number => Math.max(1, Math.round(n * scale));
 
-/** A WebSocket frame header (+ payload): server frames unmasked, client frames masked with 0s. */
+/**
+ * A WebSocket frame header (+ payload): server frames unmasked, client frames masked with 0s (a
+ * zero key leaves the payload as it is). `length` may announce more than the payload holds.
+ */
 function frame(
   opcode: number,
   payload: Buffer,
   opts: { fin?: boolean; rsv1?: boolean; masked?: boolean; length?: number } = {},
 ): Buffer {
-  const len = opts.length ?? payload.length;
-  const head: number[] = [(opts.fin === false ? 0 : 0x80) | (opts.rsv1 ? 0x40 : 0) | opcode];
-  const m = opts.masked ? 0x80 : 0;
-  if (len < 126) head.push(m | len);
-  else if (len < 65536) head.push(m | 126, len >> 8, len & 0xff);
-  else {
-    head.push(m | 127, 0, 0, 0, 0);
-    for (let s = 24; s >= 0; s -= 8) head.push((len >>> s) & 0xff);
-  }
-  // A zero mask key leaves the payload as it is.
-  if (opts.masked) head.push(0, 0, 0, 0);
-  return Buffer.concat([Buffer.from(head), payload]);
+  const length = opts.length ?? payload.length;
+  const head = Buffer.alloc(MAX_HEADER_BYTES);
+  const n = encodeFrameHeader(head, 0, {
+    opcode,
+    length,
+    fin: opts.fin,
+    rsv1: opts.rsv1,
+    mask: opts.masked ? 0 : undefined,
+  });
+  return Buffer.concat([head.subarray(0, n), payload]);
 }
 
 /** SYN, SYN-ACK, ACK, the upgrade request and its 101: returns the next sequence numbers. */

@@ -6,10 +6,10 @@
 import type { EncodedAnswer } from './history-answer.js';
 import type { HubLogger, Link } from './link.js';
 import type { Session } from './session.js';
+import { CLOSE } from '../../shared/websocket-framing.js';
 
 /** Frames held for one client while its history is read; more means it cannot catch up. */
 const MAX_HELD = 10_000;
-const CLOSE_TRY_AGAIN = 1013;
 
 export function replyNow(session: Session, answer: EncodedAnswer): void {
   send(session.link, answer);
@@ -35,7 +35,7 @@ export function replyWhenRead(session: Session, answer: Promise<EncodedAnswer>, 
     .then((result) => {
       if (session.link === holding) session.link = inner;
       if (session.closed) return;
-      if (overflow) return inner.close(CLOSE_TRY_AGAIN, 'too much happened while catching up');
+      if (overflow) return inner.close(CLOSE.TRY_AGAIN_LATER, 'too much happened while catching up');
       if (result) send(inner, result);
       const ids = result?.ids ?? new Set<string>();
       for (const frame of held) if (ids.size === 0 || !holdsMessage(frame, ids)) inner.send(frame);

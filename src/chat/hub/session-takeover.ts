@@ -12,7 +12,8 @@ import type { HubLogger } from './link.js';
 import { nameKey } from './name-key.js';
 import type { LocalRooms } from './local-rooms.js';
 import type { Session } from './session.js';
-import { CLOSE_SESSION_MOVED, hashSessionToken } from './session-tokens.js';
+import { hashSessionToken } from './session-tokens.js';
+import { CLOSE } from '../../shared/websocket-framing.js';
 
 /** What a takeover needs from the hub: its state (shared, not copied) and its way of announcing. */
 export interface TakeoverHost {
@@ -129,7 +130,7 @@ export class SessionTakeover {
     if (older.room !== undefined) this.host.local.leave(older, older.room);
     older.user = undefined;
     older.room = undefined;
-    older.link.close(CLOSE_SESSION_MOVED, 'session moved to a newer connection');
+    older.link.close(CLOSE.SESSION_MOVED, 'session moved to a newer connection');
   }
 
   /** A held user did not come back in time: their departure, unless another node has them now. */

@@ -12,6 +12,3 @@ export function newSessionToken(): string {
 export function hashSessionToken(token: string): string {
   return createHash('sha256').update(token).digest('base64url').slice(0, 32);
 }
-
-/** Close code of a connection whose identity was taken over by a newer one (another tab). */
-export const CLOSE_SESSION_MOVED = 4409;

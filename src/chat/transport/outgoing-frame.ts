@@ -1,25 +1,13 @@
 // Server → client WebSocket framing, done once per distinct payload. The hub hands every member
 // of a room the same Buffer; FrameCache remembers the last few payloads it framed, so a broadcast
 // to n users costs one frame header and one copy, not n (what `ws.send` would do per socket).
-const OP_TEXT = 0x1;
+import { frameHeaderLength, OPCODE, writeFrameHeader } from '../../shared/websocket-framing.js';
 
 /** One unmasked, unfragmented text frame holding the whole payload (RFC 6455 §5.2). */
 export function encodeTextFrame(payload: Buffer): Buffer {
   const n = payload.length;
-  const head = n < 126 ? 2 : n < 65536 ? 4 : 10;
-  const out = Buffer.allocUnsafe(head + n);
-  out[0] = 0x80 | OP_TEXT;
-  if (n < 126) {
-    out[1] = n;
-  } else if (n < 65536) {
-    out[1] = 126;
-    out.writeUInt16BE(n, 2);
-  } else {
-    out[1] = 127;
-    out.writeUInt32BE(Math.floor(n / 2 ** 32), 2);
-    out.writeUInt32BE(n >>> 0, 6);
-  }
-  payload.copy(out, head);
+  const out = Buffer.allocUnsafe(frameHeaderLength(n, false) + n);
+  payload.copy(out, writeFrameHeader(out, 0, true, false, OPCODE.TEXT, n, undefined));
   return out;
 }
 

@@ -20,6 +20,7 @@ import { originCheck } from './origin.js';
 import { createWebServer, type TlsFiles } from './tls.js';
 import { FrameCache } from './outgoing-frame.js';
 import { WriteBatch } from './write-batch.js';
+import { CLOSE } from '../../shared/websocket-framing.js';
 
 export interface WsTransportOptions extends ConnectionLimits {
   host: string;
@@ -44,13 +45,6 @@ export interface WsTransportOptions extends ConnectionLimits {
   /** Reverse proxies whose X-Forwarded-For names the client (per-address limits only). */
   trustProxy?: ReadonlySet<string>;
 }
-
-export const CLOSE_GOING_AWAY = 1001;
-export const CLOSE_POLICY = 1008;
-export const CLOSE_TOO_BIG = 1009;
-export const CLOSE_TRY_AGAIN = 1013;
-/** Application close code (4000–4999), after HTTP's 408 Request Timeout. */
-export const CLOSE_LOGIN_TIMEOUT = 4408;
 
 /** Connections the server closed for abuse, since it started (for logs and metrics). */
 export interface TransportCounters {
@@ -89,7 +83,7 @@ export class WsTransport implements WsEventSink<Connection> {
       limits: { rate: options.rate, maxBuffered: options.maxBuffered },
       frames,
       batch,
-      slow: (conn) => this.cutOff(conn, 'SLOW_CONSUMER', CLOSE_TRY_AGAIN, 'too slow to keep up'),
+      slow: (conn) => this.cutOff(conn, 'SLOW_CONSUMER', CLOSE.TRY_AGAIN_LATER, 'too slow to keep up'),
     };
     this.http = createWebServer(
       options.tls,
@@ -199,7 +193,7 @@ export class WsTransport implements WsEventSink<Connection> {
         this.options.logger.info({ user: conn.session.id }, 'idle connection closed');
         conn.evictedIdle = true;
         this.hub.disconnect(conn.session, 'idle');
-        conn.close(CLOSE_GOING_AWAY, 'idle timeout');
+        conn.close(CLOSE.GOING_AWAY, 'idle timeout');
       },
       loginTimeoutMs: this.options.loginTimeoutMs ?? 0,
       loginExpired: (conn) => {
@@ -209,7 +203,7 @@ export class WsTransport implements WsEventSink<Connection> {
           'no login in time, closed',
         );
         this.hub.reject(conn.session, protocolError('LOGIN_TIMEOUT', 'log in sooner after connecting'));
-        conn.close(CLOSE_LOGIN_TIMEOUT, 'login timeout');
+        conn.close(CLOSE.LOGIN_TIMEOUT, 'login timeout');
       },
     });
     return this.port;
@@ -227,7 +221,7 @@ export class WsTransport implements WsEventSink<Connection> {
     this.heartbeat?.stop();
     this.hub.beginShutdown();
     const open = [...this.connections];
-    for (const conn of open) conn.closeFirst(CLOSE_GOING_AWAY, 'server shutting down');
+    for (const conn of open) conn.closeFirst(CLOSE.GOING_AWAY, 'server shutting down');
     this.options.logger.info(
       { connections: open.length },
       'shutting down: every client sent its close frame',
@@ -296,7 +290,7 @@ export class WsTransport implements WsEventSink<Connection> {
     conn.lastSeen = now;
     if (conn.closingSince !== 0) return;
     if (!conn.take(now)) {
-      this.cutOff(conn, 'RATE_LIMITED', CLOSE_POLICY, 'too many messages');
+      this.cutOff(conn, 'RATE_LIMITED', CLOSE.POLICY_VIOLATION, 'too many messages');
       return;
     }
     // The address's budget, over all its connections: this message is refused, the connection

@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import { createSyntheticConnection, type SyntheticPacket } from '../../wire/source/synthetic-tcp.js';
 import { createPcapngWriter } from '../../wire/source/pcapng-writer.js';
+import { encodeFrame, OPCODE } from '../../shared/websocket-framing.js';
 
 export interface ChatCaptureOptions {
   messages: number;
@@ -16,15 +17,8 @@ export interface ChatCaptureOptions {
 /** One unfragmented frame; client frames are masked with a key that varies per frame. */
 function frame(text: string, mask: number | undefined): Buffer {
   const payload = Buffer.from(text);
-  const n = payload.length;
-  const len = n < 126 ? [n] : n < 65536 ? [126, n >> 8, n & 255] : undefined;
-  if (!len) throw new Error('test frames stay under 64 KiB');
-  const head = Buffer.from([0x81, (mask === undefined ? 0 : 0x80) | len[0]!, ...len.slice(1)]);
-  if (mask === undefined) return Buffer.concat([head, payload]);
-  const key = Buffer.alloc(4);
-  key.writeUInt32BE(mask >>> 0);
-  const body = Buffer.from(payload.map((b, i) => b ^ key[i & 3]!));
-  return Buffer.concat([head, key, body]);
+  if (payload.length >= 65536) throw new Error('test frames stay under 64 KiB');
+  return encodeFrame(payload, { opcode: OPCODE.TEXT, mask: mask === undefined ? undefined : mask >>> 0 });
 }
 
 export function makeChatCapture(options: ChatCaptureOptions): Buffer {

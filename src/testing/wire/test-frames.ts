@@ -7,6 +7,7 @@ import {
   createWebSocketConnectionDecoder,
   type WebSocketDecoderOptions,
 } from '../../wire/websocket/connection-decoder.js';
+import { encodeFrame } from '../../shared/websocket-framing.js';
 
 export interface FrameSpec {
   opcode: number;
@@ -24,23 +25,12 @@ export function frame(spec: FrameSpec): Buffer {
   const payload =
     typeof spec.payload === 'string' ? Buffer.from(spec.payload) : (spec.payload ?? Buffer.alloc(0));
   const mask = spec.mask === undefined ? DEFAULT_MASK : spec.mask;
-  const b0 = (spec.fin === false ? 0 : 0x80) | (spec.rsv1 ? 0x40 : 0) | spec.opcode;
-  const m = mask ? 0x80 : 0;
-  let head: Buffer;
-  if (payload.length < 126) head = Buffer.from([b0, m | payload.length]);
-  else if (payload.length < 65536) {
-    head = Buffer.from([b0, m | 126, 0, 0]);
-    head.writeUInt16BE(payload.length, 2);
-  } else {
-    head = Buffer.alloc(10);
-    head[0] = b0;
-    head[1] = m | 127;
-    head.writeUInt32BE(Math.floor(payload.length / 2 ** 32), 2);
-    head.writeUInt32BE(payload.length >>> 0, 6);
-  }
-  if (!mask) return Buffer.concat([head, payload]);
-  const body = Buffer.from(payload.map((b, i) => b ^ mask[i & 3]));
-  return Buffer.concat([head, mask, body]);
+  return encodeFrame(payload, {
+    opcode: spec.opcode,
+    fin: spec.fin,
+    rsv1: spec.rsv1,
+    mask: mask ? mask.readUInt32BE(0) : undefined,
+  });
 }
 
 export const serverFrame = (spec: FrameSpec) => frame({ ...spec, mask: null });

@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import type { SyntheticPacket } from '../../wire/source/synthetic-tcp.js';
 import { LINKTYPE_RAW, createSyntheticConnection } from '../../wire/source/synthetic-tcp.js';
+import { encodeFrame, OPCODE } from '../../shared/websocket-framing.js';
 import {
   OPT_ENDOFOPT,
   OPT_IF_TSOFFSET,
@@ -49,11 +50,8 @@ export function conversation(): Buffer[] {
       `HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`,
     ),
   );
-  conn.data('server', Buffer.concat([Buffer.from([0x81, 5]), Buffer.from('hello')]));
-  const mask = Buffer.from([1, 2, 3, 4]);
-  const text = Buffer.from('hi, all');
-  const masked = Buffer.from(text.map((b, i) => b ^ mask[i % 4]!));
-  conn.data('client', Buffer.concat([Buffer.from([0x81, 0x80 | text.length]), mask, masked]));
+  conn.data('server', encodeFrame(Buffer.from('hello'), { opcode: OPCODE.TEXT }));
+  conn.data('client', encodeFrame(Buffer.from('hi, all'), { opcode: OPCODE.TEXT, mask: 0x01020304 }));
   conn.fin('client');
   conn.fin('server');
   return packets.map((p) => p.data);

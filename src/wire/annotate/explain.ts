@@ -6,6 +6,7 @@
 import { explainTls } from '../tls/explain-tls.js';
 import type { TlsEvent } from '../tls/tls-events.js';
 import type { Side, WireEvent, WsFrameEvent } from '../events.js';
+import { CLOSE_CODE_NAMES, opcodeName } from '../../shared/websocket-framing.js';
 
 /** "127.0.0.1:7272" → "127.0.0.1.7272", "[::1]:7272" → "::1.7272" (tcpdump's way). */
 export function tcpdumpEndpoint(endpoint: string): string {
@@ -16,36 +17,9 @@ export function tcpdumpEndpoint(endpoint: string): string {
   return `${host}.${endpoint.slice(colon + 1)}`;
 }
 
-export const OPCODE_NAMES: Record<number, string> = {
-  0: 'continuation',
-  1: 'text',
-  2: 'binary',
-  8: 'close',
-  9: 'ping',
-  10: 'pong',
-};
-
-export function opcodeName(opcode: number): string {
-  return OPCODE_NAMES[opcode] ?? `reserved opcode ${opcode}`;
-}
-
-export const CLOSE_CODES: Record<number, string> = {
-  1000: 'normal closure',
-  1001: 'going away',
-  1002: 'protocol error',
-  1003: 'unsupported data',
-  1005: 'no status',
-  1006: 'abnormal closure',
-  1007: 'invalid payload data',
-  1008: 'policy violation',
-  1009: 'message too big',
-  1010: 'mandatory extension',
-  1011: 'internal error',
-  1012: 'service restart',
-  1013: 'try again later',
-  1014: 'bad gateway',
-  1015: 'TLS handshake failure',
-};
+// Opcode and close code names come from the one framing module; opcodeName stays exported here
+// for the views that import it from the explainer.
+export { opcodeName };
 
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -216,7 +190,7 @@ export function createExplainer(): Explainer {
           ];
         case 'ws.close': {
           if (ev.code === undefined) return [`${ev.from} closes the WebSocket (no status code)`];
-          const meaning = CLOSE_CODES[ev.code];
+          const meaning = CLOSE_CODE_NAMES[ev.code];
           return [
             `${ev.from} closes the WebSocket: ${ev.code}${meaning ? ` ${meaning}` : ''}${ev.reason ? ` "${ev.reason}"` : ''}`,
           ];

@@ -112,22 +112,32 @@ test('HTTP: keep-alive requests and responses with Content-Length and chunked bo
   );
 });
 
-test('HTTP: a head beyond the size limit is BAD_HTTP and nothing more is kept', () => {
+test('HTTP: a head beyond the size limit is HTTP_HEAD_TOO_LARGE and nothing more is kept', () => {
   const huge = Buffer.from(`GET / HTTP/1.1\r\nX-Big: ${'a'.repeat(70000)}\r\n\r\n`);
   const pieces: Buffer[] = [];
   for (let i = 0; i < huge.length; i += 1000) pieces.push(huge.subarray(i, i + 1000));
   const { heads, errors } = run('request', pieces);
   assert.deepEqual(heads, []);
-  assert.deepEqual(errors, ['BAD_HTTP']);
-  assert.deepEqual(run('request', [Buffer.from('GET / HTTP/1.1\r\nX: 1\r\n\r\n')], 8).errors, ['BAD_HTTP']);
+  assert.deepEqual(errors, ['HTTP_HEAD_TOO_LARGE']);
+  assert.deepEqual(run('request', [Buffer.from('GET / HTTP/1.1\r\nX: 1\r\n\r\n')], 8).errors, [
+    'HTTP_HEAD_TOO_LARGE',
+  ]);
 });
 
-test('HTTP: garbage is BAD_HTTP; sniffing tells HTTP from WebSocket frames', () => {
-  assert.deepEqual(run('request', [Buffer.from('GET /\r\n\r\n')]).errors, ['BAD_HTTP']);
-  assert.deepEqual(run('response', [Buffer.from('HTTP/1.1 abc\r\n\r\n')]).errors, ['BAD_HTTP']);
+test('HTTP: garbage is reported by what is wrong; sniffing tells HTTP from WebSocket frames', () => {
+  assert.deepEqual(run('request', [Buffer.from('GET /\r\n\r\n')]).errors, ['HTTP_BAD_START_LINE']);
+  assert.deepEqual(run('response', [Buffer.from('HTTP/1.1 abc\r\n\r\n')]).errors, ['HTTP_BAD_START_LINE']);
   assert.deepEqual(run('request', [Buffer.from('GET / HTTP/1.1\r\nno colon here\r\n\r\n')]).errors, [
-    'BAD_HTTP',
+    'HTTP_BAD_HEADER',
   ]);
+  const chunked = 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n';
+  for (const body of ['zz\r\n', '3\r\nabcX\r\n', `${'1'.repeat(5000)}`]) {
+    assert.deepEqual(
+      run('response', [Buffer.from(chunked + body)]).errors,
+      ['HTTP_BAD_CHUNK'],
+      body.slice(0, 9),
+    );
+  }
   assert.equal(sniffHttp('request', Buffer.from('GE')), 'maybe');
   assert.equal(sniffHttp('request', Buffer.from('GET / HTTP/1.1')), 'yes');
   assert.equal(sniffHttp('request', Buffer.from([0x81, 0x85, 0x37])), 'no');

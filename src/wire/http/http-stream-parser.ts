@@ -24,120 +24,166 @@ export type BodyPlan =
   /** The protocol changes after this head: the parser stops and hands back the rest. */
   | { kind: 'switch' };
 
+/** What makes a stream stop being HTTP, one code per condition. */
+export type HttpProblemCode =
+  'HTTP_HEAD_TOO_LARGE' | 'HTTP_BAD_START_LINE' | 'HTTP_BAD_HEADER' | 'HTTP_BAD_CHUNK';
+
+/** A head that is not HTTP: why. */
+export interface HeadError {
+  kind: 'error';
+  code: 'HTTP_BAD_START_LINE' | 'HTTP_BAD_HEADER';
+  message: string;
+}
+
 export interface HttpStreamHandlers {
   /** A complete head; the answer says how to treat the bytes after it. */
   onHead(head: HttpHead): BodyPlan;
   /** The stream is not (or no longer) valid HTTP; the parser stops. */
-  onError(code: 'BAD_HTTP', message: string): void;
-}
-
-export interface HttpStreamParser {
-  /** Feeds bytes; returns the bytes after a 'switch' head (possibly empty), else undefined. */
-  push(bytes: Buffer): Buffer | undefined;
-  readonly stopped: boolean;
+  onError(code: HttpProblemCode, message: string): void;
 }
 
 export const DEFAULT_MAX_HEAD_BYTES = 64 * 1024;
 const MAX_CHUNK_LINE = 4096;
+const EMPTY = Buffer.alloc(0);
 
-type State = 'head' | 'body-length' | 'chunk-size' | 'chunk-data' | 'chunk-crlf' | 'trailers' | 'until-close';
+type State =
+  | 'head'
+  | 'body-length'
+  | 'chunk-size'
+  | 'chunk-data'
+  | 'chunk-crlf'
+  | 'trailers'
+  | 'until-close'
+  | 'stopped';
+
+/**
+ * One direction's HTTP messages, one method per state. Each state method takes the bytes left
+ * and returns what is left after it (undefined: wait for more; the switch hands back the rest).
+ */
+export class HttpStreamParser {
+  private state: State = 'head';
+  /** Unfinished head, chunk-size line or trailer line. */
+  private pending: Buffer = EMPTY;
+  /** Body or chunk bytes still to skip. */
+  private remaining = 0;
+  /** The bytes after a head that switched protocols. */
+  private switchedRest: Buffer | undefined;
+
+  constructor(
+    private readonly kind: 'request' | 'response',
+    private readonly handlers: HttpStreamHandlers,
+    private readonly maxHeadBytes = DEFAULT_MAX_HEAD_BYTES,
+  ) {}
+
+  get stopped(): boolean {
+    return this.state === 'stopped';
+  }
+
+  /** Feeds bytes; returns the bytes after a 'switch' head (possibly empty), else undefined. */
+  push(input: Buffer): Buffer | undefined {
+    let bytes: Buffer | undefined = input;
+    while (bytes !== undefined && this.state !== 'stopped') {
+      if (this.state === 'head') bytes = this.readHead(bytes);
+      else if (this.state === 'until-close') return undefined;
+      else if (this.state === 'body-length' || this.state === 'chunk-data') bytes = this.skipBody(bytes);
+      else bytes = this.readChunkLine(bytes);
+    }
+    const rest = this.switchedRest;
+    this.switchedRest = undefined;
+    return rest;
+  }
+
+  private fail(code: HttpProblemCode, message: string): undefined {
+    this.state = 'stopped';
+    this.pending = EMPTY;
+    this.handlers.onError(code, message);
+    return undefined;
+  }
+
+  /** HEAD: finds the blank line ending a head, then asks what follows it. */
+  private readHead(bytes: Buffer): Buffer | undefined {
+    if (bytes.length === 0) return undefined;
+    const searchFrom = Math.max(0, this.pending.length - 3);
+    const joined = this.pending.length ? Buffer.concat([this.pending, bytes]) : bytes;
+    const end = findHeadEnd(joined, searchFrom);
+    if (end < 0) {
+      if (joined.length > this.maxHeadBytes) return this.tooLarge();
+      this.pending = Buffer.from(joined);
+      return undefined;
+    }
+    if (end > this.maxHeadBytes) return this.tooLarge();
+    this.pending = EMPTY;
+    const head = parseHead(this.kind, joined.toString('latin1', 0, end));
+    if (head.kind === 'error') return this.fail(head.code, head.message);
+    const rest = joined.subarray(end);
+    this.follow(this.handlers.onHead(head), rest);
+    return this.state === 'stopped' ? undefined : rest;
+  }
+
+  private tooLarge(): undefined {
+    return this.fail('HTTP_HEAD_TOO_LARGE', `HTTP head larger than ${this.maxHeadBytes} bytes`);
+  }
+
+  private follow(plan: BodyPlan, rest: Buffer): void {
+    if (plan.kind === 'switch') {
+      this.state = 'stopped';
+      this.switchedRest = rest;
+    } else if (plan.kind === 'length') {
+      this.remaining = plan.bytes;
+      this.state = this.remaining > 0 ? 'body-length' : 'head';
+    } else if (plan.kind === 'chunked') this.state = 'chunk-size';
+    else if (plan.kind === 'until-close') this.state = 'until-close';
+  }
+
+  /** BODY-LENGTH, CHUNK-DATA: skips the bytes of a body or chunk. */
+  private skipBody(bytes: Buffer): Buffer | undefined {
+    if (bytes.length === 0) return undefined;
+    const take = Math.min(this.remaining, bytes.length);
+    this.remaining -= take;
+    if (this.remaining === 0) this.state = this.state === 'body-length' ? 'head' : 'chunk-crlf';
+    return bytes.subarray(take);
+  }
+
+  /** CHUNK-SIZE, CHUNK-CRLF, TRAILERS: the line-based states of chunked bodies. */
+  private readChunkLine(bytes: Buffer): Buffer | undefined {
+    if (bytes.length === 0) return undefined;
+    const got = this.takeLine(bytes, MAX_CHUNK_LINE);
+    if (got === 'too-long') return this.fail('HTTP_BAD_CHUNK', 'chunked body line too long');
+    if (got === undefined) return undefined;
+    const [line, rest] = got;
+    if (this.state === 'chunk-crlf') {
+      if (line !== '') return this.fail('HTTP_BAD_CHUNK', 'missing CRLF after chunk data');
+      this.state = 'chunk-size';
+    } else if (this.state === 'chunk-size') {
+      const match = /^([0-9a-fA-F]{1,12})\s*(;.*)?$/.exec(line);
+      if (!match) return this.fail('HTTP_BAD_CHUNK', 'bad chunk size line');
+      this.remaining = parseInt(match[1]!, 16);
+      this.state = this.remaining === 0 ? 'trailers' : 'chunk-data';
+    } else if (line === '') this.state = 'head'; // end of trailers
+    return rest;
+  }
+
+  /** Reads one CRLF-terminated line from `pending` + bytes; returns [line, rest] or undefined. */
+  private takeLine(bytes: Buffer, limit: number): [string, Buffer] | undefined | 'too-long' {
+    const joined = this.pending.length ? Buffer.concat([this.pending, bytes]) : bytes;
+    const nl = joined.indexOf(10);
+    if (nl < 0) {
+      if (joined.length > limit) return 'too-long';
+      this.pending = Buffer.from(joined);
+      return undefined;
+    }
+    this.pending = EMPTY;
+    const end = nl > 0 && joined[nl - 1] === 13 ? nl - 1 : nl;
+    return [joined.toString('latin1', 0, end), joined.subarray(nl + 1)];
+  }
+}
 
 export function createHttpStreamParser(
   kind: 'request' | 'response',
   handlers: HttpStreamHandlers,
   maxHeadBytes = DEFAULT_MAX_HEAD_BYTES,
 ): HttpStreamParser {
-  let state: State = 'head';
-  let stopped = false;
-  let pending: Buffer = Buffer.alloc(0); // unfinished head, chunk-size line or trailer line
-  let remaining = 0; // body or chunk bytes still to skip
-
-  function fail(message: string): undefined {
-    stopped = true;
-    pending = Buffer.alloc(0);
-    handlers.onError('BAD_HTTP', message);
-    return undefined;
-  }
-
-  /** Reads one CRLF-terminated line from `pending` + bytes; returns [line, rest] or undefined. */
-  function takeLine(bytes: Buffer, limit: number): [string, Buffer] | undefined | 'too-long' {
-    const joined = pending.length ? Buffer.concat([pending, bytes]) : bytes;
-    const nl = joined.indexOf(10);
-    if (nl < 0) {
-      if (joined.length > limit) return 'too-long';
-      pending = Buffer.from(joined);
-      return undefined;
-    }
-    pending = Buffer.alloc(0);
-    const end = nl > 0 && joined[nl - 1] === 13 ? nl - 1 : nl;
-    return [joined.toString('latin1', 0, end), joined.subarray(nl + 1)];
-  }
-
-  function push(input: Buffer): Buffer | undefined {
-    let bytes = input;
-    while (!stopped) {
-      if (state === 'head') {
-        if (bytes.length === 0) return undefined;
-        const searchFrom = Math.max(0, pending.length - 3);
-        const joined = pending.length ? Buffer.concat([pending, bytes]) : bytes;
-        const end = findHeadEnd(joined, searchFrom);
-        if (end < 0) {
-          if (joined.length > maxHeadBytes) return fail(`HTTP head larger than ${maxHeadBytes} bytes`);
-          pending = Buffer.from(joined);
-          return undefined;
-        }
-        if (end > maxHeadBytes) return fail(`HTTP head larger than ${maxHeadBytes} bytes`);
-        pending = Buffer.alloc(0);
-        const head = parseHead(kind, joined.toString('latin1', 0, end));
-        if (typeof head === 'string') return fail(head);
-        bytes = joined.subarray(end);
-        const plan = handlers.onHead(head);
-        if (plan.kind === 'switch') {
-          stopped = true;
-          return bytes;
-        }
-        if (plan.kind === 'length') {
-          remaining = plan.bytes;
-          state = remaining > 0 ? 'body-length' : 'head';
-        } else if (plan.kind === 'chunked') state = 'chunk-size';
-        else if (plan.kind === 'until-close') state = 'until-close';
-        continue;
-      }
-      if (state === 'until-close') return undefined;
-      if (state === 'body-length' || state === 'chunk-data') {
-        if (bytes.length === 0) return undefined;
-        const take = Math.min(remaining, bytes.length);
-        remaining -= take;
-        bytes = bytes.subarray(take);
-        if (remaining === 0) state = state === 'body-length' ? 'head' : 'chunk-crlf';
-        continue;
-      }
-      // Line-based states of chunked bodies.
-      if (bytes.length === 0) return undefined;
-      const got = takeLine(bytes, MAX_CHUNK_LINE);
-      if (got === 'too-long') return fail('chunked body line too long');
-      if (got === undefined) return undefined;
-      const [line, rest] = got;
-      bytes = rest;
-      if (state === 'chunk-crlf') {
-        if (line !== '') return fail('missing CRLF after chunk data');
-        state = 'chunk-size';
-      } else if (state === 'chunk-size') {
-        const match = /^([0-9a-fA-F]{1,12})\s*(;.*)?$/.exec(line);
-        if (!match) return fail('bad chunk size line');
-        remaining = parseInt(match[1], 16);
-        state = remaining === 0 ? 'trailers' : 'chunk-data';
-      } else if (line === '') state = 'head'; // end of trailers
-    }
-    return undefined;
-  }
-
-  return {
-    push,
-    get stopped() {
-      return stopped;
-    },
-  };
+  return new HttpStreamParser(kind, handlers, maxHeadBytes);
 }
 
 /** Index just past the blank line ending a head (CRLFCRLF, or bare LFLF), or -1. */
@@ -151,20 +197,28 @@ function findHeadEnd(buf: Buffer, from: number): number {
 
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
-/** Parses a head's text; returns an error message when it is not HTTP. */
-export function parseHead(kind: 'request' | 'response', text: string): HttpHead | string {
+/** Parses a head's text; says why when it is not HTTP. */
+export function parseHead(kind: 'request' | 'response', text: string): HttpHead | HeadError {
   const lines = text.split(/\r?\n/);
   while (lines.length && lines[lines.length - 1] === '') lines.pop();
   const first = lines.shift() ?? '';
   const head: HttpHead = { kind, method: '', target: '', status: 0, reason: '', version: '', headers: [] };
   if (kind === 'request') {
     const m = /^([!#$%&'*+.^_`|~0-9A-Za-z-]+) (\S+) HTTP\/(\d\.\d)$/.exec(first);
-    if (!m) return `not an HTTP request line: ${JSON.stringify(first.slice(0, 80))}`;
+    if (!m)
+      return headError(
+        'HTTP_BAD_START_LINE',
+        `not an HTTP request line: ${JSON.stringify(first.slice(0, 80))}`,
+      );
     [, head.method, head.target, head.version] = m;
   } else {
     // Any reason phrase, even none: the original server sent "101 Switching Protocol".
     const m = /^HTTP\/(\d\.\d) (\d{3})(?: (.*))?$/.exec(first);
-    if (!m) return `not an HTTP status line: ${JSON.stringify(first.slice(0, 80))}`;
+    if (!m)
+      return headError(
+        'HTTP_BAD_START_LINE',
+        `not an HTTP status line: ${JSON.stringify(first.slice(0, 80))}`,
+      );
     head.version = m[1];
     head.status = Number(m[2]);
     head.reason = m[3] ?? '';
@@ -178,11 +232,14 @@ export function parseHead(kind: 'request' | 'response', text: string): HttpHead 
     }
     const colon = line.indexOf(':');
     const name = colon > 0 ? line.slice(0, colon) : '';
-    if (!TOKEN.test(name)) return `bad header line: ${JSON.stringify(line.slice(0, 80))}`;
+    if (!TOKEN.test(name))
+      return headError('HTTP_BAD_HEADER', `bad header line: ${JSON.stringify(line.slice(0, 80))}`);
     head.headers.push([name, line.slice(colon + 1).trim()]);
   }
   return head;
 }
+
+const headError = (code: HeadError['code'], message: string): HeadError => ({ kind: 'error', code, message });
 
 /** The value of a header (several occurrences joined with ", "), or undefined. */
 export function headerValue(head: HttpHead, name: string): string | undefined {

@@ -8,9 +8,12 @@ import type { Endpoint, RawPacket, TcpPacket } from '../events.js';
 import { decodeLink, ETHERTYPE_IPV4, ETHERTYPE_IPV6, type LinkResult } from './link-layer.js';
 import { ipv4Text, ipv6Text } from './ip-text.js';
 import { DecodedTcpPacket } from './tcp-segment.js';
+import type { WireProblemCode } from '../problem-codes.js';
 
 export type PacketDecodeResult =
-  { kind: 'tcp'; packet: TcpPacket } | { kind: 'skip' } | { kind: 'problem'; code: string; message: string };
+  | { kind: 'tcp'; packet: TcpPacket }
+  | { kind: 'skip' }
+  | { kind: 'problem'; code: WireProblemCode; message: string };
 
 const SKIP: PacketDecodeResult = Object.freeze({ kind: 'skip' });
 const link: LinkResult = { status: 'ok', offset: 0, etherType: 0 };
@@ -23,7 +26,7 @@ const IPV6_AH = 51;
 const IPV6_NO_NEXT = 59;
 const IPV6_DEST_OPTS = 60;
 
-function problem(code: string, message: string): PacketDecodeResult {
+function problem(code: WireProblemCode, message: string): PacketDecodeResult {
   return { kind: 'problem', code, message };
 }
 

@@ -2,6 +2,7 @@
 // (html-ladder-client.js does the reverse): on a chat capture this is about a third of the page,
 // so the same page bytes hold that many more rows.
 import type { LadderRow } from './html-ladder-types.js';
+import { unmask } from '../../shared/websocket-framing.js';
 
 export const clip = (s: string, n: number): string => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 
@@ -14,12 +15,7 @@ export const labelOf = (text: string): string => {
 };
 
 /** XORs `bytes` with a WebSocket mask key given as 8 hex digits. */
-export const applyMask = (bytes: Buffer, mask: string): Buffer => {
-  const key = Buffer.from(mask, 'hex');
-  const out = Buffer.allocUnsafe(bytes.length);
-  for (let i = 0; i < bytes.length; i++) out[i] = bytes[i]! ^ key[i & 3]!;
-  return out;
-};
+export const applyMask = (bytes: Buffer, mask: string): Buffer => unmask(bytes, parseInt(mask, 16) >>> 0, 0);
 
 /**
  * A one-frame text message's payload is its text's UTF-8: when the hex kept says exactly that

@@ -365,6 +365,6 @@ test('reader: a pcapng block with an impossible length stops the reader', () => 
   assert.equal(r.packets.length, 1);
   assert.deepEqual(
     r.problems.map((p) => p.code),
-    ['BAD_BLOCK'],
+    ['BLOCK_UNREADABLE'],
   );
 });

@@ -1,6 +1,7 @@
 // Shared by the pcap and pcapng readers: how a reader reports packets and problems, and the
 // limits that keep a hostile file from making us allocate without bound.
 import type { DecodeProblemEvent, RawPacket } from '../events.js';
+import type { WireProblemCode } from '../problem-codes.js';
 
 export interface CaptureReaderCallbacks {
   onPacket(packet: RawPacket): void;
@@ -31,7 +32,7 @@ export interface UnitParser {
 }
 
 export function readerProblem(
-  code: string,
+  code: WireProblemCode,
   message: string,
   severity: 'warning' | 'error',
   ts: number,

@@ -18,6 +18,7 @@ import {
   PCAPNG_SHB,
   PCAPNG_SPB as SPB,
 } from './pcapng-codes.js';
+import type { WireProblemCode } from '../problem-codes.js';
 
 export { PCAPNG_SHB };
 
@@ -53,7 +54,7 @@ export class PcapngParser implements UnitParser {
     return this.little ? buf.readUInt16LE(off) : buf.readUInt16BE(off);
   }
 
-  private fail(code: string, message: string): number {
+  private fail(code: WireProblemCode, message: string): number {
     this.cb.onProblem(readerProblem(code, message, 'error', this.lastTs, null));
     return -1;
   }
@@ -66,13 +67,16 @@ export class PcapngParser implements UnitParser {
       const bomLe = buf.readUInt32LE(off + 8);
       if (bomLe === BYTE_ORDER_MAGIC) this.little = true;
       else if (buf.readUInt32BE(off + 8) === BYTE_ORDER_MAGIC) this.little = false;
-      else return this.fail('BAD_BLOCK', 'section header block with a bad byte-order magic');
+      else return this.fail('BLOCK_UNREADABLE', 'section header block with a bad byte-order magic');
     } else if (!this.sectionStarted) {
       return this.fail('BAD_CAPTURE_HEADER', 'pcapng file does not start with a section header block');
     }
     const total = this.u32(buf, off + 4);
     if (total < 12 || total % 4 !== 0 || total > MAX_BLOCK_BYTES || (type === PCAPNG_SHB && total < 28)) {
-      return this.fail('BAD_BLOCK', `block of type 0x${type.toString(16)} has an impossible length ${total}`);
+      return this.fail(
+        'BLOCK_UNREADABLE',
+        `block of type 0x${type.toString(16)} has an impossible length ${total}`,
+      );
     }
     return total;
   }
@@ -114,7 +118,7 @@ export class PcapngParser implements UnitParser {
     }
   }
 
-  private problem(code: string, message: string): void {
+  private problem(code: WireProblemCode, message: string): void {
     this.cb.onProblem(readerProblem(code, message, 'warning', this.lastTs, this.index || null));
   }
 

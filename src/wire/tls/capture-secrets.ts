@@ -11,6 +11,7 @@ import { KeyStore } from './key-store.js';
 import { KeyWaiter } from './key-waiter.js';
 import { parseKeyLog } from './keylog-parser.js';
 import type { TlsOptions } from './tls-connection.js';
+import type { WireProblemCode } from '../problem-codes.js';
 
 /** Secrets types other than TLS are named in the one note saying they are not used. */
 const SECRETS_TYPES: Record<number, string> = {
@@ -73,7 +74,7 @@ function createSecretsReader(
 ): (secretsType: number, data: Buffer) => void {
   let blocks = 0;
   const otherTypesSeen = new Set<number>();
-  const problem = (code: string, message: string): void =>
+  const problem = (code: WireProblemCode, message: string): void =>
     report({
       event: 'decode.problem',
       ts: now(),

@@ -34,6 +34,7 @@ import { createTlsDirection, openRecord, type TlsDirection } from './tls-directi
 import type { TlsEvent } from './tls-events.js';
 import { describeAlert, handshakeTypeName, versionName } from './tls-names.js';
 import { noKeysMessage } from './no-keys.js';
+import type { WireProblemCode } from '../problem-codes.js';
 
 export interface TlsOptions {
   /** Where session secrets come from; none: nothing is decrypted. */
@@ -54,7 +55,13 @@ export interface TlsConnectionEnv {
   /** Fields of an event about bytes sent by the side labelled `label`. */
   base(label: Side, meta: StreamMeta): EventBase;
   emit(event: TlsEvent): void;
-  problem(label: Side, code: string, message: string, severity: 'warning' | 'error', meta: StreamMeta): void;
+  problem(
+    label: Side,
+    code: WireProblemCode,
+    message: string,
+    severity: 'warning' | 'error',
+    meta: StreamMeta,
+  ): void;
   /** Decrypted application data from the side labelled `label`. */
   plaintext(label: Side, bytes: Buffer, meta: StreamMeta): void;
 }
@@ -94,13 +101,13 @@ export function createTlsConnection(
 
   const problem = (
     d: TlsDirection,
-    code: string,
+    code: WireProblemCode,
     message: string,
     severity: 'warning' | 'error',
     meta: StreamMeta,
   ) => env.problem(d.label, code, message, severity, meta);
 
-  function stop(d: TlsDirection, code: string, message: string, meta: StreamMeta): void {
+  function stop(d: TlsDirection, code: WireProblemCode, message: string, meta: StreamMeta): void {
     d.dead = true;
     d.ciphers = [];
     problem(d, code, message, 'error', meta);
@@ -177,7 +184,13 @@ export function createTlsConnection(
       if (encrypted) {
         if (body.length) env.plaintext(d.label, body, meta);
       } else
-        problem(d, 'TLS_BAD_RECORD', 'application data sent before encryption was set up', 'warning', meta);
+        problem(
+          d,
+          'TLS_DATA_BEFORE_KEYS',
+          'application data sent before encryption was set up',
+          'warning',
+          meta,
+        );
     } else if (type === CONTENT_ALERT) {
       for (let i = 0; i + 1 < body.length; i += 2) {
         const alert = describeAlert(body[i]!, body[i + 1]!);

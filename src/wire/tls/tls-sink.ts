@@ -9,6 +9,7 @@ import type { ConnectionInfo, ConnectionSink, EmitEvent, StreamMeta } from '../s
 import { createTlsConnection, type TlsConnection, type TlsOptions } from './tls-connection.js';
 import { CONTENT_HANDSHAKE, checkRecordHeader, RECORD_HEADER_BYTES } from './record-parser.js';
 import type { KeyWait } from './key-waiter.js';
+import type { WireProblemCode } from '../problem-codes.js';
 
 /** Bytes needed to recognise a ClientHello: record header and handshake type. */
 const SNIFF_BYTES = RECORD_HEADER_BYTES + 1;
@@ -68,7 +69,7 @@ export function createTlsAwareSink(
 
   function problem(
     label: Side,
-    code: string,
+    code: WireProblemCode,
     message: string,
     severity: 'warning' | 'error',
     meta: StreamMeta,

@@ -167,3 +167,22 @@ test('mid-stream plain frames with the sides guessed wrong: SIDES_SWAPPED, then 
   const m = events.find((e): e is WsMessageEvent => e.event === 'ws.message' && e.text === 'one');
   assert.equal(m?.src, '10.0.0.2:7272'); // src stays the real sender's address
 });
+
+test('after a loss, a long stretch with no frame boundary is WS_NO_FRAME_BOUNDARY (once), then decoding goes on', () => {
+  const frames = Buffer.concat(['a', 'b', 'c'].map((payload) => frame({ opcode: 1, payload })));
+  // 0x30 sets RSV2 and RSV3: no offset of these bytes can begin a frame.
+  const noise = Buffer.alloc(300 * 1024, 0x30);
+  const events = decode(
+    [
+      ['client', frames],
+      ['client', 'gap', 100],
+      ...Array.from({ length: 5 }, (): ['client', Buffer] => ['client', noise]),
+      ['client', Buffer.concat(['after', 'the', 'noise'].map((payload) => frame({ opcode: 1, payload })))],
+    ],
+    {},
+    false,
+  );
+  const problems = summary(events).filter((s) => s.startsWith('problem'));
+  assert.deepEqual(problems, ['problem WS_NO_FRAME_BOUNDARY']);
+  assert.deepEqual(texts(events, 'client'), ['a', 'b', 'c', 'after', 'the', 'noise']);
+});

@@ -1,379 +1,364 @@
 // One direction of a WebSocket connection: frames (via the frame parser), then messages
 // (fragments joined, inflated, validated), control frames, gaps and resynchronisation.
-import type { WsFrameEvent } from '../events.js';
+//
+// A state object in the manner of ws's Receiver. The direction is IN_STEP (bytes go to the frame
+// parser), SYNCING (bytes are held until a frame boundary is found) or STOPPED (a header no
+// frame can follow; nothing more is decoded). Within IN_STEP, each frame has a role decided by
+// its header: DATA (part of a message), CONTROL (close/ping/pong, kept whole) or IGNORE. The
+// per-frame and per-message state is reused: nothing is allocated per frame but what an event
+// needs.
 import type { StreamMeta } from '../stream.js';
+import type { WireProblemCode } from '../problem-codes.js';
 import type { DeflateSetting, DirectionDecoder, DirectionEnv } from './direction-env.js';
-import { createFrameParser, maskHex, type FrameHeader, type FrameParser } from './frame-parser.js';
+import { isControlOpcode, isDefinedOpcode, MAX_CONTROL_PAYLOAD } from '../../shared/websocket-framing.js';
+import { FrameParser, type FrameHeader, type FrameParserHandlers } from './frame-parser.js';
 import { findFrameBoundary } from './frame-sync.js';
 import { createInflater, type Inflater } from './inflater.js';
-import { MessageBytes } from './message-bytes.js';
-import { emitControl, emitMessage, type PartialMessage } from './message-events.js';
+import { emitControl, emitMessage, PartialMessage } from './message-events.js';
+import { FramePayloads, frameEvent } from './frame-event.js';
+import { ResyncBuffer } from './resync-buffer.js';
 import { BudgetAccount, INFLATE_SHARE } from '../budget/memory-budget.js';
 
 export type { DeflateSetting, DirectionDecoder, DirectionEnv, ResolvedWsOptions } from './direction-env.js';
 
-interface FrameState {
-  role: 'data' | 'control' | 'ignore';
-  chunks: Buffer[];
-  kept: number;
-  wirePreview: Buffer[];
-  wireKept: number;
-}
+/** Direction states. */
+const IN_STEP = 0;
+const SYNCING = 1;
+const STOPPED = 2;
+type DirectionState = typeof IN_STEP | typeof SYNCING | typeof STOPPED;
 
-const WIRE_PREVIEW_BYTES = 256;
+/** Frame roles. */
+const IGNORE = 0;
+const DATA = 1;
+const CONTROL = 2;
+type FrameRole = typeof IGNORE | typeof DATA | typeof CONTROL;
+
+/** Resync: bytes held before the oldest are thrown away. */
 const SYNC_WINDOW = 256 * 1024;
-const SYNC_GIVE_UP = 1024 * 1024;
+/** Frame payloads kept for the views (control frames, frames shown in full) at most. */
+const MAX_KEPT_FRAME_BYTES = 64 * 1024 * 1024;
+
+export class WsDirectionDecoder implements DirectionDecoder, FrameParserHandlers {
+  /** Frames expected masked (client) or not (server); undefined = not checked. */
+  expectMasked: boolean | undefined = undefined;
+  private state: DirectionState;
+  private parser: FrameParser;
+  private readonly resync = new ResyncBuffer();
+  private meta: StreamMeta = { ts: 0, packet: 0 };
+  /** A frame is under way (its header was seen, its end not yet). */
+  private inFrame = false;
+  private role: FrameRole = IGNORE;
+  /** The frame's payload kept for control frames and for the views that show payloads. */
+  private readonly payloads: FramePayloads;
+  private readonly message = new PartialMessage();
+  /** After a loss: continuation frames of a message whose start we lost are dropped quietly. */
+  private orphanContinuations: boolean;
+  private inflater: Inflater | undefined;
+  /** Compression was assumed from RSV1 because the handshake was not captured. */
+  private inferred = false;
+  private readonly reported = new Set<WireProblemCode>();
+  private readonly account: BudgetAccount;
+  private readonly maxMessageBytes: number;
+  private readonly maxInflatedBytes: number;
+  /** Payloads of frames are kept for the views. */
+  private readonly framePayloads: boolean;
+  private readonly wantFrames: boolean;
+
+  constructor(
+    private readonly env: DirectionEnv,
+    private readonly deflate: DeflateSetting,
+    startInSync: boolean,
+  ) {
+    const { maxMessageBytes, includeFramePayloads, wantFrames, budget } = env.options;
+    this.maxMessageBytes = maxMessageBytes;
+    // An inflated message may take a share of the budget at most (it outlives the decoder's
+    // hands as text and JSON until the next collection).
+    this.maxInflatedBytes =
+      budget !== undefined
+        ? Math.min(maxMessageBytes, Math.floor(budget.limit / INFLATE_SHARE))
+        : maxMessageBytes;
+    this.wantFrames = wantFrames;
+    this.framePayloads = includeFramePayloads && wantFrames;
+    this.payloads = new FramePayloads(Math.min(maxMessageBytes, MAX_KEPT_FRAME_BYTES));
+    this.account = new BudgetAccount(budget);
+    this.parser = new FrameParser(this, this.framePayloads);
+    this.state = startInSync ? IN_STEP : SYNCING;
+    this.orphanContinuations = !startInSync;
+    if (deflate.kind === 'negotiated')
+      this.inflater = this.newInflater(deflate.windowBits, deflate.noContextTakeover);
+  }
+
+  // ---- bytes in, by state ----
+
+  data(bytes: Buffer, meta: StreamMeta): void {
+    this.meta = meta;
+    if (this.state === STOPPED || bytes.length === 0) return;
+    if (this.state === IN_STEP) this.parser.push(bytes);
+    else this.dataSyncing(bytes);
+    if (this.env.options.budget !== undefined) this.settle();
+  }
+
+  /** SYNCING: bytes are held until a chain of plausible frames begins somewhere in them. */
+  private dataSyncing(bytes: Buffer): void {
+    this.resync.push(bytes);
+    this.trySync(false);
+  }
+
+  private trySync(final: boolean): void {
+    const buf = this.resync.joined();
+    const found = findFrameBoundary(buf, { allowRsv1: this.deflate.kind !== 'none', final });
+    if (found !== undefined && found !== 'wait') {
+      this.state = IN_STEP;
+      this.resync.found();
+      this.env.synced(found.masked, this.meta);
+      this.parser = new FrameParser(this, this.framePayloads);
+      this.parser.push(buf.subarray(found.offset));
+      return;
+    }
+    let failed = false;
+    // No offset can begin a chain: only the last 13 bytes could still start a header.
+    if (found === undefined && !final) failed = this.resync.discard(buf, Math.max(0, buf.length - 13));
+    else if (this.resync.bytes > SYNC_WINDOW)
+      failed = this.resync.discard(buf, this.resync.bytes - SYNC_WINDOW / 2);
+    if (failed) this.env.syncFailed(this.meta);
+  }
+
+  gap(missing: number, meta: StreamMeta): void {
+    this.meta = meta;
+    if (this.state === STOPPED) return;
+    if (this.state === SYNCING) this.resync.clear();
+    else if (this.parser.skip(missing)) {
+      // Still in step: only the message that lost bytes is gone.
+      this.role = IGNORE;
+      this.lost();
+    } else {
+      this.inFrame = false;
+      this.lost();
+      this.state = SYNCING;
+    }
+    this.settle();
+  }
+
+  end(meta: StreamMeta): void {
+    this.meta = meta;
+    if (this.state === SYNCING && this.resync.bytes > 0) this.trySync(true);
+    if (this.message.active || this.inFrame) {
+      this.env.problem('INCOMPLETE_MESSAGE', 'the stream ended in the middle of a message', 'warning', meta);
+    }
+    this.message.drop();
+    this.inFrame = false;
+    this.resync.clear();
+    this.inflater?.close();
+    this.settle();
+  }
+
+  shed(): boolean {
+    if (!this.message.active) return false;
+    this.message.drop();
+    this.role = IGNORE;
+    this.orphanContinuations = true;
+    // The sender's compression window went on through the dropped message.
+    this.inflater?.forgetWindow();
+    this.settle();
+    return true;
+  }
+
+  release(): void {
+    this.message.drop();
+    this.inFrame = false;
+    this.resync.clear();
+    this.inflater?.close();
+    this.account.clear();
+  }
+
+  /** Brings the budget charge up to date: unfinished message, resync buffer, inflate state. */
+  private settle(): void {
+    this.account.set(
+      (this.message.active ? this.message.bytes.capacity : 0) +
+        this.resync.bytes +
+        (this.inflater?.liveBytes ?? 0),
+    );
+  }
+
+  private lost(): void {
+    if (this.message.active) {
+      this.env.problem(
+        'GAP_IN_MESSAGE',
+        'bytes of this message were not captured; message dropped',
+        'warning',
+        this.meta,
+      );
+      this.message.drop();
+    }
+    this.orphanContinuations = true;
+    this.inflater?.forgetWindow();
+  }
+
+  // ---- frames, from the parser ----
+
+  onFatal(code: WireProblemCode, message: string): void {
+    this.state = STOPPED;
+    this.env.problem(code, `${message}; decoding of this direction stops`, 'error', this.meta);
+    this.message.drop();
+    this.inFrame = false;
+  }
+
+  onHeader(h: FrameHeader): void {
+    this.inFrame = true;
+    this.role = IGNORE;
+    this.payloads.reset();
+    this.checkHeader(h);
+    const op = h.opcode;
+    if (!isDefinedOpcode(op)) {
+      this.problem('RESERVED_OPCODE', `reserved opcode ${op}; frame skipped`);
+      return;
+    }
+    if (isControlOpcode(op)) this.beginControl(h);
+    else if (op === 0) this.beginContinuation(h);
+    else this.beginMessage(h, op as 1 | 2);
+  }
+
+  /** Problems any frame may have, each reported once per direction. */
+  private checkHeader(h: FrameHeader): void {
+    if (this.expectMasked !== undefined && h.masked !== this.expectMasked) {
+      if (this.expectMasked) this.problemOnce('WS_CLIENT_FRAME_UNMASKED', 'client frame not masked');
+      else this.problemOnce('WS_SERVER_FRAME_MASKED', 'server frame masked');
+    }
+    if (h.rsv2 || h.rsv3) {
+      this.problemOnce('WS_RSV2_RSV3_SET', 'RSV2/RSV3 set without an extension that defines them');
+    }
+  }
+
+  private beginControl(h: FrameHeader): void {
+    if (!h.fin) this.problem('WS_CONTROL_FRAGMENTED', 'control frame fragmented');
+    if (h.length > MAX_CONTROL_PAYLOAD)
+      this.problem('WS_CONTROL_TOO_LONG', 'control frame longer than 125 bytes');
+    if (h.rsv1) this.problem('WS_RSV1_ON_CONTROL', 'RSV1 set on a control frame');
+    this.role = CONTROL;
+  }
+
+  private beginContinuation(h: FrameHeader): void {
+    if (h.rsv1) this.problem('WS_RSV1_ON_CONTINUATION', 'RSV1 set on a continuation frame');
+    if (!this.message.active) {
+      if (!this.orphanContinuations) {
+        this.problem('WS_ORPHAN_CONTINUATION', 'continuation frame without a message to continue');
+      }
+      if (h.fin) this.orphanContinuations = false;
+      return;
+    }
+    this.message.fragments++;
+    this.role = DATA;
+  }
+
+  private beginMessage(h: FrameHeader, opcode: 1 | 2): void {
+    this.orphanContinuations = false;
+    if (this.message.active) {
+      this.problem(
+        'WS_MESSAGE_INTERRUPTED',
+        'new message began before the previous one finished; previous dropped',
+      );
+    }
+    this.message.begin(opcode, h.rsv1 && this.compressionFor(), h.masked);
+    this.message.fragments++;
+    this.role = DATA;
+  }
+
+  /** Whether RSV1 on a message's first frame means compressed, given what we know of the extension. */
+  private compressionFor(): boolean {
+    if (this.deflate.kind === 'negotiated') return true;
+    if (this.deflate.kind === 'none') {
+      this.problem('WS_RSV1_WITHOUT_DEFLATE', 'RSV1 set but permessage-deflate was not negotiated');
+      return false;
+    }
+    if (!this.inflater) {
+      this.inflater = this.newInflater(15, false);
+      this.inferred = true;
+      this.env.deflateInferred(this.meta);
+    }
+    return true;
+  }
+
+  private newInflater(windowBits: number, noContextTakeover: boolean): Inflater {
+    return createInflater({
+      windowBits,
+      noContextTakeover,
+      maxOutputBytes: this.maxInflatedBytes,
+      maxRatio: this.env.options.maxInflateRatio,
+    });
+  }
+
+  onPayload(scratchOrView: Buffer, wire: Buffer | undefined, h: FrameHeader, last: boolean): void {
+    if (!this.inFrame) return;
+    const role = this.role;
+    // A masked frame's bytes are the parser's scratch memory: kept as they are only when they
+    // are used up at this frame's end (the last slice of a control frame, or of the final
+    // frame of a message); copied when they must wait for more.
+    const kept = role !== IGNORE || this.framePayloads;
+    const usedNow = last && (role !== DATA || h.fin);
+    const copied = h.masked && kept && !usedNow;
+    const chunk = copied ? Buffer.from(scratchOrView) : scratchOrView;
+    if (this.framePayloads) this.payloads.keepWire(wire ?? scratchOrView);
+    if (role === CONTROL || (this.framePayloads && role !== DATA)) {
+      this.payloads.keep(chunk);
+      return;
+    }
+    if (role !== DATA || !this.message.active) return;
+    if (this.framePayloads) this.payloads.keep(chunk);
+    // An unmasked chunk is a view into the packet: a message kept past this packet copies it
+    // (MessageBytes does), or it would pin the whole capture chunk it came from.
+    this.addToMessage(chunk, copied || usedNow);
+  }
+
+  private addToMessage(chunk: Buffer, stable: boolean): void {
+    const m = this.message;
+    m.total += chunk.length;
+    const keptSoFar = m.bytes.length;
+    if (keptSoFar + chunk.length <= this.maxMessageBytes) {
+      m.bytes.push(chunk, stable);
+      return;
+    }
+    if (!m.tooLarge)
+      this.problem('MESSAGE_TOO_LARGE', `message larger than ${this.maxMessageBytes} bytes; truncated`);
+    m.tooLarge = true;
+    m.truncated = true;
+    const room = this.maxMessageBytes - keptSoFar;
+    if (room > 0) m.bytes.push(chunk.subarray(0, room), stable);
+  }
+
+  onFrameEnd(h: FrameHeader): void {
+    const inFrame = this.inFrame;
+    this.inFrame = false;
+    const env = this.env;
+    const from = env.from();
+    if (this.wantFrames) {
+      const event = frameEvent(env, this.meta, h, from);
+      if (inFrame && this.framePayloads) this.payloads.attach(event);
+      env.emit(event);
+    }
+    if (!inFrame) return;
+    if (this.role === CONTROL) emitControl(env, this.meta, h, this.payloads.take(), from);
+    else if (this.role === DATA && this.message.active && h.fin) {
+      emitMessage(env, this.meta, this.message, this.inflater, this.inferred, from);
+      this.message.drop();
+    }
+    this.payloads.reset();
+  }
+
+  private problem(code: WireProblemCode, message: string): void {
+    this.env.problem(code, message, 'warning', this.meta);
+  }
+
+  private problemOnce(code: WireProblemCode, message: string): void {
+    if (this.reported.has(code)) return;
+    this.reported.add(code);
+    this.problem(code, message);
+  }
+}
 
 export function createDirectionDecoder(
   env: DirectionEnv,
   deflate: DeflateSetting,
   startInSync: boolean,
 ): DirectionDecoder {
-  const { maxMessageBytes, maxInflateRatio, includeFramePayloads, budget } = env.options;
-  // An inflated message may take a share of the budget at most (it outlives the decoder's
-  // hands as text and JSON until the next collection).
-  const maxInflatedBytes =
-    budget !== undefined
-      ? Math.min(maxMessageBytes, Math.floor(budget.limit / INFLATE_SHARE))
-      : maxMessageBytes;
-  const account = new BudgetAccount(budget);
-  let meta: StreamMeta = { ts: 0, packet: 0 };
-  let parser: FrameParser = newParser();
-  let syncing = !startInSync;
-  let syncBuf: Buffer[] = [];
-  let syncBytes = 0;
-  let syncDiscarded = 0;
-  let partial: PartialMessage | undefined;
-  /** After a loss: continuation frames of a message whose start we lost are dropped quietly. */
-  let orphanContinuations = !startInSync;
-  let frame: FrameState | undefined;
-  const frameState: FrameState = { role: 'ignore', chunks: [], kept: 0, wirePreview: [], wireKept: 0 };
-  let inflater: Inflater | undefined =
-    deflate.kind === 'negotiated'
-      ? createInflater({
-          windowBits: deflate.windowBits,
-          noContextTakeover: deflate.noContextTakeover,
-          maxOutputBytes: maxInflatedBytes,
-          maxRatio: maxInflateRatio,
-        })
-      : undefined;
-  /** Compression was assumed from RSV1 because the handshake was not captured. */
-  let inferred = false;
-  const { src, dst, conn } = env;
-  const reported = new Set<string>();
-  const self: DirectionDecoder = { data, gap, end, shed, release, expectMasked: undefined };
-
-  function problemOnce(code: string, message: string): void {
-    if (reported.has(code + message)) return;
-    reported.add(code + message);
-    env.problem(code, message, 'warning', meta);
-  }
-
-  function newParser(): FrameParser {
-    return createFrameParser({ onHeader, onPayload, onFrameEnd, onFatal });
-  }
-
-  function onFatal(code: string, message: string): void {
-    env.problem(code, `${message}; decoding of this direction stops`, 'error', meta);
-    partial = undefined;
-    frame = undefined;
-  }
-
-  function onHeader(h: FrameHeader): void {
-    // One state object per direction, reset for every frame (frames never overlap).
-    frame = frameState;
-    frame.role = 'ignore';
-    if (frame.chunks.length !== 0) frame.chunks = [];
-    frame.kept = 0;
-    if (frame.wirePreview.length !== 0) frame.wirePreview = [];
-    frame.wireKept = 0;
-    if (self.expectMasked !== undefined && h.masked !== self.expectMasked) {
-      problemOnce('BAD_FRAME', self.expectMasked ? 'client frame not masked' : 'server frame masked');
-    }
-    if (h.rsv2 || h.rsv3) problemOnce('BAD_FRAME', 'RSV2/RSV3 set without an extension that defines them');
-    const op = h.opcode;
-    if ((op > 2 && op < 8) || op > 10) {
-      env.problem('RESERVED_OPCODE', `reserved opcode ${op}; frame skipped`, 'warning', meta);
-      return;
-    }
-    if (op >= 8) {
-      if (!h.fin || h.length > 125)
-        env.problem('BAD_FRAME', 'control frame fragmented or longer than 125 bytes', 'warning', meta);
-      if (h.rsv1) env.problem('BAD_FRAME', 'RSV1 set on a control frame', 'warning', meta);
-      frame.role = 'control';
-      return;
-    }
-    if (op === 0) {
-      if (h.rsv1) env.problem('BAD_FRAME', 'RSV1 set on a continuation frame', 'warning', meta);
-      if (!partial) {
-        if (!orphanContinuations)
-          env.problem('BAD_FRAME', 'continuation frame without a message to continue', 'warning', meta);
-        if (h.fin) orphanContinuations = false;
-        return;
-      }
-    } else {
-      orphanContinuations = false;
-      if (partial) {
-        env.problem(
-          'BAD_FRAME',
-          'new message began before the previous one finished; previous dropped',
-          'warning',
-          meta,
-        );
-      }
-      partial = {
-        opcode: op as 1 | 2,
-        compressed: h.rsv1 && compressionFor(h),
-        bytes: new MessageBytes(),
-        total: 0,
-        fragments: 0,
-        masked: h.masked,
-        tooLarge: false,
-      };
-    }
-    partial = partial as PartialMessage;
-    partial.fragments++;
-    frame.role = 'data';
-  }
-
-  /** Whether RSV1 on this first frame means compressed, given what we know of the extension. */
-  function compressionFor(_h: FrameHeader): boolean {
-    if (deflate.kind === 'negotiated') return true;
-    if (deflate.kind === 'none') {
-      env.problem('BAD_FRAME', 'RSV1 set but permessage-deflate was not negotiated', 'warning', meta);
-      return false;
-    }
-    if (!inflater) {
-      inflater = createInflater({
-        windowBits: 15,
-        noContextTakeover: false,
-        maxOutputBytes: maxInflatedBytes,
-        maxRatio: maxInflateRatio,
-      });
-      inferred = true;
-      env.deflateInferred(meta);
-    }
-    return true;
-  }
-
-  function onPayload(scratchOrView: Buffer, wire: Buffer, h: FrameHeader, last: boolean): void {
-    if (!frame) return;
-    // A masked frame's bytes are the parser's scratch memory: kept as they are only when they
-    // are used up at this frame's end (the last slice of a control frame, or of the final
-    // frame of a message); copied when they must wait for more.
-    const kept = frame.role !== 'ignore' || includeFramePayloads;
-    const usedNow = last && (frame.role !== 'data' || h.fin);
-    const copied = h.masked && kept && !usedNow;
-    const chunk = copied ? Buffer.from(scratchOrView) : scratchOrView;
-    // An unmasked chunk is a view into the packet: a message kept past this packet copies it
-    // (MessageBytes does), or it would pin the whole capture chunk it came from.
-    const stable = copied || usedNow;
-    if (includeFramePayloads) {
-      if (frame.wireKept < WIRE_PREVIEW_BYTES) {
-        const take = wire.subarray(0, WIRE_PREVIEW_BYTES - frame.wireKept);
-        frame.wirePreview.push(take);
-        frame.wireKept += take.length;
-      }
-    }
-    if (frame.role === 'control' || (includeFramePayloads && frame.role !== 'data')) {
-      keep(frame, chunk);
-      return;
-    }
-    if (frame.role !== 'data' || !partial) return;
-    if (includeFramePayloads) keep(frame, chunk);
-    partial.total += chunk.length;
-    const keptSoFar = partial.bytes.length;
-    if (keptSoFar + chunk.length > maxMessageBytes) {
-      if (!partial.tooLarge) {
-        env.problem(
-          'MESSAGE_TOO_LARGE',
-          `message larger than ${maxMessageBytes} bytes; truncated`,
-          'warning',
-          meta,
-        );
-      }
-      partial.tooLarge = true;
-      const room = maxMessageBytes - keptSoFar;
-      if (room > 0) partial.bytes.push(chunk.subarray(0, room), stable);
-      return;
-    }
-    partial.bytes.push(chunk, stable);
-  }
-
-  function keep(f: FrameState, chunk: Buffer): void {
-    const room = Math.min(maxMessageBytes, 64 * 1024 * 1024) - f.kept;
-    if (room <= 0) return;
-    const take = chunk.length > room ? chunk.subarray(0, room) : chunk;
-    f.chunks.push(take);
-    f.kept += take.length;
-  }
-
-  function onFrameEnd(h: FrameHeader): void {
-    const f = frame;
-    frame = undefined;
-    const from = env.from();
-    // Events are written out field by field (no object spread): one hidden class per event
-    // type, and far cheaper to build on the per-frame path.
-    const event: WsFrameEvent = {
-      event: 'ws.frame',
-      ts: meta.ts,
-      src,
-      dst,
-      conn,
-      packet: meta.packet,
-      from,
-      fin: h.fin,
-      rsv1: h.rsv1,
-      rsv2: h.rsv2,
-      rsv3: h.rsv3,
-      opcode: h.opcode,
-      masked: h.masked,
-      mask: h.masked ? maskHex(h.maskKey) : undefined,
-      length: h.length,
-      headerLength: h.headerLength,
-      payload: undefined,
-      wirePayload: undefined,
-    };
-    let controlPayload: Buffer | undefined;
-    if (f) {
-      if (includeFramePayloads) {
-        event.payload = Buffer.concat(f.chunks);
-        event.wirePayload = Buffer.concat(f.wirePreview);
-      }
-      if (f.role === 'control') controlPayload = Buffer.concat(f.chunks);
-      // The shared state lets go of this frame's bytes now (new arrays: truncating one in place
-      // is a slow path in V8, and most frames never filled them).
-      if (f.chunks.length !== 0) f.chunks = [];
-      if (f.wirePreview.length !== 0) f.wirePreview = [];
-    }
-    env.emit(event);
-    if (!f) return;
-    if (controlPayload !== undefined) emitControl(env, meta, h, controlPayload, from);
-    else if (f.role === 'data' && partial && h.fin) {
-      const m = partial;
-      partial = undefined;
-      emitMessage(env, meta, m, inflater, inferred, from);
-    }
-  }
-
-  function lost(): void {
-    if (partial) {
-      env.problem(
-        'GAP_IN_MESSAGE',
-        'bytes of this message were not captured; message dropped',
-        'warning',
-        meta,
-      );
-      partial = undefined;
-    }
-    orphanContinuations = true;
-    inflater?.forgetWindow();
-  }
-
-  function data(bytes: Buffer, m: StreamMeta): void {
-    meta = m;
-    if (parser.stopped || bytes.length === 0) return;
-    if (!syncing) parser.push(bytes);
-    else {
-      // Copied: bytes kept while looking for a frame boundary must not pin their capture chunk.
-      syncBuf.push(Buffer.from(bytes));
-      syncBytes += bytes.length;
-      trySync(false);
-    }
-    if (budget !== undefined) settle();
-  }
-
-  /** Brings the budget charge up to date: unfinished message, resync buffer, inflate state. */
-  function settle(): void {
-    account.set((partial?.bytes.capacity ?? 0) + syncBytes + (inflater?.liveBytes ?? 0));
-  }
-
-  function shed(): boolean {
-    if (!partial) return false;
-    partial = undefined;
-    if (frame) frame.role = 'ignore';
-    orphanContinuations = true;
-    // The sender's compression window went on through the dropped message.
-    inflater?.forgetWindow();
-    settle();
-    return true;
-  }
-
-  function release(): void {
-    partial = undefined;
-    frame = undefined;
-    syncBuf = [];
-    syncBytes = 0;
-    inflater?.close();
-    account.clear();
-  }
-
-  function trySync(final: boolean): void {
-    const buf = syncBuf.length === 1 ? syncBuf[0] : Buffer.concat(syncBuf, syncBytes);
-    syncBuf = [buf];
-    const found = findFrameBoundary(buf, { allowRsv1: deflate.kind !== 'none', final });
-    if (found !== undefined && found !== 'wait') {
-      syncing = false;
-      syncBuf = [];
-      syncBytes = 0;
-      syncDiscarded = 0;
-      env.synced(found.masked, meta);
-      parser = newParser();
-      parser.push(buf.subarray(found.offset));
-      return;
-    }
-    if (found === undefined && !final) {
-      // No offset can begin a chain: only the last 13 bytes could still start a header.
-      const keepFrom = Math.max(0, buf.length - 13);
-      discard(buf, keepFrom);
-    } else if (syncBytes > SYNC_WINDOW) discard(buf, syncBytes - SYNC_WINDOW / 2);
-  }
-
-  function discard(buf: Buffer, from: number): void {
-    syncDiscarded += from;
-    syncBuf = [Buffer.from(buf.subarray(from))];
-    syncBytes = buf.length - from;
-    if (syncDiscarded > SYNC_GIVE_UP) {
-      syncDiscarded = Number.NEGATIVE_INFINITY; // report once
-      env.syncFailed(meta);
-    }
-  }
-
-  function gap(missing: number, m: StreamMeta): void {
-    meta = m;
-    if (parser.stopped) return;
-    if (syncing) {
-      syncBuf = [];
-      syncBytes = 0;
-      settle();
-      return;
-    }
-    if (parser.skip(missing)) {
-      // Still in step: only the message that lost bytes is gone.
-      if (frame) frame.role = 'ignore';
-      lost();
-      settle();
-      return;
-    }
-    frame = undefined;
-    lost();
-    syncing = true;
-    settle();
-  }
-
-  function end(m: StreamMeta): void {
-    meta = m;
-    if (syncing && syncBytes > 0 && !parser.stopped) trySync(true);
-    if (partial || frame) {
-      env.problem('INCOMPLETE_MESSAGE', 'the stream ended in the middle of a message', 'warning', meta);
-    }
-    partial = undefined;
-    frame = undefined;
-    syncBuf = [];
-    syncBytes = 0;
-    inflater?.close();
-    settle();
-  }
-
-  return self;
+  return new WsDirectionDecoder(env, deflate, startInSync);
 }

@@ -3,11 +3,14 @@
 import type { Side, WireEvent } from '../events.js';
 import type { StreamMeta } from '../stream.js';
 import type { MemoryBudget } from '../budget/memory-budget.js';
+import type { WireProblemCode } from '../problem-codes.js';
 
 export interface ResolvedWsOptions {
   maxMessageBytes: number;
   maxInflateRatio: number;
   includeFramePayloads: boolean;
+  /** Build ws.frame events (false: frames are decoded and checked, but no event is made). */
+  wantFrames: boolean;
   /** The run's memory budget, charged with unfinished messages, resync buffers and inflaters. */
   budget: MemoryBudget | undefined;
 }
@@ -22,7 +25,7 @@ export interface DirectionEnv {
   /** The sender's side (it may be corrected once, when a mid-stream pick-up learns the sides). */
   from(): Side;
   emit(event: WireEvent): void;
-  problem(code: string, message: string, severity: 'warning' | 'error', meta: StreamMeta): void;
+  problem(code: WireProblemCode, message: string, severity: 'warning' | 'error', meta: StreamMeta): void;
   /** A mid-stream chain was found; `masked` tells which side really sends here. */
   synced(masked: boolean, meta: StreamMeta): void;
   /** RSV1 was seen while compression was unknown; reported once per connection. */

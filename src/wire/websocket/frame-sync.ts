@@ -3,6 +3,17 @@
 // valid opcodes, RSV bits consistent with the extension, one mask bit for the whole chain,
 // minimal length encodings, fragments in a legal order, and lengths that land exactly on the
 // next header or on the end of what has arrived.
+import {
+  decodeFrameHeader,
+  HEADER_LENGTH_IMPOSSIBLE,
+  HEADER_NEEDS_MORE,
+  isControlOpcode,
+  isDefinedOpcode,
+  isMinimalLength,
+  MAX_CONTROL_PAYLOAD,
+  newFrameHeader,
+  OPCODE,
+} from '../../shared/websocket-framing.js';
 
 export interface SyncCandidate {
   offset: number;
@@ -22,36 +33,26 @@ type Step =
   | { kind: 'short' }
   | { kind: 'bad' };
 
+const SHORT: Step = { kind: 'short' };
+const BAD: Step = { kind: 'bad' };
+/** Reused for every header judged (the step keeps what it needs). */
+const header = newFrameHeader();
+
 /** Reads a header at `p` and judges whether it could be a real one. */
 function readHeader(buf: Buffer, p: number, allowRsv1: boolean): Step {
-  if (buf.length - p < 2) return { kind: 'short' };
-  const b0 = buf[p];
-  const b1 = buf[p + 1];
+  if (buf.length - p < 2) return SHORT;
+  const b0 = buf[p]!;
   const opcode = b0 & 0x0f;
   const fin = (b0 & 0x80) !== 0;
-  if (b0 & 0x30) return { kind: 'bad' };
-  const control = opcode >= 8;
-  if (control ? opcode > 10 || !fin : opcode > 2) return { kind: 'bad' };
-  if (b0 & 0x40 && !(allowRsv1 && (opcode === 1 || opcode === 2))) return { kind: 'bad' };
-  const masked = (b1 & 0x80) !== 0;
-  const len7 = b1 & 0x7f;
-  if (control && len7 > 125) return { kind: 'bad' };
-  let length = len7;
-  let headerLength = 2;
-  if (len7 === 126) {
-    if (buf.length - p < 4) return { kind: 'short' };
-    length = buf.readUInt16BE(p + 2);
-    if (length < 126) return { kind: 'bad' };
-    headerLength = 4;
-  } else if (len7 === 127) {
-    if (buf.length - p < 10) return { kind: 'short' };
-    const hi = buf.readUInt32BE(p + 2);
-    if (hi > 0x1fffff) return { kind: 'bad' };
-    length = hi * 0x100000000 + buf.readUInt32BE(p + 6);
-    if (length < 65536) return { kind: 'bad' };
-    headerLength = 10;
-  }
-  return { kind: 'frame', size: headerLength + (masked ? 4 : 0) + length, masked, fin, opcode };
+  if (b0 & 0x30) return BAD;
+  const control = isControlOpcode(opcode);
+  if (!isDefinedOpcode(opcode) || (control && !fin)) return BAD;
+  if (b0 & 0x40 && !(allowRsv1 && (opcode === OPCODE.TEXT || opcode === OPCODE.BINARY))) return BAD;
+  if (control && (buf[p + 1]! & 0x7f) > MAX_CONTROL_PAYLOAD) return BAD;
+  const n = decodeFrameHeader(buf, p, buf.length, header);
+  if (n === HEADER_NEEDS_MORE) return SHORT;
+  if (n === HEADER_LENGTH_IMPOSSIBLE || !isMinimalLength(header)) return BAD;
+  return { kind: 'frame', size: n + header.length, masked: header.masked, fin, opcode };
 }
 
 /**
@@ -95,7 +96,7 @@ export function findFrameBoundary(buf: Buffer, options: SyncOptions): SyncCandid
   let waiting = false;
   for (let offset = 0; offset < buf.length; offset++) {
     const verdict = judge(buf, offset, options);
-    if (verdict === 'accept') return { offset, masked: (buf[offset + 1] & 0x80) !== 0 };
+    if (verdict === 'accept') return { offset, masked: (buf[offset + 1]! & 0x80) !== 0 };
     if (verdict === 'wait') waiting = true;
   }
   return waiting ? 'wait' : undefined;

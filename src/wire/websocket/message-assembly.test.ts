@@ -57,7 +57,7 @@ test('the whole conversation fed one byte at a time decodes the same', () => {
   ]);
 });
 
-test('close frames: code and reason; a 1-byte payload is BAD_CLOSE; bad codes and bad UTF-8 reported', () => {
+test('close frames: code and reason; a 1-byte payload, bad codes and bad UTF-8 each reported by its own code', () => {
   const events = decode([
     ['client', request],
     ['server', response],
@@ -68,11 +68,11 @@ test('close frames: code and reason; a 1-byte payload is BAD_CLOSE; bad codes an
   ]);
   assert.deepEqual(summary(events).slice(2), [
     'client close 1001 go',
-    'problem BAD_CLOSE',
+    'problem WS_CLOSE_ONE_BYTE',
     'server close - ',
-    'problem BAD_CLOSE',
+    'problem WS_CLOSE_CODE_INVALID',
     'server close 1006 ',
-    'problem BAD_UTF8',
+    'problem WS_CLOSE_REASON_NOT_UTF8',
     'server close 1000 \ufffd(',
   ]);
 });
@@ -143,7 +143,7 @@ test('a gap across frame boundaries resynchronises on the frames after it', () =
   assert.ok(!texts.includes('client text message number 1'));
 });
 
-test('an absurd 64-bit length stops that direction with BAD_FRAME; the other direction goes on', () => {
+test('an absurd 64-bit length stops that direction with WS_LENGTH_IMPOSSIBLE; the other direction goes on', () => {
   const absurd = Buffer.from([0x82, 0x7f, 0x7f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]);
   const events = decode([
     ['client', request],
@@ -152,7 +152,7 @@ test('an absurd 64-bit length stops that direction with BAD_FRAME; the other dir
     ['server', serverFrame({ opcode: 1, payload: 'ignored' })],
     ['client', frame({ opcode: 1, payload: 'still here' })],
   ]);
-  assert.deepEqual(summary(events).slice(2), ['problem BAD_FRAME', 'client text still here']);
+  assert.deepEqual(summary(events).slice(2), ['problem WS_LENGTH_IMPOSSIBLE', 'client text still here']);
 });
 
 test('a message over maxMessageBytes is truncated with MESSAGE_TOO_LARGE, its length still counted', () => {
@@ -245,4 +245,25 @@ test('a forged Sec-WebSocket-Accept is BAD_ACCEPT; a refused upgrade returns to 
     'request GET /again',
     'response 200 accept=null',
   ]);
+});
+
+test('wantFrames: false builds no ws.frame event; messages, control frames and frame problems are the same', () => {
+  const steps: Array<['client' | 'server', Buffer]> = [
+    ['client', request],
+    ['server', response],
+    ['client', frame({ opcode: 1, payload: 'hel', fin: false })],
+    ['client', frame({ opcode: 9, payload: 'p' })],
+    ['client', frame({ opcode: 0, payload: 'lo' })],
+    ['server', serverFrame({ opcode: 1, payload: 'x', rsv1: true })],
+    ['server', serverFrame({ opcode: 9, payload: 'y'.repeat(126) })],
+    ['server', serverFrame({ opcode: 8, payload: Buffer.from([0x03, 0xe8]) })],
+  ];
+  const withFrames = decode(steps, { includeFramePayloads: true });
+  const without = decode(steps, { wantFrames: false, includeFramePayloads: true });
+  assert.equal(withFrames.filter((e) => e.event === 'ws.frame').length, 6);
+  assert.equal(without.filter((e) => e.event === 'ws.frame').length, 0);
+  assert.deepEqual(summary(without), summary(withFrames));
+  assert.ok(summary(without).includes('problem WS_RSV1_WITHOUT_DEFLATE'));
+  assert.ok(summary(without).includes('problem WS_CONTROL_TOO_LONG'));
+  assert.ok(summary(without).includes('client text hello'));
 });

@@ -39,6 +39,13 @@ export class MessageBytes {
     this.len = need;
   }
 
+  /** Forgets the bytes (a message ended or was dropped). */
+  clear(): void {
+    this.single = null;
+    this.buf = null;
+    this.len = 0;
+  }
+
   /** All the bytes (a view; valid until the next push). */
   bytes(): Buffer {
     if (this.buf !== null) return this.buf.subarray(0, this.len);

@@ -4,21 +4,48 @@ import { isAscii, isUtf8 } from 'node:buffer';
 import type { Side, WsControlEvent, WsMessageEvent } from '../events.js';
 import type { StreamMeta } from '../stream.js';
 import type { DirectionEnv } from './direction-env.js';
-import type { FrameHeader } from './frame-parser.js';
+import type { FrameHeader } from '../../shared/websocket-framing.js';
 import type { Inflater } from './inflater.js';
-import type { MessageBytes } from './message-bytes.js';
+import { MessageBytes } from './message-bytes.js';
 import { parseClosePayload } from './ws-control.js';
 
-/** A data message being assembled from its fragments. */
-export interface PartialMessage {
-  opcode: 1 | 2;
-  compressed: boolean;
+const EMPTY = Buffer.alloc(0);
+
+/**
+ * A data message being assembled from its fragments. One per direction, reused from message
+ * to message (`active` tells whether one is under way): no objects per message.
+ */
+export class PartialMessage {
+  active = false;
+  opcode: 1 | 2 = 1;
+  compressed = false;
   /** The payload kept so far (at most maxMessageBytes). */
-  bytes: MessageBytes;
-  total: number;
-  fragments: number;
-  masked: boolean;
-  tooLarge: boolean;
+  readonly bytes = new MessageBytes();
+  total = 0;
+  fragments = 0;
+  masked = false;
+  /** Bytes beyond maxMessageBytes were not kept. */
+  tooLarge = false;
+  /** The message's bytes are not all there (not kept, or inflated only in part). */
+  truncated = false;
+
+  begin(opcode: 1 | 2, compressed: boolean, masked: boolean): void {
+    this.active = true;
+    this.opcode = opcode;
+    this.compressed = compressed;
+    this.bytes.clear();
+    this.total = 0;
+    this.fragments = 0;
+    this.masked = masked;
+    this.tooLarge = false;
+    this.truncated = false;
+  }
+
+  /** Drops the message and lets go of its bytes. */
+  drop(): void {
+    this.active = false;
+    this.bytes.clear();
+  }
 }
 
 /** Emits the ws.close / ws.ping / ws.pong event of a control frame (close payload checked). */
@@ -44,13 +71,14 @@ export function emitControl(
   if (h.opcode === 8) {
     const close = parseClosePayload(payload);
     if (close.kind === 'bad-length')
-      env.problem('BAD_CLOSE', 'close payload of 1 byte (no room for a code)', 'warning', meta);
+      env.problem('WS_CLOSE_ONE_BYTE', 'close payload of 1 byte (no room for a code)', 'warning', meta);
     if (close.kind === 'ok') {
       event.code = close.code;
       event.reason = close.reason;
       if (!close.codeValid)
-        env.problem('BAD_CLOSE', `close code ${close.code} may not be sent`, 'warning', meta);
-      if (!close.reasonValid) env.problem('BAD_UTF8', 'close reason is not valid UTF-8', 'warning', meta);
+        env.problem('WS_CLOSE_CODE_INVALID', `close code ${close.code} may not be sent`, 'warning', meta);
+      if (!close.reasonValid)
+        env.problem('WS_CLOSE_REASON_NOT_UTF8', 'close reason is not valid UTF-8', 'warning', meta);
     }
   }
   env.emit(event);
@@ -68,33 +96,12 @@ export function emitMessage(
   inferred: boolean,
   from: Side,
 ): void {
-  const { src, dst, conn } = env;
   let data = m.bytes.bytes();
   let length = m.total;
-  let truncated = m.tooLarge;
   if (m.compressed && inflater) {
-    if (m.tooLarge) {
-      // Part of the compressed stream was not kept: it cannot be inflated.
-      inflater.forgetWindow();
-      data = Buffer.alloc(0);
-    } else {
-      const result = inflater.inflate(data);
-      if (result.kind === 'failed') {
-        env.problem('INFLATE_FAILED', `cannot inflate message: ${result.message}`, 'warning', meta);
-        data = Buffer.alloc(0);
-        truncated = true;
-      } else if (result.kind === 'limit') {
-        env.problem(
-          'INFLATE_LIMIT',
-          `inflated message exceeds ${result.limit} bytes; truncated`,
-          'warning',
-          meta,
-        );
-        data = result.data;
-        truncated = true;
-      } else data = result.data;
-      length = data.length;
-    }
+    data = inflateMessage(env, meta, m, inflater);
+    // A message cut short before inflating keeps its wire length (nothing could be inflated).
+    if (!m.tooLarge) length = data.length;
   }
   let text: string | undefined;
   let dataBase64: string | undefined;
@@ -106,7 +113,7 @@ export function emitMessage(
       utf8Valid = true;
       text = data.toString('latin1');
     } else {
-      utf8Valid = isUtf8(truncated ? trimIncomplete(data) : data);
+      utf8Valid = isUtf8(m.truncated ? trimIncomplete(data) : data);
       if (!utf8Valid) env.problem('BAD_UTF8', 'text message is not valid UTF-8', 'warning', meta);
       text = data.toString('utf8');
     }
@@ -114,9 +121,9 @@ export function emitMessage(
   const event: WsMessageEvent = {
     event: 'ws.message',
     ts: meta.ts,
-    src,
-    dst,
-    conn,
+    src: env.src,
+    dst: env.dst,
+    conn: env.conn,
     packet: meta.packet,
     from,
     opcode: m.opcode,
@@ -132,6 +139,24 @@ export function emitMessage(
     chat: undefined,
   };
   env.emit(event);
+}
+
+/** A compressed message's bytes inflated; failures reported and the message marked truncated. */
+function inflateMessage(env: DirectionEnv, meta: StreamMeta, m: PartialMessage, inflater: Inflater): Buffer {
+  if (m.tooLarge) {
+    // Part of the compressed stream was not kept: it cannot be inflated.
+    inflater.forgetWindow();
+    return EMPTY;
+  }
+  const result = inflater.inflate(m.bytes.bytes());
+  if (result.kind === 'ok') return result.data;
+  m.truncated = true;
+  if (result.kind === 'failed') {
+    env.problem('INFLATE_FAILED', `cannot inflate message: ${result.message}`, 'warning', meta);
+    return EMPTY;
+  }
+  env.problem('INFLATE_LIMIT', `inflated message exceeds ${result.limit} bytes; truncated`, 'warning', meta);
+  return result.data;
 }
 
 /** Drops an incomplete UTF-8 sequence cut off at the end of a truncated buffer. */
