@@ -1,8 +1,8 @@
-// WebSocket frame parser (RFC 6455 §5.2) as a push state machine with two states, each one
-// method: HEADER (a header whole in the chunk is decoded where it lies; one split across chunks
-// is collected in a tiny fixed buffer) and PAYLOAD (passed on slice by slice as it arrives,
-// unmasked, the mask position carried across chunks). Nothing is allocated per frame or from a
-// length read off the wire.
+// WebSocket frame parser (RFC 6455 §5.2) as a push state machine, one method per state: HEADER
+// (a header whole in the chunk is decoded where it lies; one split across chunks is collected
+// in a tiny fixed buffer), PAYLOAD (passed on slice by slice as it arrives, unmasked, the mask
+// position carried across chunks) and STOPPED (after a length no frame can have). One header
+// object is reused for every frame, and nothing is allocated from a length read off the wire.
 import {
   decodeFrameHeader,
   HEADER_LENGTH_IMPOSSIBLE,
