@@ -1,5 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { projectRoot } from './paths.js';
 import {
   CLOSE,
   CLOSE_CODE_MEANINGS,
@@ -192,4 +195,21 @@ test('unmaskIntoWords: every length and mask offset equals the byte-by-byte XOR,
       }
     }
   }
+});
+
+test('no other module builds or parses a frame header: the 16-bit length marker 126 appears nowhere else', () => {
+  // Header code always meets the marker of the 16-bit length form; tests may spell out raw bytes.
+  const srcDir = join(projectRoot, 'src');
+  const offenders: string[] = [];
+  for (const entry of readdirSync(srcDir, { recursive: true, encoding: 'utf8' })) {
+    if (
+      !entry.endsWith('.ts') ||
+      entry.endsWith('.test.ts') ||
+      entry === join('shared', 'websocket-framing.ts')
+    )
+      continue;
+    const text = readFileSync(join(srcDir, entry), 'utf8');
+    if (/\b(126|0x7e)\b/.test(text)) offenders.push(entry);
+  }
+  assert.deepEqual(offenders, []);
 });
