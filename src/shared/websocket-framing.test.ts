@@ -1,5 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { projectRoot } from './paths.js';
 import {
   CLOSE,
   CLOSE_CODE_MEANINGS,
@@ -18,6 +21,7 @@ import {
   OPCODE,
   opcodeName,
   unmask,
+  unmaskIntoWords,
   type FrameHeaderSpec,
 } from './websocket-framing.js';
 
@@ -172,4 +176,40 @@ test('maskHex: the four mask bytes as lower-case hex, leading zeros kept', () =>
 test('the page keeps its own copy of the session-moved close code (it is served alone): the same number', async () => {
   const page = await import('../web/connection.js');
   assert.equal(page.CLOSE_SESSION_MOVED, CLOSE.SESSION_MOVED);
+});
+
+test('unmaskIntoWords: every length and mask offset equals the byte-by-byte XOR, into reused memory', () => {
+  const src = Buffer.alloc(400);
+  for (let i = 0; i < src.length; i++) src[i] = (i * 17 + 5) & 0xff;
+  const out = Buffer.alloc(512, 0xaa);
+  const words = new Int32Array(out.buffer, out.byteOffset, 128);
+  const key = Buffer.from([0xfa, 0x21, 0x3d, 0x80]);
+  for (const length of [0, 1, 5, 95, 96, 97, 99, 128, 250, 390]) {
+    for (const start of [0, 1, 3]) {
+      for (let offset = 0; offset < 5; offset++) {
+        unmaskIntoWords(src, start, start + length, key.readUInt32BE(0), offset, out, words);
+        const want = Buffer.from(
+          src.subarray(start, start + length).map((b, i) => b ^ key[(offset + i) & 3]!),
+        );
+        assert.deepEqual(out.subarray(0, length), want, `length ${length} start ${start} offset ${offset}`);
+      }
+    }
+  }
+});
+
+test('no other module builds or parses a frame header: the 16-bit length marker 126 appears nowhere else', () => {
+  // Header code always meets the marker of the 16-bit length form; tests may spell out raw bytes.
+  const srcDir = join(projectRoot, 'src');
+  const offenders: string[] = [];
+  for (const entry of readdirSync(srcDir, { recursive: true, encoding: 'utf8' })) {
+    if (
+      !entry.endsWith('.ts') ||
+      entry.endsWith('.test.ts') ||
+      entry === join('shared', 'websocket-framing.ts')
+    )
+      continue;
+    const text = readFileSync(join(srcDir, entry), 'utf8');
+    if (/\b(126|0x7e)\b/.test(text)) offenders.push(entry);
+  }
+  assert.deepEqual(offenders, []);
 });

@@ -294,25 +294,54 @@ export function maskInPlace(buf: Uint8Array, start: number, end: number, key: nu
   const lead = (4 - ((buf.byteOffset + i) & 3)) & 3;
   for (const stop = i + lead; i < stop; i++) buf[i] = buf[i]! ^ maskByte(key, offset + i - start);
   const words = (end - i) >> 2;
-  const at = offset + i - start;
+  xorWords(new Int32Array(buf.buffer, buf.byteOffset + i, words), words, maskWord(key, offset + i - start));
+  i += words << 2;
+  for (; i < end; i++) buf[i] = buf[i]! ^ maskByte(key, offset + i - start);
+}
+
+/** The mask's four bytes from payload position `at` on, as one machine word. */
+function maskWord(key: number, at: number): number {
   const b0 = maskByte(key, at);
   const b1 = maskByte(key, at + 1);
   const b2 = maskByte(key, at + 2);
   const b3 = maskByte(key, at + 3);
-  const word = LITTLE_ENDIAN
-    ? b0 | (b1 << 8) | (b2 << 16) | (b3 << 24)
-    : (b0 << 24) | (b1 << 16) | (b2 << 8) | b3;
-  const w = new Int32Array(buf.buffer, buf.byteOffset + i, words);
+  return LITTLE_ENDIAN ? b0 | (b1 << 8) | (b2 << 16) | (b3 << 24) : (b0 << 24) | (b1 << 16) | (b2 << 8) | b3;
+}
+
+function xorWords(w: Int32Array, count: number, word: number): void {
   let k = 0;
-  for (const stop = words - 3; k < stop; k += 4) {
+  for (const stop = count - 3; k < stop; k += 4) {
     w[k] = w[k]! ^ word;
     w[k + 1] = w[k + 1]! ^ word;
     w[k + 2] = w[k + 2]! ^ word;
     w[k + 3] = w[k + 3]! ^ word;
   }
-  for (; k < words; k++) w[k] = w[k]! ^ word;
-  i += words << 2;
-  for (; i < end; i++) buf[i] = buf[i]! ^ maskByte(key, offset + i - start);
+  for (; k < count; k++) w[k] = w[k]! ^ word;
+}
+
+/**
+ * unmask() of `src[start, end)` into the start of `out`, a buffer that `words` views as 32-bit
+ * words from its first byte (both made once by the caller and reused: no view per call, which
+ * costs as much as the XOR on chat-sized payloads). Writes `out[0, end - start)`.
+ */
+export function unmaskIntoWords(
+  src: Buffer,
+  start: number,
+  end: number,
+  key: number,
+  offset: number,
+  out: Buffer,
+  words: Int32Array,
+): void {
+  const n = end - start;
+  if (n < WORD_MASK_MIN) {
+    xorBytes(src, start, out, 0, n, key, offset);
+    return;
+  }
+  src.copy(out, 0, start, end);
+  const count = n >> 2;
+  xorWords(words, count, maskWord(key, offset));
+  for (let i = count << 2; i < n; i++) out[i] = out[i]! ^ maskByte(key, offset + i);
 }
 
 /**

@@ -26,13 +26,8 @@ export interface HttpExchangeEnv {
   /** ts/src/dst/conn/packet for bytes sent by `side` (real side). */
   base(side: Side, meta: StreamMeta): EventBase;
   emit(event: WireEvent): void;
-  problem(
-    side: Side,
-    code: WireProblemCode,
-    message: string,
-    severity: 'warning' | 'error',
-    meta: StreamMeta,
-  ): void;
+  /** A problem about bytes sent by `side` (its severity is its code's). */
+  problem(side: Side, code: WireProblemCode, message: string, meta: StreamMeta): void;
   /**
    * The connection now speaks WebSocket. `clientRest`/`serverRest` are the bytes each side sent
    * after its handshake message; `facts` is undefined when the answer was never seen.
@@ -77,14 +72,14 @@ export class HttpExchange {
     this.maxAwait = options.maxAwaitBytes ?? 1024 * 1024;
     this.requestHandlers = {
       onHead: (head) => this.onRequest(head),
-      onError: (code, message) => env.problem('client', code, message, 'error', this.meta),
+      onError: (code, message) => env.problem('client', code, message, this.meta),
     };
     this.requestParser = new HttpStreamParser('request', this.requestHandlers, options.maxHeadBytes);
     this.responseParser = new HttpStreamParser(
       'response',
       {
         onHead: (head) => this.onResponse(head),
-        onError: (code, message) => env.problem('server', code, message, 'error', this.meta),
+        onError: (code, message) => env.problem('server', code, message, this.meta),
       },
       options.maxHeadBytes,
     );
@@ -111,7 +106,7 @@ export class HttpExchange {
     if (this.state === SWITCHED || this.lost[side]) return;
     this.lost[side] = true;
     const message = 'bytes of the HTTP stream were not captured; this side is no longer followed';
-    this.env.problem(side, 'HTTP_GAP', message, 'warning', meta);
+    this.env.problem(side, 'HTTP_GAP', message, meta);
     // The server's answer to a pending upgrade may be what was lost: assume the switch.
     if (side === 'server' && this.state === AWAITING) this.switchTo(undefined, EMPTY);
   }
@@ -221,7 +216,7 @@ export class HttpExchange {
     this.env.emit(event);
     if (facts?.acceptValid === false) {
       const message = 'Sec-WebSocket-Accept does not match the request key';
-      this.env.problem('server', 'BAD_ACCEPT', message, 'warning', this.meta);
+      this.env.problem('server', 'BAD_ACCEPT', message, this.meta);
     }
   }
 

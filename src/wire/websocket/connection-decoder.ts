@@ -7,7 +7,7 @@
 // exchange until the switch), WS (two direction decoders) and DEAD (not decoded).
 import { formatEndpoint, type EventBase, type Side, type WireEvent } from '../events.js';
 import type { ConnectionInfo, ConnectionSink, EmitEvent, StreamMeta } from '../stream.js';
-import type { WireProblemCode } from '../problem-codes.js';
+import { WIRE_PROBLEMS, type WireProblemCode } from '../problem-codes.js';
 import { createHttpExchange, type HttpExchange, type HttpExchangeEnv } from '../http/http-exchange.js';
 import { sniffHttp } from '../http/http-stream-parser.js';
 import type { HandshakeFacts } from '../http/websocket-handshake.js';
@@ -153,7 +153,7 @@ export class WebSocketConnectionDecoder implements ConnectionSink, ConnectionSid
       if (asExpected !== 'yes') {
         this.swapped = !this.swapped;
         const what = this.real(label) === 'client' ? 'requests' : 'responses';
-        this.report(label, 'SIDES_SWAPPED', `${this.endpoint[label]} sends HTTP ${what}`, 'warning', meta);
+        this.report(label, 'SIDES_SWAPPED', `${this.endpoint[label]} sends HTTP ${what}`, meta);
       }
       this.sidesDecided = true;
       this.state = HTTP;
@@ -179,7 +179,7 @@ export class WebSocketConnectionDecoder implements ConnectionSink, ConnectionSid
     this.ws.client = this.ws.server = undefined;
     this.account.clear();
     const message = `neither HTTP nor WebSocket (${why}); connection not decoded`;
-    this.report(label, 'NOT_WEBSOCKET', message, 'warning', meta);
+    this.report(label, 'NOT_WEBSOCKET', message, meta);
   }
 
   // ---- HTTP: the exchange's environment ----
@@ -201,14 +201,8 @@ export class WebSocketConnectionDecoder implements ConnectionSink, ConnectionSid
     this.out(event);
   }
 
-  problem(
-    side: Side,
-    code: WireProblemCode,
-    message: string,
-    severity: 'warning' | 'error',
-    meta: StreamMeta,
-  ): void {
-    this.report(this.labelOf(side), code, message, severity, meta);
+  problem(side: Side, code: WireProblemCode, message: string, meta: StreamMeta): void {
+    this.report(this.labelOf(side), code, message, meta);
   }
 
   switched(
@@ -253,13 +247,7 @@ export class WebSocketConnectionDecoder implements ConnectionSink, ConnectionSid
     if (masked !== (this.real(label) === 'client')) {
       this.swapped = !this.swapped;
       const client = this.endpoint[this.labelOf('client')];
-      this.report(
-        label,
-        'SIDES_SWAPPED',
-        `masked frames come from ${client}: it is the client`,
-        'warning',
-        meta,
-      );
+      this.report(label, 'SIDES_SWAPPED', `masked frames come from ${client}: it is the client`, meta);
     }
     const clientDecoder = this.ws[this.labelOf('client')];
     const serverDecoder = this.ws[this.labelOf('server')];
@@ -271,25 +259,19 @@ export class WebSocketConnectionDecoder implements ConnectionSink, ConnectionSid
     if (this.inferredReported) return;
     this.inferredReported = true;
     const message = 'RSV1 set on a message: permessage-deflate assumed (handshake not captured)';
-    this.report(label, 'DEFLATE_INFERRED', message, 'warning', meta);
+    this.report(label, 'DEFLATE_INFERRED', message, meta);
   }
 
   syncFailed(label: Side, meta: StreamMeta): void {
     if (!this.anySynced) this.notWebSocket(label, meta, 'no WebSocket frame boundary found');
     else {
       const message = 'no frame boundary found in a long stretch of bytes';
-      this.report(label, 'WS_NO_FRAME_BOUNDARY', message, 'warning', meta);
+      this.report(label, 'WS_NO_FRAME_BOUNDARY', message, meta);
     }
   }
 
-  /** A decode.problem about bytes sent by the side labelled `label`. */
-  report(
-    label: Side,
-    code: WireProblemCode,
-    message: string,
-    severity: 'warning' | 'error',
-    meta: StreamMeta,
-  ): void {
+  /** A decode.problem about bytes sent by the side labelled `label`, with its code's severity. */
+  report(label: Side, code: WireProblemCode, message: string, meta: StreamMeta): void {
     this.out({
       event: 'decode.problem',
       ts: meta.ts,
@@ -299,7 +281,7 @@ export class WebSocketConnectionDecoder implements ConnectionSink, ConnectionSid
       packet: meta.packet,
       code,
       message,
-      severity,
+      severity: WIRE_PROBLEMS[code].severity,
     });
   }
 }

@@ -143,7 +143,7 @@ export class WsDirectionDecoder implements DirectionDecoder, FrameParserHandlers
     this.meta = meta;
     if (this.state === SYNCING && this.resync.bytes > 0) this.trySync(true);
     if (this.message.active || this.inFrame) {
-      this.env.problem('INCOMPLETE_MESSAGE', 'the stream ended in the middle of a message', 'warning', meta);
+      this.env.problem('INCOMPLETE_MESSAGE', 'the stream ended in the middle of a message', meta);
     }
     this.message.drop();
     this.inFrame = false;
@@ -185,7 +185,6 @@ export class WsDirectionDecoder implements DirectionDecoder, FrameParserHandlers
       this.env.problem(
         'GAP_IN_MESSAGE',
         'bytes of this message were not captured; message dropped',
-        'warning',
         this.meta,
       );
       this.message.drop();
@@ -198,7 +197,7 @@ export class WsDirectionDecoder implements DirectionDecoder, FrameParserHandlers
 
   onFatal(code: WireProblemCode, message: string): void {
     this.state = STOPPED;
-    this.env.problem(code, `${message}; decoding of this direction stops`, 'error', this.meta);
+    this.env.problem(code, `${message}; decoding of this direction stops`, this.meta);
     this.message.drop();
     this.inFrame = false;
   }
@@ -345,7 +344,7 @@ export class WsDirectionDecoder implements DirectionDecoder, FrameParserHandlers
   }
 
   private problem(code: WireProblemCode, message: string): void {
-    this.env.problem(code, message, 'warning', this.meta);
+    this.env.problem(code, message, this.meta);
   }
 
   private problemOnce(code: WireProblemCode, message: string): void {

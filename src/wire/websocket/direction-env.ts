@@ -25,7 +25,8 @@ export interface DirectionEnv {
   /** The sender's side (it may be corrected once, when a mid-stream pick-up learns the sides). */
   from(): Side;
   emit(event: WireEvent): void;
-  problem(code: WireProblemCode, message: string, severity: 'warning' | 'error', meta: StreamMeta): void;
+  /** A problem with this direction's bytes (its severity is its code's, problem-codes.ts). */
+  problem(code: WireProblemCode, message: string, meta: StreamMeta): void;
   /** A mid-stream chain was found; `masked` tells which side really sends here. */
   synced(masked: boolean, meta: StreamMeta): void;
   /** RSV1 was seen while compression was unknown; reported once per connection. */

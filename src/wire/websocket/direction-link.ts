@@ -14,13 +14,7 @@ export interface ConnectionSides {
   readonly info: { conn: number };
   real(label: Side): Side;
   emit(event: WireEvent): void;
-  report(
-    label: Side,
-    code: WireProblemCode,
-    message: string,
-    severity: 'warning' | 'error',
-    meta: StreamMeta,
-  ): void;
+  report(label: Side, code: WireProblemCode, message: string, meta: StreamMeta): void;
   synced(label: Side, masked: boolean, meta: StreamMeta): void;
   deflateInferred(label: Side, meta: StreamMeta): void;
   syncFailed(label: Side, meta: StreamMeta): void;
@@ -53,8 +47,8 @@ export class DirectionLink implements DirectionEnv {
     this.connection.emit(event);
   }
 
-  problem(code: WireProblemCode, message: string, severity: 'warning' | 'error', meta: StreamMeta): void {
-    this.connection.report(this.label, code, message, severity, meta);
+  problem(code: WireProblemCode, message: string, meta: StreamMeta): void {
+    this.connection.report(this.label, code, message, meta);
   }
 
   synced(masked: boolean, meta: StreamMeta): void {

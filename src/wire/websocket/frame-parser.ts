@@ -1,14 +1,15 @@
-// WebSocket frame parser (RFC 6455 §5.2) as a push state machine with two states, each one
-// method: HEADER (a header whole in the chunk is decoded where it lies; one split across chunks
-// is collected in a tiny fixed buffer) and PAYLOAD (passed on slice by slice as it arrives,
-// unmasked, the mask position carried across chunks). Nothing is allocated per frame or from a
-// length read off the wire.
+// WebSocket frame parser (RFC 6455 §5.2) as a push state machine, one method per state: HEADER
+// (a header whole in the chunk is decoded where it lies; one split across chunks is collected
+// in a tiny fixed buffer), PAYLOAD (passed on slice by slice as it arrives, unmasked, the mask
+// position carried across chunks) and STOPPED (after a length no frame can have). One header
+// object is reused for every frame, and nothing is allocated from a length read off the wire.
 import {
   decodeFrameHeader,
   HEADER_LENGTH_IMPOSSIBLE,
   headerLengthFor,
   MAX_HEADER_BYTES,
   newFrameHeader,
+  unmaskIntoWords,
   unmaskRange,
   type FrameHeader,
 } from '../../shared/websocket-framing.js';
@@ -160,17 +161,21 @@ export function createFrameParser(handlers: FrameParserHandlers, wantWire = fals
 /** Masked slices up to this size are unmasked into shared scratch memory. */
 const SCRATCH_BYTES = 64 * 1024;
 let scratch: Buffer | undefined;
+/** The scratch memory as 32-bit words (its own ArrayBuffer, so aligned), made once. */
+let scratchWords: Int32Array | undefined;
 
 /**
- * unmask() into memory shared by every parser (larger slices get their own): most client
+ * Unmasks into memory shared by every parser (larger slices get their own): most client
  * messages are read, turned into text and dropped before the next frame, so a Buffer per frame
  * (and the garbage and C-heap traffic it makes) is avoided. Valid until the next call.
  */
 function unmaskScratch(src: Buffer, start: number, end: number, key: number, offset: number): Buffer {
   const n = end - start;
-  const out =
-    n > SCRATCH_BYTES
-      ? Buffer.allocUnsafe(n)
-      : (scratch ??= Buffer.allocUnsafe(SCRATCH_BYTES)).subarray(0, n);
-  return unmaskRange(src, start, end, key, offset, out);
+  if (n > SCRATCH_BYTES) return unmaskRange(src, start, end, key, offset, Buffer.allocUnsafe(n));
+  if (scratch === undefined) {
+    scratch = Buffer.alloc(SCRATCH_BYTES);
+    scratchWords = new Int32Array(scratch.buffer, scratch.byteOffset, SCRATCH_BYTES >> 2);
+  }
+  unmaskIntoWords(src, start, end, key, offset, scratch, scratchWords!);
+  return scratch.subarray(0, n);
 }

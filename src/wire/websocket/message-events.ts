@@ -71,14 +71,14 @@ export function emitControl(
   if (h.opcode === 8) {
     const close = parseClosePayload(payload);
     if (close.kind === 'bad-length')
-      env.problem('WS_CLOSE_ONE_BYTE', 'close payload of 1 byte (no room for a code)', 'warning', meta);
+      env.problem('WS_CLOSE_ONE_BYTE', 'close payload of 1 byte (no room for a code)', meta);
     if (close.kind === 'ok') {
       event.code = close.code;
       event.reason = close.reason;
       if (!close.codeValid)
-        env.problem('WS_CLOSE_CODE_INVALID', `close code ${close.code} may not be sent`, 'warning', meta);
+        env.problem('WS_CLOSE_CODE_INVALID', `close code ${close.code} may not be sent`, meta);
       if (!close.reasonValid)
-        env.problem('WS_CLOSE_REASON_NOT_UTF8', 'close reason is not valid UTF-8', 'warning', meta);
+        env.problem('WS_CLOSE_REASON_NOT_UTF8', 'close reason is not valid UTF-8', meta);
     }
   }
   env.emit(event);
@@ -114,7 +114,7 @@ export function emitMessage(
       text = data.toString('latin1');
     } else {
       utf8Valid = isUtf8(m.truncated ? trimIncomplete(data) : data);
-      if (!utf8Valid) env.problem('BAD_UTF8', 'text message is not valid UTF-8', 'warning', meta);
+      if (!utf8Valid) env.problem('BAD_UTF8', 'text message is not valid UTF-8', meta);
       text = data.toString('utf8');
     }
   } else dataBase64 = data.toString('base64');
@@ -152,10 +152,10 @@ function inflateMessage(env: DirectionEnv, meta: StreamMeta, m: PartialMessage, 
   if (result.kind === 'ok') return result.data;
   m.truncated = true;
   if (result.kind === 'failed') {
-    env.problem('INFLATE_FAILED', `cannot inflate message: ${result.message}`, 'warning', meta);
+    env.problem('INFLATE_FAILED', `cannot inflate message: ${result.message}`, meta);
     return EMPTY;
   }
-  env.problem('INFLATE_LIMIT', `inflated message exceeds ${result.limit} bytes; truncated`, 'warning', meta);
+  env.problem('INFLATE_LIMIT', `inflated message exceeds ${result.limit} bytes; truncated`, meta);
   return result.data;
 }
 
