@@ -72,16 +72,22 @@ function indexRules<D extends FrameDirection>(
 const SERVER_RULES = indexRules('server');
 const CLIENT_RULES = indexRules('client');
 
-/** Whether a text can be a JSON object with a `type` at all: most that cannot are never parsed. */
-function mayBeChat(text: string): boolean {
+/**
+ * Whether a text can be a JSON object with a `type` at all: most that cannot are never parsed.
+ * (The first test is the common case, kept inline: every codec writes `{"type":` first.)
+ */
+const mayBeChat = (text: string): boolean =>
+  text.startsWith('{"type":') ? text.length <= MAX_TEXT : mayBeOtherChat(text);
+
+function mayBeOtherChat(text: string): boolean {
   if (text.length < 2 || text.length > MAX_TEXT) return false;
   let i = 0;
   let c = text.charCodeAt(0);
   // JSON white space may precede the object, as the server's JSON.parse allows.
   while (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) c = text.charCodeAt(++i);
   if (c !== 0x7b /* { */) return false;
-  // Every codec writes `type` first; a key spelt with escapes ("\u0074ype") is still `type`.
-  return text.startsWith('"type"', i + 1) || text.includes('"type"') || text.includes('\\');
+  // A key spelt with escapes ("\u0074ype") is still `type`.
+  return text.includes('"type"') || text.includes('\\');
 }
 
 /**
@@ -117,5 +123,5 @@ export function readFrame(
 function dialectOf(t: TypeRules<unknown>, m: JsonObject, connection: Dialect | undefined): Dialect {
   const owners = t.owners;
   for (let i = 0; i < owners.length; i++) if (owners[i]!.owns(m)) return owners[i]!.dialect;
-  return t.shared[connection ?? 'unknown'];
+  return connection === undefined ? t.shared.unknown : t.shared[connection];
 }

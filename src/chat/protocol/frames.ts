@@ -110,14 +110,20 @@ export function isObject(value: unknown): value is JsonObject {
 
 /** `{id, name}` from an object's two fields (missing or not an object: neither is known). */
 export function userOf(value: unknown, idKey: string, nameKey: string): FrameUser {
-  return isObject(value)
-    ? { id: idOf(value[idKey]), name: value[nameKey] }
-    : { id: undefined, name: undefined };
+  return isObject(value) ? { id: idOf(value[idKey]), name: value[nameKey] } : NOBODY;
 }
+
+/** The user of an id field alone (the seed's frames name users by uid only). */
+export function userById(value: unknown): FrameUser {
+  return value === undefined ? NOBODY : { id: idOf(value), name: undefined };
+}
+
+/** A user the frame does not name (shared: readers never change frames). */
+const NOBODY: FrameUser = Object.freeze({ id: undefined, name: undefined });
 
 /** A target field: "all", or a user id. */
 export function targetOf(value: unknown): FrameTarget {
-  return value === 'all' ? 'all' : { id: idOf(value), name: undefined };
+  return value === 'all' ? 'all' : userById(value);
 }
 
 export function listOf(value: unknown): unknown[] {

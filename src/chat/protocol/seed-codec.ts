@@ -4,11 +4,11 @@ import type { Codec, JsonObject } from './codec.js';
 import type { Command, JoinEvent, LeaveEvent, MessageEvent, UserRef } from './events.js';
 import { isProtocolError, type ProtocolError } from './errors.js';
 import {
-  idOf,
   listOf,
   sharedClientFrames,
   sharedServerFrames,
   targetOf,
+  userById,
   userOf,
   type DialectFrames,
 } from './frames.js';
@@ -70,7 +70,7 @@ const frames: DialectFrames = {
         direction: 'server',
         dialect,
         type: 'say',
-        from: { id: idOf(m.from_uid), name: undefined },
+        from: userById(m.from_uid),
         to: targetOf(m.to_uid),
         content: m.content,
       }),
@@ -80,7 +80,7 @@ const frames: DialectFrames = {
         direction: 'server',
         dialect,
         type: 'logout',
-        user: { id: idOf(m.uid), name: undefined },
+        user: userById(m.uid),
       }),
     },
     history: sharedServerFrames.history,
