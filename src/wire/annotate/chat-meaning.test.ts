@@ -141,3 +141,39 @@ test("shared frames take the connection's dialect; refusals of wirechat are note
   );
   assert.equal(original?.summary, 'the client says "x" privately to user 7f0000010b5600000001');
 });
+
+test('frames of any type with fields of any kind are explained, never thrown on', () => {
+  const types = ['login', 'say', 'logout', 'user_list', 'welcome', 'joined', 'left', 'typing', 'message'];
+  const more = ['history', 'error', 'ping', 'pong', 'join', 'send', 'leave', '__proto__', 'constructor'];
+  const values: unknown[] = [
+    null,
+    0,
+    -1.5,
+    '',
+    'x'.repeat(200),
+    'all',
+    [],
+    [1, null, {}],
+    {},
+    { id: 1 },
+    true,
+  ];
+  const keys = ['name', 'uid', 'user_list', 'client_id', 'client_name', 'client_list', 'from_uid', 'to_uid'];
+  keys.push('from_client_id', 'to_client_id', 'content', 'you', 'users', 'room', 'user', 'from', 'to');
+  keys.push('text', 'messages', 'complete', 'code', 'message', 'room_id', 'limit', 'after');
+  const chat = createChatContext();
+  let n = 0;
+  for (const type of [...types, ...more]) {
+    for (let i = 0; i < values.length; i++) {
+      const frame: Record<string, unknown> = { type };
+      for (let k = 0; k < keys.length; k++) frame[keys[k]!] = values[(i + k) % values.length];
+      for (const side of ['client', 'server'] as const) {
+        const meaning = chat.describe(i % 3, side, JSON.stringify(frame));
+        assert.equal(typeof meaning?.summary, 'string', `${side} ${JSON.stringify(frame)}`);
+        assert.ok(meaning!.summary.length < 400);
+        n++;
+      }
+    }
+  }
+  assert.equal(n, (types.length + more.length) * values.length * 2);
+});

@@ -65,12 +65,19 @@ function refused(f: ClientFrame): f is ClientFrame & { read: ProtocolError } {
   return isProtocolError(f.read) && f.read.code !== 'UNKNOWN_TARGET';
 }
 
+/**
+ * A name as summaries show it, to be remembered: the cut of a long name may share the memory of
+ * the whole (up to a megabyte), so it is copied, and what is kept per connection and per user
+ * stays as small as it looks.
+ */
+const shownName = (s: string): string => (s.length > MAX_QUOTE ? Array.from(name(s)).join('') : name(s));
+
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 export function createChatContext(): ChatContext {
   const conns = new Map<number, ConnChat>();
-  /** Per id: the name as the frames give it, and as summaries show it. */
-  const names = new Map<string, { given: string; shown: string }>();
+  /** Per id: the name as the frames give it (short ones only), and as summaries show it. */
+  const names = new Map<string, { given: string | undefined; shown: string }>();
 
   const connState = (conn: number): ConnChat => {
     let s = conns.get(conn);
@@ -85,9 +92,10 @@ export function createChatContext(): ChatContext {
     const { id, name: who } = user;
     if (id === undefined || typeof who !== 'string') return;
     const known = names.get(id);
-    if (known?.given === who) return;
+    if (known !== undefined && known.given === who) return;
     if (!known && names.size >= MAX_NAMES) names.delete(names.keys().next().value as string);
-    names.set(id, { given: who, shown: name(who) });
+    // A long name is kept only as shown: 10,000 remembered names stay small whatever they were.
+    names.set(id, { given: who.length > MAX_QUOTE ? undefined : who, shown: shownName(who) });
   };
   const who = (id: string | undefined): string =>
     id === undefined ? 'someone' : (names.get(id)?.shown ?? `user ${id}`);
@@ -106,13 +114,13 @@ export function createChatContext(): ChatContext {
     const me = c.name ?? 'the client';
     switch (f.type) {
       case 'login':
-        if (typeof f.name === 'string') c.name = name(f.name);
+        if (typeof f.name === 'string') c.name = shownName(f.name);
         c.dialect = f.dialect;
         return f.dialect === 'seed'
           ? `${name(f.name)} logs in`
           : `${name(f.name)} logs in to room ${name(f.room)}`;
       case 'join':
-        if (typeof f.name === 'string') c.name = name(f.name);
+        if (typeof f.name === 'string') c.name = shownName(f.name);
         c.dialect = f.dialect;
         return `${name(f.name)} joins room ${name(f.room)}${f.after !== undefined ? ` (resuming after ${name(f.after)})` : ''}`;
       case 'say':
@@ -163,7 +171,7 @@ export function createChatContext(): ChatContext {
       case 'welcome':
         for (const u of f.users) remember(u);
         c.id = f.you.id;
-        if (typeof f.you.name === 'string') c.name = name(f.you.name);
+        if (typeof f.you.name === 'string') c.name = shownName(f.you.name);
         c.dialect = f.dialect;
         return `server welcomes ${name(f.you.name)} to room ${name(f.room)} with its user list (${plural(f.users.length, 'user')})`;
       case 'joined':
