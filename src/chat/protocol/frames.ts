@@ -46,8 +46,9 @@ interface Client {
   dialect: Dialect;
   /**
    * How the server reads the frame on a connection of its dialect: the command, or the error it
-   * answers (with the default input limits; a refusal that depends on the chat's state, such as
-   * NOT_LOGGED_IN or UNKNOWN_TARGET, cannot be told from the frame and is not reported).
+   * answers, with the default input limits. What depends on the chat's state (NOT_LOGGED_IN, a
+   * target that is not in the room, rate limits) cannot be told from the frame and is not in it;
+   * UNKNOWN_TARGET is, for a target that cannot be the id of any wirechat user.
    */
   read: Command | ProtocolError;
 }
