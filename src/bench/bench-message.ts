@@ -2,8 +2,11 @@
 // Every bench message's content holds a fixed-width marker `#wcb<sender 6><seq 10><µs 16>`; a
 // receiver finds it with one byte search and reads digits, never parsing the JSON around it.
 
-export type Dialect = 'seed' | 'workerman';
-export const DIALECTS: readonly Dialect[] = ['seed', 'workerman'];
+import type { Dialect } from '../chat/protocol/events.js';
+
+/** The dialects the load generator speaks: the two workerman ones (the page's has its own client). */
+export type LoadDialect = Extract<Dialect, 'seed' | 'workerman'>;
+export const LOAD_DIALECTS: readonly LoadDialect[] = ['seed', 'workerman'];
 
 export const MARKER = Buffer.from('#wcb');
 const SENDER_DIGITS = 6;
@@ -11,14 +14,14 @@ const SEQ_DIGITS = 10;
 const TIME_DIGITS = 16;
 export const MARKER_LENGTH = MARKER.length + SENDER_DIGITS + SEQ_DIGITS + TIME_DIGITS;
 
-export function loginMessage(dialect: Dialect, name: string, room = 1): string {
+export function loginMessage(dialect: LoadDialect, name: string, room = 1): string {
   return dialect === 'seed'
     ? JSON.stringify({ type: 'login', name })
     : JSON.stringify({ type: 'login', client_name: name, room_id: room });
 }
 
 /** A say-to-everyone message whose content starts with a zeroed marker, and where it starts. */
-export function sayTemplate(dialect: Dialect, padding = 0): { payload: Buffer; markerAt: number } {
+export function sayTemplate(dialect: LoadDialect, padding = 0): { payload: Buffer; markerAt: number } {
   const content = '#'.repeat(MARKER_LENGTH) + 'x'.repeat(padding);
   const text =
     dialect === 'seed'

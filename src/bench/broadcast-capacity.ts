@@ -1,7 +1,7 @@
 // `bench broadcast-capacity`, the websocket-shootout method: C broadcasters keep one broadcast
 // each in flight while clients are added in steps; the capacity is the largest client count
 // whose p95 broadcast latency (send → each client's receipt) stays under the limit.
-import type { Dialect } from './bench-message.js';
+import type { LoadDialect } from './bench-message.js';
 import { LoadSession } from './load-session.js';
 import type { Progress } from './progress.js';
 import type { TargetName } from './target.js';
@@ -11,7 +11,7 @@ import type { UserError } from '../shared/errors.js';
 export interface CapacityOptions {
   url?: string;
   targets: TargetName[];
-  dialect: Dialect;
+  dialect: LoadDialect;
   broadcasters: number;
   step: number;
   maxClients: number;

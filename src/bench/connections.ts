@@ -2,7 +2,7 @@
 // server's RSS before and after (when its process is known), then checks that every user still
 // receives a final broadcast.
 import { readFileSync } from 'node:fs';
-import type { Dialect } from './bench-message.js';
+import type { LoadDialect } from './bench-message.js';
 import { LoadSession } from './load-session.js';
 import type { Progress } from './progress.js';
 import type { TargetName } from './target.js';
@@ -11,7 +11,7 @@ import { forEachTarget, type TargetRun } from './with-target.js';
 export interface ConnectionsOptions {
   url?: string;
   targets: TargetName[];
-  dialect: Dialect;
+  dialect: LoadDialect;
   users: number;
   /**
    * Rooms the users are spread over (workerman dialect): logins broadcast to their room only, so

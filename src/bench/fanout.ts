@@ -1,6 +1,6 @@
 // `bench fanout`: N receivers and S senders in one room, W messages in flight per sender for a
 // fixed time; delivered messages per second and send → receive latency.
-import type { Dialect } from './bench-message.js';
+import type { LoadDialect } from './bench-message.js';
 import { LoadSession, type PhaseResult } from './load-session.js';
 import type { Progress } from './progress.js';
 import type { TargetName } from './target.js';
@@ -9,7 +9,7 @@ import { forEachTarget } from './with-target.js';
 export interface FanoutOptions {
   url?: string;
   targets: TargetName[];
-  dialect: Dialect;
+  dialect: LoadDialect;
   receivers: number;
   senders: number;
   inflight: number;

@@ -2,7 +2,7 @@
 // and measured phases (senders send for a while, every receiver's count is checked after).
 import { availableParallelism } from 'node:os';
 import { UserError } from '../shared/errors.js';
-import type { Dialect } from './bench-message.js';
+import type { LoadDialect } from './bench-message.js';
 import { nowMicros } from './bench-message.js';
 import { createHistogram, mergeEncoded, summarize, type LatencySummary } from './histogram.js';
 import type { Progress } from './progress.js';
@@ -15,7 +15,7 @@ export const CONNECTIONS_PER_PROCESS = 15_000;
 
 export interface SessionOptions {
   url: string;
-  dialect: Dialect;
+  dialect: LoadDialect;
   /** Client processes; default: enough for the connections, at least the number of cores. */
   procs?: number;
   /** Largest number of connections this session will hold (sizes the process count). */

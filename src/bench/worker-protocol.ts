@@ -1,10 +1,10 @@
 // Messages between the bench coordinator and its client processes (over the fork IPC channel).
-import type { Dialect } from './bench-message.js';
+import type { LoadDialect } from './bench-message.js';
 
 export interface ConnectCommand {
   cmd: 'connect';
   url: string;
-  dialect: Dialect;
+  dialect: LoadDialect;
   /** Receivers to open in this process. */
   receivers: number;
   /** Global sender ids to open in this process. */

@@ -10,7 +10,7 @@ import {
   type OptionSpec,
   type ParsedArgs,
 } from '../shared/args.js';
-import { DIALECTS, type Dialect } from '../bench/bench-message.js';
+import { LOAD_DIALECTS, type LoadDialect } from '../bench/bench-message.js';
 import { TARGETS, type TargetName } from '../bench/target.js';
 import { Progress } from '../bench/progress.js';
 import { parseTargetUrl } from '../bench/raw-ws-client.js';
@@ -136,7 +136,7 @@ Run 'wirechat bench <scenario> --help' for its options.
 interface Common {
   url?: string;
   targets: TargetName[];
-  dialect: Dialect;
+  dialect: LoadDialect;
   procs?: number;
   timeoutMs: number;
 }
@@ -150,8 +150,8 @@ function readCommon(values: ParsedArgs['values']): Common {
     target === 'all' ? [...TARGETS] : TARGETS.includes(target as TargetName) ? [target as TargetName] : [];
   if (targets.length === 0)
     throw new UsageError(`--target must be one of ${TARGETS.join(', ')}, all; got '${target}'`);
-  const dialect = String(values.dialect) as Dialect;
-  if (!DIALECTS.includes(dialect))
+  const dialect = String(values.dialect) as LoadDialect;
+  if (!LOAD_DIALECTS.includes(dialect))
     throw new UsageError(`--dialect must be seed or workerman, got '${dialect}'`);
   return {
     ...(url ? { url } : {}),

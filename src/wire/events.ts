@@ -11,6 +11,7 @@
 // The JSON Lines view prints WireEvents (minus Buffer fields) one per line, so the `event`
 // names and field names below are a public interface: scripts depend on them. Add, never rename.
 
+import type { Dialect } from '../chat/protocol/events.js';
 import type { TlsEvent } from './tls/tls-events.js';
 import type { WireProblemCode } from './problem-codes.js';
 
@@ -265,9 +266,10 @@ export interface SummaryEvent {
   evictions?: Record<string, number>;
 }
 
-/** The meaning of a chat message (either dialect of protocol.md, or wirechat's own). */
+/** The meaning of a chat message in one of the chat's dialects (docs/protocol.md). */
 export interface ChatMeaning {
-  dialect: 'seed' | 'workerman' | 'wirechat' | 'unknown';
+  /** 'unknown': a JSON object with a `type` no dialect has. */
+  dialect: Dialect | 'unknown';
   /** The message's `type` field. */
   type: string;
   /** One sentence in the spirit of the seed document: "mynick logs in", "server forwards the say to all". */

@@ -1,18 +1,18 @@
 // The little chat the baseline servers speak: enough of the seed and workerman dialects for a
 // client to log in (acknowledged as the chat would) and say something to everyone. No rooms,
 // history, escaping, presence lists or validation beyond not crashing: baselines measure the
-// cost of moving bytes, not of chat logic.
-
-export type BaselineDialect = 'seed' | 'workerman';
+// cost of moving bytes, not of chat logic. The dialect of a login is chosen the chat's own way.
+import { detectDialect } from '../../chat/protocol/dialects.js';
+import type { LoadDialect } from '../bench-message.js';
 
 export interface BaselineUser {
   id: number;
   name: string;
-  dialect: BaselineDialect;
+  dialect: LoadDialect;
 }
 
 export type ClientAction =
-  | { kind: 'login'; dialect: BaselineDialect; name: string }
+  | { kind: 'login'; dialect: LoadDialect; name: string }
   | { kind: 'say'; content: string }
   | { kind: 'pong' }
   | { kind: 'ignore' };
@@ -28,9 +28,10 @@ export function readClientMessage(text: string): ClientAction {
   if (typeof msg !== 'object' || msg === null) return { kind: 'ignore' };
   const m = msg as Record<string, unknown>;
   if (m.type === 'login') {
-    if (typeof m.client_name === 'string')
-      return { kind: 'login', dialect: 'workerman', name: m.client_name };
-    if (typeof m.name === 'string') return { kind: 'login', dialect: 'seed', name: m.name };
+    const dialect = detectDialect(m)?.dialect;
+    const name = dialect === 'workerman' ? m.client_name : m.name;
+    if (dialect !== 'native' && dialect !== undefined && typeof name === 'string')
+      return { kind: 'login', dialect, name };
   } else if (m.type === 'say' && typeof m.content === 'string') {
     return { kind: 'say', content: m.content };
   } else if (m.type === 'ping') {
@@ -69,7 +70,7 @@ export function loginReply(user: BaselineUser): string {
 }
 
 /** A say-to-all as the chat broadcasts it in one dialect. */
-export function sayBroadcast(dialect: BaselineDialect, from: BaselineUser, content: string): string {
+export function sayBroadcast(dialect: LoadDialect, from: BaselineUser, content: string): string {
   const time = chatTime();
   return dialect === 'seed'
     ? JSON.stringify({ type: 'say', from_uid: from.id, to_uid: 'all', content, time })

@@ -10,7 +10,14 @@ import {
   REFUSED_TEXTS,
 } from '../../testing/chat/text-cases.js';
 import { isProtocolError } from './errors.js';
-import { canonicalRoom, checkContent, checkName, checkRoom } from './validate.js';
+import {
+  canonicalRoom,
+  checkContent,
+  checkName,
+  checkRoom,
+  checkUnicodeContent,
+  checkUnicodeName,
+} from './validate.js';
 
 const limits = { maxName: 32, maxContent: 4000 };
 const show = (s: string) =>
@@ -60,4 +67,26 @@ test('refused texts, each with its code', () => {
 
 test('texts with emoji sequences, line breaks and right-to-left scripts pass unchanged', () => {
   for (const text of ACCEPTED_TEXTS) assert.equal(checkContent(text, 'text', limits), text, show(text));
+});
+
+test('plain ASCII names and texts take a short path that agrees with every rule', () => {
+  const tight = { maxName: 8, maxContent: 12 };
+  let seed = 7;
+  const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+  const alphabet = ' \t\nab Z09~!<>&"\'\\/';
+  const samples = ['', ' ', '  x  ', 'alice', ' alice ', 'a'.repeat(8), 'a'.repeat(9), ' '.repeat(20) + 'b'];
+  for (let i = 0; i < 2000; i++) {
+    samples.push(
+      Array.from(
+        { length: Math.floor(random() * 16) },
+        () => alphabet[Math.floor(random() * alphabet.length)],
+      ).join(''),
+    );
+  }
+  for (const s of samples) {
+    for (const limit of [limits, tight]) {
+      assert.deepEqual(checkName(s, 'name', limit), checkUnicodeName(s, limit), show(s));
+      assert.deepEqual(checkContent(s, 'text', limit), checkUnicodeContent(s, limit), show(s));
+    }
+  }
 });

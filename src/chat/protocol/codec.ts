@@ -12,6 +12,7 @@ import type {
   UserRef,
 } from './events.js';
 import type { ProtocolError } from './errors.js';
+import type { DialectFrames } from './frames.js';
 import type { InputLimits } from './limits.js';
 
 export type JsonObject = Record<string, unknown>;
@@ -23,6 +24,8 @@ export interface Codec {
   /** Whether the dialect has session tokens, reconnect grace and unique names (wirechat's only). */
   readonly sessions?: boolean;
   decode(message: JsonObject, limits: InputLimits): Command | ProtocolError;
+  /** How this dialect's frames read on the wire (frame-reader.ts): what it writes and what it reads. */
+  readonly frames: DialectFrames;
   /** Frames for the user who just logged in, sent before the join is broadcast. */
   welcome(you: UserRef, room: string, users: UserRef[], ts: number, extra?: WelcomeExtra): string[];
   join(event: JoinEvent): string;

@@ -7,6 +7,27 @@ import { workermanCodec } from './workerman-codec.js';
 
 export const codecs = { seed: seedCodec, workerman: workermanCodec, native: nativeCodec } as const;
 
+/** What every frame is: a JSON object with a string `type`. */
+export function isFrameObject(value: unknown): value is JsonObject {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as JsonObject).type === 'string' &&
+    !Array.isArray(value)
+  );
+}
+
+/** The frame a text holds, or undefined when it holds none (for readers that answer nothing). */
+export function parseFrameObject(text: string): JsonObject | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  return isFrameObject(value) ? value : undefined;
+}
+
 /** Parses one text frame into a JSON object with a string `type`, or says what is wrong with it. */
 export function parseFrame(text: string): JsonObject | ProtocolError {
   let value: unknown;
@@ -15,6 +36,7 @@ export function parseFrame(text: string): JsonObject | ProtocolError {
   } catch {
     return protocolError('INVALID_JSON', 'the message is not valid JSON');
   }
+  if (isFrameObject(value)) return value;
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     return protocolError('NOT_AN_OBJECT', 'the message must be a JSON object');
   }

@@ -61,4 +61,9 @@ export type Command =
   | { type: 'ping' }
   | { type: 'pong' };
 
-export type Dialect = 'seed' | 'workerman' | 'native';
+/**
+ * The chat's dialects, one name each everywhere (the server, the wire view, the bench): the seed
+ * (workerman-chat 2014), today's workerman-chat, and wirechat's own (the page's).
+ */
+export const DIALECTS = ['seed', 'workerman', 'native'] as const;
+export type Dialect = (typeof DIALECTS)[number];

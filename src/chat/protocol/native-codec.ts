@@ -3,6 +3,16 @@
 import type { Codec, JsonObject, WelcomeExtra } from './codec.js';
 import type { Command, JoinEvent, LeaveEvent, MessageEvent, TypingEvent, UserRef } from './events.js';
 import { isProtocolError, protocolError, type ProtocolError } from './errors.js';
+import {
+  isObject,
+  sharedClientFrames,
+  sharedServerFrames,
+  targetOf,
+  userOf,
+  type DialectFrames,
+  type FrameTarget,
+  type FrameUser,
+} from './frames.js';
 import type { InputLimits } from './limits.js';
 import { checkName, checkRoom, decodeHistoryRequest, decodeSay, unknownType } from './validate.js';
 
@@ -66,11 +76,79 @@ function messageObject(event: MessageEvent) {
   return event.to ? { ...base, private: true } : base;
 }
 
+const frameUser = (u: unknown): FrameUser => userOf(u, 'id', 'name');
+/** `to`: "all", a user object (private), or (not written by the server) a bare id. */
+const frameTarget = (to: unknown): FrameTarget => (isObject(to) ? frameUser(to) : targetOf(to));
+const roomEvent =
+  <T extends 'joined' | 'left' | 'typing'>(type: T) =>
+  (m: JsonObject, dialect: Codec['dialect']) =>
+    ({ direction: 'server', dialect, type, room: m.room, user: frameUser(m.user) }) as const;
+
+/** How the frames above read on the wire: every type but the shared ones is this dialect's alone. */
+const frames: DialectFrames = {
+  server: {
+    welcome: {
+      read: (m, dialect) => ({
+        direction: 'server',
+        dialect,
+        type: 'welcome',
+        you: frameUser(m.you),
+        room: m.room,
+        users: Array.isArray(m.users) ? m.users.map(frameUser) : [],
+      }),
+    },
+    joined: { read: roomEvent('joined') },
+    left: { read: roomEvent('left') },
+    typing: { read: roomEvent('typing') },
+    message: {
+      read: (m, dialect) => ({
+        direction: 'server',
+        dialect,
+        type: 'message',
+        from: frameUser(m.from),
+        to: frameTarget(m.to),
+        text: m.text,
+      }),
+    },
+    history: { owns: (m) => 'room' in m, read: sharedServerFrames.history.read },
+    error: sharedServerFrames.error,
+    ping: sharedServerFrames.ping,
+    pong: sharedServerFrames.pong,
+  },
+  client: {
+    join: {
+      read: (m, dialect, read) => ({
+        direction: 'client',
+        dialect,
+        read,
+        type: 'join',
+        name: m.name,
+        room: m.room,
+        after: m.after,
+      }),
+    },
+    send: {
+      read: (m, dialect, read) => ({
+        direction: 'client',
+        dialect,
+        read,
+        type: 'send',
+        to: targetOf(m.to),
+        text: m.text,
+      }),
+    },
+    leave: { read: (_m, dialect, read) => ({ direction: 'client', dialect, read, type: 'leave' }) },
+    typing: { read: (_m, dialect, read) => ({ direction: 'client', dialect, read, type: 'typing' }) },
+    ...sharedClientFrames,
+  },
+};
+
 export const nativeCodec: Codec = {
   dialect: 'native',
   echoesOwnJoin: false,
   sessions: true,
   decode,
+  frames,
   welcome: (you: UserRef, room: string, users: UserRef[], ts: number, extra?: WelcomeExtra) => [
     JSON.stringify({ type: 'welcome', you: user(you), room, users: users.map(user), ts, ...extra }),
   ],

@@ -3,6 +3,15 @@
 import type { Codec, JsonObject } from './codec.js';
 import type { Command, JoinEvent, LeaveEvent, MessageEvent, UserRef } from './events.js';
 import { isProtocolError, type ProtocolError } from './errors.js';
+import {
+  listOf,
+  sharedClientFrames,
+  sharedServerFrames,
+  targetOf,
+  userById,
+  userOf,
+  type DialectFrames,
+} from './frames.js';
 import { htmlContent, htmlSpecialChars } from './html.js';
 import type { InputLimits } from './limits.js';
 import { phpJson } from './php-json.js';
@@ -42,10 +51,64 @@ const sayObject = (event: MessageEvent) => ({
 
 const say = (event: MessageEvent): string => phpJson(sayObject(event));
 
+/** How the frames above read on the wire: the seed's own frames carry no key the others lack. */
+const frames: DialectFrames = {
+  server: {
+    user_list: {
+      read: (m, dialect) => ({
+        direction: 'server',
+        dialect,
+        type: 'user_list',
+        users: listOf(m.user_list).map((u) => userOf(u, 'uid', 'name')),
+      }),
+    },
+    login: {
+      read: (m, dialect) => ({ direction: 'server', dialect, type: 'login', user: userOf(m, 'uid', 'name') }),
+    },
+    say: {
+      read: (m, dialect) => ({
+        direction: 'server',
+        dialect,
+        type: 'say',
+        from: userById(m.from_uid),
+        to: targetOf(m.to_uid),
+        content: m.content,
+      }),
+    },
+    logout: {
+      read: (m, dialect) => ({
+        direction: 'server',
+        dialect,
+        type: 'logout',
+        user: userById(m.uid),
+      }),
+    },
+    history: sharedServerFrames.history,
+    error: sharedServerFrames.error,
+  },
+  client: {
+    login: {
+      read: (m, dialect, read) => ({ direction: 'client', dialect, read, type: 'login', name: m.name }),
+    },
+    say: {
+      read: (m, dialect, read) => ({
+        direction: 'client',
+        dialect,
+        read,
+        type: 'say',
+        to: targetOf(m.to_uid),
+        content: m.content,
+      }),
+    },
+    ...sharedClientFrames,
+  },
+};
+
 export const seedCodec: Codec = {
   dialect: 'seed',
   echoesOwnJoin: true,
   decode,
+  frames,
   welcome: (_you: UserRef, _room: string, users: UserRef[]) => [
     phpJson({
       type: 'user_list',

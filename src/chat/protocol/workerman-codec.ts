@@ -3,6 +3,14 @@
 import type { Codec, JsonObject } from './codec.js';
 import type { Command, JoinEvent, LeaveEvent, MessageEvent, UserRef } from './events.js';
 import { isProtocolError, type ProtocolError } from './errors.js';
+import {
+  isObject,
+  sharedClientFrames,
+  sharedServerFrames,
+  targetOf,
+  userOf,
+  type DialectFrames,
+} from './frames.js';
 import { htmlContent, htmlSpecialChars } from './html.js';
 import type { InputLimits } from './limits.js';
 import { phpJson, phpString } from './php-json.js';
@@ -64,10 +72,78 @@ function clientList(users: UserRef[]): string {
   );
 }
 
+/** How the frames above read on the wire; the `client_…` keys tell them from the seed's. */
+const frames: DialectFrames = {
+  server: {
+    login: {
+      owns: (m) => 'client_id' in m || 'client_name' in m,
+      read: (m, dialect) => ({
+        direction: 'server',
+        dialect,
+        type: 'login',
+        user: userOf(m, 'client_id', 'client_name'),
+        // The newcomer's own copy: the room, id → name, in join order.
+        users: isObject(m.client_list)
+          ? Object.entries(m.client_list).map(([id, name]) => ({ id, name }))
+          : undefined,
+      }),
+    },
+    say: {
+      owns: (m) => 'from_client_id' in m,
+      read: (m, dialect) => ({
+        direction: 'server',
+        dialect,
+        type: 'say',
+        from: userOf(m, 'from_client_id', 'from_client_name'),
+        to: targetOf(m.to_client_id),
+        content: m.content,
+      }),
+    },
+    logout: {
+      owns: (m) => 'from_client_id' in m,
+      read: (m, dialect) => ({
+        direction: 'server',
+        dialect,
+        type: 'logout',
+        user: userOf(m, 'from_client_id', 'from_client_name'),
+      }),
+    },
+    history: { owns: (m) => 'room_id' in m, read: sharedServerFrames.history.read },
+    error: sharedServerFrames.error,
+    ping: sharedServerFrames.ping,
+  },
+  client: {
+    login: {
+      owns: (m) => 'client_name' in m || 'room_id' in m,
+      read: (m, dialect, read) => ({
+        direction: 'client',
+        dialect,
+        read,
+        type: 'login',
+        name: m.client_name,
+        room: m.room_id,
+      }),
+    },
+    say: {
+      owns: (m) => 'to_client_id' in m,
+      read: (m, dialect, read) => ({
+        direction: 'client',
+        dialect,
+        read,
+        type: 'say',
+        to: targetOf(m.to_client_id),
+        content: m.content,
+      }),
+    },
+    ...sharedClientFrames,
+  },
+};
+
 export const workermanCodec: Codec = {
   dialect: 'workerman',
   echoesOwnJoin: false,
   decode,
+  frames,
   welcome: (you: UserRef, _room: string, users: UserRef[], ts: number) => {
     const head = phpJson(loginFields(you, ts));
     return [head.slice(0, -1) + ',"client_list":' + clientList(users) + '}'];

@@ -1,18 +1,25 @@
-// Recognises chat messages (the seed dialect, today's workerman-chat dialect and wirechat's own,
-// see docs/protocol.md) and says what each one means in one sentence, the way the seed document
-// explains its capture by hand ("mynick logs in", "server forwards the say to all").
+// Says what each chat message means in one sentence, the way the seed document explains its
+// capture by hand ("mynick logs in", "server forwards the say to all"). Which dialect a frame is
+// and what its fields say comes from the chat's own codecs (chat/protocol/frame-reader.ts); this
+// layer only explains.
 //
 // The meaning of a server message often depends on who is on the connection ("to another
 // browser" vs "back to its sender"), so a ChatContext remembers, per connection, the user that
-// logged in on it. State is small and bounded, and released when the connection closes.
+// logged in on it and its dialect. State is small and bounded, and released when the connection
+// closes.
+import { isProtocolError, type ProtocolError } from '../../chat/protocol/errors.js';
+import type { Dialect } from '../../chat/protocol/events.js';
+import { readFrame } from '../../chat/protocol/frame-reader.js';
+import type { ClientFrame, FrameTarget, FrameUser, ServerFrame } from '../../chat/protocol/frames.js';
 import type { ChatMeaning, Side } from '../events.js';
 
 /** What the annotator remembers about one connection. */
 interface ConnChat {
+  /** The user's name as summaries show it (shortened once, when learnt). */
   name?: string;
   /** The user's id as a string (seed uid, workerman client_id, wirechat id). */
   id?: string;
-  dialect?: ChatMeaning['dialect'];
+  dialect?: Dialect;
 }
 
 /** Most connections remembered at once; beyond, the oldest is forgotten (hostile captures). */
@@ -27,8 +34,6 @@ export interface ChatContext {
   /** The connection is gone: forget what was learnt about it. */
   release(conn: number): void;
 }
-
-type Obj = Record<string, unknown>;
 
 // eslint-disable-next-line no-control-regex -- control characters are exactly what is removed
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
@@ -51,26 +56,28 @@ function name(value: unknown): string {
   return shorten(typeof value === 'string' ? value : String(value));
 }
 
-function idOf(value: unknown): string | undefined {
-  return typeof value === 'string' || typeof value === 'number' ? String(value) : undefined;
+/**
+ * Whether a wirechat server with default limits answers the frame with an error, whoever is in
+ * the chat. A target that is not one of wirechat's ids (UNKNOWN_TARGET) is left out: the original
+ * workerman-chat's client ids are hex strings, and a capture of it is explained too.
+ */
+function refused(f: ClientFrame): f is ClientFrame & { read: ProtocolError } {
+  return isProtocolError(f.read) && f.read.code !== 'UNKNOWN_TARGET';
 }
 
-/** Parses text as a JSON object with a string `type`, cheaply rejecting everything else. */
-export function parseChatObject(text: string): Obj | undefined {
-  if (text.length < 2 || text.length > 1_000_000 || text.charCodeAt(0) !== 0x7b /* { */) return undefined;
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
-  return typeof (value as Obj).type === 'string' ? (value as Obj) : undefined;
-}
+/**
+ * A name as summaries show it, to be remembered: the cut of a long name may share the memory of
+ * the whole (up to a megabyte), so it is copied, and what is kept per connection and per user
+ * stays as small as it looks.
+ */
+const shownName = (s: string): string => (s.length > MAX_QUOTE ? Array.from(name(s)).join('') : name(s));
+
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 export function createChatContext(): ChatContext {
   const conns = new Map<number, ConnChat>();
-  const names = new Map<string, string>();
+  /** Per id: the name as the frames give it (short ones only), and as summaries show it. */
+  const names = new Map<string, { given: string | undefined; shown: string }>();
 
   const connState = (conn: number): ConnChat => {
     let s = conns.get(conn);
@@ -81,224 +88,129 @@ export function createChatContext(): ChatContext {
     }
     return s;
   };
-  const remember = (id: string | undefined, who: unknown): void => {
+  const remember = (user: FrameUser): void => {
+    const { id, name: who } = user;
     if (id === undefined || typeof who !== 'string') return;
-    if (!names.has(id) && names.size >= MAX_NAMES) names.delete(names.keys().next().value as string);
-    names.set(id, who);
+    const known = names.get(id);
+    if (known !== undefined && known.given === who) return;
+    if (!known && names.size >= MAX_NAMES) names.delete(names.keys().next().value as string);
+    // A long name is kept only as shown: 10,000 remembered names stay small whatever they were.
+    names.set(id, { given: who.length > MAX_QUOTE ? undefined : who, shown: shownName(who) });
   };
   const who = (id: string | undefined): string =>
-    id === undefined ? 'someone' : names.has(id) ? name(names.get(id)) : `user ${id}`;
+    id === undefined ? 'someone' : (names.get(id)?.shown ?? `user ${id}`);
+  /** "to all", or "privately to bob" (by the name the frame gives, else the one remembered). */
+  const toWhom = (to: FrameTarget): string =>
+    to === 'all' ? 'to all' : `privately to ${to.name !== undefined ? name(to.name) : who(to.id)}`;
   /** "(to another browser)" or "(back to its sender)" for a message from user `fromId` on `c`. */
   const audience = (c: ConnChat, fromId: string | undefined): string =>
     c.id === undefined || fromId === undefined
       ? ''
       : c.id === fromId
         ? ' (back to its sender)'
-        : ` (to another browser${c.name ? `, ${name(c.name)}'s` : ''})`;
+        : ` (to another browser${c.name ? `, ${c.name}'s` : ''})`;
 
-  const fromClient = (c: ConnChat, m: Obj): ChatMeaning => {
-    const me = c.name !== undefined ? name(c.name) : 'the client';
-    switch (m.type) {
+  const fromClient = (c: ConnChat, f: ClientFrame): string => {
+    const me = c.name ?? 'the client';
+    switch (f.type) {
       case 'login':
-        if ('client_name' in m || 'room_id' in m) {
-          c.name = typeof m.client_name === 'string' ? m.client_name : c.name;
-          c.dialect = 'workerman';
-          return {
-            dialect: 'workerman',
-            type: 'login',
-            summary: `${name(m.client_name)} logs in to room ${name(m.room_id)}`,
-          };
-        }
-        c.name = typeof m.name === 'string' ? m.name : c.name;
-        c.dialect = 'seed';
-        return { dialect: 'seed', type: 'login', summary: `${name(m.name)} logs in` };
-      case 'say': {
-        if ('to_client_id' in m) {
-          const to = m.to_client_id === 'all' ? 'to all' : `privately to ${who(idOf(m.to_client_id))}`;
-          return { dialect: 'workerman', type: 'say', summary: `${me} says ${quote(m.content)} ${to}` };
-        }
-        const to = m.to_uid === 'all' ? 'to all' : `privately to ${who(idOf(m.to_uid))}`;
-        return { dialect: 'seed', type: 'say', summary: `${me} says ${quote(m.content)} ${to}` };
-      }
+        if (typeof f.name === 'string') c.name = shownName(f.name);
+        c.dialect = f.dialect;
+        return f.dialect === 'seed'
+          ? `${name(f.name)} logs in`
+          : `${name(f.name)} logs in to room ${name(f.room)}`;
       case 'join':
-        c.name = typeof m.name === 'string' ? m.name : c.name;
-        c.dialect = 'wirechat';
-        return {
-          dialect: 'wirechat',
-          type: 'join',
-          summary: `${name(m.name)} joins room ${name(m.room)}${m.after !== undefined ? ` (resuming after ${name(m.after)})` : ''}`,
-        };
-      case 'send': {
-        const to = m.to === 'all' ? 'to all' : `privately to ${who(idOf(m.to))}`;
-        return { dialect: 'wirechat', type: 'send', summary: `${me} sends ${quote(m.text)} ${to}` };
-      }
+        if (typeof f.name === 'string') c.name = shownName(f.name);
+        c.dialect = f.dialect;
+        return `${name(f.name)} joins room ${name(f.room)}${f.after !== undefined ? ` (resuming after ${name(f.after)})` : ''}`;
+      case 'say':
+        return `${me} says ${quote(f.content)} ${toWhom(f.to)}`;
+      case 'send':
+        return `${me} sends ${quote(f.text)} ${toWhom(f.to)}`;
       case 'history':
-        return {
-          dialect: 'wirechat',
-          type: 'history',
-          summary: `${me} asks for the room's history (limit ${name(m.limit)})`,
-        };
+        return `${me} asks for the room's history (limit ${name(f.limit)})`;
+      case 'typing':
+        return `${me} is typing`;
+      case 'leave':
+        return `${me} leaves the chat`;
       case 'pong':
-        return {
-          dialect: c.dialect ?? 'workerman',
-          type: 'pong',
-          summary: `${me} answers the heartbeat (pong)`,
-        };
+        return `${me} answers the heartbeat (pong)`;
       case 'ping':
-        return { dialect: c.dialect ?? 'wirechat', type: 'ping', summary: `${me} sends a heartbeat (ping)` };
-      default:
-        return {
-          dialect: 'unknown',
-          type: String(m.type),
-          summary: `${me} sends an unknown ${quote(m.type)} message (not part of the chat protocol)`,
-        };
+        return `${me} sends a heartbeat (ping)`;
     }
   };
 
-  const fromServer = (c: ConnChat, m: Obj): ChatMeaning => {
-    switch (m.type) {
+  const fromServer = (c: ConnChat, f: ServerFrame): string => {
+    switch (f.type) {
       case 'user_list': {
-        const list = Array.isArray(m.user_list) ? (m.user_list as unknown[]) : [];
-        for (const u of list) if (u && typeof u === 'object') remember(idOf((u as Obj).uid), (u as Obj).name);
+        for (const u of f.users) remember(u);
         // The newcomer is the last of its own list: that is the user on this connection.
-        const last = list[list.length - 1] as Obj | undefined;
-        if (last && typeof last === 'object' && c.id === undefined) c.id = idOf(last.uid);
-        c.dialect = 'seed';
-        return {
-          dialect: 'seed',
-          type: 'user_list',
-          summary: `server sends the user list (${list.length} user${list.length === 1 ? '' : 's'}) to the newcomer`,
-        };
+        if (c.id === undefined) c.id = f.users[f.users.length - 1]?.id;
+        c.dialect = f.dialect;
+        return `server sends the user list (${plural(f.users.length, 'user')}) to the newcomer`;
       }
-      case 'login': {
-        if ('client_id' in m || 'client_name' in m) {
-          const id = idOf(m.client_id);
-          remember(id, m.client_name);
-          if (m.client_list && typeof m.client_list === 'object') {
-            const list = Object.entries(m.client_list as Obj);
-            for (const [k, v] of list) remember(k, v);
-            c.id = id;
-            c.dialect = 'workerman';
-            return {
-              dialect: 'workerman',
-              type: 'login',
-              summary: `server confirms ${name(m.client_name)}'s login and sends the room's user list (${list.length} user${list.length === 1 ? '' : 's'}) to the newcomer`,
-            };
-          }
-          return {
-            dialect: 'workerman',
-            type: 'login',
-            summary: `server tells that ${name(m.client_name)} logged in${audience(c, id)}`,
-          };
+      case 'login':
+        remember(f.user);
+        if (f.users) {
+          for (const u of f.users) remember(u);
+          c.id = f.user.id;
+          c.dialect = f.dialect;
+          return `server confirms ${name(f.user.name)}'s login and sends the room's user list (${plural(f.users.length, 'user')}) to the newcomer`;
         }
-        const id = idOf(m.uid);
-        remember(id, m.name);
-        return {
-          dialect: 'seed',
-          type: 'login',
-          summary: `server tells that ${name(m.name)} logged in${audience(c, id)}`,
-        };
-      }
+        return `server tells that ${name(f.user.name)} logged in${audience(c, f.user.id)}`;
       case 'say': {
-        if ('from_client_id' in m) {
-          const from = idOf(m.from_client_id);
-          remember(from, m.from_client_name);
-          const to = m.to_client_id === 'all' ? 'to all' : `privately to ${who(idOf(m.to_client_id))}`;
-          return {
-            dialect: 'workerman',
-            type: 'say',
-            summary: `server forwards ${who(from)}'s say ${to}${audience(c, from)}: ${quote(m.content)}`,
-          };
-        }
-        const from = idOf(m.from_uid);
-        const to = m.to_uid === 'all' ? 'to all' : `privately to ${who(idOf(m.to_uid))}`;
-        return {
-          dialect: 'seed',
-          type: 'say',
-          summary: `server forwards the say from ${who(from)} ${to}${audience(c, from)}: ${quote(m.content)}`,
-        };
+        remember(f.from);
+        const from = f.from.id;
+        return f.dialect === 'workerman'
+          ? `server forwards ${who(from)}'s say ${toWhom(f.to)}${audience(c, from)}: ${quote(f.content)}`
+          : `server forwards the say from ${who(from)} ${toWhom(f.to)}${audience(c, from)}: ${quote(f.content)}`;
       }
-      case 'logout': {
-        if ('from_client_id' in m) {
-          const id = idOf(m.from_client_id);
-          remember(id, m.from_client_name);
-          return { dialect: 'workerman', type: 'logout', summary: `server tells that ${who(id)} left` };
-        }
-        return { dialect: 'seed', type: 'logout', summary: `server tells that ${who(idOf(m.uid))} left` };
-      }
-      case 'welcome': {
-        const you = (m.you && typeof m.you === 'object' ? m.you : {}) as Obj;
-        const users = Array.isArray(m.users) ? (m.users as unknown[]) : [];
-        for (const u of users) if (u && typeof u === 'object') remember(idOf((u as Obj).id), (u as Obj).name);
-        c.id = idOf(you.id);
-        c.name = typeof you.name === 'string' ? you.name : c.name;
-        c.dialect = 'wirechat';
-        return {
-          dialect: 'wirechat',
-          type: 'welcome',
-          summary: `server welcomes ${name(you.name)} to room ${name(m.room)} with its user list (${users.length} user${users.length === 1 ? '' : 's'})`,
-        };
-      }
+      case 'logout':
+        remember(f.user);
+        return `server tells that ${who(f.user.id)} left`;
+      case 'welcome':
+        for (const u of f.users) remember(u);
+        c.id = f.you.id;
+        if (typeof f.you.name === 'string') c.name = shownName(f.you.name);
+        c.dialect = f.dialect;
+        return `server welcomes ${name(f.you.name)} to room ${name(f.room)} with its user list (${plural(f.users.length, 'user')})`;
       case 'joined':
-      case 'left': {
-        const user = (m.user && typeof m.user === 'object' ? m.user : {}) as Obj;
-        remember(idOf(user.id), user.name);
-        const verb = m.type === 'joined' ? 'joined' : 'left';
-        return {
-          dialect: 'wirechat',
-          type: m.type,
-          summary: `server tells that ${name(user.name)} ${verb} room ${name(m.room)}`,
-        };
-      }
-      case 'message': {
-        const from = (m.from && typeof m.from === 'object' ? m.from : {}) as Obj;
-        const fromId = idOf(from.id);
-        remember(fromId, from.name);
-        const toObj = m.to && typeof m.to === 'object' ? (m.to as Obj) : undefined;
-        const to = m.to === 'all' ? 'to all' : `privately to ${toObj ? name(toObj.name) : who(idOf(m.to))}`;
-        return {
-          dialect: 'wirechat',
-          type: 'message',
-          summary: `server delivers ${name(from.name)}'s message ${to}${audience(c, fromId)}: ${quote(m.text)}`,
-        };
-      }
-      case 'history': {
-        const n = Array.isArray(m.messages) ? m.messages.length : 0;
-        return {
-          dialect: 'wirechat',
-          type: 'history',
-          summary: `server sends the room's history (${n} message${n === 1 ? '' : 's'}${m.complete === false ? ', incomplete' : ''})`,
-        };
-      }
+      case 'left':
+        remember(f.user);
+        return `server tells that ${name(f.user.name)} ${f.type} room ${name(f.room)}`;
+      case 'typing':
+        remember(f.user);
+        return `server tells that ${name(f.user.name)} is typing in room ${name(f.room)}`;
+      case 'message':
+        remember(f.from);
+        return `server delivers ${name(f.from.name)}'s message ${toWhom(f.to)}${audience(c, f.from.id)}: ${quote(f.text)}`;
+      case 'history':
+        return `server sends the room's history (${plural(f.messages, 'message')}${f.complete ? '' : ', incomplete'})`;
       case 'error':
-        return {
-          dialect: c.dialect ?? 'wirechat',
-          type: 'error',
-          summary: `server reports an error: ${name(m.code)} ${quote(m.message)}`,
-        };
+        return `server reports an error: ${name(f.code)} ${quote(f.message)}`;
       case 'ping':
-        return { dialect: c.dialect ?? 'workerman', type: 'ping', summary: 'server heartbeat (ping)' };
+        return 'server heartbeat (ping)';
       case 'pong':
-        return {
-          dialect: c.dialect ?? 'wirechat',
-          type: 'pong',
-          summary: 'server answers the heartbeat (pong)',
-        };
-      default:
-        return {
-          dialect: 'unknown',
-          type: String(m.type),
-          summary: `server sends an unknown ${quote(m.type)} message (not part of the chat protocol)`,
-        };
+        return 'server answers the heartbeat (pong)';
     }
   };
 
   return {
     describe(conn, from, text) {
-      const m = parseChatObject(text);
-      if (!m) return undefined;
-      const c = connState(conn);
-      return from === 'client' ? fromClient(c, m) : fromServer(c, m);
+      const c = conns.get(conn);
+      const f = readFrame(text, from, c?.dialect);
+      if (f === undefined) return undefined;
+      const state = c ?? connState(conn);
+      if (f.dialect === undefined) {
+        const who = from === 'client' ? (state.name ?? 'the client') : 'server';
+        const summary = `${who} sends an unknown ${quote(f.type)} message (not part of the chat protocol)`;
+        return { dialect: 'unknown', type: f.type, summary };
+      }
+      if (f.direction === 'server')
+        return { dialect: f.dialect, type: f.type, summary: fromServer(state, f) };
+      const said = fromClient(state, f);
+      const summary = refused(f) ? `${said} (wirechat refuses it: ${f.read.code})` : said;
+      return { dialect: f.dialect, type: f.type, summary };
     },
     release(conn) {
       conns.delete(conn);
