@@ -50,6 +50,13 @@ export interface FlowTableOptions {
   budget?: MemoryBudget;
   /** Where evictions are reported (required with a budget to see them). */
   evictions?: EvictionReporter;
+  /**
+   * Whether anyone reads tcp.segment events (default true). When not, none is built (most
+   * lines of a capture, and most of its garbage); `onSegment` still hears of every packet.
+   */
+  segmentEvents?: boolean;
+  /** Every packet of a connection (also without segment events): its sender and payload length. */
+  onSegment?: (conn: number, from: Side, len: number) => void;
 }
 
 export interface FlowTable {
@@ -88,6 +95,8 @@ class TcpFlowTable implements FlowTable {
   private readonly budget: MemoryBudget | undefined;
   private readonly evictions: EvictionReporter | undefined;
   private readonly evictionHost: EvictionHost;
+  private readonly segmentEvents: boolean;
+  private readonly onSegment: ((conn: number, from: Side, len: number) => void) | undefined;
   /** Connections and closed records by last packet, oldest first (the eviction order). */
   private readonly recent = new RecencyList<Connection>();
   private readonly closedRecent = new RecencyList<Tombstone>();
@@ -113,6 +122,8 @@ class TcpFlowTable implements FlowTable {
     this.maxBuffered = options.maxBufferedBytes ?? 4 * 1024 * 1024;
     this.sweepEvery = Math.max(1, Math.min(this.idleTimeout, TOMBSTONE_SECONDS) / 4);
     this.batch = new PacketBatch(this.emit);
+    this.segmentEvents = options.segmentEvents ?? true;
+    this.onSegment = options.onSegment;
     this.budget = options.budget;
     this.evictions = options.evictions;
     this.evictionHost = {
@@ -157,7 +168,11 @@ class TcpFlowTable implements FlowTable {
     if (c === null) {
       const key = flowKey(p.src, p.dst);
       const t = this.tombstones.get(key);
-      if (t !== undefined && !newSyn) return this.emit(strayEvent(p, bits, t));
+      if (t !== undefined && !newSyn) {
+        this.onSegment?.(t.conn, sameEndpoint(p.src, t.clientEp) ? 'client' : 'server', p.payloadLength);
+        if (this.segmentEvents) this.emit(strayEvent(p, bits, t));
+        return;
+      }
       if (t !== undefined) this.dropTombstone(key);
       c = this.create(p, bits, key);
     } else this.recent.touch(c);
@@ -296,7 +311,9 @@ class TcpFlowTable implements FlowTable {
       });
     }
 
-    this.emit(segmentEvent(c, p, bits, side, cls, handshakeAck));
+    this.onSegment?.(c.conn, side, p.payloadLength);
+    if (this.segmentEvents) this.emit(segmentEvent(c, p, bits, side, cls, handshakeAck));
+    else c.firstSegment = false; // as segmentEvent does: later packets are numbered relative
     if (open) {
       c.opened = true;
       this.emit({
