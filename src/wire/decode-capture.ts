@@ -196,6 +196,7 @@ export function createCaptureDecoder(
           includeFramePayloads: options.includeFramePayloads ?? false,
         }),
         keys.tls,
+        budget,
       ),
     emit,
     segmentEvents: keep('tcp.segment'),
