@@ -122,6 +122,8 @@ export function createCaptureDecoder(
 
   const emit = (ev: WireEvent): void => {
     switch (ev.event) {
+      case 'tcp.segment':
+        break; // counted by countSegment (also when no segment event is built)
       case 'ws.message':
         summary.messages[ev.from]++;
         if (chat && ev.opcode === 1 && ev.text !== undefined && ev.chat === undefined) {
