@@ -16,7 +16,8 @@
 //    shortest jsonl line per message; with --wss also a wss floor that decrypts every record.
 // 4. With --stages, where wirechat's time goes (read-stages.ts), each stage in a fresh process.
 //
-// Other options: --mb N (size of the mixed capture), --skip-tshark. Everything is also written to
+// Other options: --mb N (size of the mixed capture), --skip-tshark, --before DIR (each wirechat
+// command also run from the built tree in DIR, in the same loop: before and after in one run). Everything is also written to
 // bench-output/read-bench[-chat-heavy|-wss].json.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
@@ -178,9 +179,27 @@ function serverPort(file: string): string {
 
 const ratio = (a: number, b: number): string => (Number.isFinite(a / b) ? `${(a / b).toFixed(2)}×` : '–');
 
+/**
+ * --before DIR: every wirechat command also run from another built tree (DIR/bin/wirechat.js,
+ * e.g. a worktree of the previous commit), in the same loop: before and after in one run.
+ */
+function withBefore(tools: Tool[]): Tool[] {
+  const dir = argValue('--before');
+  if (dir === undefined) return tools;
+  const before = join(dir, 'bin', 'wirechat.js');
+  if (!existsSync(before)) throw new Error(`--before: no ${before}`);
+  return tools.flatMap((t) =>
+    t.cmd === process.execPath
+      ? [{ ...t, name: `${t.name} [before]`, args: t.args.map((a) => (a === wirechat ? before : a)) }, t]
+      : [t],
+  );
+}
+
 async function main(): Promise<void> {
   mkdirSync(outDir, { recursive: true });
-  const { label, tools, floors } = await prepare();
+  const prepared = await prepare();
+  const { label, floors } = prepared;
+  const tools = withBefore(prepared.tools);
   const runs = Math.max(1, Number(argValue('--runs') ?? 3));
   const results: Measured[] = [];
   for (let run = 1; run <= runs; run++)
