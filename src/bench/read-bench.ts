@@ -1,320 +1,243 @@
-// `npm run bench:read`: how fast `wirechat read` decodes a large capture, next to tshark.
+// `npm run bench:read`: how fast `wirechat read` decodes a large capture, next to tshark and the
+// floor, in one run. One command per capture:
 //
-// 1. Makes a realistic capture (default ≥ 100 MB) in bench-output/: a real `ws` server and several
-//    real clients on a free port (half with permessage-deflate; chat JSON, plain text, fragmented
-//    and binary messages), recorded by a real `tcpdump -i lo -B 65536`. Reused when present
-//    (delete it, or pass --regenerate, to make a new one).
-// 2. Times `wirechat read --format jsonl F > /dev/null` and
-//    `tshark -r F -Y websocket -T fields -e websocket.payload.text > /dev/null` one after the
-//    other, --runs times (default 2: tshark's time varies a lot on a shared machine, so compare
-//    within a run), measuring wall time, CPU time and peak RSS with /usr/bin/time -v, and prints
-//    a table (also written to bench-output/read-bench.json).
-// 3. With --stages, where wirechat's time goes: read, + decode, + chat meaning, + jsonl encoding,
-//    each in a fresh process (read-stages.ts).
-// 4. The floor (on by default; --no-floor skips it, --floor is accepted): the work no Node
-//    program printing this capture's messages as jsonl can skip (read-floor.ts), Node's start-up
-//    (`node -e ''`) included, next to tshark's time / 20 from the same run.
+//   npm run bench:read -- [--runs N] [--stages]            the mixed capture (~140 MB)
+//   npm run bench:read -- --chat-heavy [--messages N]      ~400,000 small chat messages
+//   npm run bench:read -- --wss [--says N]                 one conversation over wss (key log) and ws
 //
-// Options: --mb N (capture size), --regenerate, --skip-tshark, --runs N, --stages, --floor,
-// --no-floor.
-import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, openSync, statSync, writeFileSync, closeSync } from 'node:fs';
+// 1. Makes the capture(s) in bench-output/ once with real servers, clients and tcpdump
+//    (read-bench-captures.ts); reused afterwards (--regenerate makes them again).
+// 2. Each run times, one after the other, stdout to /dev/null under /usr/bin/time -v (wall, CPU,
+//    peak RSS): tshark, `wirechat read --format jsonl` (every event) and `wirechat read --format
+//    jsonl --events ws.message` (with --wss: on the wss capture with its key log, then both on the
+//    ws capture of the same conversation). --runs N (default 3); medians are printed with the
+//    ratios to tshark and to the floor.
+// 3. The floor (read-floor.ts; --no-floor skips it): Node start-up + reading the file + the
+//    shortest jsonl line per message; with --wss also a wss floor that decrypts every record.
+// 4. With --stages, where wirechat's time goes (read-stages.ts), each stage in a fresh process.
+//
+// Other options: --mb N (size of the mixed capture), --skip-tshark, --before DIR (each wirechat
+// command also run from the built tree in DIR, in the same loop: before and after in one run). Everything is also written to
+// bench-output/read-bench[-chat-heavy|-wss].json.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
-import { freePort } from '../shared/free-port.js';
 import { projectRoot } from '../shared/paths.js';
-import { startTcpdumpRecorder } from '../testing/tcpdump-recorder.js';
-import { startEchoServer, runClient, type OutMessage } from '../testing/ws-traffic.js';
+import { makeChatHeavyCapture, makeMixedCapture, makeWssPair } from './read-bench-captures.js';
+import {
+  measure,
+  measureFloor,
+  median,
+  printFloor,
+  stage,
+  type Floor,
+  type Measured,
+} from './read-bench-measure.js';
 import { STAGES, STAGE_WORDS, type StageResult } from './read-stages.js';
-import { FLOOR_ENCODERS, type FloorEncoder, type FloorResult } from './read-floor.js';
 
 const outDir = join(projectRoot, 'bench-output');
-const CLIENTS = 6;
+const wirechat = join(projectRoot, 'bin', 'wirechat.js');
 
 function argValue(name: string): string | undefined {
   const i = process.argv.indexOf(name);
   return i >= 0 ? process.argv[i + 1] : undefined;
 }
+const flag = (name: string): boolean => process.argv.includes(name);
 
-/** A deterministic pseudo-random generator, so two runs make comparable captures. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
-
-const WORDS = 'the quick brown fox jumps over lazy dog hi all chat message wire decode frame socket'.split(
-  ' ',
-);
-
-/** An endless mix like a busy chat: mostly small JSON, some large text, binary, fragments. */
-function* workload(client: number, stop: () => boolean): Generator<OutMessage> {
-  const r = rng(client + 1);
-  const sentence = (n: number): string =>
-    Array.from({ length: n }, () => WORDS[Math.floor(r() * WORDS.length)]).join(' ');
-  for (let i = 0; !stop(); i++) {
-    const p = r();
-    if (p < 0.6) {
-      const say = { type: 'say', to_uid: 'all', content: `${i}: ${sentence(4 + Math.floor(r() * 20))}` };
-      yield { kind: 'text', data: JSON.stringify(say) };
-    } else if (p < 0.75) {
-      yield { kind: 'text', data: JSON.stringify({ type: 'login', name: `user${client}-${i}` }) };
-    } else if (p < 0.88) {
-      yield { kind: 'text', data: sentence(50 + Math.floor(r() * 550)), fragments: 1 + Math.floor(r() * 4) };
-    } else if (p < 0.97) {
-      yield { kind: 'binary', data: randomBytes(256 + Math.floor(r() * 3840)) };
-    } else {
-      yield { kind: 'text', data: sentence(3000 + Math.floor(r() * 5000)), fragments: 3 };
-    }
-  }
-}
-
-async function makeCapture(
-  file: string,
-  targetBytes: number,
-): Promise<{ dropped: number; captured: number }> {
-  const port = await freePort();
-  const server = await startEchoServer(port);
-  const recorder = await startTcpdumpRecorder({ file, port, bufferKiB: 65536 });
-  const stop = (): boolean => (existsSync(file) ? statSync(file).size : 0) >= targetBytes;
-  let last = 0;
-  const timer = setInterval(() => {
-    const size = existsSync(file) ? statSync(file).size : 0;
-    if (size - last > 10 * 1048576) {
-      last = size;
-      process.stderr.write(`\rcapturing: ${(size / 1048576).toFixed(0)} MB`);
-    }
-  }, 500);
-  // Checking the file size on every message would dominate; check every 200 messages.
-  let tick = 0;
-  let done = false;
-  const throttledStop = (): boolean => {
-    if (done) return true;
-    if (++tick % 200 === 0) done = stop();
-    return done;
-  };
-  try {
-    await Promise.all(
-      Array.from({ length: CLIENTS }, (_, i) =>
-        runClient(port, i % 2 === 0, workload(i, throttledStop), { maxBuffered: 4 << 20 }),
-      ),
-    );
-  } finally {
-    clearInterval(timer);
-    process.stderr.write('\n');
-    await server.close();
-  }
-  const stats = await recorder.stop();
-  return { dropped: stats.dropped, captured: stats.captured };
-}
-
-interface Measured {
+interface Tool {
   name: string;
-  run: number;
-  seconds: number;
-  /** User + system CPU seconds (steadier than wall time when other jobs share the machine). */
-  cpuSeconds: number;
-  maxRssMB: number;
-  exitCode: number | null;
+  cmd: string;
+  args: string[];
+  /** Which floor its ratio is taken against (the capture it reads). */
+  floor?: string;
+  tshark?: boolean;
 }
 
-/** Runs a command with stdout to /dev/null under /usr/bin/time -v; wall time and peak RSS. */
-async function measure(name: string, run: number, cmd: string, args: string[]): Promise<Measured> {
-  const devnull = openSync('/dev/null', 'w');
-  const useTime = existsSync('/usr/bin/time');
-  const start = process.hrtime.bigint();
-  const child = spawn(useTime ? '/usr/bin/time' : cmd, useTime ? ['-v', cmd, ...args] : args, {
-    stdio: ['ignore', devnull, 'pipe'],
-  });
-  let stderr = '';
-  child.stderr!.setEncoding('utf8');
-  child.stderr!.on('data', (s: string) => (stderr += s.slice(-20000)));
-  const exitCode = await new Promise<number | null>((resolve) => child.once('exit', resolve));
-  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-  closeSync(devnull);
-  const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(stderr);
-  const user = /User time \(seconds\): ([\d.]+)/.exec(stderr);
-  const sys = /System time \(seconds\): ([\d.]+)/.exec(stderr);
-  const cpuSeconds = user && sys ? Number(user[1]) + Number(sys[1]) : NaN;
-  return { name, run, seconds, cpuSeconds, maxRssMB: rss ? Number(rss[1]) / 1024 : NaN, exitCode };
-}
+const read = (name: string, file: string, extra: string[] = []): Tool => ({
+  name,
+  cmd: process.execPath,
+  args: [wirechat, 'read', '--format', 'jsonl', '--quiet', ...extra, file],
+  floor: file,
+});
 
-/** Runs one stage of read-stages.ts in a fresh process. */
-async function stage(name: string, file: string): Promise<StageResult> {
-  const script = join(projectRoot, 'dist', 'bench', 'read-stages.js');
-  const child = spawn(process.execPath, [script, name, file], { stdio: ['ignore', 'pipe', 'inherit'] });
-  let out = '';
-  child.stdout!.setEncoding('utf8');
-  child.stdout!.on('data', (s: string) => (out += s));
-  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
-  if (code !== 0) throw new Error(`stage ${name} exited with ${code}`);
-  return JSON.parse(out) as StageResult;
-}
+const tsharkText = (file: string, extra: string[] = []): string[] => [
+  '-r',
+  file,
+  ...extra,
+  '-Y',
+  'websocket',
+  '-T',
+  'fields',
+  '-e',
+  'websocket.payload.text',
+];
 
-/** Runs read-floor.ts with one encoder in a fresh process. */
-async function floorRun(file: string, encoder: FloorEncoder): Promise<FloorResult> {
-  const script = join(projectRoot, 'dist', 'bench', 'read-floor.js');
-  const child = spawn(process.execPath, ['--expose-gc', script, file, encoder], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  let out = '';
-  child.stdout!.setEncoding('utf8');
-  child.stdout!.on('data', (s: string) => (out += s));
-  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
-  if (code !== 0) throw new Error(`floor (${encoder}) exited with ${code}`);
-  return JSON.parse(out) as FloorResult;
-}
+const fresh = (file: string): boolean => flag('--regenerate') || !existsSync(file);
 
-interface Floor {
-  /** `node -e ''`, the median of five (wall and CPU). */
-  startup: { ms: number; cpuMs: number };
-  encoders: FloorResult[];
-  /** The faster encoder by CPU. */
-  best: FloorResult;
-  /** start-up + read + the faster encoder's encode+write. */
-  totalMs: number;
-  totalCpuMs: number;
-}
-
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
-
-async function measureFloor(file: string): Promise<Floor> {
-  const starts: Measured[] = [];
-  for (let i = 0; i < 5; i++) starts.push(await measure("node -e ''", i, process.execPath, ['-e', '']));
-  const startup = {
-    ms: median(starts.map((s) => s.seconds * 1000)),
-    cpuMs: median(starts.map((s) => s.cpuSeconds * 1000)),
-  };
-  const encoders: FloorResult[] = [];
-  for (const encoder of FLOOR_ENCODERS) encoders.push(await floorRun(file, encoder));
-  const best = encoders.reduce((a, b) => (b.encodeWriteCpuMs < a.encodeWriteCpuMs ? b : a));
-  return {
-    startup,
-    encoders,
-    best,
-    totalMs: startup.ms + best.readMs + best.encodeWriteMs,
-    totalCpuMs: startup.cpuMs + best.readCpuMs + best.encodeWriteCpuMs,
-  };
-}
-
-function printFloor(floor: Floor, size: number, tsharkRuns: Measured[]): void {
-  const { startup, best } = floor;
-  const row = (what: string, ms: number, cpuMs: number): void =>
-    console.log(`| ${what} | ${ms.toFixed(0)} | ${cpuMs.toFixed(0)} |`);
-  console.log('\n| floor: work no Node `read --format jsonl` can skip | wall ms | CPU ms |');
-  console.log('|---|---:|---:|');
-  row("node start-up (`node -e ''`, median of 5)", startup.ms, startup.cpuMs);
-  row(`read ${(size / 1e6).toFixed(1)} MB in 1 MiB chunks`, best.readMs, best.readCpuMs);
-  for (const e of floor.encoders) {
-    row(
-      `encode+write ${e.messages} minimal message lines (${(e.outputBytes / 1e6).toFixed(1)} MB) to /dev/null, ${e.encoder}`,
-      e.encodeWriteMs,
-      e.encodeWriteCpuMs,
-    );
-  }
-  row(`**floor total** (start-up + read + ${best.encoder})`, floor.totalMs, floor.totalCpuMs);
-  for (const t of tsharkRuns)
-    row(`tshark / 20 (run ${t.run})`, (t.seconds * 1000) / 20, (t.cpuSeconds * 1000) / 20);
-  if (tsharkRuns.length > 0) {
-    // The loosest target: the slowest tshark run of this bench, by wall time and by CPU time.
-    const verdict = (what: string, floorMs: number, tsharkMs: number[]): void => {
-      const target = Math.max(...tsharkMs) / 20;
-      console.log(
-        `${what}: floor ${floorMs.toFixed(0)} ms, 20× target ${target.toFixed(0)} ms (slowest tshark / 20): ` +
-          (floorMs > target
-            ? `the floor alone is ${(floorMs / target).toFixed(1)}× the target`
-            : 'the floor is under the target'),
-      );
+/** The captures of this run, made when missing, and the tools timed on them. */
+async function prepare(): Promise<{
+  label: string;
+  tools: Tool[];
+  floors: Array<{ file: string; keylog?: string; title: string }>;
+}> {
+  const skipTshark = flag('--skip-tshark');
+  if (flag('--wss')) {
+    const says = Number(argValue('--says') ?? 150_000);
+    const wss = join(outDir, 'read-bench-wss.pcap');
+    const ws = join(outDir, 'read-bench-ws.pcap');
+    const keys = join(outDir, 'read-bench-wss.keys');
+    if (fresh(wss) || !existsSync(ws) || !existsSync(keys)) {
+      process.stderr.write(`recording ${says} says over wss and over ws into ${outDir} …\n`);
+      const made = await makeWssPair(wss, ws, keys, says);
+      for (const c of [made.wss, made.ws])
+        if (c.dropped > 0) process.stderr.write(`warning: ${c.file}: ${c.dropped} packets dropped\n`);
+    }
+    // tshark needs to be told the port is TLS and, inside it, HTTP (the chat port is not 443).
+    const port = serverPort(wss);
+    const tools: Tool[] = [
+      read('wirechat read --format jsonl --keylog (wss)', wss, ['--keylog', keys]),
+      read('wirechat read --format jsonl --events ws.message --keylog (wss)', wss, [
+        '--keylog',
+        keys,
+        '--events',
+        'ws.message',
+      ]),
+      read('wirechat read --format jsonl (ws, same conversation)', ws),
+      read('wirechat read --format jsonl --events ws.message (ws)', ws, ['--events', 'ws.message']),
+    ];
+    if (!skipTshark) {
+      tools.unshift({
+        name: 'tshark -o tls.keylog_file: (wss)',
+        cmd: 'tshark',
+        args: tsharkText(wss, [
+          '-o',
+          `tls.keylog_file:${keys}`,
+          '-d',
+          `tcp.port==${port},tls`,
+          '-d',
+          `tls.port==${port},http`,
+        ]),
+        tshark: true,
+      });
+    }
+    return {
+      label: 'wss',
+      tools,
+      floors: [
+        {
+          file: wss,
+          keylog: keys,
+          title: 'wss floor: start-up + read + decrypt every record + minimal lines',
+        },
+        { file: ws, title: 'ws floor (same conversation in clear)' },
+      ],
     };
-    verdict(
-      'wall',
-      floor.totalMs,
-      tsharkRuns.map((t) => t.seconds * 1000),
-    );
-    verdict(
-      'CPU',
-      floor.totalCpuMs,
-      tsharkRuns.map((t) => t.cpuSeconds * 1000),
-    );
   }
+  let file: string;
+  let label: string;
+  if (flag('--chat-heavy')) {
+    const messages = Number(argValue('--messages') ?? 400_000);
+    file = join(outDir, 'read-bench-chat-heavy.pcap');
+    label = 'chat-heavy';
+    if (fresh(file)) {
+      process.stderr.write(`recording ~${messages} small chat messages into ${file} …\n`);
+      // 4 clients in one room: each line said is heard by all 4, so 5 messages a line.
+      const made = await makeChatHeavyCapture(file, Math.ceil(messages / 5));
+      if (made.dropped > 0) process.stderr.write(`warning: ${made.dropped} packets dropped by kernel\n`);
+    }
+  } else {
+    const mb = Number(argValue('--mb') ?? process.env.WIRECHAT_READ_BENCH_MB ?? 100);
+    file = join(outDir, `read-bench-${mb}mb.pcap`);
+    label = 'mixed';
+    if (fresh(file) || statSync(file).size < mb * 1e6) {
+      process.stderr.write(`making a ${mb} MB capture in ${file} …\n`);
+      const made = await makeMixedCapture(file, mb * 1e6);
+      if (made.dropped > 0) process.stderr.write(`warning: ${made.dropped} packets dropped by kernel\n`);
+    }
+  }
+  const tools: Tool[] = [
+    read('wirechat read --format jsonl', file),
+    read('wirechat read --format jsonl --events ws.message', file, ['--events', 'ws.message']),
+  ];
+  if (!skipTshark)
+    tools.unshift({
+      name: 'tshark -Y websocket -e websocket.payload.text',
+      cmd: 'tshark',
+      args: tsharkText(file),
+      tshark: true,
+    });
+  return { label, tools, floors: [{ file, title: 'floor: work no Node `read --format jsonl` can skip' }] };
+}
+
+/** tshark's decode-as needs the server's port: the destination port of the first SYN. */
+function serverPort(file: string): string {
+  const r = spawnSync('tcpdump', ['-r', file, '-n', '-c', '1', 'tcp[tcpflags] == tcp-syn'], {
+    encoding: 'utf8',
+  });
+  return /> [\d.]+\.(\d+):/.exec(r.stdout)?.[1] ?? '443';
+}
+
+const ratio = (a: number, b: number): string => (Number.isFinite(a / b) ? `${(a / b).toFixed(2)}×` : '–');
+
+/**
+ * --before DIR: every wirechat command also run from another built tree (DIR/bin/wirechat.js,
+ * e.g. a worktree of the previous commit), in the same loop: before and after in one run.
+ */
+function withBefore(tools: Tool[]): Tool[] {
+  const dir = argValue('--before');
+  if (dir === undefined) return tools;
+  const before = join(dir, 'bin', 'wirechat.js');
+  if (!existsSync(before)) throw new Error(`--before: no ${before}`);
+  return tools.flatMap((t) =>
+    t.cmd === process.execPath
+      ? [{ ...t, name: `${t.name} [before]`, args: t.args.map((a) => (a === wirechat ? before : a)) }, t]
+      : [t],
+  );
 }
 
 async function main(): Promise<void> {
   mkdirSync(outDir, { recursive: true });
-  const mb = Number(argValue('--mb') ?? process.env.WIRECHAT_READ_BENCH_MB ?? 100);
-  const file = join(outDir, `read-bench-${mb}mb.pcap`);
-  let capture: { dropped: number; captured: number } | undefined;
-  if (process.argv.includes('--regenerate') || !existsSync(file) || statSync(file).size < mb * 1e6) {
-    process.stderr.write(`making a ${mb} MB capture in ${file} …\n`);
-    capture = await makeCapture(file, mb * 1e6);
-    if (capture.dropped > 0)
-      process.stderr.write(`warning: tcpdump reports ${capture.dropped} packets dropped by kernel\n`);
-  }
-  const size = statSync(file).size;
-  const wirechat = join(projectRoot, 'bin', 'wirechat.js');
-  const runs = Math.max(1, Number(argValue('--runs') ?? 2));
+  const prepared = await prepare();
+  const { label, floors } = prepared;
+  const tools = withBefore(prepared.tools);
+  const runs = Math.max(1, Number(argValue('--runs') ?? 3));
   const results: Measured[] = [];
-  for (let run = 1; run <= runs; run++) {
-    results.push(
-      await measure('wirechat read --format jsonl', run, process.execPath, [
-        wirechat,
-        'read',
-        '--format',
-        'jsonl',
-        '--quiet',
-        file,
-      ]),
-    );
-    if (!process.argv.includes('--skip-tshark')) {
-      results.push(
-        await measure('tshark -Y websocket -e websocket.payload.text', run, 'tshark', [
-          '-r',
-          file,
-          '-Y',
-          'websocket',
-          '-T',
-          'fields',
-          '-e',
-          'websocket.payload.text',
-        ]),
-      );
-    }
-  }
-  // The floor is measured before anything is printed so that the results table can show it.
-  const floor = process.argv.includes('--no-floor') ? undefined : await measureFloor(file);
-  const rows = results.map((r) => ({ ...r, mbPerSecond: size / 1e6 / r.seconds }));
+  for (let run = 1; run <= runs; run++)
+    for (const t of tools)
+      results.push(await measure(t.name, run, t.cmd, t.args, { ...process.env, WIRECHAT_KEYLOG: '' }));
+  const floorResults: Floor[] = [];
+  if (!flag('--no-floor')) for (const f of floors) floorResults.push(await measureFloor(f.file, f.keylog));
+
   console.log(
-    `capture: ${file} (${(size / 1e6).toFixed(1)} MB${capture ? `, ${capture.captured} packets, ${capture.dropped} dropped by kernel` : ''})`,
+    `captures: ${[...new Set(floors.map((f) => `${f.file} (${(statSync(f.file).size / 1e6).toFixed(1)} MB)`))].join(', ')}`,
   );
-  console.log('| run | tool | wall s | CPU s | MB/s | peak RSS (MB) | exit |');
-  console.log('|---:|---|---:|---:|---:|---:|---:|');
-  for (const r of rows) {
+  console.log('| run | tool | wall s | CPU s | peak RSS (MB) | exit |');
+  console.log('|---:|---|---:|---:|---:|---:|');
+  for (const r of results)
     console.log(
-      `| ${r.run} | ${r.name} | ${r.seconds.toFixed(2)} | ${r.cpuSeconds.toFixed(2)} | ${r.mbPerSecond.toFixed(1)} | ${r.maxRssMB.toFixed(0)} | ${r.exitCode} |`,
+      `| ${r.run} | ${r.name} | ${r.seconds.toFixed(2)} | ${r.cpuSeconds.toFixed(2)} | ${r.maxRssMB.toFixed(0)} | ${r.exitCode} |`,
+    );
+
+  const tshark = tools.find((t) => t.tshark);
+  const med = (name: string, key: 'seconds' | 'cpuSeconds'): number =>
+    median(results.filter((r) => r.name === name).map((r) => r[key]));
+  console.log(`\nmedians of ${runs} run(s):`);
+  console.log('| tool | wall s | CPU s | peak RSS (MB, max) | tshark CPU ÷ this | this ÷ floor (CPU) |');
+  console.log('|---|---:|---:|---:|---:|---:|');
+  for (const t of tools) {
+    const cpu = med(t.name, 'cpuSeconds');
+    const floor = floorResults.find((f) => f.file === t.floor);
+    const rss = Math.max(...results.filter((r) => r.name === t.name).map((r) => r.maxRssMB));
+    console.log(
+      `| ${t.name} | ${med(t.name, 'seconds').toFixed(2)} | ${cpu.toFixed(2)} | ${rss.toFixed(0)} | ${tshark && !t.tshark ? ratio(med(tshark.name, 'cpuSeconds'), cpu) : '–'} | ${floor ? ratio(cpu * 1000, floor.totalCpuMs) : '–'} |`,
     );
   }
-  if (floor) {
-    console.log(
-      `| – | floor: node start-up + read + minimal message lines (${floor.best.encoder}) | ${(floor.totalMs / 1000).toFixed(2)} | ${(floor.totalCpuMs / 1000).toFixed(2)} | ${(size / 1e3 / floor.totalMs).toFixed(1)} | – | – |`,
-    );
-  }
-  for (let run = 1; run <= runs; run++) {
-    const [ours, tshark] = [
-      rows.find((r) => r.run === run && r.name.startsWith('wirechat')),
-      rows.find((r) => r.run === run && r.name.startsWith('tshark')),
-    ];
-    if (ours && tshark) {
-      console.log(
-        `run ${run}: ${(tshark.seconds / ours.seconds).toFixed(1)}× tshark's speed (wall), ${(tshark.cpuSeconds / ours.cpuSeconds).toFixed(1)}× (CPU)`,
-      );
-    }
-  }
+  for (const [i, f] of floorResults.entries()) printFloor(floors[i]!.title, f, statSync(f.file).size);
+
   let stages: StageResult[] | undefined;
-  if (process.argv.includes('--stages')) {
+  if (flag('--stages') && label !== 'wss') {
     stages = [];
-    for (const name of STAGES) stages.push(await stage(name, file));
+    for (const name of STAGES) stages.push(await stage(name, floors[0]!.file));
     console.log('\n| stage | wall ms | CPU ms | peak RSS (MB) | events | output MB |');
     console.log('|---|---:|---:|---:|---:|---:|');
     for (const st of stages) {
@@ -323,16 +246,10 @@ async function main(): Promise<void> {
       );
     }
   }
-  if (floor) {
-    printFloor(
-      floor,
-      size,
-      results.filter((r) => r.name.startsWith('tshark')),
-    );
-  }
+  const json = join(outDir, `read-bench${label === 'mixed' ? '' : `-${label}`}.json`);
   writeFileSync(
-    join(outDir, 'read-bench.json'),
-    JSON.stringify({ file, size, capture, rows, stages, floor }, null, 2) + '\n',
+    json,
+    JSON.stringify({ label, tools, results, floors: floorResults, stages }, null, 2) + '\n',
   );
 }
 

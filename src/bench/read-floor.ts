@@ -14,11 +14,19 @@
 // processes, by read-bench): `stringify` (JSON.stringify of each text joined into ~1 MiB strings,
 // one write each) and `bytes` (the project's ByteOutput encoder straight into 1 MiB Buffers); the
 // floor is the faster one. Node's own start-up is measured separately (`node -e ''`).
+//
+// With a key log (a wss capture: `read-floor FILE ENCODER KEYLOG`) a third step is timed between
+// the two: decrypting every TLS record the decoder decrypted, each with its own node:crypto
+// decipher (as recorded, untimed, while the capture was decoded: read-floor-tls.ts), and nothing
+// else: no record framing, no key schedule, no handshake.
 // Prints one JSON line (FloorResult).
-import { closeSync, openSync, readSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync, writeSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { createCaptureDecoder } from '../wire/decode-capture.js';
 import { ByteOutput } from '../wire/render/byte-output.js';
+import { KeyStore } from '../wire/tls/key-store.js';
+import { parseKeyLog } from '../wire/tls/keylog-parser.js';
+import { decryptAll, recordDeciphers } from './read-floor-tls.js';
 
 export const FLOOR_ENCODERS = ['stringify', 'bytes'] as const;
 export type FloorEncoder = (typeof FLOOR_ENCODERS)[number];
@@ -36,14 +44,23 @@ export interface FloorResult {
   encodeWriteCpuMs: number;
   outputBytes: number;
   maxRssMB: number;
+  /** With a key log: TLS records decrypted, and the time it took. */
+  records?: number;
+  decryptMs?: number;
+  decryptCpuMs?: number;
 }
 
 const CHUNK = 1 << 20;
 
 /** The messages of the capture: text, or bytes for binary (decoded untimed). */
-function collectMessages(file: string): Array<string | Buffer> {
+function collectMessages(file: string, keylog?: string): Array<string | Buffer> {
   const messages: Array<string | Buffer> = [];
-  const decoder = createCaptureDecoder({ chat: false }, (batch) => {
+  let tls: { keys: KeyStore } | undefined;
+  if (keylog) {
+    tls = { keys: new KeyStore() };
+    parseKeyLog(readFileSync(keylog, 'utf8'), tls.keys, keylog);
+  }
+  const decoder = createCaptureDecoder({ chat: false, ...(tls ? { tls } : {}) }, (batch) => {
     for (let i = 0; i < batch.length; i++) {
       const ev = batch[i]!;
       if (ev.event !== 'ws.message') continue;
@@ -124,8 +141,10 @@ function encodeBytes(messages: Array<string | Buffer>, fd: number): number {
   return bytes;
 }
 
-export function runFloor(file: string, encoder: FloorEncoder): FloorResult {
-  const messages = collectMessages(file);
+export function runFloor(file: string, encoder: FloorEncoder, keylog?: string): FloorResult {
+  const recorded = keylog ? recordDeciphers() : undefined;
+  const messages = collectMessages(file, keylog);
+  const records = recorded?.stop();
   (globalThis as { gc?: () => void }).gc?.();
 
   let t0 = process.hrtime.bigint();
@@ -135,6 +154,16 @@ export function runFloor(file: string, encoder: FloorEncoder): FloorResult {
   const readMs = Number(process.hrtime.bigint() - t0) / 1e6;
   let cpu = process.cpuUsage(cpu0);
   const readCpuMs = (cpu.user + cpu.system) / 1000;
+
+  let decrypt: Pick<FloorResult, 'records' | 'decryptMs' | 'decryptCpuMs'> = {};
+  if (records) {
+    t0 = process.hrtime.bigint();
+    cpu0 = process.cpuUsage();
+    decryptAll(records);
+    const decryptMs = Number(process.hrtime.bigint() - t0) / 1e6;
+    cpu = process.cpuUsage(cpu0);
+    decrypt = { records: records.length, decryptMs, decryptCpuMs: (cpu.user + cpu.system) / 1000 };
+  }
 
   const fd = openSync('/dev/null', 'w');
   t0 = process.hrtime.bigint();
@@ -157,15 +186,16 @@ export function runFloor(file: string, encoder: FloorEncoder): FloorResult {
     encodeWriteCpuMs: (cpu.user + cpu.system) / 1000,
     outputBytes,
     maxRssMB: process.resourceUsage().maxRSS / 1024,
+    ...decrypt,
   };
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const [file, encoder = 'bytes'] = process.argv.slice(2);
+  const [file, encoder = 'bytes', keylog] = process.argv.slice(2);
   if (!file || !FLOOR_ENCODERS.includes(encoder as FloorEncoder)) {
-    console.error(`usage: read-floor FILE [${FLOOR_ENCODERS.join('|')}]`);
+    console.error(`usage: read-floor FILE [${FLOOR_ENCODERS.join('|')}] [KEYLOG]`);
     process.exitCode = 2;
   } else {
-    console.log(JSON.stringify(runFloor(file, encoder as FloorEncoder)));
+    console.log(JSON.stringify(runFloor(file, encoder as FloorEncoder, keylog)));
   }
 }

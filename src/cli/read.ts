@@ -161,6 +161,8 @@ export async function run(argv: string[]): Promise<number> {
     includeFramePayloads: format === 'tcpdump' || format === 'html',
     maxMemory: parseMaxMemory(values),
   };
+  // --events: the decoder does not build the events nobody will print.
+  if (keepEvent !== undefined) decoderOptions.events = keepEvent;
   if (values['max-message-bytes'] !== undefined) {
     decoderOptions.maxMessageBytes = intOption(values, 'max-message-bytes', 1024, 2 ** 31);
   }

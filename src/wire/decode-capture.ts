@@ -46,6 +46,12 @@ export interface CaptureDecoderOptions {
   maxMemory?: number;
   /** Evictions reported one by one before the rest are only counted (default 20). */
   maxEvictionReports?: number;
+  /**
+   * Which events the caller reads (jsonl's --events; default all). The others are not handed
+   * on, and those a layer can skip are never built (tcp.segment); the summary counts the same.
+   * decode.problem is always handed on (a caller looks for the first one).
+   */
+  events?: (name: string) => boolean;
 }
 
 export interface CaptureDecoder {
@@ -77,7 +83,11 @@ export function createCaptureDecoder(
   onEvents: (events: WireEvent[]) => void,
 ): CaptureDecoder {
   let batch: WireEvent[] = [];
-  const chat = options.chat === false ? undefined : createChatContext();
+  // Chat meaning is a field of ws.message: not worked out when no message is read.
+  const chat =
+    options.chat === false || (options.events !== undefined && !options.events('ws.message'))
+      ? undefined
+      : createChatContext();
   const summary: SummaryEvent = {
     event: 'summary',
     ts: 0,
@@ -105,12 +115,15 @@ export function createCaptureDecoder(
     summary.problemsByCode[code] = (summary.problemsByCode[code] ?? 0) + 1;
   };
 
+  const wanted = options.events;
+  const keep = (name: string): boolean => wanted === undefined || name === 'decode.problem' || wanted(name);
+  // Decided once per event name, not once per event.
+  const kept = new Map<string, boolean>();
+
   const emit = (ev: WireEvent): void => {
     switch (ev.event) {
       case 'tcp.segment':
-        summary.bytes[ev.from] += ev.len;
-        if (ev.conn > summary.connections) summary.connections = ev.conn;
-        break;
+        break; // counted by countSegment (also when no segment event is built)
       case 'ws.message':
         summary.messages[ev.from]++;
         if (chat && ev.opcode === 1 && ev.text !== undefined && ev.chat === undefined) {
@@ -140,7 +153,21 @@ export function createCaptureDecoder(
           );
         }
     }
-    batch.push(ev);
+    if (wanted === undefined) {
+      batch.push(ev);
+      return;
+    }
+    let k = kept.get(ev.event);
+    if (k === undefined) {
+      k = keep(ev.event);
+      kept.set(ev.event, k);
+    }
+    if (k) batch.push(ev);
+  };
+
+  const countSegment = (conn: number, from: 'client' | 'server', len: number): void => {
+    summary.bytes[from] += len;
+    if (conn > summary.connections) summary.connections = conn;
   };
 
   const markWebSocket = (conn: number): void => {
@@ -171,8 +198,11 @@ export function createCaptureDecoder(
           includeFramePayloads: options.includeFramePayloads ?? false,
         }),
         keys.tls,
+        budget,
       ),
     emit,
+    segmentEvents: keep('tcp.segment'),
+    onSegment: countSegment,
     ...(options.ports?.length ? { ports: options.ports } : {}),
     ...(options.hosts?.length ? { hosts: options.hosts } : {}),
     ...(options.idleTimeout !== undefined ? { idleTimeout: options.idleTimeout } : {}),

@@ -50,6 +50,13 @@ export interface FlowTableOptions {
   budget?: MemoryBudget;
   /** Where evictions are reported (required with a budget to see them). */
   evictions?: EvictionReporter;
+  /**
+   * Whether anyone reads tcp.segment events (default true). When not, none is built (most
+   * lines of a capture, and most of its garbage); `onSegment` still hears of every packet.
+   */
+  segmentEvents?: boolean;
+  /** Every packet of a connection (also without segment events): its sender and payload length. */
+  onSegment?: (conn: number, from: Side, len: number) => void;
 }
 
 export interface FlowTable {
@@ -67,6 +74,21 @@ export function createFlowTable(options: FlowTableOptions): FlowTable {
   return new TcpFlowTable(options);
 }
 
+/**
+ * Connections found lately, looked at before a flow key is built: a chat server's packets
+ * interleave a handful of connections, and building the key string and hashing it for each
+ * packet was the table's largest cost on a capture of many small messages.
+ */
+const RECENTLY_FOUND = 8;
+
+/** Whether packet endpoints src→dst belong to connection c (either direction). */
+function isConnectionOf(c: Connection, src: Endpoint, dst: Endpoint): boolean {
+  return (
+    (sameEndpoint(c.clientEp, src) && sameEndpoint(c.serverEp, dst)) ||
+    (sameEndpoint(c.serverEp, src) && sameEndpoint(c.clientEp, dst))
+  );
+}
+
 /** How long a closed connection's number is kept for its stray packets (capture seconds). */
 const TOMBSTONE_SECONDS = 60;
 
@@ -81,6 +103,8 @@ class TcpFlowTable implements FlowTable {
   private readonly tombstones = new Map<string, Tombstone>();
   private readonly batch: PacketBatch;
   private lastConn: Connection | null = null;
+  private readonly found: Array<Connection | null> = new Array<Connection | null>(RECENTLY_FOUND).fill(null);
+  private foundNext = 0;
   private count = 0;
   private now = 0;
   private nextSweep = 0;
@@ -88,6 +112,8 @@ class TcpFlowTable implements FlowTable {
   private readonly budget: MemoryBudget | undefined;
   private readonly evictions: EvictionReporter | undefined;
   private readonly evictionHost: EvictionHost;
+  private readonly segmentEvents: boolean;
+  private readonly onSegment: ((conn: number, from: Side, len: number) => void) | undefined;
   /** Connections and closed records by last packet, oldest first (the eviction order). */
   private readonly recent = new RecencyList<Connection>();
   private readonly closedRecent = new RecencyList<Tombstone>();
@@ -113,6 +139,8 @@ class TcpFlowTable implements FlowTable {
     this.maxBuffered = options.maxBufferedBytes ?? 4 * 1024 * 1024;
     this.sweepEvery = Math.max(1, Math.min(this.idleTimeout, TOMBSTONE_SECONDS) / 4);
     this.batch = new PacketBatch(this.emit);
+    this.segmentEvents = options.segmentEvents ?? true;
+    this.onSegment = options.onSegment;
     this.budget = options.budget;
     this.evictions = options.evictions;
     this.evictionHost = {
@@ -157,7 +185,11 @@ class TcpFlowTable implements FlowTable {
     if (c === null) {
       const key = flowKey(p.src, p.dst);
       const t = this.tombstones.get(key);
-      if (t !== undefined && !newSyn) return this.emit(strayEvent(p, bits, t));
+      if (t !== undefined && !newSyn) {
+        this.onSegment?.(t.conn, sameEndpoint(p.src, t.clientEp) ? 'client' : 'server', p.payloadLength);
+        if (this.segmentEvents) this.emit(strayEvent(p, bits, t));
+        return;
+      }
       if (t !== undefined) this.dropTombstone(key);
       c = this.create(p, bits, key);
     } else this.recent.touch(c);
@@ -169,6 +201,7 @@ class TcpFlowTable implements FlowTable {
     for (const c of [...this.conns.values()]) this.close(c, 'end-of-capture', 'client');
     for (const key of [...this.tombstones.keys()]) this.dropTombstone(key);
     this.lastConn = null;
+    this.found.fill(null);
   }
 
   private accepts(a: Endpoint, b: Endpoint): boolean {
@@ -179,16 +212,25 @@ class TcpFlowTable implements FlowTable {
 
   private find(src: Endpoint, dst: Endpoint): Connection | null {
     const l = this.lastConn;
-    if (
-      l !== null &&
-      ((sameEndpoint(l.clientEp, src) && sameEndpoint(l.serverEp, dst)) ||
-        (sameEndpoint(l.serverEp, src) && sameEndpoint(l.clientEp, dst)))
-    ) {
-      return l;
+    if (l !== null && isConnectionOf(l, src, dst)) return l;
+    const found = this.found;
+    for (let i = 0; i < RECENTLY_FOUND; i++) {
+      const f = found[i]!;
+      if (f !== null && isConnectionOf(f, src, dst)) {
+        this.lastConn = f;
+        return f;
+      }
     }
     const c = this.conns.get(flowKey(src, dst)) ?? null;
-    if (c !== null) this.lastConn = c;
+    if (c !== null) this.remember(c);
     return c;
+  }
+
+  /** c is the connection of the current packet: looked at first for the next ones. */
+  private remember(c: Connection): void {
+    this.lastConn = c;
+    this.found[this.foundNext] = c;
+    this.foundNext = (this.foundNext + 1) % RECENTLY_FOUND;
   }
 
   private create(p: TcpPacket, bits: number, key: string): Connection {
@@ -216,7 +258,7 @@ class TcpFlowTable implements FlowTable {
     this.budget?.charge(FLOW_COST);
     this.conns.set(key, c);
     this.recent.push(c);
-    this.lastConn = c;
+    this.remember(c);
     const info = { conn: c.conn, client, server, handshakeSeen };
     const packet = p.index; // the number only: the closure must not hold the packet's bytes
     c.startSink = () => {
@@ -296,7 +338,9 @@ class TcpFlowTable implements FlowTable {
       });
     }
 
-    this.emit(segmentEvent(c, p, bits, side, cls, handshakeAck));
+    this.onSegment?.(c.conn, side, p.payloadLength);
+    if (this.segmentEvents) this.emit(segmentEvent(c, p, bits, side, cls, handshakeAck));
+    else c.firstSegment = false; // as segmentEvent does: later packets are numbered relative
     if (open) {
       c.opened = true;
       this.emit({
@@ -344,6 +388,8 @@ class TcpFlowTable implements FlowTable {
   private release(c: Connection, keepNumber: boolean): void {
     this.conns.delete(c.key);
     if (this.lastConn === c) this.lastConn = null;
+    const found = this.found;
+    for (let i = 0; i < RECENTLY_FOUND; i++) if (found[i] === c) found[i] = null;
     this.recent.remove(c);
     const sink = c.startedSink;
     c.sink = null;

@@ -18,12 +18,18 @@ export class DecodedTcpPacket implements TcpPacket {
     /** All 9 flag bits (TH_* in tcp-flags.ts), for code that wants numbers rather than booleans. */
     readonly flagBits: number,
     readonly window: number,
-    /** The option bytes of the header (after the fixed 20 bytes), a view. */
-    readonly optionBytes: Buffer,
+    /** Where the option bytes are in raw.data (after the fixed 20 bytes of the header). */
+    private readonly optionsStart: number,
+    private readonly optionsEnd: number,
     readonly payload: Buffer,
     readonly payloadLength: number,
   ) {
     this.flags = tcpFlagsObject(flagBits);
+  }
+
+  /** The option bytes of the header, a view (made when asked: most packets are never shown). */
+  get optionBytes(): Buffer {
+    return this.raw.data.subarray(this.optionsStart, this.optionsEnd);
   }
 
   get index(): number {

@@ -149,14 +149,26 @@ export class ByteOutput {
     const n = s.length;
     if (n <= SHORT_STRING) {
       let clean = true;
+      let plain = true;
       for (let i = 0; i < n; i++) {
         const c = s.charCodeAt(i);
         if (c < 0x20 || c === 0x22 || c === 0x5c) {
           clean = false;
           break;
         }
+        if (c >= 0x80) plain = false;
       }
-      if (clean) this.utf8('"' + s + '"');
+      if (clean && plain) {
+        // ASCII with nothing to escape (TCP options, chat names): copied in byte by byte, as
+        // joining it to the pending text would cost a concatenation and a runtime call to copy.
+        this.reserve(n + 2);
+        const buf = this.buf;
+        let p = this.pos;
+        buf[p++] = 0x22;
+        for (let i = 0; i < n; i++) buf[p++] = s.charCodeAt(i);
+        buf[p++] = 0x22;
+        this.pos = p;
+      } else if (clean) this.utf8('"' + s + '"');
       else {
         this.drain();
         this.escapeInto(s);

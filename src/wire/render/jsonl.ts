@@ -66,25 +66,49 @@ const MASKED_UTF8 = [false, true].flatMap((masked) =>
 /** Room for the fixed parts of any hot line, beyond its route and cached pieces. */
 const LINE_ROOM = 512;
 
-// Consecutive lines mostly repeat the same timestamp (events of one packet) and the same two
-// directions of one connection: their bytes are kept instead of rebuilt.
+// Consecutive lines mostly repeat the same timestamp (events of one packet), and every line of a
+// connection one of its two directions: their bytes are kept instead of rebuilt. Routes are kept
+// per connection number (both directions; the text is compared, so a number reused by another
+// run is rebuilt), for at most ROUTE_CONNS connections at a time.
 let lastTs = Number.NaN;
-let lastTsBytes = latin1('null');
-const routes: Array<{ src: string; dst: string; conn: number; bytes: Buffer }> = [];
-let nextRoute = 0;
+let lastTsText = 'null';
+interface Route {
+  src: string;
+  dst: string;
+  bytes: Buffer;
+}
+const ROUTE_CONNS = 4096;
+const routes = new Map<number, Route[]>();
+let lastRoute: Route = { src: '', dst: '', bytes: latin1('') };
+let lastRouteConn = Number.NaN;
 
 /** `,"src":…,"dst":…,"conn":…,"packet":` for this event's direction. */
 function route(src: string, dst: string, conn: number): Buffer {
-  for (let i = 0; i < routes.length; i++) {
-    const r = routes[i]!;
-    if (r.src === src && r.dst === dst && r.conn === conn) return r.bytes;
+  if (conn === lastRouteConn && lastRoute.src === src && lastRoute.dst === dst) return lastRoute.bytes;
+  let list = routes.get(conn);
+  if (list !== undefined) {
+    for (let i = 0; i < list.length; i++) {
+      const r = list[i]!;
+      if (r.src === src && r.dst === dst) {
+        lastRoute = r;
+        lastRouteConn = conn;
+        return r.bytes;
+      }
+    }
+  } else {
+    if (routes.size >= ROUTE_CONNS) routes.clear();
+    list = [];
+    routes.set(conn, list);
   }
   const bytes = Buffer.from(
     ',"src":"' + src + '","dst":"' + dst + '","conn":' + num(conn) + ',"packet":',
     'utf8',
   );
-  routes[nextRoute] = { src, dst, conn, bytes };
-  nextRoute = (nextRoute + 1) % 4;
+  const r: Route = { src, dst, bytes };
+  if (list.length >= 2) list.shift();
+  list.push(r);
+  lastRoute = r;
+  lastRouteConn = conn;
   return bytes;
 }
 
@@ -92,12 +116,12 @@ function route(src: string, dst: string, conn: number): Buffer {
 function head(out: ByteOutput, start: Uint8Array, ev: WsFrameEvent | WsMessageEvent | TcpSegmentEvent): void {
   if (ev.ts !== lastTs) {
     lastTs = ev.ts;
-    lastTsBytes = latin1(num(ev.ts));
+    lastTsText = num(ev.ts);
   }
   const r = route(ev.src, ev.dst, ev.conn);
   out.reserve(LINE_ROOM + r.length);
   out.putBytes(start);
-  out.putBytes(lastTsBytes);
+  out.putAscii(lastTsText);
   out.putBytes(r);
   out.putNumber(ev.packet);
 }

@@ -15,6 +15,8 @@ export interface HandshakeReassembler {
   push(fragment: Buffer): HandshakeMessage[] | string;
   /** True when no partial message is held (key changes happen on message boundaries). */
   readonly atBoundary: boolean;
+  /** Bytes of a partial message held until the rest arrives. */
+  readonly pendingBytes: number;
 }
 
 export function createHandshakeReassembler(
@@ -45,6 +47,9 @@ export function createHandshakeReassembler(
     },
     get atBoundary() {
       return pending.length === 0;
+    },
+    get pendingBytes() {
+      return pending.length;
     },
   };
 }

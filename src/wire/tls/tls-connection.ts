@@ -69,6 +69,8 @@ export interface TlsConnectionEnv {
 export interface TlsConnection {
   data(label: Side, bytes: Buffer, meta: StreamMeta): void;
   gap(label: Side, meta: StreamMeta): void;
+  /** Bytes held for unfinished records and handshake messages, both directions. */
+  readonly pendingBytes: number;
 }
 
 const TLS12 = 0x0303;
@@ -407,6 +409,15 @@ export function createTlsConnection(
         'TLS_GAP',
         `bytes from the ${d.role} were not captured: its later TLS records cannot be followed`,
         meta,
+      );
+    },
+    get pendingBytes() {
+      const { client, server } = dirs;
+      return (
+        client.records.pendingBytes +
+        server.records.pendingBytes +
+        client.handshake.pendingBytes +
+        server.handshake.pendingBytes
       );
     },
   };
