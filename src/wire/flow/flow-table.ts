@@ -31,6 +31,7 @@ import { seqAdd } from '../reassembly/seq.js';
 import { Connection, type Tombstone } from './connection.js';
 import { flowKey, guessAIsClient, sameEndpoint } from './flow-key.js';
 import { RecencyList } from './recency-list.js';
+import { RecentConnections } from './recent-connections.js';
 import { relieveBudget, type EvictionHost } from './flow-eviction.js';
 import { CLOSED_FLOW_COST, FLOW_COST, SINK_COST } from './flow-costs.js';
 import { PacketBatch } from './packet-batch.js';
@@ -74,21 +75,6 @@ export function createFlowTable(options: FlowTableOptions): FlowTable {
   return new TcpFlowTable(options);
 }
 
-/**
- * Connections found lately, looked at before a flow key is built: a chat server's packets
- * interleave a handful of connections, and building the key string and hashing it for each
- * packet was the table's largest cost on a capture of many small messages.
- */
-const RECENTLY_FOUND = 8;
-
-/** Whether packet endpoints src→dst belong to connection c (either direction). */
-function isConnectionOf(c: Connection, src: Endpoint, dst: Endpoint): boolean {
-  return (
-    (sameEndpoint(c.clientEp, src) && sameEndpoint(c.serverEp, dst)) ||
-    (sameEndpoint(c.serverEp, src) && sameEndpoint(c.clientEp, dst))
-  );
-}
-
 /** How long a closed connection's number is kept for its stray packets (capture seconds). */
 const TOMBSTONE_SECONDS = 60;
 
@@ -102,9 +88,7 @@ class TcpFlowTable implements FlowTable {
   private readonly conns = new Map<string, Connection>();
   private readonly tombstones = new Map<string, Tombstone>();
   private readonly batch: PacketBatch;
-  private lastConn: Connection | null = null;
-  private readonly found: Array<Connection | null> = new Array<Connection | null>(RECENTLY_FOUND).fill(null);
-  private foundNext = 0;
+  private readonly found = new RecentConnections();
   private count = 0;
   private now = 0;
   private nextSweep = 0;
@@ -200,8 +184,7 @@ class TcpFlowTable implements FlowTable {
   end(): void {
     for (const c of [...this.conns.values()]) this.close(c, 'end-of-capture', 'client');
     for (const key of [...this.tombstones.keys()]) this.dropTombstone(key);
-    this.lastConn = null;
-    this.found.fill(null);
+    this.found.clear();
   }
 
   private accepts(a: Endpoint, b: Endpoint): boolean {
@@ -211,26 +194,11 @@ class TcpFlowTable implements FlowTable {
   }
 
   private find(src: Endpoint, dst: Endpoint): Connection | null {
-    const l = this.lastConn;
-    if (l !== null && isConnectionOf(l, src, dst)) return l;
-    const found = this.found;
-    for (let i = 0; i < RECENTLY_FOUND; i++) {
-      const f = found[i]!;
-      if (f !== null && isConnectionOf(f, src, dst)) {
-        this.lastConn = f;
-        return f;
-      }
-    }
+    const recent = this.found.find(src, dst);
+    if (recent !== null) return recent;
     const c = this.conns.get(flowKey(src, dst)) ?? null;
-    if (c !== null) this.remember(c);
+    if (c !== null) this.found.remember(c);
     return c;
-  }
-
-  /** c is the connection of the current packet: looked at first for the next ones. */
-  private remember(c: Connection): void {
-    this.lastConn = c;
-    this.found[this.foundNext] = c;
-    this.foundNext = (this.foundNext + 1) % RECENTLY_FOUND;
   }
 
   private create(p: TcpPacket, bits: number, key: string): Connection {
@@ -258,7 +226,7 @@ class TcpFlowTable implements FlowTable {
     this.budget?.charge(FLOW_COST);
     this.conns.set(key, c);
     this.recent.push(c);
-    this.remember(c);
+    this.found.remember(c);
     const info = { conn: c.conn, client, server, handshakeSeen };
     const packet = p.index; // the number only: the closure must not hold the packet's bytes
     c.startSink = () => {
@@ -387,9 +355,7 @@ class TcpFlowTable implements FlowTable {
 
   private release(c: Connection, keepNumber: boolean): void {
     this.conns.delete(c.key);
-    if (this.lastConn === c) this.lastConn = null;
-    const found = this.found;
-    for (let i = 0; i < RECENTLY_FOUND; i++) if (found[i] === c) found[i] = null;
+    this.found.forget(c);
     this.recent.remove(c);
     const sink = c.startedSink;
     c.sink = null;
