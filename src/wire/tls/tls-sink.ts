@@ -71,6 +71,8 @@ export function createTlsAwareSink(
   let wait: KeyWait | undefined;
   let heldRandom: Buffer | undefined;
   let heldBytes = 0;
+  /** The flow table let the connection go while it was held: let go once it is decoded. */
+  let gone = false;
   let helloLabel: Side = 'client';
   const account = new BudgetAccount(budget);
 
@@ -182,6 +184,13 @@ export function createTlsAwareSink(
     startTls(helloLabel, Buffer.alloc(0), Buffer.alloc(0), calls[0]!.meta);
     for (const call of calls) feed(call);
     charge();
+    if (gone) letGo();
+  }
+
+  /** The flow table is done with this connection: every charge goes back. */
+  function letGo(): void {
+    inner.release?.();
+    account.clear();
   }
 
   function feed(call: HeldCall): void {
@@ -230,17 +239,10 @@ export function createTlsAwareSink(
       return inner.isWebSocket === true;
     },
     release: () => {
-      inner.release?.();
-      // A held connection let go (evicted) stops waiting: its secrets would start a decoder
-      // for a connection that is gone, and its bytes would be held for nothing.
-      if (mode === 'held') {
-        wait?.done();
-        wait = undefined;
-        held = [];
-        heldBytes = 0;
-        mode = 'dead';
-      }
-      account.clear();
+      // A connection may be over (or evicted) before its secrets are written: it still waits for
+      // them, within the waiter's bounds on time and bytes, and lets go once it is decoded.
+      if (mode === 'held') gone = true;
+      else letGo();
     },
   };
 }
