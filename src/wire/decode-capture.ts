@@ -133,6 +133,9 @@ export function createCaptureDecoder(
         markWebSocket(ev.conn);
         break;
       case 'ws.frame':
+      case 'ws.ping':
+      case 'ws.pong':
+      case 'ws.close':
         markWebSocket(ev.conn);
         break;
       case 'http.response':
@@ -196,6 +199,8 @@ export function createCaptureDecoder(
           ...(options.maxMessageBytes !== undefined ? { maxMessageBytes: options.maxMessageBytes } : {}),
           ...(options.maxInflateRatio !== undefined ? { maxInflateRatio: options.maxInflateRatio } : {}),
           includeFramePayloads: options.includeFramePayloads ?? false,
+          // Frames nobody reads are decoded and checked but not built as events.
+          wantFrames: keep('ws.frame'),
         }),
         keys.tls,
         budget,
