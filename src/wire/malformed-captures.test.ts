@@ -9,7 +9,8 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fixturesDir } from '../shared/paths.js';
 import { encodeFrame, OPCODE, type FrameHeaderSpec } from '../shared/websocket-framing.js';
-import { buildTcpPacket, LINKTYPE_RAW, type SyntheticEndpoint } from './source/synthetic-tcp.js';
+import { buildTcpPacket, type SyntheticEndpoint } from './source/synthetic-tcp.js';
+import { pcap } from '../testing/wire/budget-test-capture.js';
 import { computeAccept } from './http/websocket-handshake.js';
 import { createCaptureDecoder } from './decode-capture.js';
 import type { WireEvent } from './events.js';
@@ -82,22 +83,7 @@ class Script {
 
   /** A classic pcap file of the packets (LINKTYPE_RAW), 1 ms apart. */
   file(): Buffer {
-    const header = Buffer.alloc(24);
-    header.writeUInt32LE(0xa1b2c3d4, 0);
-    header.writeUInt16LE(2, 4);
-    header.writeUInt16LE(4, 6);
-    header.writeUInt32LE(262144, 16);
-    header.writeUInt32LE(LINKTYPE_RAW, 20);
-    const parts: Buffer[] = [header];
-    this.packets.forEach((p, i) => {
-      const record = Buffer.alloc(16);
-      record.writeUInt32LE(1_700_000_000, 0);
-      record.writeUInt32LE(i * 1000, 4);
-      record.writeUInt32LE(p.length, 8);
-      record.writeUInt32LE(p.length, 12);
-      parts.push(record, p);
-    });
-    return Buffer.concat(parts);
+    return pcap(this.packets);
   }
 }
 

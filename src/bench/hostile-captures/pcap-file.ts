@@ -1,12 +1,8 @@
 // A classic pcap file written as it is generated (LINKTYPE_RAW: IP first), in large blocks so
 // generating a million packets stays quick and never holds the whole file in memory.
 import { closeSync, openSync, writeSync } from 'node:fs';
-import {
-  buildTcpPacket,
-  LINKTYPE_RAW,
-  type SyntheticEndpoint,
-  type TcpFlagBits,
-} from '../../wire/source/synthetic-tcp.js';
+import { buildTcpPacket, type SyntheticEndpoint, type TcpFlagBits } from '../../wire/source/synthetic-tcp.js';
+import { pcapHeader } from '../../testing/wire/budget-test-capture.js';
 
 const BLOCK = 4 << 20;
 
@@ -20,13 +16,7 @@ export class PcapFile {
 
   constructor(path: string) {
     this.fd = openSync(path, 'w');
-    const header = Buffer.alloc(24);
-    header.writeUInt32LE(0xa1b2c3d4, 0);
-    header.writeUInt16LE(2, 4);
-    header.writeUInt16LE(4, 6);
-    header.writeUInt32LE(262144, 16);
-    header.writeUInt32LE(LINKTYPE_RAW, 20);
-    this.put(header);
+    this.put(pcapHeader());
   }
 
   /** One packet, 10 µs after the previous one. */

@@ -9,15 +9,20 @@ import type { MemoryBudget } from '../../wire/budget/memory-budget.js';
 export const SERVER: SyntheticEndpoint = { ip: '10.0.0.1', port: 7272 };
 export const client = (i: number): SyntheticEndpoint => ({ ip: `10.9.0.${i}`, port: 40000 + i });
 
-/** A pcap file of raw IP packets, 1 ms apart. */
-export function pcap(packets: Buffer[]): Buffer {
+/** The 24-byte header of a classic pcap file of raw IP packets (microseconds, snaplen 262144). */
+export function pcapHeader(): Buffer {
   const header = Buffer.alloc(24);
   header.writeUInt32LE(0xa1b2c3d4, 0);
   header.writeUInt16LE(2, 4);
   header.writeUInt16LE(4, 6);
   header.writeUInt32LE(262144, 16);
   header.writeUInt32LE(LINKTYPE_RAW, 20);
-  const parts: Buffer[] = [header];
+  return header;
+}
+
+/** A pcap file of raw IP packets, 1 ms apart. */
+export function pcap(packets: Buffer[]): Buffer {
+  const parts: Buffer[] = [pcapHeader()];
   packets.forEach((p, i) => {
     const rec = Buffer.alloc(16);
     rec.writeUInt32LE(1_700_000_000, 0);
