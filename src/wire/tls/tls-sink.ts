@@ -80,6 +80,8 @@ class TlsAwareSink implements ConnectionSink {
   private heldRandom: Buffer | undefined;
   private heldBytes = 0;
   private helloLabel: Side = 'client';
+  /** Released by the flow table while held: released for good once decoded. */
+  private releaseWhenDecoded = false;
   private readonly account: BudgetAccount;
 
   constructor(
@@ -139,14 +141,13 @@ class TlsAwareSink implements ConnectionSink {
   }
 
   release(): void {
-    this.inner.release?.();
-    // A held connection let go (evicted) stops waiting: its secrets would start a decoder
-    // for a connection that is gone, and its bytes would be held for nothing.
-    if (this.mode === 'held') {
-      this.stopWaiting();
-      this.mode = 'dead';
-    }
     this.account.clear();
+    // A connection may be over before its secrets are written (a browser or node appends them
+    // to the key log after the handshake): it still waits for them, within the waiter's bounds
+    // of time and bytes, and is decoded then; what its decoders charge meanwhile is given back
+    // once that is done.
+    if (this.mode === 'held') this.releaseWhenDecoded = true;
+    else this.inner.release?.();
   }
 
   // ---- detect ----
@@ -256,7 +257,9 @@ class TlsAwareSink implements ConnectionSink {
     this.stopWaiting();
     this.startTls(this.helloLabel, Buffer.alloc(0), Buffer.alloc(0), calls[0]!.meta);
     for (const call of calls) this.feed(call);
-    this.charge();
+    if (!this.releaseWhenDecoded) return this.charge();
+    this.inner.release?.();
+    this.account.clear();
   }
 
   private stopWaiting(): void {
