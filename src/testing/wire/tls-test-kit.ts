@@ -235,6 +235,8 @@ export function decodeChunks(
     ts?: number;
     info?: ConnectionInfo;
     inner?: (events: WireEvent[]) => ConnectionSink;
+    /** After both ends, release the sink as the flow table does when a connection closes. */
+    release?: boolean;
   } = {},
 ): Decoded {
   const events: WireEvent[] = [];
@@ -270,6 +272,7 @@ export function decodeChunks(
   });
   sink.end('client', { ts: 0, packet: chunks.length });
   sink.end('server', { ts: 0, packet: chunks.length });
+  if (options.release) sink.release?.();
   const problems = events
     .filter((e): e is Extract<WireEvent, { event: 'decode.problem' }> => e.event === 'decode.problem')
     .map((e) => ({ code: e.code, message: e.message }));

@@ -75,58 +75,102 @@ const shownName = (s: string): string => (s.length > MAX_QUOTE ? Array.from(name
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 export function createChatContext(): ChatContext {
-  const conns = new Map<number, ConnChat>();
-  /** Per id: the name as the frames give it (short ones only), and as summaries show it. */
-  const names = new Map<string, { given: string | undefined; shown: string }>();
+  return new ChatAnnotator();
+}
 
-  const connState = (conn: number): ConnChat => {
-    let s = conns.get(conn);
+/** "(to another browser)" or "(back to its sender)" for a message from user `fromId` on `c`. */
+function audience(c: ConnChat, fromId: string | undefined): string {
+  if (c.id === undefined || fromId === undefined) return '';
+  return c.id === fromId ? ' (back to its sender)' : ` (to another browser${c.name ? `, ${c.name}'s` : ''})`;
+}
+
+/** Learns the user and dialect of a connection from its own login or join. */
+function learnLogin(c: ConnChat, f: Extract<ClientFrame, { type: 'login' | 'join' }>): void {
+  if (typeof f.name === 'string') c.name = shownName(f.name);
+  c.dialect = f.dialect;
+}
+
+class ChatAnnotator implements ChatContext {
+  private readonly conns = new Map<number, ConnChat>();
+  /** Per id: the name as the frames give it (short ones only), and as summaries show it. */
+  private readonly names = new Map<string, { given: string | undefined; shown: string }>();
+
+  describe(conn: number, from: Side, text: string): ChatMeaning | undefined {
+    const c = this.conns.get(conn);
+    const f = readFrame(text, from, c?.dialect);
+    if (f === undefined) return undefined;
+    const state = c ?? this.connState(conn);
+    if (f.dialect === undefined) {
+      const who = from === 'client' ? (state.name ?? 'the client') : 'server';
+      const summary = `${who} sends an unknown ${quote(f.type)} message (not part of the chat protocol)`;
+      return { dialect: 'unknown', type: f.type, summary };
+    }
+    if (f.direction === 'server')
+      return { dialect: f.dialect, type: f.type, summary: this.fromServer(state, f) };
+    const said = this.fromClient(state, f);
+    const summary = refused(f) ? `${said} (wirechat refuses it: ${f.read.code})` : said;
+    return { dialect: f.dialect, type: f.type, summary };
+  }
+
+  release(conn: number): void {
+    this.conns.delete(conn);
+  }
+
+  // ---- what is remembered ----
+
+  private connState(conn: number): ConnChat {
+    let s = this.conns.get(conn);
     if (!s) {
-      if (conns.size >= MAX_CONNECTIONS) conns.delete(conns.keys().next().value as number);
+      if (this.conns.size >= MAX_CONNECTIONS) this.conns.delete(this.conns.keys().next().value as number);
       s = {};
-      conns.set(conn, s);
+      this.conns.set(conn, s);
     }
     return s;
-  };
-  const remember = (user: FrameUser): void => {
+  }
+
+  private remember(user: FrameUser): void {
     const { id, name: who } = user;
     if (id === undefined || typeof who !== 'string') return;
+    const names = this.names;
     const known = names.get(id);
     if (known !== undefined && known.given === who) return;
     if (!known && names.size >= MAX_NAMES) names.delete(names.keys().next().value as string);
     // A long name is kept only as shown: 10,000 remembered names stay small whatever they were.
     names.set(id, { given: who.length > MAX_QUOTE ? undefined : who, shown: shownName(who) });
-  };
-  const who = (id: string | undefined): string =>
-    id === undefined ? 'someone' : (names.get(id)?.shown ?? `user ${id}`);
-  /** "to all", or "privately to bob" (by the name the frame gives, else the one remembered). */
-  const toWhom = (to: FrameTarget): string =>
-    to === 'all' ? 'to all' : `privately to ${to.name !== undefined ? name(to.name) : who(to.id)}`;
-  /** "(to another browser)" or "(back to its sender)" for a message from user `fromId` on `c`. */
-  const audience = (c: ConnChat, fromId: string | undefined): string =>
-    c.id === undefined || fromId === undefined
-      ? ''
-      : c.id === fromId
-        ? ' (back to its sender)'
-        : ` (to another browser${c.name ? `, ${c.name}'s` : ''})`;
+  }
 
-  const fromClient = (c: ConnChat, f: ClientFrame): string => {
+  private rememberAll(users: readonly FrameUser[]): void {
+    for (const u of users) this.remember(u);
+  }
+
+  private who(id: string | undefined): string {
+    return id === undefined ? 'someone' : (this.names.get(id)?.shown ?? `user ${id}`);
+  }
+
+  /** "to all", or "privately to bob" (by the name the frame gives, else the one remembered). */
+  private toWhom(to: FrameTarget): string {
+    return to === 'all'
+      ? 'to all'
+      : `privately to ${to.name !== undefined ? name(to.name) : this.who(to.id)}`;
+  }
+
+  // ---- client frames ----
+
+  private fromClient(c: ConnChat, f: ClientFrame): string {
     const me = c.name ?? 'the client';
     switch (f.type) {
       case 'login':
-        if (typeof f.name === 'string') c.name = shownName(f.name);
-        c.dialect = f.dialect;
+        learnLogin(c, f);
         return f.dialect === 'seed'
           ? `${name(f.name)} logs in`
           : `${name(f.name)} logs in to room ${name(f.room)}`;
       case 'join':
-        if (typeof f.name === 'string') c.name = shownName(f.name);
-        c.dialect = f.dialect;
+        learnLogin(c, f);
         return `${name(f.name)} joins room ${name(f.room)}${f.after !== undefined ? ` (resuming after ${name(f.after)})` : ''}`;
       case 'say':
-        return `${me} says ${quote(f.content)} ${toWhom(f.to)}`;
+        return `${me} says ${quote(f.content)} ${this.toWhom(f.to)}`;
       case 'send':
-        return `${me} sends ${quote(f.text)} ${toWhom(f.to)}`;
+        return `${me} sends ${quote(f.text)} ${this.toWhom(f.to)}`;
       case 'history':
         return `${me} asks for the room's history (limit ${name(f.limit)})`;
       case 'typing':
@@ -138,52 +182,33 @@ export function createChatContext(): ChatContext {
       case 'ping':
         return `${me} sends a heartbeat (ping)`;
     }
-  };
+  }
 
-  const fromServer = (c: ConnChat, f: ServerFrame): string => {
+  // ---- server frames ----
+
+  private fromServer(c: ConnChat, f: ServerFrame): string {
     switch (f.type) {
-      case 'user_list': {
-        for (const u of f.users) remember(u);
-        // The newcomer is the last of its own list: that is the user on this connection.
-        if (c.id === undefined) c.id = f.users[f.users.length - 1]?.id;
-        c.dialect = f.dialect;
-        return `server sends the user list (${plural(f.users.length, 'user')}) to the newcomer`;
-      }
+      case 'user_list':
+        return this.userList(c, f);
       case 'login':
-        remember(f.user);
-        if (f.users) {
-          for (const u of f.users) remember(u);
-          c.id = f.user.id;
-          c.dialect = f.dialect;
-          return `server confirms ${name(f.user.name)}'s login and sends the room's user list (${plural(f.users.length, 'user')}) to the newcomer`;
-        }
-        return `server tells that ${name(f.user.name)} logged in${audience(c, f.user.id)}`;
-      case 'say': {
-        remember(f.from);
-        const from = f.from.id;
-        return f.dialect === 'workerman'
-          ? `server forwards ${who(from)}'s say ${toWhom(f.to)}${audience(c, from)}: ${quote(f.content)}`
-          : `server forwards the say from ${who(from)} ${toWhom(f.to)}${audience(c, from)}: ${quote(f.content)}`;
-      }
+        return this.serverLogin(c, f);
+      case 'say':
+        return this.serverSay(c, f);
       case 'logout':
-        remember(f.user);
-        return `server tells that ${who(f.user.id)} left`;
+        this.remember(f.user);
+        return `server tells that ${this.who(f.user.id)} left`;
       case 'welcome':
-        for (const u of f.users) remember(u);
-        c.id = f.you.id;
-        if (typeof f.you.name === 'string') c.name = shownName(f.you.name);
-        c.dialect = f.dialect;
-        return `server welcomes ${name(f.you.name)} to room ${name(f.room)} with its user list (${plural(f.users.length, 'user')})`;
+        return this.welcome(c, f);
       case 'joined':
       case 'left':
-        remember(f.user);
+        this.remember(f.user);
         return `server tells that ${name(f.user.name)} ${f.type} room ${name(f.room)}`;
       case 'typing':
-        remember(f.user);
+        this.remember(f.user);
         return `server tells that ${name(f.user.name)} is typing in room ${name(f.room)}`;
       case 'message':
-        remember(f.from);
-        return `server delivers ${name(f.from.name)}'s message ${toWhom(f.to)}${audience(c, f.from.id)}: ${quote(f.text)}`;
+        this.remember(f.from);
+        return `server delivers ${name(f.from.name)}'s message ${this.toWhom(f.to)}${audience(c, f.from.id)}: ${quote(f.text)}`;
       case 'history':
         return `server sends the room's history (${plural(f.messages, 'message')}${f.complete ? '' : ', incomplete'})`;
       case 'error':
@@ -193,27 +218,39 @@ export function createChatContext(): ChatContext {
       case 'pong':
         return 'server answers the heartbeat (pong)';
     }
-  };
+  }
 
-  return {
-    describe(conn, from, text) {
-      const c = conns.get(conn);
-      const f = readFrame(text, from, c?.dialect);
-      if (f === undefined) return undefined;
-      const state = c ?? connState(conn);
-      if (f.dialect === undefined) {
-        const who = from === 'client' ? (state.name ?? 'the client') : 'server';
-        const summary = `${who} sends an unknown ${quote(f.type)} message (not part of the chat protocol)`;
-        return { dialect: 'unknown', type: f.type, summary };
-      }
-      if (f.direction === 'server')
-        return { dialect: f.dialect, type: f.type, summary: fromServer(state, f) };
-      const said = fromClient(state, f);
-      const summary = refused(f) ? `${said} (wirechat refuses it: ${f.read.code})` : said;
-      return { dialect: f.dialect, type: f.type, summary };
-    },
-    release(conn) {
-      conns.delete(conn);
-    },
-  };
+  private userList(c: ConnChat, f: Extract<ServerFrame, { type: 'user_list' }>): string {
+    this.rememberAll(f.users);
+    // The newcomer is the last of its own list: that is the user on this connection.
+    if (c.id === undefined) c.id = f.users[f.users.length - 1]?.id;
+    c.dialect = f.dialect;
+    return `server sends the user list (${plural(f.users.length, 'user')}) to the newcomer`;
+  }
+
+  private serverLogin(c: ConnChat, f: Extract<ServerFrame, { type: 'login' }>): string {
+    this.remember(f.user);
+    if (!f.users) return `server tells that ${name(f.user.name)} logged in${audience(c, f.user.id)}`;
+    this.rememberAll(f.users);
+    c.id = f.user.id;
+    c.dialect = f.dialect;
+    return `server confirms ${name(f.user.name)}'s login and sends the room's user list (${plural(f.users.length, 'user')}) to the newcomer`;
+  }
+
+  private serverSay(c: ConnChat, f: Extract<ServerFrame, { type: 'say' }>): string {
+    this.remember(f.from);
+    const from = f.from.id;
+    const to = `${this.toWhom(f.to)}${audience(c, from)}: ${quote(f.content)}`;
+    return f.dialect === 'workerman'
+      ? `server forwards ${this.who(from)}'s say ${to}`
+      : `server forwards the say from ${this.who(from)} ${to}`;
+  }
+
+  private welcome(c: ConnChat, f: Extract<ServerFrame, { type: 'welcome' }>): string {
+    this.rememberAll(f.users);
+    c.id = f.you.id;
+    if (typeof f.you.name === 'string') c.name = shownName(f.you.name);
+    c.dialect = f.dialect;
+    return `server welcomes ${name(f.you.name)} to room ${name(f.room)} with its user list (${plural(f.users.length, 'user')})`;
+  }
 }

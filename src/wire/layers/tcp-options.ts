@@ -54,66 +54,85 @@ export function formatTcpOptions(opts: Buffer, sackBase = 0): string {
     if (i + 1 >= n) return out + name + '[bad opt]';
     const len = opts[i + 1]!;
     if (len < 2 || i + len > n) return out + name + '[bad opt]';
-    const d = i + 2;
-    const datalen = len - 2;
     out += name;
-    let expected = len;
-    switch (kind) {
-      case 2:
-        expected = 4;
-        if (datalen < 2) return out + '[bad opt]';
-        out += ' ' + opts.readUInt16BE(d);
-        break;
-      case 3:
-        expected = 3;
-        if (datalen < 1) return out + '[bad opt]';
-        out += ' ' + opts[d];
-        break;
-      case 4:
-        expected = 2;
-        break;
-      case 5:
-        if (datalen % 8 !== 0) out += ' invalid sack';
-        else {
-          out += ' ' + datalen / 8 + ' ';
-          for (let j = d; j < d + datalen; j += 8) {
-            const s = (opts.readUInt32BE(j) - sackBase) >>> 0;
-            const e = (opts.readUInt32BE(j + 4) - sackBase) >>> 0;
-            out += '{' + s + ':' + e + '}';
-          }
-        }
-        break;
-      case 6:
-      case 7:
-      case 11:
-      case 12:
-      case 13:
-        expected = 6;
-        if (datalen < 4) return out + '[bad opt]';
-        out += ' ' + opts.readUInt32BE(d);
-        break;
-      case 8:
-        expected = 10;
-        if (datalen < 8) return out + '[bad opt]';
-        out += ' val ' + opts.readUInt32BE(d) + ' ecr ' + opts.readUInt32BE(d + 4);
-        break;
-      case 28: {
-        expected = 4;
-        if (datalen < 2) return out + '[bad opt]';
-        const v = opts.readUInt16BE(d);
-        out += ' 0x' + v.toString(16) + ' ' + (v & 1 ? (v >> 1) * 60 : v >> 1);
-        break;
-      }
-      case 34:
-        // TCP Fast Open: an empty option asks for a cookie.
-        out += datalen === 0 ? ' cookiereq' : ' cookie ' + hex(opts, d, d + datalen);
-        break;
-      default:
-        if (datalen > 0) out += ' 0x' + hex(opts, d, d + datalen);
-        break;
-    }
-    if (expected !== len) out += `[len ${len}]`;
+    const data = optionData(kind, opts, i + 2, len - 2, sackBase);
+    if (data === undefined) return out + '[bad opt]';
+    out += data;
+    if (expectedLength(kind, len) !== len) out += `[len ${len}]`;
     i += len;
+  }
+  return out;
+}
+
+/** The length tcpdump expects of an option of this kind (`len` for those of any length). */
+function expectedLength(kind: number, len: number): number {
+  switch (kind) {
+    case 2:
+    case 28:
+      return 4;
+    case 3:
+      return 3;
+    case 4:
+      return 2;
+    case 6:
+    case 7:
+    case 11:
+    case 12:
+    case 13:
+      return 6;
+    case 8:
+      return 10;
+    default:
+      return len;
+  }
+}
+
+/** The words after an option's name (from its `datalen` bytes at `d`); undefined: too short. */
+function optionData(
+  kind: number,
+  opts: Buffer,
+  d: number,
+  datalen: number,
+  sackBase: number,
+): string | undefined {
+  switch (kind) {
+    case 2:
+      return datalen < 2 ? undefined : ' ' + opts.readUInt16BE(d);
+    case 3:
+      return datalen < 1 ? undefined : ' ' + opts[d];
+    case 4:
+      return '';
+    case 5:
+      return sackBlocks(opts, d, datalen, sackBase);
+    case 6:
+    case 7:
+    case 11:
+    case 12:
+    case 13:
+      return datalen < 4 ? undefined : ' ' + opts.readUInt32BE(d);
+    case 8:
+      return datalen < 8 ? undefined : ' val ' + opts.readUInt32BE(d) + ' ecr ' + opts.readUInt32BE(d + 4);
+    case 28: {
+      if (datalen < 2) return undefined;
+      const v = opts.readUInt16BE(d);
+      return ' 0x' + v.toString(16) + ' ' + (v & 1 ? (v >> 1) * 60 : v >> 1);
+    }
+    case 34:
+      // TCP Fast Open: an empty option asks for a cookie.
+      return datalen === 0 ? ' cookiereq' : ' cookie ' + hex(opts, d, d + datalen);
+    default:
+      return datalen > 0 ? ' 0x' + hex(opts, d, d + datalen) : '';
+  }
+}
+
+/** " 2 {1:100}{200:300}", edges relative to `sackBase`. */
+function sackBlocks(opts: Buffer, d: number, datalen: number, sackBase: number): string {
+  if (datalen % 8 !== 0) return ' invalid sack';
+  let out = ' ' + datalen / 8 + ' ';
+  for (let j = d; j < d + datalen; j += 8) {
+    const s = (opts.readUInt32BE(j) - sackBase) >>> 0;
+    const e = (opts.readUInt32BE(j + 4) - sackBase) >>> 0;
+    out += '{' + s + ':' + e + '}';
   }
   return out;
 }

@@ -121,120 +121,164 @@ export function classifyTcpdumpFailure(
 }
 
 export function startLiveCapture(options: LiveCaptureOptions): LiveCapture {
-  const program = options.tcpdumpPath ?? 'tcpdump';
-  let child: ChildProcess;
-  let stderr = '';
-  let listening = false;
-  let stopping = false;
-  let resolveReady!: () => void;
-  let rejectReady!: (err: Error) => void;
-  const ready = new Promise<void>((res, rej) => {
-    resolveReady = res;
-    rejectReady = rej;
-  });
-  // Callers that only await `done` must not see an unhandled rejection from `ready`.
-  ready.catch(() => undefined);
+  return new TcpdumpCapture(options);
+}
 
-  const done = new Promise<LiveCaptureResult>((resolve, reject) => {
-    const fail = (err: UserError): void => {
-      rejectReady(err);
-      reject(err);
-    };
+/** Keep the head of tcpdump's stderr (where errors are) and the tail (statistics), bounded. */
+const STDERR_KEPT = 64 * 1024;
+
+/** How tcpdump ended. */
+interface Exit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+/**
+ * One tcpdump child, from spawn to the end of its output. `ready` settles when it says it is
+ * listening (or fails); `done` once it has exited *and* its whole output was read, with the
+ * statistics it printed, or with the UserError its stderr explains.
+ */
+class TcpdumpCapture implements LiveCapture {
+  readonly ready: Promise<void>;
+  readonly done: Promise<LiveCaptureResult>;
+  private child: ChildProcess | undefined;
+  private readonly program: string;
+  private stderr = '';
+  private listening = false;
+  private stopping = false;
+  private exited: Exit | undefined;
+  private stdoutEnded = false;
+  private bytesOut = 0;
+  private resolveReady!: () => void;
+  private rejectReady!: (err: Error) => void;
+  private resolveDone!: (result: LiveCaptureResult) => void;
+  private rejectDone!: (err: Error) => void;
+
+  constructor(private readonly options: LiveCaptureOptions) {
+    this.program = options.tcpdumpPath ?? 'tcpdump';
+    this.ready = new Promise<void>((res, rej) => {
+      this.resolveReady = res;
+      this.rejectReady = rej;
+    });
+    // Callers that only await `done` must not see an unhandled rejection from `ready`.
+    this.ready.catch(() => undefined);
+    this.done = new Promise<LiveCaptureResult>((res, rej) => {
+      this.resolveDone = res;
+      this.rejectDone = rej;
+    });
+    this.done.catch(() => undefined);
+    this.spawn();
+  }
+
+  stop(): void {
+    const child = this.child;
+    if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGINT');
+    // tcpdump flushes what it holds before it exits: a paused pipe would hold it up for ever,
+    // so from now on its output is read whatever the view's reader does.
+    this.stopping = true;
+    child?.stdout?.resume();
+  }
+
+  pause(): void {
+    if (!this.stopping) this.child?.stdout?.pause();
+  }
+
+  resume(): void {
+    this.child?.stdout?.resume();
+  }
+
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  private spawn(): void {
+    let child: ChildProcess;
     try {
-      child = spawn(program, tcpdumpArgs(options), { stdio: ['ignore', 'pipe', 'pipe'] });
+      child = spawn(this.program, tcpdumpArgs(this.options), { stdio: ['ignore', 'pipe', 'pipe'] });
     } catch (err) {
-      fail(spawnFailure(err as NodeJS.ErrnoException, program));
+      this.fail(spawnFailure(err as NodeJS.ErrnoException, this.program));
       return;
     }
-    let exited: { code: number | null; signal: NodeJS.Signals | null } | undefined;
-    let stdoutEnded = false;
-    let bytesOut = 0;
-    const finish = (): void => {
-      if (!exited || !stdoutEnded) return;
-      const stats = stderr
-        .split('\n')
-        .map((l) => l.trim())
-        .filter((l) => /packets? (captured|received by filter|dropped by)/.test(l));
-      // SIGINT/SIGTERM ends a capture normally; tcpdump itself exits 0 then.
-      const stoppedByUs = stopping && (exited.signal === 'SIGINT' || exited.code === 0);
-      if (!listening && !stoppedByUs && exited.code === 0 && bytesOut === 0) {
-        // Something that is no tcpdump (/bin/true): it exited at once, said nothing, wrote nothing.
-        fail(
-          new UserError(
-            `'${program}' exited at once without capturing (status 0, no output): is it tcpdump?`,
-            'TCPDUMP_EXITED',
-            2,
-          ),
-        );
-      } else if (
-        exited.code === 0 ||
-        exited.signal === 'SIGINT' ||
-        exited.signal === 'SIGTERM' ||
-        (listening && exited.code === null)
-      ) {
-        resolveReady();
-        resolve({
-          stats,
-          captured: statNumber(stats, /(\d+) packets? captured/),
-          receivedByFilter: statNumber(stats, /(\d+) packets? received by filter/),
-          droppedByKernel: statNumber(stats, /(\d+) packets? dropped by kernel/),
-        });
-      } else {
-        fail(classifyTcpdumpFailure(stderr, options));
-      }
-    };
-    child.once('error', (err: NodeJS.ErrnoException) => {
-      exited = { code: -1, signal: null };
-      stdoutEnded = true;
-      fail(spawnFailure(err, program));
-    });
+    this.child = child;
+    child.once('error', (err: NodeJS.ErrnoException) => this.onSpawnError(err));
     child.stdout!.on('data', (chunk: Buffer) => {
-      bytesOut += chunk.length;
-      options.onData(chunk);
+      this.bytesOut += chunk.length;
+      this.options.onData(chunk);
     });
     child.stdout!.once('end', () => {
-      stdoutEnded = true;
-      finish();
+      this.stdoutEnded = true;
+      this.finish();
     });
     child.stderr!.setEncoding('utf8');
-    child.stderr!.on('data', (text: string) => {
-      // Keep the head (where errors are) and the tail (statistics); never grow without bound.
-      stderr =
-        stderr.length < 64 * 1024
-          ? stderr + text
-          : stderr.slice(0, 32 * 1024) + stderr.slice(-16 * 1024) + text;
-      if (!listening && /listening on/.test(stderr)) {
-        listening = true;
-        resolveReady();
-      }
-    });
+    child.stderr!.on('data', (text: string) => this.onStderr(text));
     child.once('exit', (code, signal) => {
-      exited = { code, signal };
-      finish();
+      this.exited = { code, signal };
+      this.finish();
     });
-  });
-  done.catch(() => undefined);
+  }
 
-  return {
-    ready,
-    done,
-    stop() {
-      if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGINT');
-      // tcpdump flushes what it holds before it exits: a paused pipe would hold it up for ever,
-      // so from now on its output is read whatever the view's reader does.
-      stopping = true;
-      child?.stdout?.resume();
-    },
-    pause() {
-      if (!stopping) child?.stdout?.pause();
-    },
-    resume() {
-      child?.stdout?.resume();
-    },
-    get pid() {
-      return child?.pid;
-    },
-  };
+  private fail(err: UserError): void {
+    this.rejectReady(err);
+    this.rejectDone(err);
+  }
+
+  private onSpawnError(err: NodeJS.ErrnoException): void {
+    this.exited = { code: -1, signal: null };
+    this.stdoutEnded = true;
+    this.fail(spawnFailure(err, this.program));
+  }
+
+  private onStderr(text: string): void {
+    const kept = this.stderr;
+    this.stderr =
+      kept.length < STDERR_KEPT
+        ? kept + text
+        : kept.slice(0, STDERR_KEPT / 2) + kept.slice(-STDERR_KEPT / 4) + text;
+    if (!this.listening && /listening on/.test(this.stderr)) {
+      this.listening = true;
+      this.resolveReady();
+    }
+  }
+
+  /** Settles `done` once tcpdump has exited and its output has ended, whichever comes last. */
+  private finish(): void {
+    const exited = this.exited;
+    if (!exited || !this.stdoutEnded) return;
+    // SIGINT/SIGTERM ends a capture normally; tcpdump itself exits 0 then.
+    const stoppedByUs = this.stopping && (exited.signal === 'SIGINT' || exited.code === 0);
+    if (!this.listening && !stoppedByUs && exited.code === 0 && this.bytesOut === 0) {
+      // Something that is no tcpdump (/bin/true): it exited at once, said nothing, wrote nothing.
+      const why = `'${this.program}' exited at once without capturing (status 0, no output): is it tcpdump?`;
+      this.fail(new UserError(why, 'TCPDUMP_EXITED', 2));
+    } else if (this.endedNormally(exited)) {
+      this.resolveReady();
+      this.resolveDone(this.result());
+    } else {
+      this.fail(classifyTcpdumpFailure(this.stderr, this.options));
+    }
+  }
+
+  private endedNormally(exited: Exit): boolean {
+    return (
+      exited.code === 0 ||
+      exited.signal === 'SIGINT' ||
+      exited.signal === 'SIGTERM' ||
+      (this.listening && exited.code === null)
+    );
+  }
+
+  private result(): LiveCaptureResult {
+    const stats = this.stderr
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => /packets? (captured|received by filter|dropped by)/.test(l));
+    return {
+      stats,
+      captured: statNumber(stats, /(\d+) packets? captured/),
+      receivedByFilter: statNumber(stats, /(\d+) packets? received by filter/),
+      droppedByKernel: statNumber(stats, /(\d+) packets? dropped by kernel/),
+    };
+  }
 }
 
 /** A path that names a directory, or a file without any execute bit, or one that is no program. */

@@ -102,11 +102,23 @@ export function buildTcpPacket(
   const dstIp = plainIp(dst.ip);
   const v4 = isIPv4(srcIp) && isIPv4(dstIp);
   if (!v4 && !(isIPv6(srcIp) || isIPv4(srcIp))) throw new Error(`not an IP address: ${src.ip}`);
+  const tcp = tcpHeader(src.port, dst.port, seq, ack, flags);
+  const tcpLength = tcp.length + payload.length;
+  const [header, pseudo] = v4
+    ? ipv4Header(srcIp, dstIp, tcpLength, ipId)
+    : ipv6Header(srcIp, dstIp, tcpLength);
+  const checksum = fold(sumWords(payload, sumWords(tcp, sumWords(pseudo, 0))));
+  tcp.writeUInt16BE(checksum, 16);
+  return Buffer.concat([header, tcp, payload]);
+}
+
+/** The TCP header, checksum left 0. */
+function tcpHeader(srcPort: number, dstPort: number, seq: number, ack: number, flags: TcpFlagBits): Buffer {
   // A SYN carries the MSS option like the kernel's; other segments carry none.
   const options = flags.syn ? Buffer.from([2, 4, MAX_SEGMENT >> 8, MAX_SEGMENT & 0xff]) : Buffer.alloc(0);
   const tcp = Buffer.alloc(20 + options.length);
-  tcp.writeUInt16BE(src.port, 0);
-  tcp.writeUInt16BE(dst.port, 2);
+  tcp.writeUInt16BE(srcPort, 0);
+  tcp.writeUInt16BE(dstPort, 2);
   tcp.writeUInt32BE(seq >>> 0, 4);
   tcp.writeUInt32BE(flags.ack ? ack >>> 0 : 0, 8);
   tcp[12] = (tcp.length / 4) << 4;
@@ -118,41 +130,42 @@ export function buildTcpPacket(
     (flags.ack ? 0x10 : 0);
   tcp.writeUInt16BE(WINDOW, 14);
   options.copy(tcp, 20);
-  const tcpLength = tcp.length + payload.length;
+  return tcp;
+}
 
-  let header: Buffer;
-  let pseudo: Buffer;
-  if (v4) {
-    header = Buffer.alloc(20);
-    header[0] = 0x45;
-    header.writeUInt16BE(20 + tcpLength, 2);
-    header.writeUInt16BE(ipId & 0xffff, 4);
-    header.writeUInt16BE(0x4000, 6); // don't fragment
-    header[8] = 64;
-    header[9] = 6;
-    ipv4Bytes(srcIp).copy(header, 12);
-    ipv4Bytes(dstIp).copy(header, 16);
-    header.writeUInt16BE(fold(sumWords(header, 0)), 10);
-    pseudo = Buffer.alloc(12);
-    header.copy(pseudo, 0, 12, 20);
-    pseudo[9] = 6;
-    pseudo.writeUInt16BE(tcpLength, 10);
-  } else {
-    header = Buffer.alloc(40);
-    header.writeUInt32BE(0x60000000, 0);
-    header.writeUInt16BE(tcpLength, 4);
-    header[6] = 6;
-    header[7] = 64;
-    ipv6Bytes(srcIp).copy(header, 8);
-    ipv6Bytes(dstIp).copy(header, 24);
-    pseudo = Buffer.alloc(40);
-    header.copy(pseudo, 0, 8, 40);
-    pseudo.writeUInt32BE(tcpLength, 32);
-    pseudo[39] = 6;
-  }
-  const checksum = fold(sumWords(payload, sumWords(tcp, sumWords(pseudo, 0))));
-  tcp.writeUInt16BE(checksum, 16);
-  return Buffer.concat([header, tcp, payload]);
+/** An IPv4 header (with its checksum) and the pseudo-header of the TCP checksum. */
+function ipv4Header(srcIp: string, dstIp: string, tcpLength: number, ipId: number): [Buffer, Buffer] {
+  const header = Buffer.alloc(20);
+  header[0] = 0x45;
+  header.writeUInt16BE(20 + tcpLength, 2);
+  header.writeUInt16BE(ipId & 0xffff, 4);
+  header.writeUInt16BE(0x4000, 6); // don't fragment
+  header[8] = 64;
+  header[9] = 6;
+  ipv4Bytes(srcIp).copy(header, 12);
+  ipv4Bytes(dstIp).copy(header, 16);
+  header.writeUInt16BE(fold(sumWords(header, 0)), 10);
+  const pseudo = Buffer.alloc(12);
+  header.copy(pseudo, 0, 12, 20);
+  pseudo[9] = 6;
+  pseudo.writeUInt16BE(tcpLength, 10);
+  return [header, pseudo];
+}
+
+/** An IPv6 header and the pseudo-header of the TCP checksum. */
+function ipv6Header(srcIp: string, dstIp: string, tcpLength: number): [Buffer, Buffer] {
+  const header = Buffer.alloc(40);
+  header.writeUInt32BE(0x60000000, 0);
+  header.writeUInt16BE(tcpLength, 4);
+  header[6] = 6;
+  header[7] = 64;
+  ipv6Bytes(srcIp).copy(header, 8);
+  ipv6Bytes(dstIp).copy(header, 24);
+  const pseudo = Buffer.alloc(40);
+  header.copy(pseudo, 0, 8, 40);
+  pseudo.writeUInt32BE(tcpLength, 32);
+  pseudo[39] = 6;
+  return [header, pseudo];
 }
 
 /** What happened on one proxied connection, in the order it happened. */

@@ -115,50 +115,81 @@ export function parseClientHello(body: Buffer): ClientHelloFacts | string {
     };
     const sid = r.vector(1, 'session id');
     facts.sessionId = Buffer.from(sid.bytes(sid.remaining));
-    const suites = r.vector(2, 'cipher suites');
-    while (suites.remaining >= 2) {
-      const id = suites.u16();
-      if (isGrease(id)) continue;
-      facts.cipherSuiteCount++;
-      if (cipherSuite(id)?.family === 'tls13' && !facts.tls13SuiteIds.includes(id))
-        facts.tls13SuiteIds.push(id);
-      if (facts.cipherSuites.length < NAMED_SUITES) facts.cipherSuites.push(cipherSuiteName(id));
-    }
+    readClientSuites(r.vector(2, 'cipher suites'), facts);
     r.vector(1, 'compression methods');
-    for (const ext of readExtensions(r)) {
-      const d = ext.data;
-      if (ext.type === EXT_SERVER_NAME) {
-        const list = d.vector(2, 'server name list');
-        while (list.remaining > 0) {
-          const kind = list.u8('server name type');
-          const name = list.vector(2, 'server name');
-          if (kind === 0 && facts.sni === undefined)
-            facts.sni = name.bytes(name.remaining).toString('latin1');
-        }
-      } else if (ext.type === EXT_ALPN) facts.alpn = readAlpnList(d);
-      else if (ext.type === EXT_SUPPORTED_VERSIONS) {
-        const list = d.vector(1, 'supported versions');
-        while (list.remaining >= 2) {
-          const v = list.u16();
-          if (!isGrease(v) && facts.versions.length < MAX_LISTED) facts.versions.push(versionName(v));
-        }
-      } else if (ext.type === EXT_KEY_SHARE) {
-        const list = d.vector(2, 'key shares');
-        while (list.remaining > 0) {
-          const group = list.u16('key share group');
-          list.vector(2, 'key exchange');
-          if (!isGrease(group) && facts.keyShareGroups.length < MAX_LISTED)
-            facts.keyShareGroups.push(groupName(group));
-        }
-      } else if (ext.type === EXT_PRE_SHARED_KEY) facts.pskOffered = true;
-      else if (ext.type === EXT_EARLY_DATA) facts.earlyData = true;
-      else if (ext.type === EXT_SESSION_TICKET) facts.sessionTicket = true;
-      else if (ext.type === EXT_EXTENDED_MASTER_SECRET) facts.extendedMasterSecret = true;
-      else if (ext.type === EXT_ENCRYPT_THEN_MAC) facts.encryptThenMac = true;
-    }
+    for (const ext of readExtensions(r)) readClientExtension(ext, facts);
     return facts;
   } catch (err) {
     return asProblem(err, 'malformed ClientHello');
+  }
+}
+
+function readClientSuites(suites: ByteReader, facts: ClientHelloFacts): void {
+  while (suites.remaining >= 2) {
+    const id = suites.u16();
+    if (isGrease(id)) continue;
+    facts.cipherSuiteCount++;
+    if (cipherSuite(id)?.family === 'tls13' && !facts.tls13SuiteIds.includes(id))
+      facts.tls13SuiteIds.push(id);
+    if (facts.cipherSuites.length < NAMED_SUITES) facts.cipherSuites.push(cipherSuiteName(id));
+  }
+}
+
+function readClientExtension(ext: Extension, facts: ClientHelloFacts): void {
+  const d = ext.data;
+  switch (ext.type) {
+    case EXT_SERVER_NAME:
+      return readServerName(d, facts);
+    case EXT_ALPN:
+      facts.alpn = readAlpnList(d);
+      return;
+    case EXT_SUPPORTED_VERSIONS:
+      return readSupportedVersions(d, facts);
+    case EXT_KEY_SHARE:
+      return readKeyShareGroups(d, facts);
+    case EXT_PRE_SHARED_KEY:
+      facts.pskOffered = true;
+      return;
+    case EXT_EARLY_DATA:
+      facts.earlyData = true;
+      return;
+    case EXT_SESSION_TICKET:
+      facts.sessionTicket = true;
+      return;
+    case EXT_EXTENDED_MASTER_SECRET:
+      facts.extendedMasterSecret = true;
+      return;
+    case EXT_ENCRYPT_THEN_MAC:
+      facts.encryptThenMac = true;
+      return;
+  }
+}
+
+/** The first host name of server_name (SNI). */
+function readServerName(d: ByteReader, facts: ClientHelloFacts): void {
+  const list = d.vector(2, 'server name list');
+  while (list.remaining > 0) {
+    const kind = list.u8('server name type');
+    const name = list.vector(2, 'server name');
+    if (kind === 0 && facts.sni === undefined) facts.sni = name.bytes(name.remaining).toString('latin1');
+  }
+}
+
+function readSupportedVersions(d: ByteReader, facts: ClientHelloFacts): void {
+  const list = d.vector(1, 'supported versions');
+  while (list.remaining >= 2) {
+    const v = list.u16();
+    if (!isGrease(v) && facts.versions.length < MAX_LISTED) facts.versions.push(versionName(v));
+  }
+}
+
+function readKeyShareGroups(d: ByteReader, facts: ClientHelloFacts): void {
+  const list = d.vector(2, 'key shares');
+  while (list.remaining > 0) {
+    const group = list.u16('key share group');
+    list.vector(2, 'key exchange');
+    if (!isGrease(group) && facts.keyShareGroups.length < MAX_LISTED)
+      facts.keyShareGroups.push(groupName(group));
   }
 }
 

@@ -15,7 +15,7 @@ const session = await recordSession(cert, {
   serverSends: [Buffer.from('hello from the server')],
 });
 
-function setUp(options: { maxWaitMs?: number; maxBytes?: number } = {}) {
+function setUp(options: { maxWaitMs?: number; maxBytes?: number; release?: boolean } = {}) {
   let clock = 0;
   const store = new KeyStore();
   const waiter = new KeyWaiter((random) => store.get(random) !== undefined, { ...options, now: () => clock });
@@ -25,8 +25,14 @@ function setUp(options: { maxWaitMs?: number; maxBytes?: number } = {}) {
     data: (label, bytes) => void plain[label].push(Buffer.from(bytes)),
     gap: () => undefined,
     end: (label) => void calls.push(`end ${label}`),
+    release: () => void calls.push('release'),
   });
-  const decoded = decodeChunks(session.chunks, undefined, { keys: store, waiter, inner });
+  const decoded = decodeChunks(session.chunks, undefined, {
+    keys: store,
+    waiter,
+    inner,
+    release: options.release,
+  });
   return {
     store,
     waiter,
@@ -54,6 +60,19 @@ test('held until the secrets arrive, then decoded from the ClientHello, the end 
   assert.deepEqual(s.codes(), []);
   assert.deepEqual(s.calls, ['end client', 'end server']);
   assert.equal(s.waiter.counts.found, 1);
+});
+
+test('a connection closed before its secrets arrive still waits for them, and is released once decoded', () => {
+  const s = setUp({ maxWaitMs: 1000, release: true });
+  assert.equal(s.waiter.size, 1, 'the close does not end the wait');
+  assert.deepEqual(s.calls, [], 'nothing reaches the inner sink while waiting, not even its release');
+  parseKeyLog(session.keylog, s.store, 'late');
+  s.waiter.check();
+  assert.equal(s.waiter.size, 0);
+  assert.equal(s.text('client'), 'hello from the client');
+  assert.equal(s.text('server'), 'hello from the server');
+  assert.deepEqual(s.codes(), []);
+  assert.deepEqual(s.calls, ['end client', 'end server', 'release']);
 });
 
 test('past its time: TLS_NO_KEYS as without a wait, nothing decrypted', () => {

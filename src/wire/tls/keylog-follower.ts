@@ -40,16 +40,44 @@ export function followKeyLogs(
   startOffsets: number[],
   options: KeyLogFollowerOptions,
 ): KeyLogFollower {
-  const files: Followed[] = paths.map((path, i) => ({
-    path,
-    offset: startOffsets[i] ?? 0,
-    read: startOffsets[i] ?? 0,
-    carry: '',
-    limitReported: false,
-  }));
-  const chunk = Buffer.alloc(64 * 1024);
+  return new KeyLogFiles(paths, store, startOffsets, options);
+}
 
-  function pollOne(f: Followed, lines: string[]): number {
+class KeyLogFiles implements KeyLogFollower {
+  private readonly files: Followed[];
+  private readonly chunk = Buffer.alloc(64 * 1024);
+  private readonly timer: ReturnType<typeof setInterval>;
+
+  constructor(
+    paths: string[],
+    private readonly store: KeyStore,
+    startOffsets: number[],
+    private readonly options: KeyLogFollowerOptions,
+  ) {
+    this.files = paths.map((path, i) => ({
+      path,
+      offset: startOffsets[i] ?? 0,
+      read: startOffsets[i] ?? 0,
+      carry: '',
+      limitReported: false,
+    }));
+    this.timer = setInterval(() => this.poll(), options.intervalMs ?? DEFAULT_KEYLOG_POLL_MS);
+    this.timer.unref();
+  }
+
+  poll(): void {
+    let secrets = 0;
+    const lines: string[] = [];
+    for (const f of this.files) secrets += this.pollOne(f, lines);
+    this.options.onLines(lines.join(''), secrets);
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+
+  /** Reads what was appended to one file; returns how many secrets its new lines held. */
+  private pollOne(f: Followed, lines: string[]): number {
     let fd: number;
     try {
       fd = openSync(f.path, 'r');
@@ -64,32 +92,14 @@ export function followKeyLogs(
         f.carry = '';
       }
       while (f.offset < size) {
-        const budget = options.maxBytes - f.read;
+        const budget = this.options.maxBytes - f.read;
         if (budget <= 0) {
-          if (!f.limitReported) {
-            f.limitReported = true;
-            options.onProblem({
-              code: 'KEYLOG_LIMIT',
-              line: 0,
-              message: `${f.path}: no more is read after ${options.maxBytes} bytes (--keylog-max-bytes)`,
-            });
-          }
+          this.reportLimit(f);
           break;
         }
-        const n = readSync(fd, chunk, 0, Math.min(chunk.length, size - f.offset, budget), f.offset);
+        const n = readSync(fd, this.chunk, 0, Math.min(this.chunk.length, size - f.offset, budget), f.offset);
         if (n === 0) break;
-        f.offset += n;
-        f.read += n;
-        const text = f.carry + chunk.toString('latin1', 0, n);
-        const end = text.lastIndexOf('\n') + 1;
-        // An unfinished line waits for its end, unless it is already too long to be a line.
-        f.carry = text.slice(end);
-        if (f.carry.length > DEFAULT_KEYLOG_MAX_LINE_BYTES) f.carry = '';
-        if (end === 0) continue;
-        lines.push(text.slice(0, end));
-        const result = parseKeyLog(text.slice(0, end), store, f.path);
-        secrets += result.secrets;
-        for (const p of result.problems) options.onProblem(p);
+        secrets += this.take(f, n, lines);
       }
     } finally {
       closeSync(fd);
@@ -97,16 +107,29 @@ export function followKeyLogs(
     return secrets;
   }
 
-  const poll = (): void => {
-    let secrets = 0;
-    const lines: string[] = [];
-    for (const f of files) secrets += pollOne(f, lines);
-    options.onLines(lines.join(''), secrets);
-  };
-  const timer = setInterval(poll, options.intervalMs ?? DEFAULT_KEYLOG_POLL_MS);
-  timer.unref();
-  return {
-    poll,
-    stop: () => clearInterval(timer),
-  };
+  /** Takes the `n` bytes just read: its whole lines go to the store, an unfinished one waits. */
+  private take(f: Followed, n: number, lines: string[]): number {
+    f.offset += n;
+    f.read += n;
+    const text = f.carry + this.chunk.toString('latin1', 0, n);
+    const end = text.lastIndexOf('\n') + 1;
+    // An unfinished line waits for its end, unless it is already too long to be a line.
+    f.carry = text.slice(end);
+    if (f.carry.length > DEFAULT_KEYLOG_MAX_LINE_BYTES) f.carry = '';
+    if (end === 0) return 0;
+    lines.push(text.slice(0, end));
+    const result = parseKeyLog(text.slice(0, end), this.store, f.path);
+    for (const p of result.problems) this.options.onProblem(p);
+    return result.secrets;
+  }
+
+  private reportLimit(f: Followed): void {
+    if (f.limitReported) return;
+    f.limitReported = true;
+    this.options.onProblem({
+      code: 'KEYLOG_LIMIT',
+      line: 0,
+      message: `${f.path}: no more is read after ${this.options.maxBytes} bytes (--keylog-max-bytes)`,
+    });
+  }
 }

@@ -40,88 +40,106 @@ export function checkRecordHeader(type: number, major: number, length: number): 
 }
 
 export function createRecordParser(): RecordParser {
+  return new TlsRecordParser();
+}
+
+/**
+ * Two states: reading a header (`need` is -1; `headerHave` of its bytes held) and reading a
+ * fragment (`need` bytes long; `have` of them held in `pieces`). A record whose header and
+ * fragment are both within one push is handed on as a view, with nothing held or copied.
+ */
+class TlsRecordParser implements RecordParser {
+  failure: string | undefined;
   // An unfinished record: its header, then the pieces of its fragment as they arrive. Nothing is
   // allocated from the length on the wire: what is held is what was captured.
-  const header = Buffer.alloc(RECORD_HEADER_BYTES);
-  let headerHave = 0;
-  let need = -1; // fragment length of the unfinished record, -1 while reading its header
-  let pieces: Buffer[] = [];
-  let have = 0;
-  let failure: string | undefined;
+  private readonly header = Buffer.alloc(RECORD_HEADER_BYTES);
+  private headerHave = 0;
+  private need = -1; // fragment length of the unfinished record, -1 while reading its header
+  private pieces: Buffer[] = [];
+  private have = 0;
 
-  function fail(reason: string): void {
-    failure = reason;
-    pieces = [];
-    have = 0;
-    headerHave = 0;
-    need = -1;
+  get pendingBytes(): number {
+    return this.headerHave + this.have;
   }
 
-  function finish(out: TlsRecord[], fragment: Buffer): void {
-    out.push({ contentType: header[0]!, version: header.readUInt16BE(1), fragment });
-    pieces = [];
-    have = 0;
-    headerHave = 0;
-    need = -1;
-  }
-
-  function push(input: Buffer): TlsRecord[] {
+  push(input: Buffer): TlsRecord[] {
     const out: TlsRecord[] = [];
     let pos = 0;
-    while (failure === undefined && pos < input.length) {
-      if (need >= 0) {
-        const take = Math.min(need - have, input.length - pos);
-        // A copy: the caller may reuse its buffer before the record completes.
-        pieces.push(Buffer.from(input.subarray(pos, pos + take)));
-        have += take;
-        pos += take;
-        if (have === need) finish(out, pieces.length === 1 ? pieces[0]! : Buffer.concat(pieces, need));
-        continue;
-      }
-      if (headerHave === 0 && input.length - pos >= RECORD_HEADER_BYTES) {
-        // Whole header here: the common case, and a whole record needs no copy at all.
-        const length = input.readUInt16BE(pos + 3);
-        const bad = checkRecordHeader(input[pos]!, input[pos + 1]!, length);
-        if (bad !== undefined) {
-          fail(bad);
-          break;
-        }
-        const end = pos + RECORD_HEADER_BYTES + length;
-        if (end <= input.length) {
-          out.push({
-            contentType: input[pos]!,
-            version: input.readUInt16BE(pos + 1),
-            fragment: input.subarray(pos + RECORD_HEADER_BYTES, end),
-          });
-          pos = end;
-          continue;
-        }
-        input.copy(header, 0, pos, pos + RECORD_HEADER_BYTES);
-        headerHave = RECORD_HEADER_BYTES;
-        pos += RECORD_HEADER_BYTES;
-      } else {
-        while (headerHave < RECORD_HEADER_BYTES && pos < input.length) header[headerHave++] = input[pos++]!;
-        if (headerHave < RECORD_HEADER_BYTES) break;
-      }
-      const length = header.readUInt16BE(3);
-      const bad = checkRecordHeader(header[0]!, header[1]!, length);
-      if (bad !== undefined) {
-        fail(bad);
-        break;
-      }
-      need = length;
-      if (length === 0) finish(out, Buffer.alloc(0));
+    while (this.failure === undefined && pos < input.length) {
+      if (this.need >= 0) pos = this.readFragment(input, pos, out);
+      else if (this.headerHave === 0 && input.length - pos >= RECORD_HEADER_BYTES)
+        pos = this.readWholeHeader(input, pos, out);
+      else pos = this.readPartialHeader(input, pos, out);
     }
     return out;
   }
 
-  return {
-    push,
-    get pendingBytes() {
-      return headerHave + have;
-    },
-    get failure() {
-      return failure;
-    },
-  };
+  private readFragment(input: Buffer, pos: number, out: TlsRecord[]): number {
+    const take = Math.min(this.need - this.have, input.length - pos);
+    // A copy: the caller may reuse its buffer before the record completes.
+    this.pieces.push(Buffer.from(input.subarray(pos, pos + take)));
+    this.have += take;
+    if (this.have === this.need) {
+      const pieces = this.pieces;
+      this.finish(out, pieces.length === 1 ? pieces[0]! : Buffer.concat(pieces, this.need));
+    }
+    return pos + take;
+  }
+
+  /** Whole header here: the common case, and a whole record needs no copy at all. */
+  private readWholeHeader(input: Buffer, pos: number, out: TlsRecord[]): number {
+    const length = input.readUInt16BE(pos + 3);
+    const bad = checkRecordHeader(input[pos]!, input[pos + 1]!, length);
+    if (bad !== undefined) {
+      this.fail(bad);
+      return pos;
+    }
+    const end = pos + RECORD_HEADER_BYTES + length;
+    if (end <= input.length) {
+      out.push({
+        contentType: input[pos]!,
+        version: input.readUInt16BE(pos + 1),
+        fragment: input.subarray(pos + RECORD_HEADER_BYTES, end),
+      });
+      return end;
+    }
+    input.copy(this.header, 0, pos, pos + RECORD_HEADER_BYTES);
+    this.headerHave = RECORD_HEADER_BYTES;
+    this.need = length;
+    return pos + RECORD_HEADER_BYTES;
+  }
+
+  /** A header split across pushes: its bytes are gathered one by one. */
+  private readPartialHeader(input: Buffer, pos: number, out: TlsRecord[]): number {
+    const header = this.header;
+    while (this.headerHave < RECORD_HEADER_BYTES && pos < input.length)
+      header[this.headerHave++] = input[pos++]!;
+    if (this.headerHave < RECORD_HEADER_BYTES) return pos;
+    const length = header.readUInt16BE(3);
+    const bad = checkRecordHeader(header[0]!, header[1]!, length);
+    if (bad !== undefined) this.fail(bad);
+    else {
+      this.need = length;
+      if (length === 0) this.finish(out, Buffer.alloc(0));
+    }
+    return pos;
+  }
+
+  private fail(reason: string): void {
+    this.failure = reason;
+    this.reset();
+  }
+
+  private finish(out: TlsRecord[], fragment: Buffer): void {
+    const header = this.header;
+    out.push({ contentType: header[0]!, version: header.readUInt16BE(1), fragment });
+    this.reset();
+  }
+
+  private reset(): void {
+    this.pieces = [];
+    this.have = 0;
+    this.headerHave = 0;
+    this.need = -1;
+  }
 }

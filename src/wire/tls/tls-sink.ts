@@ -59,190 +59,219 @@ export function createTlsAwareSink(
   /** The run's memory budget: TLS state, unfinished records and held bytes are charged. */
   budget?: MemoryBudget,
 ): ConnectionSink {
-  const endpoint: Record<Side, string> = {
-    client: formatEndpoint(info.client),
-    server: formatEndpoint(info.server),
-  };
-  const other = (s: Side): Side => (s === 'client' ? 'server' : 'client');
-  let mode: 'detect' | 'held' | 'tls' | 'clear' | 'dead' = 'detect';
-  const sniffed: Record<Side, Buffer[]> = { client: [], server: [] };
-  let tls: TlsConnection | undefined;
-  let held: HeldCall[] = [];
-  let wait: KeyWait | undefined;
-  let heldRandom: Buffer | undefined;
-  let heldBytes = 0;
-  /** The flow table let the connection go while it was held: let go once it is decoded. */
-  let gone = false;
-  let helloLabel: Side = 'client';
-  const account = new BudgetAccount(budget);
+  return new TlsAwareSink(info, emit, inner, options, budget);
+}
 
-  /** Sets this connection's charge to what its TLS state holds now. */
-  function charge(): void {
-    if (mode === 'tls') account.set(TLS_CONNECTION_COST + (tls?.pendingBytes ?? 0));
-    else if (mode === 'held') account.set(TLS_CONNECTION_COST + heldBytes);
-    else account.clear();
+const other = (s: Side): Side => (s === 'client' ? 'server' : 'client');
+
+/**
+ * One connection's sink, in one of five states: `detect` (the first bytes of each side are
+ * sniffed), `held` (a ClientHello whose secrets are not known yet: calls are kept for replay),
+ * `tls` (decoded by a TlsConnection), `clear` (handed on untouched) and `dead` (TLS that cannot
+ * be followed, or a held connection let go).
+ */
+class TlsAwareSink implements ConnectionSink {
+  private mode: 'detect' | 'held' | 'tls' | 'clear' | 'dead' = 'detect';
+  private readonly endpoint: Record<Side, string>;
+  private sniffed: Record<Side, Buffer[]> = { client: [], server: [] };
+  private tls: TlsConnection | undefined;
+  private held: HeldCall[] = [];
+  private wait: KeyWait | undefined;
+  private heldRandom: Buffer | undefined;
+  private heldBytes = 0;
+  private helloLabel: Side = 'client';
+  /** Released by the flow table while held: released for good once decoded. */
+  private releaseWhenDecoded = false;
+  private readonly account: BudgetAccount;
+
+  constructor(
+    private readonly info: ConnectionInfo,
+    private readonly emit: EmitEvent,
+    private readonly inner: ConnectionSink,
+    private readonly options: TlsOptions,
+    budget: MemoryBudget | undefined,
+  ) {
+    this.endpoint = { client: formatEndpoint(info.client), server: formatEndpoint(info.server) };
+    this.account = new BudgetAccount(budget);
   }
 
-  function base(label: Side, meta: StreamMeta): EventBase {
+  // ---- the sink ----
+
+  data(label: Side, bytes: Buffer, meta: StreamMeta): void {
+    if (bytes.length === 0) return;
+    const mode = this.mode;
+    if (mode === 'clear') return this.inner.data(label, bytes, meta);
+    if (mode === 'tls') this.tls?.data(label, bytes, meta);
+    else if (mode === 'held') this.dataWhileHeld(label, bytes, meta);
+    else if (mode === 'detect') this.detect(label, bytes, meta, false);
+    this.charge();
+  }
+
+  gap(label: Side, missing: number, meta: StreamMeta): void {
+    const mode = this.mode;
+    if (mode === 'held') this.hold({ kind: 'gap', label, meta });
+    else if (mode === 'tls') this.tls?.gap(label, meta);
+    else if (mode === 'clear') this.inner.gap(label, missing, meta);
+    else if (mode === 'detect') {
+      // The start of this side is lost: it cannot be told to be TLS any more.
+      this.detect(label, Buffer.alloc(0), meta, true);
+      if (this.mode === 'clear') this.inner.gap(label, missing, meta);
+    }
+    this.charge();
+  }
+
+  end(label: Side, meta: StreamMeta): void {
+    // A connection may be over before its secrets are written: it still waits for them.
+    if (this.mode === 'held') this.hold({ kind: 'end', label, meta });
+    else {
+      if (this.mode === 'detect' && this.sniffed[label].length)
+        this.detect(label, Buffer.alloc(0), meta, true);
+      if (this.mode === 'clear' || this.mode === 'tls') this.inner.end(label, meta);
+    }
+    this.charge();
+  }
+
+  // The memory budget's questions are about the clear-text state, which the inner sink holds.
+  shed(meta: StreamMeta): 'FRAGMENTS_DROPPED' | undefined {
+    return this.inner.shed?.(meta);
+  }
+
+  get isWebSocket(): boolean {
+    return this.inner.isWebSocket === true;
+  }
+
+  release(): void {
+    this.account.clear();
+    // A connection may be over before its secrets are written (a browser or node appends them
+    // to the key log after the handshake): it still waits for them, within the waiter's bounds
+    // of time and bytes, and is decoded then; what its decoders charge meanwhile is given back
+    // once that is done.
+    if (this.mode === 'held') this.releaseWhenDecoded = true;
+    else this.inner.release?.();
+  }
+
+  // ---- detect ----
+
+  /** Decides from the first bytes of one side; replays what was held back. */
+  private detect(label: Side, bytes: Buffer, meta: StreamMeta, force: boolean): void {
+    this.sniffed[label].push(bytes);
+    const head = Buffer.concat(this.sniffed[label]);
+    const verdict = sniffTls(head);
+    if (verdict === 'maybe' && !force) return;
+    const otherHead = Buffer.concat(this.sniffed[other(label)]);
+    this.sniffed.client = this.sniffed.server = [];
+    if (verdict === 'tls') this.onClientHello(label, head, otherHead, meta);
+    else if (verdict === 'mid-stream' && !this.info.handshakeSeen) {
+      this.mode = 'dead';
+      const why = 'TLS records without their handshake (the capture began mid-connection): not decoded';
+      this.problem(label, 'TLS_MID_STREAM', why, 'warning', meta);
+    } else {
+      this.mode = 'clear';
+      if (otherHead.length) this.inner.data(other(label), otherHead, meta);
+      if (head.length) this.inner.data(label, head, meta);
+    }
+  }
+
+  /** A ClientHello: decoded now, or held while the live key log may still bring its secrets. */
+  private onClientHello(label: Side, head: Buffer, otherHead: Buffer, meta: StreamMeta): void {
+    const random = head.length >= RANDOM_END ? head.subarray(RANDOM_START, RANDOM_END) : undefined;
+    const waiter = this.options.waiter;
+    if (!waiter || !random || waiter.known(random)) return this.startTls(label, head, otherHead, meta);
+    this.mode = 'held';
+    this.heldRandom = Buffer.from(random);
+    this.helloLabel = label;
+    this.wait = waiter.wait(this.heldRandom, () => this.releaseHeld());
+    if (otherHead.length) this.hold({ kind: 'data', label: other(label), bytes: otherHead, meta });
+    this.hold({ kind: 'data', label, bytes: head, meta });
+  }
+
+  // ---- tls ----
+
+  private startTls(label: Side, head: Buffer, otherHead: Buffer, meta: StreamMeta): void {
+    this.mode = 'tls';
+    // Whoever sends the ClientHello is the TLS client, whatever the flow table guessed.
+    const tls = createTlsConnection(
+      {
+        base: (l, m) => this.base(l, m),
+        emit: (event) => this.emit(event as unknown as WireEvent),
+        problem: (l, code, message, severity, m) => this.problem(l, code, message, severity, m),
+        plaintext: (l, bytes, m) => this.inner.data(l, bytes, m),
+      },
+      label,
+      this.options,
+    );
+    this.tls = tls;
+    if (otherHead.length) tls.data(other(label), otherHead, meta);
+    if (head.length) tls.data(label, head, meta);
+  }
+
+  private base(label: Side, meta: StreamMeta): EventBase {
     return {
       ts: meta.ts,
-      src: endpoint[label],
-      dst: endpoint[other(label)],
-      conn: info.conn,
+      src: this.endpoint[label],
+      dst: this.endpoint[other(label)],
+      conn: this.info.conn,
       packet: meta.packet,
     };
   }
 
-  function problem(
+  private problem(
     label: Side,
     code: WireProblemCode,
     message: string,
     severity: 'warning' | 'error',
     meta: StreamMeta,
   ): void {
-    emit({ event: 'decode.problem', ...base(label, meta), code, message, severity });
+    this.emit({ event: 'decode.problem', ...this.base(label, meta), code, message, severity });
   }
 
-  function passOn(label: Side, bytes: Buffer, meta: StreamMeta): void {
-    inner.data(label, bytes, meta);
+  /** Sets this connection's charge to what its TLS state holds now. */
+  private charge(): void {
+    if (this.mode === 'tls') this.account.set(TLS_CONNECTION_COST + (this.tls?.pendingBytes ?? 0));
+    else if (this.mode === 'held') this.account.set(TLS_CONNECTION_COST + this.heldBytes);
+    else this.account.clear();
   }
 
-  /** Decides from the first bytes of one side; replays what was held back. */
-  function detect(label: Side, bytes: Buffer, meta: StreamMeta, force: boolean): void {
-    sniffed[label].push(bytes);
-    const head = Buffer.concat(sniffed[label]);
-    const verdict = sniffTls(head);
-    if (verdict === 'maybe' && !force) return;
-    const otherHead = Buffer.concat(sniffed[other(label)]);
-    sniffed.client = sniffed.server = [];
-    if (verdict === 'tls') {
-      const random = head.length >= RANDOM_END ? head.subarray(RANDOM_START, RANDOM_END) : undefined;
-      const waiter = options.waiter;
-      if (waiter && random && !waiter.known(random)) {
-        mode = 'held';
-        heldRandom = Buffer.from(random);
-        helloLabel = label;
-        wait = waiter.wait(heldRandom, release);
-        if (otherHead.length) hold({ kind: 'data', label: other(label), bytes: otherHead, meta });
-        hold({ kind: 'data', label, bytes: head, meta });
-        return;
-      }
-      startTls(label, head, otherHead, meta);
-      return;
-    }
-    if (verdict === 'mid-stream' && !info.handshakeSeen) {
-      mode = 'dead';
-      problem(
-        label,
-        'TLS_MID_STREAM',
-        'TLS records without their handshake (the capture began mid-connection): not decoded',
-        'warning',
-        meta,
-      );
-      return;
-    }
-    mode = 'clear';
-    if (otherHead.length) passOn(other(label), otherHead, meta);
-    if (head.length) passOn(label, head, meta);
-  }
+  // ---- held ----
 
-  function startTls(label: Side, head: Buffer, otherHead: Buffer, meta: StreamMeta): void {
-    mode = 'tls';
-    // Whoever sends the ClientHello is the TLS client, whatever the flow table guessed.
-    tls = createTlsConnection(
-      {
-        base,
-        emit: (event) => emit(event as unknown as WireEvent),
-        problem,
-        plaintext: passOn,
-      },
-      label,
-      options,
-    );
-    if (otherHead.length) tls.data(other(label), otherHead, meta);
-    if (head.length) tls.data(label, head, meta);
+  private dataWhileHeld(label: Side, bytes: Buffer, meta: StreamMeta): void {
+    this.hold({ kind: 'data', label, bytes, meta });
+    // Secrets that arrived since: no need to wait for the next check.
+    if (this.mode === 'held' && this.options.waiter?.known(this.heldRandom!)) this.releaseHeld();
   }
 
   /** Keeps one call of a held connection; past the waiter's byte bound, stops waiting. */
-  function hold(call: HeldCall): void {
-    if (mode !== 'held') return feed(call); // released while its first bytes were being held
+  private hold(call: HeldCall): void {
+    if (this.mode !== 'held') return this.feed(call); // released while its first bytes were being held
     const bytes = call.kind === 'data' ? call.bytes.length : 0;
     // Copied: the reassembler may reuse what it handed over.
-    held.push(call.kind === 'data' ? { ...call, bytes: Buffer.from(call.bytes) } : call);
-    heldBytes += bytes;
-    if (!wait?.take(bytes)) release();
+    this.held.push(call.kind === 'data' ? { ...call, bytes: Buffer.from(call.bytes) } : call);
+    this.heldBytes += bytes;
+    if (!this.wait?.take(bytes)) this.releaseHeld();
   }
 
   /** Stops waiting: the connection is decoded from its ClientHello with what the store knows now. */
-  function release(): void {
-    if (mode !== 'held') return;
-    wait?.done();
-    wait = undefined;
-    const calls = held;
-    held = [];
-    heldBytes = 0;
-    startTls(helloLabel, Buffer.alloc(0), Buffer.alloc(0), calls[0]!.meta);
-    for (const call of calls) feed(call);
-    charge();
-    if (gone) letGo();
+  private releaseHeld(): void {
+    if (this.mode !== 'held') return;
+    const calls = this.held;
+    this.stopWaiting();
+    this.startTls(this.helloLabel, Buffer.alloc(0), Buffer.alloc(0), calls[0]!.meta);
+    for (const call of calls) this.feed(call);
+    if (!this.releaseWhenDecoded) return this.charge();
+    this.inner.release?.();
+    this.account.clear();
   }
 
-  /** The flow table is done with this connection: every charge goes back. */
-  function letGo(): void {
-    inner.release?.();
-    account.clear();
+  private stopWaiting(): void {
+    this.wait?.done();
+    this.wait = undefined;
+    this.held = [];
+    this.heldBytes = 0;
   }
 
-  function feed(call: HeldCall): void {
-    if (call.kind === 'data') tls?.data(call.label, call.bytes, call.meta);
-    else if (call.kind === 'gap') tls?.gap(call.label, call.meta);
-    else inner.end(call.label, call.meta);
+  private feed(call: HeldCall): void {
+    if (call.kind === 'data') this.tls?.data(call.label, call.bytes, call.meta);
+    else if (call.kind === 'gap') this.tls?.gap(call.label, call.meta);
+    else this.inner.end(call.label, call.meta);
   }
-
-  return {
-    data(label, bytes, meta) {
-      if (bytes.length === 0) return;
-      if (mode === 'clear') return inner.data(label, bytes, meta);
-      if (mode === 'tls') tls?.data(label, bytes, meta);
-      else if (mode === 'held') {
-        hold({ kind: 'data', label, bytes, meta });
-        // Secrets that arrived since: no need to wait for the next check.
-        if (mode === 'held' && options.waiter?.known(heldRandom!)) release();
-      } else if (mode === 'detect') detect(label, bytes, meta, false);
-      charge();
-    },
-    gap(label, missing, meta) {
-      if (mode === 'held') hold({ kind: 'gap', label, meta });
-      else if (mode === 'tls') tls?.gap(label, meta);
-      else if (mode === 'clear') inner.gap(label, missing, meta);
-      else if (mode === 'detect') {
-        // The start of this side is lost: it cannot be told to be TLS any more.
-        detect(label, Buffer.alloc(0), meta, true);
-        if ((mode as string) === 'clear') inner.gap(label, missing, meta);
-      }
-      charge();
-    },
-    end(label, meta) {
-      // A connection may be over before its secrets are written: it still waits for them.
-      if (mode === 'held') {
-        hold({ kind: 'end', label, meta });
-        charge();
-        return;
-      }
-      if (mode === 'detect' && sniffed[label].length) detect(label, Buffer.alloc(0), meta, true);
-      if (mode === 'clear' || mode === 'tls') inner.end(label, meta);
-      charge();
-    },
-    // The memory budget's questions are about the clear-text state, which the inner sink holds.
-    shed: (meta) => inner.shed?.(meta),
-    get isWebSocket() {
-      return inner.isWebSocket === true;
-    },
-    release: () => {
-      // A connection may be over (or evicted) before its secrets are written: it still waits for
-      // them, within the waiter's bounds on time and bytes, and lets go once it is decoded.
-      if (mode === 'held') gone = true;
-      else letGo();
-    },
-  };
 }
