@@ -1,14 +1,17 @@
 // The bytes of a message being assembled from fragments (and packets). One chunk is kept as it
-// is; from the second on, the bytes go into one buffer that doubles when full. A message of a
-// million one-byte fragments then costs about its bytes, not a Buffer object per fragment
+// is; from the second on (or from the first, when its frame says more is coming), the bytes go
+// into one buffer, made with room for the rest of the frame, that doubles when full. A message
+// of a million one-byte fragments then costs about its bytes, not a Buffer object per fragment
 // (~140 bytes each), and joining it at the end is free.
 
 const FIRST_GROWTH = 256;
 /**
- * Room made at most beyond a chunk for the rest of its frame (its header tells how much is to
- * come): a frame spread over many packets is then copied once, not once per doubling, while a
- * header that claims far more than ever arrives reserves no more than this.
+ * Room made beyond a chunk for the rest of its frame (its header tells how much is to come): a
+ * frame spread over many packets is then copied about once, not once per doubling. A header may
+ * claim far more than ever arrives, so the room is at most AHEAD_FACTOR times the bytes held
+ * (as doubling would reach in three steps) and never more than MAX_AHEAD.
  */
+const AHEAD_FACTOR = 8;
 const MAX_AHEAD = 64 * 1024;
 
 export class MessageBytes {
@@ -31,7 +34,10 @@ export class MessageBytes {
    */
   push(chunk: Buffer, stable: boolean, expected = chunk.length): void {
     if (chunk.length === 0) return;
-    const ahead = expected > chunk.length ? Math.min(expected - chunk.length, MAX_AHEAD) : 0;
+    const ahead =
+      expected > chunk.length
+        ? Math.min(expected - chunk.length, MAX_AHEAD, AHEAD_FACTOR * (this.len + chunk.length))
+        : 0;
     if (this.buf === null && this.single === null) {
       if (ahead === 0) {
         this.single = stable ? chunk : Buffer.from(chunk);
