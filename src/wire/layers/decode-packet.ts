@@ -15,6 +15,7 @@ export type PacketDecodeResult =
   | { kind: 'skip' }
   | { kind: 'problem'; code: WireProblemCode; message: string };
 
+const EMPTY_PAYLOAD = Buffer.alloc(0);
 const SKIP: PacketDecodeResult = Object.freeze({ kind: 'skip' });
 const link: LinkResult = { status: 'ok', offset: 0, etherType: 0 };
 
@@ -151,7 +152,8 @@ function decodeTcp(
       data.readUInt16BE(off + 14),
       off + 20,
       payloadStart,
-      data.subarray(payloadStart, payloadEnd),
+      // Most packets of a conversation are bare ACKs: they share one empty payload.
+      payloadEnd > payloadStart ? data.subarray(payloadStart, payloadEnd) : EMPTY_PAYLOAD,
       tcpLength - hl,
     ),
   };

@@ -26,8 +26,12 @@ export class HistoryRing {
       return;
     }
     const first = Math.min(bytes.length, cap - this.pos);
-    bytes.copy(buf, this.pos, 0, first);
-    if (first < bytes.length) bytes.copy(buf, 0, first);
+    // TypedArray set: for the short segments of a chat, far cheaper than Buffer#copy's checks.
+    if (first === bytes.length) buf.set(bytes, this.pos);
+    else {
+      bytes.copy(buf, this.pos, 0, first);
+      bytes.copy(buf, 0, first);
+    }
     this.pos = (this.pos + bytes.length) % cap;
     this.held = Math.min(cap, this.held + bytes.length);
   }

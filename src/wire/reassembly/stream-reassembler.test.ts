@@ -252,6 +252,41 @@ test('reassembly: buffered bytes are bounded by maxBufferedBytes', () => {
   }
 });
 
+test('reassembly: retransmissions of delivered bytes are compared with the history, across its wrap', () => {
+  const problems: string[] = [];
+  let out = '';
+  const r = new StreamReassembler(
+    {
+      onData: (b) => (out += b.toString('latin1')),
+      onGap: () => {},
+      onEnd: () => {},
+      onProblem: (kind, bytes) => problems.push(`${kind} ${bytes}`),
+    },
+    { historyBytes: 16 },
+  );
+  r.syn(ISN);
+  const push = (seq: number, text: string): SegmentClass =>
+    r.push(seqAdd(ISN, seq), Buffer.from(text, 'latin1'), text.length, false);
+  // In order, nothing waiting: the ring fills (10 bytes), wraps (6 + 4), then holds the last 16.
+  push(1, 'abcdefghij');
+  push(11, 'klmnopqrst');
+  push(21, 'uvw');
+  assert.equal(out, 'abcdefghijklmnopqrstuvw');
+  // Copies of bytes the ring holds: the same bytes are a retransmission, others a conflict
+  // ("opqr" lies on both sides of the point where the ring wrapped).
+  assert.equal(push(13, 'mnop'), SegmentClass.Retransmission);
+  assert.equal(push(13, 'MNOP'), SegmentClass.Retransmission);
+  assert.equal(push(15, 'opqr'), SegmentClass.Retransmission);
+  assert.equal(push(15, 'opQr'), SegmentClass.Retransmission);
+  assert.deepEqual(problems, [
+    'tcp.retransmission 4',
+    'tcp.overlap-conflict 4',
+    'tcp.retransmission 4',
+    'tcp.overlap-conflict 4',
+  ]);
+  assert.equal(out, 'abcdefghijklmnopqrstuvw');
+});
+
 test('seq arithmetic wraps', () => {
   assert.equal(seqAdd(0xffffffff, 2), 1);
   assert.equal(seqDiff(1, 0xffffffff), 2);

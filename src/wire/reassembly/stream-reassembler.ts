@@ -147,7 +147,14 @@ export class StreamReassembler {
     if (!this.started) this.startAt(seq);
     if (!fin && wireLength <= 1 && seqDiff(seq, this.nextSeq) === -1) return SegmentClass.KeepAlive;
     let cls = SegmentClass.Empty;
-    if (wireLength > 0) cls = this.insert(seq >>> 0, payload, wireLength);
+    if (wireLength > 0) {
+      if (seq >>> 0 === this.nextSeq && this.pending.size === 0 && !this.finSeen) {
+        // In order with nothing waiting (most segments): delivered at once, as drain() would,
+        // without a piece, a list block and a cursor made and dropped for it.
+        this.deliver(payload, wireLength);
+        cls = SegmentClass.Data;
+      } else cls = this.insert(seq >>> 0, payload, wireLength);
+    }
     if (fin && !this.finSeen) {
       this.finSeen = true;
       this.finSeq = seqAdd(seq, wireLength);
@@ -335,17 +342,22 @@ export class StreamReassembler {
     while ((p = pending.first()) !== undefined && p.seq === this.nextSeq) {
       pending.shift();
       this.forget(p);
-      if (p.data.length > 0) {
-        this.history.append(p.data);
-        this.out.onData(p.data);
-      }
-      if (p.len > p.data.length) {
-        // Never captured (snaplen): the stream continues after them.
-        this.history.clear();
-        this.out.onGap(p.len - p.data.length);
-      }
-      this.nextSeq = seqAdd(this.nextSeq, p.len);
+      this.deliver(p.data, p.len);
     }
+  }
+
+  /** Hands on the next `len` bytes of sequence space, of which `data` was captured. */
+  private deliver(data: Buffer, len: number): void {
+    if (data.length > 0) {
+      this.history.append(data);
+      this.out.onData(data);
+    }
+    if (len > data.length) {
+      // Never captured (snaplen): the stream continues after them.
+      this.history.clear();
+      this.out.onGap(len - data.length);
+    }
+    this.nextSeq = seqAdd(this.nextSeq, len);
   }
 
   private gapTo(seq: number): void {

@@ -48,6 +48,8 @@ export class WsDirectionDecoder implements DirectionDecoder, FrameParserHandlers
   /** A frame is under way (its header was seen, its end not yet). */
   private inFrame = false;
   private role: FrameRole = IGNORE;
+  /** Payload bytes of the frame under way not handed on yet (what its header announced). */
+  private frameLeft = 0;
   /** The frame's payload kept for control frames and for the views that show payloads. */
   private readonly payloads: FramePayloads;
   private readonly message = new PartialMessage();
@@ -129,6 +131,7 @@ export class WsDirectionDecoder implements DirectionDecoder, FrameParserHandlers
     if (this.state === SYNCING) this.resync.clear();
     else if (this.parser.skip(missing)) {
       // Still in step: only the message that lost bytes is gone.
+      this.frameLeft -= missing;
       this.role = IGNORE;
       this.lost();
     } else {
@@ -205,6 +208,7 @@ export class WsDirectionDecoder implements DirectionDecoder, FrameParserHandlers
   onHeader(h: FrameHeader): void {
     this.inFrame = true;
     this.role = IGNORE;
+    this.frameLeft = h.length;
     this.payloads.reset();
     this.checkHeader(h);
     const op = h.opcode;
@@ -289,12 +293,14 @@ export class WsDirectionDecoder implements DirectionDecoder, FrameParserHandlers
   onPayload(scratchOrView: Buffer, wire: Buffer | undefined, h: FrameHeader, last: boolean): void {
     if (!this.inFrame) return;
     const role = this.role;
+    const expected = this.frameLeft;
+    this.frameLeft -= scratchOrView.length;
     // A masked frame's bytes are the parser's scratch memory: kept as they are only when they
     // are used up at this frame's end (the last slice of a control frame, or of the final
-    // frame of a message); copied when they must wait for more.
-    const kept = role !== IGNORE || this.framePayloads;
+    // frame of a message); copied when they must wait for more (a message's bytes are copied
+    // by the message itself, into the room it makes for the rest of the frame).
     const usedNow = last && (role !== DATA || h.fin);
-    const copied = h.masked && kept && !usedNow;
+    const copied = h.masked && !usedNow && (role === CONTROL || this.framePayloads);
     const chunk = copied ? Buffer.from(scratchOrView) : scratchOrView;
     if (this.framePayloads) this.payloads.keepWire(wire ?? scratchOrView);
     if (role === CONTROL || (this.framePayloads && role !== DATA)) {
@@ -305,15 +311,16 @@ export class WsDirectionDecoder implements DirectionDecoder, FrameParserHandlers
     if (this.framePayloads) this.payloads.keep(chunk);
     // An unmasked chunk is a view into the packet: a message kept past this packet copies it
     // (MessageBytes does), or it would pin the whole capture chunk it came from.
-    this.addToMessage(chunk, copied || usedNow);
+    this.addToMessage(chunk, copied || usedNow, expected);
   }
 
-  private addToMessage(chunk: Buffer, stable: boolean): void {
+  /** `expected`: the bytes of this frame still to come, `chunk` included. */
+  private addToMessage(chunk: Buffer, stable: boolean, expected: number): void {
     const m = this.message;
     m.total += chunk.length;
     const keptSoFar = m.bytes.length;
     if (keptSoFar + chunk.length <= this.maxMessageBytes) {
-      m.bytes.push(chunk, stable);
+      m.bytes.push(chunk, stable, Math.min(expected, this.maxMessageBytes - keptSoFar));
       return;
     }
     if (!m.tooLarge)
