@@ -46,7 +46,7 @@ const LARGE_PIECE_SHARE = 4;
  * once: a call into the runtime costs more than building the string. */
 const PENDING_MAX = 16 * 1024;
 /** putBytes copies up to this many bytes in a loop (TypedArray#set beyond). */
-const SHORT_COPY = 64;
+const SHORT_COPY = 16;
 /** Strings up to this length are checked for escapes character by character and joined. */
 const SHORT_STRING = 48;
 /** utf8() joins strings up to this length; longer ones are copied in directly. */
@@ -57,6 +57,8 @@ export class ByteOutput {
   private pos = 0;
   /** Pieces not yet copied into `buf` (always written before anything after them). */
   private pendingText = '';
+  /** Blocks handed out so far (a position is only meaningful within one block). */
+  private blocksOut = 0;
 
   constructor(
     /** Receives each filled block; it owns the Buffer unless `reusable` says it is done with it. */
@@ -201,11 +203,31 @@ export class ByteOutput {
     this.pos = start + written + 2;
   }
 
+  /**
+   * jsonString, and the bytes it wrote also copied into `keep` when they fit (to be written
+   * again with reserve and putBytes): their length, or -1 when they were not kept.
+   */
+  jsonStringKept(s: string, ascii: boolean, keep: Uint8Array): number {
+    this.drain();
+    const block = this.buf;
+    const blocks = this.blocksOut;
+    const start = this.pos;
+    this.jsonString(s, ascii);
+    // Kept only when the string went straight into this block (not joined, not a block of its own).
+    if (this.pendingText !== '' || this.blocksOut !== blocks || this.buf !== block) return -1;
+    const n = this.pos - start;
+    if (n > keep.length) return -1;
+    // A loop: Buffer#copy's argument checks cost more than copying a few hundred bytes.
+    for (let i = 0; i < n; i++) keep[i] = block[start + i]!;
+    return n;
+  }
+
   /** Hands out what the current block holds. */
   flush(): void {
     this.drain();
     const n = this.pos;
     if (n === 0) return;
+    this.blocksOut++;
     this.pos = 0;
     if (n < this.blockSize >> 3 && this.buf.length === this.blockSize) {
       // A little (a live capture's batch): hand out a copy and keep filling the same block.

@@ -168,6 +168,41 @@ test('output blocks: pieces never split, large pieces get blocks of their own', 
   );
 });
 
+test('a text written again (a broadcast, once per recipient) is written exactly as the first time', () => {
+  // Texts of every kind, each sent to several recipients with other lines between, into blocks
+  // small enough that a text often starts a new block: every copy must read as JSON.stringify.
+  const kinds = [
+    (i: number) => `{"type":"say","from_client_id":"${i}","content":"line ${i} of the chat","time":"12:00"}`,
+    (i: number) => `ünïcödé ✓ "${i}" 😀 `.repeat(1 + (i % 7)),
+    (i: number) => `controls \u0001\t and \\ "${i}" `.repeat(1 + (i % 5)),
+    (i: number) => `plain text number ${i} without anything to escape `.repeat(1 + (i % 40)),
+    (i: number) => `long ${i} `.repeat(700),
+  ];
+  for (const blockSize of [1024, 1 << 16]) {
+    const blocks: Buffer[] = [];
+    const out = new ByteOutput((b) => blocks.push(b), blockSize);
+    const events: WireEvent[] = [];
+    for (let i = 0; i < 300; i++) {
+      const text = kinds[i % kinds.length]!(i >> 2);
+      // Four recipients, and one more distinct text between them than the encoder keeps.
+      for (let to = 0; to < 4; to++) {
+        events.push(message(text, { from: 'server', conn: to, length: Buffer.byteLength(text) }));
+        if (to === 1) for (let k = 0; k < 3; k++) events.push(message(`other ${i} ${k} "x" `.repeat(4)));
+      }
+    }
+    for (const ev of events) writeJsonl(out, ev);
+    out.flush();
+    const lines = Buffer.concat(blocks).toString('utf8').split('\n');
+    assert.equal(lines.pop(), '');
+    assert.equal(lines.length, events.length);
+    for (let i = 0; i < events.length; i++) {
+      const text = (events[i] as WsMessageEvent).text!;
+      assert.ok(lines[i]!.includes(',"text":' + JSON.stringify(text) + ',"length":'), `line ${i}`);
+      assert.deepEqual(JSON.parse(lines[i]!), reference(events[i]!));
+    }
+  }
+});
+
 test('hasControl finds a control byte at every position and alignment', () => {
   const base = Buffer.alloc(80, 0x61);
   for (let start = 0; start < 4; start++) {
