@@ -36,8 +36,21 @@ const HEX = Buffer.from('0123456789abcdef', 'latin1');
  * or 0xEF (the lead byte of U+FFFD, looked at more closely). */
 const PLAIN_BYTE = new Uint8Array(256);
 for (let c = 0x20; c < 256; c++) PLAIN_BYTE[c] = c === 0x22 || c === 0x5c || c === 0xef ? 0 : 1;
-/** Where escapeBytes has a string's UTF-8 bytes written before escaping them. */
-const scratch = Buffer.allocUnsafe(3 * ESCAPE_LOOP_MAX);
+/** Where escapeBytes has a string's UTF-8 bytes written before escaping them (own memory, so
+ * word-aligned: read four bytes at a time through `scratchWords`). */
+const scratch = Buffer.from(new ArrayBuffer(3 * ESCAPE_LOOP_MAX + 4));
+const scratchWords = new Int32Array(scratch.buffer);
+/** Words read from memory are written back in the machine's byte order. */
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+// Each byte of a word repeated four times, as int32, for the SWAR tests: (x - ONES) & ~x has a
+// high bit set when some byte of x is 0 (x = w ^ QUOTES: a quote), (w - SPACES) & ~w when some
+// byte of w is below 0x20.
+const ONES = 0x01010101;
+const SPACES = 0x20202020;
+const QUOTES = 0x22222222;
+const BACKSLASHES = 0x5c5c5c5c;
+const EF_BYTES = 0xefefefef | 0;
+const HIGH_BITS = 0x80808080 | 0;
 
 /** Bytes ≥ this share of a block are written as a block of their own rather than copied in. */
 const LARGE_PIECE_SHARE = 4;
@@ -57,6 +70,9 @@ export class ByteOutput {
   private pos = 0;
   /** Pieces not yet copied into `buf` (always written before anything after them). */
   private pendingText = '';
+  /** The block `view` looks at. */
+  private viewed: Buffer | undefined;
+  private view: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(0));
   /** Blocks handed out so far (a position is only meaningful within one block). */
   private blocksOut = 0;
 
@@ -283,26 +299,60 @@ export class ByteOutput {
     const raw = scratch;
     const end = ascii ? latin1Write(raw, s, 0) : utf8Write(raw, s, 0);
     const buf = this.buf;
+    const view = this.viewOfBlock();
     let p = this.pos;
     buf[p++] = 0x22;
-    for (let i = 0; i < end; i++) {
-      const c = raw[i]!;
-      if (PLAIN_BYTE[c] === 1) {
-        buf[p++] = c;
-        continue;
-      }
-      if (c === 0xef) {
-        if (raw[i + 1] === 0xbf && raw[i + 2] === 0xbd) {
-          this.escapeInto(s);
-          return;
+    // Four bytes at a time while none of them needs a look (most of any text): one word read,
+    // one word written. The SWAR tests below never miss such a byte (they may flag a word that
+    // has none, which the byte loop then copies as it is).
+    const words = end >> 2;
+    for (let k = 0; k < words; k++) {
+      const w = scratchWords[k]!;
+      const quote = w ^ QUOTES;
+      const backslash = w ^ BACKSLASHES;
+      const lead = w ^ EF_BYTES;
+      if (
+        (((w - SPACES) & ~w) |
+          ((quote - ONES) & ~quote) |
+          ((backslash - ONES) & ~backslash) |
+          ((lead - ONES) & ~lead)) &
+        HIGH_BITS
+      ) {
+        for (let i = k << 2, stop = i + 4; i < stop; i++) {
+          const c = raw[i]!;
+          if (PLAIN_BYTE[c] === 1) buf[p++] = c;
+          else if (c !== 0xef) p = writeEscape(buf, p, c);
+          else if (raw[i + 1] === 0xbf && raw[i + 2] === 0xbd) {
+            this.escapeInto(s);
+            return;
+          } else buf[p++] = c;
         }
-        buf[p++] = c;
         continue;
       }
-      p = writeEscape(buf, p, c);
+      view.setInt32(p, w, LITTLE_ENDIAN);
+      p += 4;
+    }
+    for (let i = words << 2; i < end; i++) {
+      const c = raw[i]!;
+      if (PLAIN_BYTE[c] === 1) buf[p++] = c;
+      else if (c !== 0xef) p = writeEscape(buf, p, c);
+      else if (raw[i + 1] === 0xbf && raw[i + 2] === 0xbd) {
+        this.escapeInto(s);
+        return;
+      } else buf[p++] = c;
     }
     buf[p++] = 0x22;
     this.pos = p;
+  }
+
+  /** A DataView of the current block (made again only when the block changes). */
+  private viewOfBlock(): DataView<ArrayBufferLike> {
+    const buf = this.buf;
+    if (this.viewed !== buf) {
+      this.viewed = buf;
+      this.view = new DataView(buf.buffer, buf.byteOffset, buf.length);
+    }
+    return this.view;
   }
 
   /**

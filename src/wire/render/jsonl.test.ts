@@ -203,6 +203,45 @@ test('a text written again (a broadcast, once per recipient) is written exactly 
   }
 });
 
+test('escaping text with quotes: every special character at every position and alignment', () => {
+  // Text with a quote takes the word-at-a-time escape; each of these must come out as
+  // JSON.stringify writes it wherever it falls within a word, and wherever the output starts.
+  const specials = [
+    '"',
+    '\\',
+    '\n',
+    '\u0000',
+    '\u001f',
+    '\u007f',
+    'é',
+    '✓',
+    '\uff45',
+    '\ufffd',
+    '\ud800',
+    '😀',
+  ];
+  for (const special of specials) {
+    for (let at = 0; at < 12; at++) {
+      const text = 'a'.repeat(at) + special + 'b"c'.repeat(20) + special + 'd'.repeat(at);
+      for (let shift = 0; shift < 4; shift++) {
+        for (const ascii of special.charCodeAt(0) < 0x80 ? [true, false] : [false]) {
+          const blocks: Buffer[] = [];
+          const out = new ByteOutput((b) => blocks.push(b), 4096);
+          out.reserve(shift);
+          for (let i = 0; i < shift; i++) out.putBytes(Buffer.from('x'));
+          out.jsonString(text, ascii);
+          out.flush();
+          assert.equal(
+            Buffer.concat(blocks).toString('utf8'),
+            'x'.repeat(shift) + JSON.stringify(text),
+            `${JSON.stringify(special)} at ${at}, shift ${shift}`,
+          );
+        }
+      }
+    }
+  }
+});
+
 test('hasControl finds a control byte at every position and alignment', () => {
   const base = Buffer.alloc(80, 0x61);
   for (let start = 0; start < 4; start++) {
