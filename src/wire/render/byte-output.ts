@@ -166,31 +166,35 @@ export class ByteOutput {
   jsonString(s: string, ascii = false): void {
     const n = s.length;
     if (n <= SHORT_STRING) {
+      // ASCII with nothing to escape (TCP options, chat names) is copied in as it is checked:
+      // one pass; anything else is left unwritten and taken by the paths below.
+      this.reserve(n + 2);
+      const buf = this.buf;
+      const start = this.pos;
+      let p = start + 1;
+      let i = 0;
+      for (; i < n; i++) {
+        const c = s.charCodeAt(i);
+        if (c < 0x20 || c === 0x22 || c === 0x5c || c >= 0x80) break;
+        buf[p++] = c;
+      }
+      if (i === n) {
+        buf[start] = 0x22;
+        buf[p++] = 0x22;
+        this.pos = p;
+        return;
+      }
+      // Not plain ASCII: non-ASCII text with nothing to escape is joined, the rest escaped.
       let clean = true;
-      let plain = true;
-      for (let i = 0; i < n; i++) {
+      for (; i < n; i++) {
         const c = s.charCodeAt(i);
         if (c < 0x20 || c === 0x22 || c === 0x5c) {
           clean = false;
           break;
         }
-        if (c >= 0x80) plain = false;
       }
-      if (clean && plain) {
-        // ASCII with nothing to escape (TCP options, chat names): copied in byte by byte, as
-        // joining it to the pending text would cost a concatenation and a runtime call to copy.
-        this.reserve(n + 2);
-        const buf = this.buf;
-        let p = this.pos;
-        buf[p++] = 0x22;
-        for (let i = 0; i < n; i++) buf[p++] = s.charCodeAt(i);
-        buf[p++] = 0x22;
-        this.pos = p;
-      } else if (clean) this.utf8('"' + s + '"');
-      else {
-        this.drain();
-        this.escapeInto(s);
-      }
+      if (clean) this.utf8('"' + s + '"');
+      else this.escapeInto(s);
       return;
     }
     const max = ascii ? n + 2 : n * 3 + 2;

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
-import type { WireEvent, WsMessageEvent } from '../events.js';
+import type { TcpSegmentEvent, WireEvent, WsMessageEvent } from '../events.js';
 import { decodeFile, fixture } from '../../testing/wire/e2e-test-kit.js';
 import { fixturesDir } from '../../shared/paths.js';
 import { ByteOutput, hasControl } from './byte-output.js';
@@ -239,6 +239,39 @@ test('escaping text with quotes: every special character at every position and a
         }
       }
     }
+  }
+});
+
+test('segments: flags, roles and options of any text, however many, match JSON.stringify', () => {
+  const words = ['P.', '.', 'S', 'FP.', '', 'P."', 'x\\y', 'ü', 'a'.repeat(17), 'tab\t'];
+  for (let i = 0; i < 80; i++) words.push(`W${i}.`);
+  const events: WireEvent[] = [];
+  for (let round = 0; round < 2; round++) {
+    for (const word of words) {
+      events.push({
+        event: 'tcp.segment',
+        ts: 1700000000.5,
+        src: '10.0.0.1:1234',
+        dst: '10.0.0.2:80',
+        conn: 1,
+        packet: events.length,
+        from: round === 0 ? 'client' : 'server',
+        flags: word,
+        seq: 1,
+        seqEnd: 2,
+        ack: round === 0 ? null : 7,
+        win: 64,
+        len: 1,
+        options: word === 'P.' ? 'nop,nop,TS val 1 ecr 2' : word,
+        // Roles are the decoder's words; any text must still come out as JSON.stringify has it.
+        role: (word === 'P.' ? 'data' : word) as TcpSegmentEvent['role'],
+      });
+    }
+  }
+  const lines = renderJsonl(events).split('\n');
+  assert.equal(lines.pop(), '');
+  for (let i = 0; i < events.length; i++) {
+    assert.equal(lines[i], JSON.stringify(events[i]), `segment ${i}`);
   }
 });
 

@@ -27,15 +27,11 @@ const K = {
   message: latin1('{"event":"ws.message","ts":'),
   fromClient: latin1(',"from":"client"'),
   fromServer: latin1(',"from":"server"'),
-  flags: latin1(',"flags":"'),
-  seq: latin1('","seq":'),
   seqEnd: latin1(',"seqEnd":'),
   ack: latin1(',"ack":'),
   win: latin1(',"win":'),
   len: latin1(',"len":'),
   options: latin1(',"options":'),
-  role: latin1(',"role":"'),
-  roleEnd: latin1('"}\n'),
   mask: latin1(',"mask":"'),
   maskEndLength: latin1('","length":'),
   length: latin1(',"length":'),
@@ -159,11 +155,9 @@ const ROLE = /^[a-z-]{1,32}$/;
 function writeSegment(out: ByteOutput, ev: TcpSegmentEvent): void {
   head(out, K.segment, ev);
   out.putBytes(ev.from === 'client' ? K.fromClient : K.fromServer);
-  if (FLAGS.test(ev.flags)) {
-    out.putBytes(K.flags);
-    out.putAscii(ev.flags);
-    out.putBytes(K.seq);
-  } else {
+  const flags = flagsBytes(ev.flags);
+  if (flags !== undefined) out.putBytes(flags);
+  else {
     out.ascii(',"flags":' + q(ev.flags) + ',"seq":');
     out.reserve(LINE_ROOM);
   }
@@ -179,12 +173,36 @@ function writeSegment(out: ByteOutput, ev: TcpSegmentEvent): void {
   out.putNumber(ev.len);
   out.putBytes(K.options);
   out.jsonString(ev.options);
-  if (ROLE.test(ev.role)) {
+  const role = roleBytes(ev.role);
+  if (role !== undefined) {
     out.reserve(LINE_ROOM);
-    out.putBytes(K.role);
-    out.putAscii(ev.role);
-    out.putBytes(K.roleEnd);
+    out.putBytes(role);
   } else out.utf8(',"role":' + q(ev.role) + '}\n');
+}
+
+// A segment's flags and role are one of a few words: each is written from bytes made the first
+// time it is seen (a lookup costs less than checking the word each time).
+/** Most words kept of each (flags and roles are a handful; a hostile capture cannot grow it). */
+const WORDS_KEPT = 64;
+const flagsSeen = new Map<string, Buffer>();
+const rolesSeen = new Map<string, Buffer>();
+/** `,"flags":"…","seq":` for flags that need no escape, else undefined. */
+function flagsBytes(flags: string): Buffer | undefined {
+  const bytes = flagsSeen.get(flags);
+  if (bytes !== undefined || !FLAGS.test(flags)) return bytes;
+  if (flagsSeen.size >= WORDS_KEPT) flagsSeen.clear();
+  const made = latin1(',"flags":"' + flags + '","seq":');
+  flagsSeen.set(flags, made);
+  return made;
+}
+/** `,"role":"…"}\n` for a role that needs no escape, else undefined. */
+function roleBytes(role: string): Buffer | undefined {
+  const bytes = rolesSeen.get(role);
+  if (bytes !== undefined || !ROLE.test(role)) return bytes;
+  if (rolesSeen.size >= WORDS_KEPT) rolesSeen.clear();
+  const made = latin1(',"role":"' + role + '"}\n');
+  rolesSeen.set(role, made);
+  return made;
 }
 
 function writeFrame(out: ByteOutput, ev: WsFrameEvent): void {
