@@ -60,6 +60,8 @@ const LARGE_PIECE_SHARE = 4;
 const PENDING_MAX = 16 * 1024;
 /** putBytes copies up to this many bytes in a loop (TypedArray#set beyond). */
 const SHORT_COPY = 16;
+/** jsonStringKept copies up to this many bytes in a loop (TypedArray#set beyond). */
+const KEEP_LOOP_MAX = 64;
 /** Strings up to this length are checked for escapes character by character and joined. */
 const SHORT_STRING = 48;
 /** utf8() joins strings up to this length; longer ones are copied in directly. */
@@ -237,8 +239,9 @@ export class ByteOutput {
     if (this.pendingText !== '' || this.blocksOut !== blocks || this.buf !== block) return -1;
     const n = this.pos - start;
     if (n > keep.length) return -1;
-    // A loop: Buffer#copy's argument checks cost more than copying a few hundred bytes.
-    for (let i = 0; i < n; i++) keep[i] = block[start + i]!;
+    // A loop for the short ones: a view and a native copy cost more than a few dozen bytes.
+    if (n <= KEEP_LOOP_MAX) for (let i = 0; i < n; i++) keep[i] = block[start + i]!;
+    else keep.set(block.subarray(start, start + n));
     return n;
   }
 
