@@ -6,7 +6,8 @@ import { readdirSync } from 'node:fs';
 import type { TcpSegmentEvent, WireEvent, WsMessageEvent } from '../events.js';
 import { decodeFile, fixture } from '../../testing/wire/e2e-test-kit.js';
 import { fixturesDir } from '../../shared/paths.js';
-import { ByteOutput, hasControl } from './byte-output.js';
+import { ByteOutput } from './byte-output.js';
+import { hasControl } from './json-bytes.js';
 import { eventToJson, renderJsonl, writeJsonl } from './jsonl.js';
 
 /** What JSON.stringify makes of an event once its Buffer fields are left out. */
