@@ -207,3 +207,26 @@ test('texts that are not chat frames are not read; the server’s JSON rules dec
   assert.equal(readFrame(' \n{"type":"ping"}', 'client')?.type, 'ping');
   assert.equal(readFrame('{"\\u0074ype":"ping"}', 'client')?.type, 'ping');
 });
+
+test('a text read again (a broadcast seen once per recipient) reads the same, by direction and dialect', () => {
+  const say = '{"type":"say","to_client_id":"all","content":"hi"}';
+  const ping = '{"type":"ping"}';
+  /** The same text as another string object, as each recipient's copy is decoded on its own. */
+  const copy = (text: string): string => (' ' + text).slice(1);
+  const firstSeed = readFrame(say, 'client', 'seed');
+  for (let round = 0; round < 3; round++) {
+    assert.equal(readFrame(copy(say), 'client', 'workerman')?.direction, 'client');
+    assert.equal(readFrame(copy(say), 'server', 'workerman')?.direction, 'server');
+    assert.equal(readFrame(copy(ping), 'server', 'native')?.dialect, 'native');
+    assert.equal(readFrame(copy(ping), 'server')?.dialect, 'workerman');
+    assert.equal(readFrame(copy(ping), 'client')?.type, 'ping');
+    // On a seed connection the server refuses workerman's keys; on a workerman one it does not.
+    assert.deepEqual(readFrame(copy(say), 'client', 'seed'), firstSeed);
+    assert.notDeepEqual(readFrame(copy(say), 'client', 'seed'), readFrame(copy(say), 'client', 'workerman'));
+    // More distinct texts than are remembered, interleaved as connections interleave on the wire.
+    for (let i = 0; i < 12; i++) {
+      const other = `{"type":"say","to_client_id":"all","content":"${i}"}`;
+      assert.equal(readFrame(other, 'client', 'workerman')?.dialect, 'workerman');
+    }
+  }
+});

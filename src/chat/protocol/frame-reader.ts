@@ -101,9 +101,24 @@ function mayBeOtherChat(text: string): boolean {
   return text.includes('"type"') || text.includes('\\');
 }
 
+// A chat server sends the same frame to everyone in the room, so a capture holds each broadcast
+// text once per recipient, interleaved with the other connections' traffic. Reading is pure, so
+// the last few texts read are kept with what they read as, and a repeat is not parsed again (the
+// text compare stops at the first differing character, or at once on a different length).
+/** Texts remembered (a room's broadcast to a handful of connections, interleaved). */
+const RECENT = 8;
+/** Longest text remembered: what is kept stays small whatever a capture holds. */
+const RECENT_TEXT_MAX = 16 * 1024;
+const recentText: string[] = new Array<string>(RECENT).fill('');
+const recentDirection: FrameDirection[] = new Array<FrameDirection>(RECENT).fill('server');
+const recentConnection: (Dialect | undefined)[] = new Array<Dialect | undefined>(RECENT).fill(undefined);
+const recentFrame: (ChatFrame | undefined)[] = new Array<ChatFrame | undefined>(RECENT).fill(undefined);
+let recentNext = 0;
+
 /**
  * The frame a text is, sent in `direction` on a connection whose dialect is `connection` (if
- * known), or undefined when the text is not a JSON object with a string `type`.
+ * known), or undefined when the text is not a JSON object with a string `type`. The same text
+ * read again may give the same object: frames are never changed by their readers.
  */
 export function readFrame(
   text: string,
@@ -111,6 +126,26 @@ export function readFrame(
   connection?: Dialect,
 ): ChatFrame | undefined {
   if (!mayBeChat(text)) return undefined;
+  if (text.length > RECENT_TEXT_MAX) return parseAndRead(text, direction, connection);
+  for (let i = 0; i < RECENT; i++) {
+    if (recentText[i] === text && recentDirection[i] === direction && recentConnection[i] === connection)
+      return recentFrame[i];
+  }
+  const frame = parseAndRead(text, direction, connection);
+  const slot = recentNext;
+  recentNext = slot === RECENT - 1 ? 0 : slot + 1;
+  recentText[slot] = text;
+  recentDirection[slot] = direction;
+  recentConnection[slot] = connection;
+  recentFrame[slot] = frame;
+  return frame;
+}
+
+function parseAndRead(
+  text: string,
+  direction: FrameDirection,
+  connection: Dialect | undefined,
+): ChatFrame | undefined {
   const m = parseFrameObject(text);
   if (m === undefined) return undefined;
   const type = m.type as string;

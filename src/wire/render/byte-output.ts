@@ -3,6 +3,9 @@
 // batch instead costs a rope flatten, a copy to two-byte form as soon as one non-Latin-1
 // character appears, and a UTF-8 encode of the whole thing on write; here each piece is encoded
 // once, into its final place.
+import { hasControl, hex4, writeEscape } from './json-bytes.js';
+
+export { hasControl };
 
 /** Buffer's own encoders without the argument checks of Buffer#write (a large share of the
  * cost for short pieces); present on every Node Buffer, checked once anyway. */
@@ -22,22 +25,25 @@ const utf8Write: (buf: Buffer, s: string, offset: number) => number =
 
 /** Longest string escaped by the byte loop (longer ones: JSON.stringify). */
 const ESCAPE_LOOP_MAX = 64 * 1024;
-/** The letter after the backslash for JSON's two-character escapes. */
-const ESCAPES: Array<number | undefined> = [];
-ESCAPES[0x22] = 0x22;
-ESCAPES[0x5c] = 0x5c;
-ESCAPES[0x08] = 0x62;
-ESCAPES[0x0c] = 0x66;
-ESCAPES[0x0a] = 0x6e;
-ESCAPES[0x0d] = 0x72;
-ESCAPES[0x09] = 0x74;
-const HEX = Buffer.from('0123456789abcdef', 'latin1');
 /** 1 for the bytes escapeBytes copies as they are: not a control character, quote, backslash,
  * or 0xEF (the lead byte of U+FFFD, looked at more closely). */
 const PLAIN_BYTE = new Uint8Array(256);
 for (let c = 0x20; c < 256; c++) PLAIN_BYTE[c] = c === 0x22 || c === 0x5c || c === 0xef ? 0 : 1;
-/** Where escapeBytes has a string's UTF-8 bytes written before escaping them. */
-const scratch = Buffer.allocUnsafe(3 * ESCAPE_LOOP_MAX);
+/** Where escapeBytes has a string's UTF-8 bytes written before escaping them (own memory, so
+ * word-aligned: read four bytes at a time through `scratchWords`). */
+const scratch = Buffer.from(new ArrayBuffer(3 * ESCAPE_LOOP_MAX + 4));
+const scratchWords = new Int32Array(scratch.buffer);
+/** Words read from memory are written back in the machine's byte order. */
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+// Each byte of a word repeated four times, as int32, for the SWAR tests: (x - ONES) & ~x has a
+// high bit set when some byte of x is 0 (x = w ^ QUOTES: a quote), (w - SPACES) & ~w when some
+// byte of w is below 0x20.
+const ONES = 0x01010101;
+const SPACES = 0x20202020;
+const QUOTES = 0x22222222;
+const BACKSLASHES = 0x5c5c5c5c;
+const EF_BYTES = 0xefefefef | 0;
+const HIGH_BITS = 0x80808080 | 0;
 
 /** Bytes ≥ this share of a block are written as a block of their own rather than copied in. */
 const LARGE_PIECE_SHARE = 4;
@@ -46,7 +52,9 @@ const LARGE_PIECE_SHARE = 4;
  * once: a call into the runtime costs more than building the string. */
 const PENDING_MAX = 16 * 1024;
 /** putBytes copies up to this many bytes in a loop (TypedArray#set beyond). */
-const SHORT_COPY = 64;
+const SHORT_COPY = 16;
+/** jsonStringKept copies up to this many bytes in a loop (TypedArray#set beyond). */
+const KEEP_LOOP_MAX = 64;
 /** Strings up to this length are checked for escapes character by character and joined. */
 const SHORT_STRING = 48;
 /** utf8() joins strings up to this length; longer ones are copied in directly. */
@@ -57,6 +65,11 @@ export class ByteOutput {
   private pos = 0;
   /** Pieces not yet copied into `buf` (always written before anything after them). */
   private pendingText = '';
+  /** The block `view` looks at. */
+  private viewed: Buffer | undefined;
+  private view: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(0));
+  /** Blocks handed out so far (a position is only meaningful within one block). */
+  private blocksOut = 0;
 
   constructor(
     /** Receives each filled block; it owns the Buffer unless `reusable` says it is done with it. */
@@ -148,31 +161,35 @@ export class ByteOutput {
   jsonString(s: string, ascii = false): void {
     const n = s.length;
     if (n <= SHORT_STRING) {
+      // ASCII with nothing to escape (TCP options, chat names) is copied in as it is checked:
+      // one pass; anything else is left unwritten and taken by the paths below.
+      this.reserve(n + 2);
+      const buf = this.buf;
+      const start = this.pos;
+      let p = start + 1;
+      let i = 0;
+      for (; i < n; i++) {
+        const c = s.charCodeAt(i);
+        if (c < 0x20 || c === 0x22 || c === 0x5c || c >= 0x80) break;
+        buf[p++] = c;
+      }
+      if (i === n) {
+        buf[start] = 0x22;
+        buf[p++] = 0x22;
+        this.pos = p;
+        return;
+      }
+      // Not plain ASCII: non-ASCII text with nothing to escape is joined, the rest escaped.
       let clean = true;
-      let plain = true;
-      for (let i = 0; i < n; i++) {
+      for (; i < n; i++) {
         const c = s.charCodeAt(i);
         if (c < 0x20 || c === 0x22 || c === 0x5c) {
           clean = false;
           break;
         }
-        if (c >= 0x80) plain = false;
       }
-      if (clean && plain) {
-        // ASCII with nothing to escape (TCP options, chat names): copied in byte by byte, as
-        // joining it to the pending text would cost a concatenation and a runtime call to copy.
-        this.reserve(n + 2);
-        const buf = this.buf;
-        let p = this.pos;
-        buf[p++] = 0x22;
-        for (let i = 0; i < n; i++) buf[p++] = s.charCodeAt(i);
-        buf[p++] = 0x22;
-        this.pos = p;
-      } else if (clean) this.utf8('"' + s + '"');
-      else {
-        this.drain();
-        this.escapeInto(s);
-      }
+      if (clean) this.utf8('"' + s + '"');
+      else this.escapeInto(s);
       return;
     }
     const max = ascii ? n + 2 : n * 3 + 2;
@@ -201,11 +218,32 @@ export class ByteOutput {
     this.pos = start + written + 2;
   }
 
+  /**
+   * jsonString, and the bytes it wrote also copied into `keep` when they fit (to be written
+   * again with reserve and putBytes): their length, or -1 when they were not kept.
+   */
+  jsonStringKept(s: string, ascii: boolean, keep: Uint8Array): number {
+    this.drain();
+    const block = this.buf;
+    const blocks = this.blocksOut;
+    const start = this.pos;
+    this.jsonString(s, ascii);
+    // Kept only when the string went straight into this block (not joined, not a block of its own).
+    if (this.pendingText !== '' || this.blocksOut !== blocks || this.buf !== block) return -1;
+    const n = this.pos - start;
+    if (n > keep.length) return -1;
+    // A loop for the short ones: a view and a native copy cost more than a few dozen bytes.
+    if (n <= KEEP_LOOP_MAX) for (let i = 0; i < n; i++) keep[i] = block[start + i]!;
+    else keep.set(block.subarray(start, start + n));
+    return n;
+  }
+
   /** Hands out what the current block holds. */
   flush(): void {
     this.drain();
     const n = this.pos;
     if (n === 0) return;
+    this.blocksOut++;
     this.pos = 0;
     if (n < this.blockSize >> 3 && this.buf.length === this.blockSize) {
       // A little (a live capture's batch): hand out a copy and keep filling the same block.
@@ -261,26 +299,60 @@ export class ByteOutput {
     const raw = scratch;
     const end = ascii ? latin1Write(raw, s, 0) : utf8Write(raw, s, 0);
     const buf = this.buf;
+    const view = this.viewOfBlock();
     let p = this.pos;
     buf[p++] = 0x22;
-    for (let i = 0; i < end; i++) {
-      const c = raw[i]!;
-      if (PLAIN_BYTE[c] === 1) {
-        buf[p++] = c;
-        continue;
-      }
-      if (c === 0xef) {
-        if (raw[i + 1] === 0xbf && raw[i + 2] === 0xbd) {
-          this.escapeInto(s);
-          return;
+    // Four bytes at a time while none of them needs a look (most of any text): one word read,
+    // one word written. The SWAR tests below never miss such a byte (they may flag a word that
+    // has none, which the byte loop then copies as it is).
+    const words = end >> 2;
+    for (let k = 0; k < words; k++) {
+      const w = scratchWords[k]!;
+      const quote = w ^ QUOTES;
+      const backslash = w ^ BACKSLASHES;
+      const lead = w ^ EF_BYTES;
+      if (
+        (((w - SPACES) & ~w) |
+          ((quote - ONES) & ~quote) |
+          ((backslash - ONES) & ~backslash) |
+          ((lead - ONES) & ~lead)) &
+        HIGH_BITS
+      ) {
+        for (let i = k << 2, stop = i + 4; i < stop; i++) {
+          const c = raw[i]!;
+          if (PLAIN_BYTE[c] === 1) buf[p++] = c;
+          else if (c !== 0xef) p = writeEscape(buf, p, c);
+          else if (raw[i + 1] === 0xbf && raw[i + 2] === 0xbd) {
+            this.escapeInto(s);
+            return;
+          } else buf[p++] = c;
         }
-        buf[p++] = c;
         continue;
       }
-      p = writeEscape(buf, p, c);
+      view.setInt32(p, w, LITTLE_ENDIAN);
+      p += 4;
+    }
+    for (let i = words << 2; i < end; i++) {
+      const c = raw[i]!;
+      if (PLAIN_BYTE[c] === 1) buf[p++] = c;
+      else if (c !== 0xef) p = writeEscape(buf, p, c);
+      else if (raw[i + 1] === 0xbf && raw[i + 2] === 0xbd) {
+        this.escapeInto(s);
+        return;
+      } else buf[p++] = c;
     }
     buf[p++] = 0x22;
     this.pos = p;
+  }
+
+  /** A DataView of the current block (made again only when the block changes). */
+  private viewOfBlock(): DataView<ArrayBufferLike> {
+    const buf = this.buf;
+    if (this.viewed !== buf) {
+      this.viewed = buf;
+      this.view = new DataView(buf.buffer, buf.byteOffset, buf.length);
+    }
+    return this.view;
   }
 
   /**
@@ -328,68 +400,4 @@ export class ByteOutput {
     buf[p++] = 0x22;
     this.pos = p;
   }
-}
-
-/** A backslash and the escape of ASCII byte `c` (its short form, or \u00XX); the new position. */
-function writeEscape(buf: Buffer, p: number, c: number): number {
-  buf[p++] = 0x5c;
-  const short = ESCAPES[c];
-  if (short !== undefined) buf[p++] = short;
-  else p = hex4(buf, p, c);
-  return p;
-}
-
-/** Writes "uXXXX" (after a backslash) with lower-case hex; returns the new position. */
-function hex4(buf: Buffer, p: number, c: number): number {
-  buf[p++] = 0x75;
-  buf[p++] = HEX[(c >> 12) & 15]!;
-  buf[p++] = HEX[(c >> 8) & 15]!;
-  buf[p++] = HEX[(c >> 4) & 15]!;
-  buf[p++] = HEX[c & 15]!;
-  return p;
-}
-
-/** A word view of the memory last scanned (an output block is scanned again and again). */
-let wordsMemory: ArrayBufferLike | undefined;
-let wordsView: Int32Array<ArrayBufferLike> = new Int32Array(0);
-function wordsOf(memory: ArrayBufferLike): Int32Array {
-  if (memory !== wordsMemory) {
-    wordsMemory = memory;
-    wordsView = new Int32Array(memory, 0, memory.byteLength >> 2);
-  }
-  return wordsView;
-}
-
-/** Whether bytes [from, to) hold a control character (below 0x20), which JSON must escape. */
-export function hasControl(buf: Buffer, from: number, to: number): boolean {
-  let i = from;
-  // Byte by byte up to a 4-byte boundary of the underlying memory, then a word at a time.
-  const lead = (4 - ((buf.byteOffset + i) & 3)) & 3;
-  for (const stop = Math.min(to, i + lead); i < stop; i++) if (buf[i]! < 0x20) return true;
-  const words = (to - i) >> 2;
-  if (words >= 8) {
-    // Int32 (not Uint32) words stay small integers for the engine; the classic SWAR test
-    // (w - 0x20202020) & ~w & 0x80808080 is non-zero when some byte is below 0x20.
-    const w = wordsOf(buf.buffer);
-    let acc = 0;
-    let k = (buf.byteOffset + i) >> 2;
-    const stop = k + words;
-    for (; k + 4 <= stop; k += 4) {
-      const a = w[k]!;
-      const b = w[k + 1]!;
-      const c = w[k + 2]!;
-      const d = w[k + 3]!;
-      acc |=
-        ((a - 0x20202020) & ~a) | ((b - 0x20202020) & ~b) | ((c - 0x20202020) & ~c) | ((d - 0x20202020) & ~d);
-      if (acc & 0x80808080) return true;
-    }
-    for (; k < stop; k++) {
-      const a = w[k]!;
-      acc |= (a - 0x20202020) & ~a;
-    }
-    if (acc & 0x80808080) return true;
-    i += words << 2;
-  }
-  for (; i < to; i++) if (buf[i]! < 0x20) return true;
-  return false;
 }

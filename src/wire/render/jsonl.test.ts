@@ -3,10 +3,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
-import type { WireEvent, WsMessageEvent } from '../events.js';
+import type { TcpSegmentEvent, WireEvent, WsMessageEvent } from '../events.js';
 import { decodeFile, fixture } from '../../testing/wire/e2e-test-kit.js';
 import { fixturesDir } from '../../shared/paths.js';
-import { ByteOutput, hasControl } from './byte-output.js';
+import { ByteOutput } from './byte-output.js';
+import { hasControl } from './json-bytes.js';
 import { eventToJson, renderJsonl, writeJsonl } from './jsonl.js';
 
 /** What JSON.stringify makes of an event once its Buffer fields are left out. */
@@ -166,6 +167,113 @@ test('output blocks: pieces never split, large pieces get blocks of their own', 
     lines.map((l) => JSON.parse(l) as unknown),
     events.map(reference),
   );
+});
+
+test('a text written again (a broadcast, once per recipient) is written exactly as the first time', () => {
+  // Texts of every kind, each sent to several recipients with other lines between, into blocks
+  // small enough that a text often starts a new block: every copy must read as JSON.stringify.
+  const kinds = [
+    (i: number) => `{"type":"say","from_client_id":"${i}","content":"line ${i} of the chat","time":"12:00"}`,
+    (i: number) => `ünïcödé ✓ "${i}" 😀 `.repeat(1 + (i % 7)),
+    (i: number) => `controls \u0001\t and \\ "${i}" `.repeat(1 + (i % 5)),
+    (i: number) => `plain text number ${i} without anything to escape `.repeat(1 + (i % 40)),
+    (i: number) => `long ${i} `.repeat(700),
+  ];
+  for (const blockSize of [1024, 1 << 16]) {
+    const blocks: Buffer[] = [];
+    const out = new ByteOutput((b) => blocks.push(b), blockSize);
+    const events: WireEvent[] = [];
+    for (let i = 0; i < 300; i++) {
+      const text = kinds[i % kinds.length]!(i >> 2);
+      // Four recipients, and one more distinct text between them than the encoder keeps.
+      for (let to = 0; to < 4; to++) {
+        events.push(message(text, { from: 'server', conn: to, length: Buffer.byteLength(text) }));
+        if (to === 1) for (let k = 0; k < 3; k++) events.push(message(`other ${i} ${k} "x" `.repeat(4)));
+      }
+    }
+    for (const ev of events) writeJsonl(out, ev);
+    out.flush();
+    const lines = Buffer.concat(blocks).toString('utf8').split('\n');
+    assert.equal(lines.pop(), '');
+    assert.equal(lines.length, events.length);
+    for (let i = 0; i < events.length; i++) {
+      const text = (events[i] as WsMessageEvent).text!;
+      assert.ok(lines[i]!.includes(',"text":' + JSON.stringify(text) + ',"length":'), `line ${i}`);
+      assert.deepEqual(JSON.parse(lines[i]!), reference(events[i]!));
+    }
+  }
+});
+
+test('escaping text with quotes: every special character at every position and alignment', () => {
+  // Text with a quote takes the word-at-a-time escape; each of these must come out as
+  // JSON.stringify writes it wherever it falls within a word, and wherever the output starts.
+  const specials = [
+    '"',
+    '\\',
+    '\n',
+    '\u0000',
+    '\u001f',
+    '\u007f',
+    'é',
+    '✓',
+    '\uff45',
+    '\ufffd',
+    '\ud800',
+    '😀',
+  ];
+  for (const special of specials) {
+    for (let at = 0; at < 12; at++) {
+      const text = 'a'.repeat(at) + special + 'b"c'.repeat(20) + special + 'd'.repeat(at);
+      for (let shift = 0; shift < 4; shift++) {
+        for (const ascii of special.charCodeAt(0) < 0x80 ? [true, false] : [false]) {
+          const blocks: Buffer[] = [];
+          const out = new ByteOutput((b) => blocks.push(b), 4096);
+          out.reserve(shift);
+          for (let i = 0; i < shift; i++) out.putBytes(Buffer.from('x'));
+          out.jsonString(text, ascii);
+          out.flush();
+          assert.equal(
+            Buffer.concat(blocks).toString('utf8'),
+            'x'.repeat(shift) + JSON.stringify(text),
+            `${JSON.stringify(special)} at ${at}, shift ${shift}`,
+          );
+        }
+      }
+    }
+  }
+});
+
+test('segments: flags, roles and options of any text, however many, match JSON.stringify', () => {
+  const words = ['P.', '.', 'S', 'FP.', '', 'P."', 'x\\y', 'ü', 'a'.repeat(17), 'tab\t'];
+  for (let i = 0; i < 80; i++) words.push(`W${i}.`);
+  const events: WireEvent[] = [];
+  for (let round = 0; round < 2; round++) {
+    for (const word of words) {
+      events.push({
+        event: 'tcp.segment',
+        ts: 1700000000.5,
+        src: '10.0.0.1:1234',
+        dst: '10.0.0.2:80',
+        conn: 1,
+        packet: events.length,
+        from: round === 0 ? 'client' : 'server',
+        flags: word,
+        seq: 1,
+        seqEnd: 2,
+        ack: round === 0 ? null : 7,
+        win: 64,
+        len: 1,
+        options: word === 'P.' ? 'nop,nop,TS val 1 ecr 2' : word,
+        // Roles are the decoder's words; any text must still come out as JSON.stringify has it.
+        role: (word === 'P.' ? 'data' : word) as TcpSegmentEvent['role'],
+      });
+    }
+  }
+  const lines = renderJsonl(events).split('\n');
+  assert.equal(lines.pop(), '');
+  for (let i = 0; i < events.length; i++) {
+    assert.equal(lines[i], JSON.stringify(events[i]), `segment ${i}`);
+  }
 });
 
 test('hasControl finds a control byte at every position and alignment', () => {

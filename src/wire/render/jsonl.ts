@@ -27,15 +27,11 @@ const K = {
   message: latin1('{"event":"ws.message","ts":'),
   fromClient: latin1(',"from":"client"'),
   fromServer: latin1(',"from":"server"'),
-  flags: latin1(',"flags":"'),
-  seq: latin1('","seq":'),
   seqEnd: latin1(',"seqEnd":'),
   ack: latin1(',"ack":'),
   win: latin1(',"win":'),
   len: latin1(',"len":'),
   options: latin1(',"options":'),
-  role: latin1(',"role":"'),
-  roleEnd: latin1('"}\n'),
   mask: latin1(',"mask":"'),
   maskEndLength: latin1('","length":'),
   length: latin1(',"length":'),
@@ -159,11 +155,9 @@ const ROLE = /^[a-z-]{1,32}$/;
 function writeSegment(out: ByteOutput, ev: TcpSegmentEvent): void {
   head(out, K.segment, ev);
   out.putBytes(ev.from === 'client' ? K.fromClient : K.fromServer);
-  if (FLAGS.test(ev.flags)) {
-    out.putBytes(K.flags);
-    out.putAscii(ev.flags);
-    out.putBytes(K.seq);
-  } else {
+  const flags = flagsBytes(ev.flags);
+  if (flags !== undefined) out.putBytes(flags);
+  else {
     out.ascii(',"flags":' + q(ev.flags) + ',"seq":');
     out.reserve(LINE_ROOM);
   }
@@ -179,12 +173,36 @@ function writeSegment(out: ByteOutput, ev: TcpSegmentEvent): void {
   out.putNumber(ev.len);
   out.putBytes(K.options);
   out.jsonString(ev.options);
-  if (ROLE.test(ev.role)) {
+  const role = roleBytes(ev.role);
+  if (role !== undefined) {
     out.reserve(LINE_ROOM);
-    out.putBytes(K.role);
-    out.putAscii(ev.role);
-    out.putBytes(K.roleEnd);
+    out.putBytes(role);
   } else out.utf8(',"role":' + q(ev.role) + '}\n');
+}
+
+// A segment's flags and role are one of a few words: each is written from bytes made the first
+// time it is seen (a lookup costs less than checking the word each time).
+/** Most words kept of each (flags and roles are a handful; a hostile capture cannot grow it). */
+const WORDS_KEPT = 64;
+const flagsSeen = new Map<string, Buffer>();
+const rolesSeen = new Map<string, Buffer>();
+/** `,"flags":"…","seq":` for flags that need no escape, else undefined. */
+function flagsBytes(flags: string): Buffer | undefined {
+  const bytes = flagsSeen.get(flags);
+  if (bytes !== undefined || !FLAGS.test(flags)) return bytes;
+  if (flagsSeen.size >= WORDS_KEPT) flagsSeen.clear();
+  const made = latin1(',"flags":"' + flags + '","seq":');
+  flagsSeen.set(flags, made);
+  return made;
+}
+/** `,"role":"…"}\n` for a role that needs no escape, else undefined. */
+function roleBytes(role: string): Buffer | undefined {
+  const bytes = rolesSeen.get(role);
+  if (bytes !== undefined || !ROLE.test(role)) return bytes;
+  if (rolesSeen.size >= WORDS_KEPT) rolesSeen.clear();
+  const made = latin1(',"role":"' + role + '"}\n');
+  rolesSeen.set(role, made);
+  return made;
 }
 
 function writeFrame(out: ByteOutput, ev: WsFrameEvent): void {
@@ -217,10 +235,7 @@ function writeMessage(out: ByteOutput, ev: WsMessageEvent): void {
     out.putNumber(ev.opcode);
     if (ev.text !== undefined) out.putBytes(K.text);
   }
-  if (ev.text !== undefined) {
-    // Valid UTF-8 whose text has as many characters as bytes is ASCII: the cheapest copy.
-    out.jsonString(ev.text, ev.utf8Valid === true && ev.text.length === ev.length);
-  }
+  if (ev.text !== undefined) writeText(out, ev.text, ev.utf8Valid === true && ev.text.length === ev.length);
   if (ev.data_base64 !== undefined) {
     out.reserve(LINE_ROOM);
     out.putBytes(K.dataBase64);
@@ -259,6 +274,48 @@ function writeMessage(out: ByteOutput, ev: WsMessageEvent): void {
   out.jsonString(c.summary);
   out.reserve(LINE_ROOM);
   out.putBytes(K.chatEnd);
+}
+
+// A chat server sends each broadcast to everyone in the room: a capture holds the same text once
+// per recipient, interleaved with other connections' lines. The escaped bytes of the last few
+// texts are kept, and a text seen again is copied in instead of escaped again (comparing two
+// texts stops at the first differing character, or at once on a different length).
+/** Texts kept (a room's broadcast to a handful of connections, interleaved). */
+const KEPT_TEXTS = 8;
+/** Texts longer than this are not kept (nor shorter than SHORT_TEXT: escaping them is cheap). */
+const KEPT_TEXT_MAX = 4096;
+const SHORT_TEXT = 48;
+const keptText: string[] = new Array<string>(KEPT_TEXTS).fill('');
+/** Room for the longest kept text, escaped: \u00XX per character at most, and the quotes. */
+const keptRoom: Buffer[] = Array.from({ length: KEPT_TEXTS }, () =>
+  Buffer.allocUnsafe(KEPT_TEXT_MAX * 6 + 2),
+);
+/** Each kept text's escaped bytes (a view of its room), or undefined when it was not kept. */
+const keptBytes: (Uint8Array | undefined)[] = new Array<Uint8Array | undefined>(KEPT_TEXTS).fill(undefined);
+let keptNext = 0;
+
+/** A message's text as a JSON string. `ascii`: every character is below 0x80. */
+function writeText(out: ByteOutput, text: string, ascii: boolean): void {
+  const n = text.length;
+  if (n <= SHORT_TEXT || n > KEPT_TEXT_MAX) {
+    out.jsonString(text, ascii);
+    return;
+  }
+  for (let i = 0; i < KEPT_TEXTS; i++) {
+    if (keptText[i] === text) {
+      const bytes = keptBytes[i];
+      if (bytes === undefined) break;
+      out.reserve(bytes.length);
+      out.putBytes(bytes);
+      return;
+    }
+  }
+  const slot = keptNext;
+  keptNext = slot === KEPT_TEXTS - 1 ? 0 : slot + 1;
+  keptText[slot] = text;
+  const room = keptRoom[slot]!;
+  const kept = out.jsonStringKept(text, ascii, room);
+  keptBytes[slot] = kept < 0 ? undefined : room.subarray(0, kept);
 }
 
 /** `,"chat":{"dialect":…,"type":…,"summary":` for each dialect and type seen (a handful). */
