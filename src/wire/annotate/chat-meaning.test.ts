@@ -177,3 +177,50 @@ test('frames of any type with fields of any kind are explained, never thrown on'
   }
   assert.equal(n, (types.length + more.length) * values.length * 2);
 });
+
+test('quotes: every control character becomes one space, the cut at 60 characters comes first', () => {
+  const chat = createChatContext();
+  const say = (content: string): string =>
+    chat
+      .describe(1, 'client', JSON.stringify({ type: 'say', to_uid: 'all', content }))!
+      .summary.replace(/ \(wirechat refuses it: CONTENT_\w+\)$/, '');
+  assert.equal(say('a\u0000b\u001fc\u007fd\u009fe\u00a0f'), 'the client says "a b c d e\u00a0f" to all');
+  assert.equal(say('\n\t'), 'the client says "  " to all');
+  // A control character past the cut is not scanned; one just before it is replaced.
+  assert.equal(
+    say('y'.repeat(59) + '\u0001' + '\u0002'.repeat(10)),
+    `the client says "${'y'.repeat(59)} …" to all`,
+  );
+});
+
+test('one broadcast read once per recipient: the same quote, each with its own audience', () => {
+  const chat = createChatContext();
+  const bcast = '{"type":"say","from_uid":1,"to_uid":"all","content":"hi\\u0007 there","time":"t"}';
+  chat.describe(
+    1,
+    'server',
+    '{"type":"user_list","user_list":[{"uid":2,"name":"bob"},{"uid":1,"name":"al"}]}',
+  );
+  chat.describe(
+    2,
+    'server',
+    '{"type":"user_list","user_list":[{"uid":1,"name":"al"},{"uid":2,"name":"bob"}]}',
+  );
+  const other = '{"type":"say","from_uid":2,"to_uid":"all","content":"other","time":"t"}';
+  assert.equal(
+    chat.describe(1, 'server', bcast)!.summary,
+    'server forwards the say from al to all (back to its sender): "hi  there"',
+  );
+  assert.equal(
+    chat.describe(1, 'server', other)!.summary,
+    'server forwards the say from bob to all (to another browser): "other"',
+  );
+  assert.equal(
+    chat.describe(2, 'server', bcast)!.summary,
+    'server forwards the say from al to all (to another browser): "hi  there"',
+  );
+  assert.equal(
+    chat.describe(2, 'server', bcast)!.summary,
+    'server forwards the say from al to all (to another browser): "hi  there"',
+  );
+});
