@@ -2,7 +2,6 @@
 // tcpdump shows them, the segment's role, and its options as text.
 import type { Side, TcpCloseEvent, TcpPacket, TcpSegmentEvent } from '../events.js';
 import { DecodedTcpPacket } from '../layers/tcp-segment.js';
-import { formatTcpOptions } from '../layers/tcp-options.js';
 import { formatTcpFlags, TH_ACK, TH_FIN, TH_RST, TH_SYN } from '../layers/tcp-flags.js';
 import { SegmentClass } from '../reassembly/stream-reassembler.js';
 import type { Connection, Tombstone } from './connection.js';
@@ -57,7 +56,7 @@ export function segmentEvent(
 
 /** SACK blocks relative to the other side's ISN, like tcpdump. */
 export function optionsText(p: TcpPacket, sackBase: number): string {
-  return p instanceof DecodedTcpPacket ? formatTcpOptions(p.optionBytes, sackBase) : p.options;
+  return p instanceof DecodedTcpPacket ? p.optionsRelativeTo(sackBase) : p.options;
 }
 
 export function closeEvent(

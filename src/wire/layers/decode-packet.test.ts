@@ -9,7 +9,7 @@ import { fixturesDir } from '../../shared/paths.js';
 import type { RawPacket, TcpPacket } from '../events.js';
 import { createCaptureReader } from '../source/capture-reader.js';
 import { decodePacket } from './decode-packet.js';
-import { formatTcpOptions } from './tcp-options.js';
+import { formatTcpOptions, formatTcpOptionsIn } from './tcp-options.js';
 import { formatTcpFlags } from './tcp-flags.js';
 import { formatIpv6 } from './ip-text.js';
 import type { DecodedTcpPacket } from './tcp-segment.js';
@@ -79,6 +79,15 @@ test("layers: options and flags read like tcpdump's for the seed document's hand
   assert.equal(formatTcpOptions(Buffer.from('0205', 'hex')), 'mss[bad opt]');
   assert.equal(formatTcpOptions(Buffer.from('fe04abcd00', 'hex')), 'exp 0xabcd,eol');
   assert.equal(formatTcpOptions(Buffer.from('2202', 'hex')), 'tfo cookiereq');
+  // Read in place from a packet's bytes: what lies before and after the options is never read.
+  const packet = Buffer.from('0204' + '0101080a01b59df201b59df2' + '0204400c', 'hex');
+  assert.equal(formatTcpOptionsIn(packet, 2, 14), 'nop,nop,TS val 28679666 ecr 28679666');
+  assert.equal(formatTcpOptionsIn(packet, 14, 16), 'mss[bad opt]');
+  assert.equal(
+    formatTcpOptionsIn(Buffer.from('ff0101050a000003e8000007d0ff', 'hex'), 1, 13, 999),
+    'nop,nop,sack 1 {1:1001}',
+  );
+  assert.equal(formatTcpOptionsIn(packet, 2, 2), '');
   assert.equal(formatTcpFlags(0x02), 'S');
   assert.equal(formatTcpFlags(0x12), 'S.');
   assert.equal(formatTcpFlags(0x10), '.');

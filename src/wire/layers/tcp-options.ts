@@ -33,17 +33,30 @@ function hex(bytes: Buffer, start: number, end: number): string {
  * `sackBase` is subtracted from SACK edges so they read relative like tcpdump's (0 = absolute).
  */
 export function formatTcpOptions(opts: Buffer, sackBase = 0): string {
-  const n = opts.length;
-  if (n === 0) return '';
+  return formatTcpOptionsIn(opts, 0, opts.length, sackBase);
+}
+
+/**
+ * formatTcpOptions of the option bytes at [start, end) of `bytes`: read in place, so a packet's
+ * options need no Buffer view of their own.
+ */
+export function formatTcpOptionsIn(bytes: Buffer, start: number, end: number, sackBase = 0): string {
+  if (start >= end) return '';
   // Fast path for the most common header on Linux data segments: nop,nop,TS val X ecr Y.
-  if (n === 12 && opts[0] === 1 && opts[1] === 1 && opts[2] === 8 && opts[3] === 10) {
-    return 'nop,nop,TS val ' + opts.readUInt32BE(4) + ' ecr ' + opts.readUInt32BE(8);
+  if (
+    end - start === 12 &&
+    bytes[start] === 1 &&
+    bytes[start + 1] === 1 &&
+    bytes[start + 2] === 8 &&
+    bytes[start + 3] === 10
+  ) {
+    return 'nop,nop,TS val ' + bytes.readUInt32BE(start + 4) + ' ecr ' + bytes.readUInt32BE(start + 8);
   }
   let out = '';
-  let i = 0;
-  while (i < n) {
-    if (i > 0) out += ',';
-    const kind = opts[i]!;
+  let i = start;
+  while (i < end) {
+    if (i > start) out += ',';
+    const kind = bytes[i]!;
     const name = NAMES[kind] ?? `unknown-${kind}`;
     if (kind === 0 || kind === 1) {
       out += name;
@@ -51,11 +64,11 @@ export function formatTcpOptions(opts: Buffer, sackBase = 0): string {
       if (kind === 0) break;
       continue;
     }
-    if (i + 1 >= n) return out + name + '[bad opt]';
-    const len = opts[i + 1]!;
-    if (len < 2 || i + len > n) return out + name + '[bad opt]';
+    if (i + 1 >= end) return out + name + '[bad opt]';
+    const len = bytes[i + 1]!;
+    if (len < 2 || i + len > end) return out + name + '[bad opt]';
     out += name;
-    const data = optionData(kind, opts, i + 2, len - 2, sackBase);
+    const data = optionData(kind, bytes, i + 2, len - 2, sackBase);
     if (data === undefined) return out + '[bad opt]';
     out += data;
     if (expectedLength(kind, len) !== len) out += `[len ${len}]`;

@@ -1,7 +1,7 @@
 // The decoded TCP segment handed to the flow table. Header and payload are views into the
 // captured bytes, never copies; the options text is built only when someone reads it.
 import type { Endpoint, RawPacket, TcpFlags, TcpPacket } from '../events.js';
-import { formatTcpOptions } from './tcp-options.js';
+import { formatTcpOptionsIn } from './tcp-options.js';
 import { tcpFlagsObject } from './tcp-flags.js';
 
 export class DecodedTcpPacket implements TcpPacket {
@@ -42,7 +42,12 @@ export class DecodedTcpPacket implements TcpPacket {
 
   /** tcpdump's text for the options, with SACK edges absolute. */
   get options(): string {
-    if (this.optionsText === undefined) this.optionsText = formatTcpOptions(this.optionBytes);
+    if (this.optionsText === undefined) this.optionsText = this.optionsRelativeTo(0);
     return this.optionsText;
+  }
+
+  /** tcpdump's text for the options, SACK edges less `sackBase`: read in place, no view made. */
+  optionsRelativeTo(sackBase: number): string {
+    return formatTcpOptionsIn(this.raw.data, this.optionsStart, this.optionsEnd, sackBase);
   }
 }
