@@ -35,25 +35,16 @@ export interface ChatContext {
   release(conn: number): void;
 }
 
-/** Whether a UTF-16 unit is a C0 or C1 control character (or DEL), shown as a space. */
-const isControl = (c: number): boolean => c < 0x20 || (c >= 0x7f && c <= 0x9f);
+// eslint-disable-next-line no-control-regex -- control characters are exactly what is removed
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+// eslint-disable-next-line no-control-regex -- control characters are exactly what is removed
+const CONTROLS = /[\u0000-\u001f\u007f-\u009f]/g;
 
 /** At most MAX_QUOTE characters of `s` (then '…'), control characters as spaces. Each one
- * becomes one space, so cutting first gives the same text and scans only what is kept. A loop
- * over at most MAX_QUOTE units costs less than a regular expression per message. */
+ * becomes one space, so cutting first gives the same text and scans only what is kept. */
 function shorten(s: string): string {
   const cut = s.length > MAX_QUOTE ? s.slice(0, MAX_QUOTE) : s;
-  const n = cut.length;
-  let i = 0;
-  while (i < n && !isControl(cut.charCodeAt(i))) i++;
-  let flat = cut;
-  if (i < n) {
-    flat = cut.slice(0, i);
-    for (; i < n; i++) {
-      const c = cut.charCodeAt(i);
-      flat += isControl(c) ? ' ' : cut[i];
-    }
-  }
+  const flat = CONTROL.test(cut) ? cut.replace(CONTROLS, ' ') : cut;
   return cut === s ? flat : flat + '…';
 }
 
@@ -103,14 +94,6 @@ class ChatAnnotator implements ChatContext {
   private readonly conns = new Map<number, ConnChat>();
   /** Per id: the name as the frames give it (short ones only), and as summaries show it. */
   private readonly names = new Map<string, { given: string | undefined; shown: string }>();
-  /**
-   * The frame whose text was quoted last, and that quote. The same broadcast reads as the same
-   * frame object once per recipient (frames are never changed), and only the audience differs.
-   */
-  private quotedFrame: object | undefined;
-  private quoted = '';
-  /** The user remembered last: its entry in `names` is up to date until another one is set. */
-  private rememberedUser: FrameUser | undefined;
 
   describe(conn: number, from: Side, text: string): ChatMeaning | undefined {
     const c = this.conns.get(conn);
@@ -146,8 +129,6 @@ class ChatAnnotator implements ChatContext {
   }
 
   private remember(user: FrameUser): void {
-    if (user === this.rememberedUser) return;
-    this.rememberedUser = user;
     const { id, name: who } = user;
     if (id === undefined || typeof who !== 'string') return;
     const names = this.names;
@@ -160,15 +141,6 @@ class ChatAnnotator implements ChatContext {
 
   private rememberAll(users: readonly FrameUser[]): void {
     for (const u of users) this.remember(u);
-  }
-
-  /** `quote(value)`, where `value` is the one text frame `f` quotes. */
-  private quoteOf(f: object, value: unknown): string {
-    if (f !== this.quotedFrame) {
-      this.quoted = quote(value);
-      this.quotedFrame = f;
-    }
-    return this.quoted;
   }
 
   private who(id: string | undefined): string {
@@ -236,7 +208,7 @@ class ChatAnnotator implements ChatContext {
         return `server tells that ${name(f.user.name)} is typing in room ${name(f.room)}`;
       case 'message':
         this.remember(f.from);
-        return `server delivers ${name(f.from.name)}'s message ${this.toWhom(f.to)}${audience(c, f.from.id)}: ${this.quoteOf(f, f.text)}`;
+        return `server delivers ${name(f.from.name)}'s message ${this.toWhom(f.to)}${audience(c, f.from.id)}: ${quote(f.text)}`;
       case 'history':
         return `server sends the room's history (${plural(f.messages, 'message')}${f.complete ? '' : ', incomplete'})`;
       case 'error':
@@ -268,7 +240,7 @@ class ChatAnnotator implements ChatContext {
   private serverSay(c: ConnChat, f: Extract<ServerFrame, { type: 'say' }>): string {
     this.remember(f.from);
     const from = f.from.id;
-    const to = `${this.toWhom(f.to)}${audience(c, from)}: ${this.quoteOf(f, f.content)}`;
+    const to = `${this.toWhom(f.to)}${audience(c, from)}: ${quote(f.content)}`;
     return f.dialect === 'workerman'
       ? `server forwards ${this.who(from)}'s say ${to}`
       : `server forwards the say from ${this.who(from)} ${to}`;
