@@ -35,7 +35,7 @@ import { RecentConnections } from './recent-connections.js';
 import { relieveBudget, type EvictionHost } from './flow-eviction.js';
 import { CLOSED_FLOW_COST, FLOW_COST, SINK_COST } from './flow-costs.js';
 import { PacketBatch } from './packet-batch.js';
-import { closeEvent, segmentEvent, strayEvent } from './tcp-events.js';
+import { closeEvent, openEvent, segmentEvent, snaplenProblem, strayEvent } from './tcp-events.js';
 
 export interface FlowTableOptions {
   sinkFactory: ConnectionSinkFactory;
@@ -253,92 +253,80 @@ class TcpFlowTable implements FlowTable {
     return c;
   }
 
+  /**
+   * One packet of a known connection, in named steps: place its bytes (or its SYN) in the
+   * reassembly, then announce it (tcp.segment, tcp.open), then act on FIN and RST.
+   */
   private process(c: Connection, p: TcpPacket, bits: number): void {
-    const batch = this.batch;
-    batch.begin(p.ts, p.index);
+    this.batch.begin(p.ts, p.index);
     c.lastTs = p.ts;
     c.lastPacket = p.index;
     const side = c.sideOf(p.src);
-    const d = c.dir(side);
-    const o = side === 'client' ? c.server : c.client;
-    const syn = (bits & TH_SYN) !== 0;
     const ack = (bits & TH_ACK) !== 0;
-    const fin = (bits & TH_FIN) !== 0;
-    const rst = (bits & TH_RST) !== 0;
-    let open = false;
-    let handshakeAck = false;
-    let cls = SegmentClass.Empty;
+    // The first packet that is neither SYN nor RST opens the connection.
+    const open = (bits & (TH_SYN | TH_RST)) === 0 && !c.opened;
+    const handshakeAck = open && side === 'client' && c.synAckSeen && ack && p.payloadLength === 0;
+    const o = side === 'client' ? c.server : c.client;
     if (ack && !o.baseKnown) {
       o.setBase(p.ack - 1);
       o.reassembler.startAt(p.ack);
     }
-    if (syn) {
-      d.setBase(p.seq);
-      d.reassembler.syn(p.seq);
-      if (ack) c.synAckSeen = true;
-      else if (side === 'client') c.synSeen = true;
-      // Data on a SYN (TCP Fast Open) starts right after the ISN.
-      if (p.payloadLength > 0 || fin)
-        cls = d.reassembler.push(seqAdd(p.seq, 1), p.payload, p.payloadLength, fin);
-    } else if (!rst) {
-      if (!c.opened) {
-        open = true;
-        handshakeAck = side === 'client' && c.synAckSeen && ack && p.payloadLength === 0;
-      }
-      if (!d.baseKnown) {
-        d.setBase(c.firstSegment ? p.seq : p.seq - 1);
-        d.reassembler.startAt(p.seq);
-      }
-      cls = d.reassembler.push(p.seq, p.payload, p.payloadLength, fin);
+    const cls = this.place(c, p, bits, side);
+    if (p.payload.length < p.payloadLength && !c.dir(side).snaplenReported) {
+      c.dir(side).snaplenReported = true;
+      this.batch.defer(snaplenProblem(c, p, side));
     }
-    if (p.payload.length < p.payloadLength && !d.snaplenReported) {
-      d.snaplenReported = true;
-      batch.defer({
-        event: 'decode.problem',
-        ts: p.ts,
-        src: c.textOf(side),
-        dst: c.otherText(side),
-        conn: c.conn,
-        packet: p.index,
-        code: 'SNAPLEN_CUT',
-        message: `packet ${p.index} holds ${p.payload.length} of its ${p.payloadLength} payload bytes (capture snaplen too small); the rest is a gap`,
-        severity: 'warning',
-      });
-    }
-
     this.onSegment?.(c.conn, side, p.payloadLength);
     if (this.segmentEvents) this.emit(segmentEvent(c, p, bits, side, cls, handshakeAck));
     else c.firstSegment = false; // as segmentEvent does: later packets are numbered relative
     if (open) {
       c.opened = true;
-      this.emit({
-        event: 'tcp.open',
-        ts: p.ts,
-        src: c.clientText,
-        dst: c.serverText,
-        conn: c.conn,
-        packet: p.index,
-        handshakeSeen: c.handshakeSeen,
-        client: c.clientText,
-        server: c.serverText,
-      });
+      this.emit(openEvent(c, p));
     }
+    this.finishPacket(c, p, bits, side);
+  }
+
+  /** Hands the packet's bytes to its direction's reassembler; a SYN sets the direction's ISN. */
+  private place(c: Connection, p: TcpPacket, bits: number, side: Side): SegmentClass {
+    const d = c.dir(side);
+    const fin = (bits & TH_FIN) !== 0;
+    if (bits & TH_SYN) {
+      d.setBase(p.seq);
+      d.reassembler.syn(p.seq);
+      if (bits & TH_ACK) c.synAckSeen = true;
+      else if (side === 'client') c.synSeen = true;
+      // Data on a SYN (TCP Fast Open) starts right after the ISN.
+      if (p.payloadLength > 0 || fin)
+        return d.reassembler.push(seqAdd(p.seq, 1), p.payload, p.payloadLength, fin);
+      return SegmentClass.Empty;
+    }
+    if (bits & TH_RST) return SegmentClass.Empty;
+    if (!d.baseKnown) {
+      d.setBase(c.firstSegment ? p.seq : p.seq - 1);
+      d.reassembler.startAt(p.seq);
+    }
+    return d.reassembler.push(p.seq, p.payload, p.payloadLength, fin);
+  }
+
+  /** FIN and RST: the problems and close events of this packet, then the sinks, then release. */
+  private finishPacket(c: Connection, p: TcpPacket, bits: number, side: Side): void {
+    const d = c.dir(side);
     let closeHow: TcpCloseEvent['how'] | null = null;
     let firstFin = false;
-    if (rst) closeHow = 'rst';
-    else if (fin && !d.finSeen) {
+    if (bits & TH_RST) closeHow = 'rst';
+    else if ((bits & TH_FIN) !== 0 && !d.finSeen) {
       d.finSeen = true;
       firstFin = true;
-      if (o.finSeen) closeHow = 'both-fin';
+      if ((side === 'client' ? c.server : c.client).finSeen) closeHow = 'both-fin';
     }
     if (closeHow !== null) {
       c.client.reassembler.finish();
       c.server.reassembler.finish();
     }
-    batch.flushEvents();
+    this.batch.flushEvents();
     if (firstFin) this.emit(closeEvent(c, side, 'fin', p.ts, p.index));
     if (closeHow !== null) this.emit(closeEvent(c, side, closeHow, p.ts, p.index));
-    batch.flushActions();
+    this.batch.flushActions();
     if (closeHow !== null) this.release(c, true);
   }
 

@@ -1,6 +1,13 @@
 // The tcp.segment and tcp.close events of flow-table.ts: sequence numbers made relative the way
 // tcpdump shows them, the segment's role, and its options as text.
-import type { Side, TcpCloseEvent, TcpPacket, TcpSegmentEvent } from '../events.js';
+import type {
+  DecodeProblemEvent,
+  Side,
+  TcpCloseEvent,
+  TcpOpenEvent,
+  TcpPacket,
+  TcpSegmentEvent,
+} from '../events.js';
 import { DecodedTcpPacket } from '../layers/tcp-segment.js';
 import { formatTcpFlags, TH_ACK, TH_FIN, TH_RST, TH_SYN } from '../layers/tcp-flags.js';
 import { SegmentClass } from '../reassembly/stream-reassembler.js';
@@ -103,5 +110,34 @@ export function strayEvent(p: TcpPacket, bits: number, t: Tombstone): TcpSegment
     options: optionsText(p, otherBase),
     role,
     raw: p.raw,
+  };
+}
+
+export function openEvent(c: Connection, p: TcpPacket): TcpOpenEvent {
+  return {
+    event: 'tcp.open',
+    ts: p.ts,
+    src: c.clientText,
+    dst: c.serverText,
+    conn: c.conn,
+    packet: p.index,
+    handshakeSeen: c.handshakeSeen,
+    client: c.clientText,
+    server: c.serverText,
+  };
+}
+
+/** A packet cut short by the capture's snaplen: reported once per direction. */
+export function snaplenProblem(c: Connection, p: TcpPacket, side: Side): DecodeProblemEvent {
+  return {
+    event: 'decode.problem',
+    ts: p.ts,
+    src: c.textOf(side),
+    dst: c.otherText(side),
+    conn: c.conn,
+    packet: p.index,
+    code: 'SNAPLEN_CUT',
+    message: `packet ${p.index} holds ${p.payload.length} of its ${p.payloadLength} payload bytes (capture snaplen too small); the rest is a gap`,
+    severity: 'warning',
   };
 }
