@@ -54,7 +54,7 @@ export class CaptureRun implements CaptureDecoder {
     this.hosts = new Set((options.hosts ?? []).map((h) => h.toLowerCase()));
     this.filtered = this.ports.size > 0 || this.hosts.size > 0;
     this.reader = createCaptureReader({
-      onPacket: (raw) => this.packet(raw),
+      onPacket: this.packet,
       onProblem: this.emit,
       onSecrets: this.keys.onSecrets,
     });
@@ -120,7 +120,8 @@ export class CaptureRun implements CaptureDecoder {
     });
   }
 
-  private packet(raw: RawPacket): void {
+  /** Every packet the reader finds (bound once: the reader calls it without `this`). */
+  private readonly packet = (raw: RawPacket): void => {
     const summary = this.summary.event;
     if (!this.filtered) summary.packets++;
     summary.ts = raw.ts;
@@ -145,7 +146,7 @@ export class CaptureRun implements CaptureDecoder {
         severity: 'warning',
       });
     }
-  }
+  };
 
   private passes(src: Endpoint, dst: Endpoint): boolean {
     return (
