@@ -13,32 +13,14 @@
 //   retransmission; a later copy with different bytes is an overlap conflict. Bytes already
 //   delivered are compared against a small history ring (history-ring.ts).
 // - A segment cut by the snaplen delivers what was captured, then a gap for the rest.
-import { BudgetAccount, type MemoryBudget } from '../budget/memory-budget.js';
+import { BudgetAccount } from '../budget/memory-budget.js';
 import { HistoryRing } from './history-ring.js';
 import { PieceList } from './piece-list.js';
 import { seqAdd, seqDiff } from './seq.js';
+import { SegmentClass, type ReassemblyListener, type StreamReassemblerOptions } from './reassembly-types.js';
 
-export type ReassemblyProblem = 'tcp.overlap-conflict' | 'tcp.out-of-order' | 'tcp.retransmission';
-
-/** Where a reassembler's output goes. Calls happen synchronously inside push/syn/flush. */
-export interface ReassemblyListener {
-  /** In-order bytes (a view; copy to keep). */
-  onData(bytes: Buffer): void;
-  /** `missing` bytes will never come; the next onData continues after them. */
-  onGap(missing: number): void;
-  /** The FIN was reached (or the stream was finished): no more calls follow. */
-  onEnd(): void;
-  onProblem(kind: ReassemblyProblem, bytes: number): void;
-}
-
-export interface StreamReassemblerOptions {
-  /** Max out-of-order bytes buffered before declaring a gap (default 4 MiB). */
-  maxBufferedBytes?: number;
-  /** Delivered bytes remembered for conflict checks (default 2048). */
-  historyBytes?: number;
-  /** The run's memory budget, charged with what is buffered. */
-  budget?: MemoryBudget;
-}
+export type { ReassemblyListener, ReassemblyProblem, StreamReassemblerOptions } from './reassembly-types.js';
+export { SegmentClass } from './reassembly-types.js';
 
 /**
  * What one buffered piece costs beyond its bytes: the piece object, its Buffer object and the
@@ -47,18 +29,6 @@ export interface StreamReassemblerOptions {
  * beyond the byte itself.
  */
 export const PIECE_OVERHEAD = 180;
-
-/** What a segment turned out to be, for the tcp.segment event's role. */
-export enum SegmentClass {
-  /** No payload. */
-  Empty = 0,
-  /** At least one byte not seen before. */
-  Data = 1,
-  /** Every byte was seen before. */
-  Retransmission = 2,
-  /** A keep-alive probe (0 or 1 byte just before the next expected byte). */
-  KeepAlive = 3,
-}
 
 interface Piece {
   seq: number;

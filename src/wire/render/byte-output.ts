@@ -3,7 +3,7 @@
 // batch instead costs a rope flatten, a copy to two-byte form as soon as one non-Latin-1
 // character appears, and a UTF-8 encode of the whole thing on write; here each piece is encoded
 // once, into its final place.
-import { hasControl, hex4, writeEscape } from './json-bytes.js';
+import { hasControl, writeEscape, writeJsonString } from './json-bytes.js';
 
 export { hasControl };
 
@@ -355,49 +355,9 @@ export class ByteOutput {
     return this.view;
   }
 
-  /**
-   * JSON.stringify's output for any string, written byte by byte as UTF-8: the two-character
-   * escapes, \u00XX for other control characters, lone surrogates as \uXXXX (lower-case hex,
-   * as JSON.stringify writes them), everything else as its UTF-8 bytes.
-   */
+  /** JSON.stringify's output for any string, written byte by byte (json-bytes.ts). */
   private escapeInto(s: string): void {
-    const n = s.length;
-    this.room(n * 6 + 2);
-    const buf = this.buf;
-    let p = this.pos;
-    buf[p++] = 0x22;
-    for (let i = 0; i < n; i++) {
-      const c = s.charCodeAt(i);
-      if (c < 0x80) {
-        if (c >= 0x20 && c !== 0x22 && c !== 0x5c) {
-          buf[p++] = c;
-          continue;
-        }
-        p = writeEscape(buf, p, c);
-      } else if (c < 0x800) {
-        buf[p++] = 0xc0 | (c >> 6);
-        buf[p++] = 0x80 | (c & 0x3f);
-      } else if (c < 0xd800 || c > 0xdfff) {
-        buf[p++] = 0xe0 | (c >> 12);
-        buf[p++] = 0x80 | ((c >> 6) & 0x3f);
-        buf[p++] = 0x80 | (c & 0x3f);
-      } else {
-        const d = i + 1 < n ? s.charCodeAt(i + 1) : 0;
-        if (c <= 0xdbff && d >= 0xdc00 && d <= 0xdfff) {
-          const cp = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00);
-          buf[p++] = 0xf0 | (cp >> 18);
-          buf[p++] = 0x80 | ((cp >> 12) & 0x3f);
-          buf[p++] = 0x80 | ((cp >> 6) & 0x3f);
-          buf[p++] = 0x80 | (cp & 0x3f);
-          i++;
-        } else {
-          // A lone surrogate: JSON.stringify keeps it as an escape.
-          buf[p++] = 0x5c;
-          p = hex4(buf, p, c);
-        }
-      }
-    }
-    buf[p++] = 0x22;
-    this.pos = p;
+    this.room(s.length * 6 + 2);
+    this.pos = writeJsonString(this.buf, this.pos, s);
   }
 }

@@ -74,3 +74,48 @@ export function hasControl(buf: Buffer, from: number, to: number): boolean {
   for (; i < to; i++) if (buf[i]! < 0x20) return true;
   return false;
 }
+
+/**
+ * JSON.stringify's output for any string, written byte by byte as UTF-8: the two-character
+ * escapes, \u00XX for other control characters, lone surrogates as \uXXXX (lower-case hex,
+ * as JSON.stringify writes them), everything else as its UTF-8 bytes. `buf` has room for
+ * 6 bytes a character and the quotes; returns the position after the closing quote.
+ */
+export function writeJsonString(buf: Buffer, at: number, s: string): number {
+  const n = s.length;
+  let p = at;
+  buf[p++] = 0x22;
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) {
+      if (c >= 0x20 && c !== 0x22 && c !== 0x5c) {
+        buf[p++] = c;
+        continue;
+      }
+      p = writeEscape(buf, p, c);
+    } else if (c < 0x800) {
+      buf[p++] = 0xc0 | (c >> 6);
+      buf[p++] = 0x80 | (c & 0x3f);
+    } else if (c < 0xd800 || c > 0xdfff) {
+      buf[p++] = 0xe0 | (c >> 12);
+      buf[p++] = 0x80 | ((c >> 6) & 0x3f);
+      buf[p++] = 0x80 | (c & 0x3f);
+    } else {
+      const d = i + 1 < n ? s.charCodeAt(i + 1) : 0;
+      if (c <= 0xdbff && d >= 0xdc00 && d <= 0xdfff) {
+        const cp = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00);
+        buf[p++] = 0xf0 | (cp >> 18);
+        buf[p++] = 0x80 | ((cp >> 12) & 0x3f);
+        buf[p++] = 0x80 | ((cp >> 6) & 0x3f);
+        buf[p++] = 0x80 | (cp & 0x3f);
+        i++;
+      } else {
+        // A lone surrogate: JSON.stringify keeps it as an escape.
+        buf[p++] = 0x5c;
+        p = hex4(buf, p, c);
+      }
+    }
+  }
+  buf[p++] = 0x22;
+  return p;
+}
