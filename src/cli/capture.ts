@@ -5,7 +5,7 @@ import { safeLine } from '../shared/terminal-text.js';
 import { createCaptureDecoder } from '../wire/decode-capture.js';
 import { DEFAULT_BUFFER_KIB, startLiveCapture } from '../wire/source/live-capture.js';
 import { captureReportLines } from './capture-report.js';
-import { openView, parseMaxMemory, viewOptions } from './view-options.js';
+import { openView, parseMaxMemory, viewOptions, parseChat } from './view-options.js';
 import { onStopSignal } from './stop-signals.js';
 import { openOutputFile } from '../wire/render/output-file.js';
 import { loadLiveTlsOptions, tlsLiveOptions } from './tls-options.js';
@@ -95,7 +95,12 @@ export async function run(argv: string[]): Promise<number> {
   // capture: its "capture is empty" problem is not shown.
   let bytesSeen = 0;
   const decoder = createCaptureDecoder(
-    { includeFramePayloads: view.needsPayloads, tls: liveTls.tls, maxMemory: parseMaxMemory(values) },
+    {
+      includeFramePayloads: view.needsPayloads,
+      tls: liveTls.tls,
+      maxMemory: parseMaxMemory(values),
+      chat: parseChat(values),
+    },
     (events) => {
       if (bytesSeen > 0) view.write(events);
     },

@@ -14,7 +14,7 @@ import {
 } from '../wire/source/live-capture.js';
 import { startTapProxy, type TapProxy } from '../wire/source/tap-proxy.js';
 import { playSeedSession } from '../demo/seed-session.js';
-import { openView, parseMaxMemory, viewOptions } from './view-options.js';
+import { openView, parseMaxMemory, viewOptions, parseChat } from './view-options.js';
 import { createTapRecorder } from './tap.js';
 import { onStopSignal } from './stop-signals.js';
 import { freePort } from '../shared/free-port.js';
@@ -122,7 +122,12 @@ export async function run(argv: string[]): Promise<number> {
     });
     let closed = 0;
     const decoder = createCaptureDecoder(
-      { includeFramePayloads: view.needsPayloads, tls, maxMemory: parseMaxMemory(values) },
+      {
+        includeFramePayloads: view.needsPayloads,
+        tls,
+        maxMemory: parseMaxMemory(values),
+        chat: parseChat(values),
+      },
       (events) => {
         for (const ev of events)
           if (ev.event === 'tcp.close' && (ev.how === 'both-fin' || ev.how === 'rst')) closed++;

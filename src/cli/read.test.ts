@@ -177,3 +177,28 @@ test('--events keeps only the named jsonl events (and the summary), the same one
     assert.equal(bad.stderr.trim().split('\n').length, 1, bad.stderr);
   }
 });
+
+test('--no-chat: the same events without chat meaning, in jsonl and in the text view', () => {
+  const lines = (out: string) =>
+    out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+  const withChat = lines(read(['--format', 'jsonl', seed]).stdout);
+  const plain = read(['--format', 'jsonl', '--no-chat', seed]);
+  assert.equal(plain.status, 0, plain.stderr);
+  const without = lines(plain.stdout);
+  assert.ok(withChat.filter((e) => e.chat !== undefined).length >= 10, 'the seed session is a chat');
+  assert.equal(without.filter((e) => 'chat' in e).length, 0);
+  // Everything else is the same, line for line.
+  assert.deepEqual(
+    without,
+    withChat.map(({ chat: _chat, ...rest }) => rest),
+  );
+
+  const text = read(['--no-chat', seed]);
+  assert.equal(text.status, 0, text.stderr);
+  assert.match(read([seed]).stdout, /logs in/);
+  assert.doesNotMatch(text.stdout, /logs in|says "/);
+  assert.match(text.stdout, /"type": "login"/, 'the message itself is still shown');
+});

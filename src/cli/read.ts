@@ -9,7 +9,14 @@ import { createCaptureDecoder, type CaptureDecoderOptions } from '../wire/decode
 import type { DecodeProblemEvent } from '../wire/events.js';
 import type { View } from '../wire/render/view.js';
 import { createEventFilter, EVENT_NAMES } from '../wire/render/event-filter.js';
-import { displayOptions, formatOptions, openView, parseFormat, parseMaxMemory } from './view-options.js';
+import {
+  displayOptions,
+  formatOptions,
+  openView,
+  parseFormat,
+  parseMaxMemory,
+  parseChat,
+} from './view-options.js';
 import { createProgress } from './read-progress.js';
 import { onStopSignal } from './stop-signals.js';
 import { loadTlsOptions, tlsReadOptions } from './tls-options.js';
@@ -160,6 +167,7 @@ export async function run(argv: string[]): Promise<number> {
     // Only the byte views show frame payloads; the others never pay for copying them.
     includeFramePayloads: format === 'tcpdump' || format === 'html',
     maxMemory: parseMaxMemory(values),
+    chat: parseChat(values),
   };
   // --events: the decoder does not build the events nobody will print.
   if (keepEvent !== undefined) decoderOptions.events = keepEvent;

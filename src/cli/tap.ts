@@ -10,7 +10,7 @@ import { createCaptureDecoder, type CaptureDecoder } from '../wire/decode-captur
 import { startTapProxy, type TapProxy } from '../wire/source/tap-proxy.js';
 import { createPcapngWriter } from '../wire/source/pcapng-writer.js';
 import type { SyntheticPacket } from '../wire/source/synthetic-tcp.js';
-import { openView, parseMaxMemory, viewOptions } from './view-options.js';
+import { openView, parseMaxMemory, viewOptions, parseChat } from './view-options.js';
 import { onStopSignal } from './stop-signals.js';
 import { openOutputFile } from '../wire/render/output-file.js';
 import { loadLiveTlsOptions, tlsLiveOptions } from './tls-options.js';
@@ -183,7 +183,12 @@ export async function run(argv: string[]): Promise<number> {
   const save =
     typeof values.write === 'string' ? openOutputFile(values.write, { keepOnExit: true }) : undefined;
   const decoder = createCaptureDecoder(
-    { includeFramePayloads: view.needsPayloads, tls: liveTls.tls, maxMemory: parseMaxMemory(values) },
+    {
+      includeFramePayloads: view.needsPayloads,
+      tls: liveTls.tls,
+      maxMemory: parseMaxMemory(values),
+      chat: parseChat(values),
+    },
     (events) => view.write(events),
   );
   const record = createTapRecorder(

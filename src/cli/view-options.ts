@@ -31,7 +31,12 @@ export const formatOptions: Record<string, OptionSpec> = {
     short: 'X',
     description: "tcpdump view with each packet in hex and ASCII (tcpdump's -X)",
   },
-  // Not a view option, but every command that decodes takes the views' options.
+  // Not view options, but every command that decodes takes the views' options.
+  'no-chat': {
+    type: 'boolean',
+    description:
+      'do not read messages as chat frames (no `chat` field in jsonl, no chat meaning in text and html): for WebSocket apps other than this chat',
+  },
   'max-memory': {
     type: 'string',
     value: 'SIZE',
@@ -41,6 +46,11 @@ export const formatOptions: Record<string, OptionSpec> = {
     default: '96M',
   },
 };
+
+/** Whether messages are read as chat frames (not with --no-chat). */
+export function parseChat(values: ParsedArgs['values']): boolean {
+  return values['no-chat'] !== true;
+}
 
 /** --max-memory in bytes (K, M, G suffixes are powers of 1024). */
 export function parseMaxMemory(values: ParsedArgs['values']): number {
