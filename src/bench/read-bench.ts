@@ -51,6 +51,8 @@ interface Tool {
   /** Which floor its ratio is taken against (the capture it reads). */
   floor?: string;
   tshark?: boolean;
+  /** Not run from the --before tree (an option it may not have). */
+  notBefore?: boolean;
 }
 
 const read = (name: string, file: string, extra: string[] = []): Tool => ({
@@ -58,6 +60,12 @@ const read = (name: string, file: string, extra: string[] = []): Tool => ({
   cmd: process.execPath,
   args: [wirechat, 'read', '--format', 'jsonl', '--quiet', ...extra, file],
   floor: file,
+});
+
+/** The messages alone, without chat meaning: the same information tshark prints. */
+const messagesOnly = (name: string, file: string, extra: string[] = []): Tool => ({
+  ...read(`${name} --events ws.message --no-chat`, file, [...extra, '--events', 'ws.message', '--no-chat']),
+  notBefore: true,
 });
 
 const tsharkText = (file: string, extra: string[] = []): string[] => [
@@ -103,6 +111,7 @@ async function prepare(): Promise<{
         'ws.message',
       ]),
       read('wirechat read --format jsonl (ws, same conversation)', ws),
+      messagesOnly('wirechat read --format jsonl --keylog (wss)', wss, ['--keylog', keys]),
       read('wirechat read --format jsonl --events ws.message (ws)', ws, ['--events', 'ws.message']),
     ];
     if (!skipTshark) {
@@ -158,6 +167,7 @@ async function prepare(): Promise<{
   const tools: Tool[] = [
     read('wirechat read --format jsonl', file),
     read('wirechat read --format jsonl --events ws.message', file, ['--events', 'ws.message']),
+    messagesOnly('wirechat read --format jsonl', file),
   ];
   if (!skipTshark)
     tools.unshift({
@@ -189,7 +199,7 @@ function withBefore(tools: Tool[]): Tool[] {
   const before = join(dir, 'bin', 'wirechat.js');
   if (!existsSync(before)) throw new Error(`--before: no ${before}`);
   return tools.flatMap((t) =>
-    t.cmd === process.execPath
+    t.cmd === process.execPath && t.notBefore !== true
       ? [{ ...t, name: `${t.name} [before]`, args: t.args.map((a) => (a === wirechat ? before : a)) }, t]
       : [t],
   );
