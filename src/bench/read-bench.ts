@@ -10,8 +10,10 @@
 // 2. Each run times, one after the other, stdout to /dev/null under /usr/bin/time -v (wall, CPU,
 //    peak RSS): tshark, `wirechat read --format jsonl` (every event) and `wirechat read --format
 //    jsonl --events ws.message` (with --wss: on the wss capture with its key log, then both on the
-//    ws capture of the same conversation). --runs N (default 3); medians are printed with the
-//    ratios to tshark and to the floor.
+//    ws capture of the same conversation), the messages alone (`--events ws.message --no-chat`:
+//    what tshark prints) and, on the captures it can read (chat-heavy, ws), the lean baseline
+//    (read-lean.ts: the same lines from the leanest decoder). --runs N (default 3); medians are
+//    printed with the ratios to tshark and to the floor.
 // 3. The floor (read-floor.ts; --no-floor skips it): Node start-up + reading the file + the
 //    shortest jsonl line per message; with --wss also a wss floor that decrypts every record.
 // 4. With --stages, where wirechat's time goes (read-stages.ts), each stage in a fresh process.
@@ -68,6 +70,18 @@ const messagesOnly = (name: string, file: string, extra: string[] = []): Tool =>
   notBefore: true,
 });
 
+/**
+ * The lean baseline (read-lean.ts): the same lines as messagesOnly from the leanest decoder, for
+ * captures of the easy case (in order, uncompressed, clear).
+ */
+const lean = (file: string, what: string): Tool => ({
+  name: `lean baseline: read-lean.js (${what}; in-order TCP, no events, no chat)`,
+  cmd: process.execPath,
+  args: [join(projectRoot, 'dist', 'bench', 'read-lean.js'), file],
+  floor: file,
+  notBefore: true,
+});
+
 const tsharkText = (file: string, extra: string[] = []): string[] => [
   '-r',
   file,
@@ -113,6 +127,7 @@ async function prepare(): Promise<{
       read('wirechat read --format jsonl (ws, same conversation)', ws),
       messagesOnly('wirechat read --format jsonl --keylog (wss)', wss, ['--keylog', keys]),
       read('wirechat read --format jsonl --events ws.message (ws)', ws, ['--events', 'ws.message']),
+      lean(ws, 'ws'),
     ];
     if (!skipTshark) {
       tools.unshift({
@@ -169,6 +184,8 @@ async function prepare(): Promise<{
     read('wirechat read --format jsonl --events ws.message', file, ['--events', 'ws.message']),
     messagesOnly('wirechat read --format jsonl', file),
   ];
+  // The mixed capture has compressed messages: beyond the lean baseline.
+  if (label === 'chat-heavy') tools.push(lean(file, label));
   if (!skipTshark)
     tools.unshift({
       name: 'tshark -Y websocket -e websocket.payload.text',

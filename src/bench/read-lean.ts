@@ -1,0 +1,295 @@
+// A baseline for `wirechat read --format jsonl --events ws.message --no-chat`: the leanest decoder
+// that prints the same lines for the captures it can read, timed by read-bench.ts beside the real
+// one. It reads classic little-endian pcap with Ethernet or Linux cooked headers, IPv4 and TCP only, and assumes the easy case: every
+// segment in order (a retransmission of bytes already read is skipped; at any other gap, overlap
+// or reordering it stops),
+// no compression, no TLS, no HTTP beyond skipping to the end of the upgrade, no events but the
+// message lines, no memory budget, no problems reported. Its lines are built with the project's
+// own encoder (ByteOutput), so the difference to `read` is the cost of everything a real decoder
+// does besides. Runnable alone:
+//   node dist/bench/read-lean.js FILE > out.jsonl      (exit 3: the capture is not an easy case)
+import { isAscii, isUtf8 } from 'node:buffer';
+import { closeSync, openSync, readSync, writeSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { maskInPlace } from '../shared/websocket-masking.js';
+import { ByteOutput } from '../wire/render/byte-output.js';
+
+const latin1 = (s: string): Buffer => Buffer.from(s, 'latin1');
+const PIECES = {
+  head: latin1('{"event":"ws.message","ts":'),
+  packet: latin1(',"packet":'),
+  clientText: latin1(',"from":"client","opcode":1,"text":'),
+  serverText: latin1(',"from":"server","opcode":1,"text":'),
+  clientBinary: latin1(',"from":"client","opcode":2,"data_base64":'),
+  serverBinary: latin1(',"from":"server","opcode":2,"data_base64":'),
+  length: latin1(',"length":'),
+  wireLength: latin1(',"wireLength":'),
+  fragments: latin1(',"compressed":false,"fragments":'),
+};
+/** `,"masked":…` and `,"utf8Valid":…` (text only) and the end of the line. */
+const tails = (masked: boolean): Buffer[] =>
+  [',"utf8Valid":true', ',"utf8Valid":false', ''].map((v) => latin1(`,"masked":${masked}${v}}\n`));
+const CLIENT_TAILS = tails(true);
+const SERVER_TAILS = tails(false);
+
+/** Per pcap link type read here: the link header's size, and where its protocol field is
+ * (Ethernet, Linux cooked v1 as `tcpdump -i any` writes, Linux cooked v2). */
+const LINK_HEADER: Record<number, [number, number]> = { 1: [14, 12], 113: [16, 14], 276: [20, 0] };
+
+/** Not an easy case: the lean decoder gives up (the real one would go on). */
+class NotLean extends Error {}
+
+/** One direction of a connection. */
+class Direction {
+  seq = -1;
+  upgrading = true;
+  httpTail = '';
+  /** A frame header split between packets. */
+  header: number[] = [];
+  payload: Buffer | null = null;
+  filled = 0;
+  opcode = 0;
+  fin = true;
+  masked = false;
+  key = 0;
+  /** The fragments of a message under way. */
+  parts: Buffer[] = [];
+  messageOpcode = 0;
+  constructor(
+    readonly client: boolean,
+    readonly route: Buffer,
+  ) {}
+}
+
+const ipText = (ip: number): string => `${ip >>> 24}.${(ip >> 16) & 255}.${(ip >> 8) & 255}.${ip & 255}`;
+
+export class LeanDecoder {
+  private readonly directions = new Map<string, Direction>();
+  private connections = 0;
+  private packetNumber = 0;
+  private ts = 0;
+  messages = 0;
+
+  constructor(private readonly out: ByteOutput) {}
+
+  /** One packet: `buf[at, at + length)` holds its link-layer frame (`link`: pcap's link type). */
+  packet(buf: Buffer, at: number, length: number, ts: number, link: number): void {
+    this.packetNumber++;
+    this.ts = ts;
+    const linkHeader = LINK_HEADER[link];
+    if (linkHeader === undefined) throw new NotLean(`link type ${link}`);
+    const [size, protocolAt] = linkHeader;
+    if (length < size + 40 || buf.readUInt16BE(at + protocolAt) !== 0x0800) throw new NotLean('not IPv4');
+    const ip = at + size;
+    if (buf[ip + 9] !== 6) throw new NotLean('not TCP');
+    const tcp = ip + (buf[ip]! & 15) * 4;
+    const end = ip + buf.readUInt16BE(ip + 2);
+    const start = tcp + (buf[tcp + 12]! >> 4) * 4;
+    const d = this.direction(buf, ip, tcp);
+    const seq = buf.readUInt32BE(tcp + 4);
+    const flags = buf[tcp + 13]!;
+    if (flags & 2) d.seq = (seq + 1) >>> 0;
+    if (end <= start) return;
+    if (seq !== d.seq) {
+      // A retransmission of bytes already read is skipped; anything else is not the easy case.
+      if (((d.seq - seq) | 0) >= end - start) return;
+      throw new NotLean('a segment out of order');
+    }
+    d.seq = (seq + end - start) >>> 0;
+    if (d.upgrading) this.upgrade(d, buf, start, end);
+    else this.frames(d, buf, start, end);
+  }
+
+  private direction(buf: Buffer, ip: number, tcp: number): Direction {
+    const src = `${ipText(buf.readUInt32BE(ip + 12))}:${buf.readUInt16BE(tcp)}`;
+    const dst = `${ipText(buf.readUInt32BE(ip + 16))}:${buf.readUInt16BE(tcp + 2)}`;
+    const key = src + ' ' + dst;
+    let d = this.directions.get(key);
+    if (d === undefined) {
+      // The first packet of a connection comes from its client (its SYN).
+      const reverse = this.directions.get(dst + ' ' + src);
+      const conn = reverse
+        ? Number(/"conn":(\d+)/.exec(reverse.route.toString('latin1'))![1])
+        : ++this.connections;
+      d = new Direction(reverse === undefined, latin1(`,"src":"${src}","dst":"${dst}","conn":${conn}`));
+      this.directions.set(key, d);
+    }
+    return d;
+  }
+
+  /** Skips the HTTP upgrade: frames start after its blank line. */
+  private upgrade(d: Direction, buf: Buffer, start: number, end: number): void {
+    d.httpTail += buf.toString('latin1', start, end);
+    const blank = d.httpTail.indexOf('\r\n\r\n');
+    if (blank < 0) return;
+    const after = d.httpTail.length - blank - 4;
+    d.upgrading = false;
+    d.httpTail = '';
+    if (after > 0) this.frames(d, buf, end - after, end);
+  }
+
+  private frames(d: Direction, buf: Buffer, from: number, end: number): void {
+    let p = from;
+    while (p < end) {
+      if (d.payload === null) {
+        p = this.header(d, buf, p, end);
+        continue;
+      }
+      const take = Math.min(end - p, d.payload.length - d.filled);
+      buf.copy(d.payload, d.filled, p, p + take);
+      d.filled += take;
+      p += take;
+      if (d.filled === d.payload.length) {
+        const payload = d.payload;
+        d.payload = null;
+        this.frame(d, payload);
+      }
+    }
+  }
+
+  /** Reads a frame header (kept across packets when split); a frame whole in this packet is
+   * handled at once. Returns where the rest of the packet starts. */
+  private header(d: Direction, buf: Buffer, from: number, end: number): number {
+    let p = from;
+    const h = d.header;
+    while (p < end && h.length < 14) {
+      h.push(buf[p++]!);
+      if (h.length >= 2 && h.length === headerLength(h[1]!)) break;
+    }
+    if (h.length < 2 || h.length < headerLength(h[1]!)) return p;
+    const b1 = h[1]!;
+    let len = b1 & 127;
+    let q = 2;
+    if (len === 126) {
+      len = (h[2]! << 8) | h[3]!;
+      q = 4;
+    } else if (len === 127) {
+      len = h[6]! * 2 ** 24 + ((h[7]! << 16) | (h[8]! << 8) | h[9]!);
+      q = 10;
+    }
+    d.masked = (b1 & 128) !== 0;
+    d.key = d.masked ? (h[q]! << 24) | (h[q + 1]! << 16) | (h[q + 2]! << 8) | h[q + 3]! : 0;
+    d.opcode = h[0]! & 15;
+    d.fin = (h[0]! & 128) !== 0;
+    if (h[0]! & 0x70) throw new NotLean('a compressed frame');
+    d.header = [];
+    if (end - p >= len) {
+      // Whole in this packet: read in place (nothing else reads the chunk).
+      this.frame(d, buf.subarray(p, p + len));
+      return p + len;
+    }
+    d.payload = Buffer.allocUnsafe(len);
+    d.filled = 0;
+    return p;
+  }
+
+  private frame(d: Direction, payload: Buffer): void {
+    if (d.masked) maskInPlace(payload, 0, payload.length, d.key, 0);
+    if (d.opcode >= 8) return;
+    if (d.opcode !== 0) d.messageOpcode = d.opcode;
+    d.parts.push(payload);
+    if (!d.fin) return;
+    const message = d.parts.length === 1 ? payload : Buffer.concat(d.parts);
+    const fragments = d.parts.length;
+    d.parts = [];
+    this.line(d, message, fragments);
+  }
+
+  private line(d: Direction, message: Buffer, fragments: number): void {
+    const out = this.out;
+    this.messages++;
+    out.reserve(256 + d.route.length);
+    out.putBytes(PIECES.head);
+    out.putAscii(String(this.ts));
+    out.putBytes(d.route);
+    out.putBytes(PIECES.packet);
+    out.putNumber(this.packetNumber);
+    const tails = d.client ? CLIENT_TAILS : SERVER_TAILS;
+    let tail = tails[2]!;
+    if (d.messageOpcode === 1) {
+      out.putBytes(d.client ? PIECES.clientText : PIECES.serverText);
+      const ascii = isAscii(message);
+      const valid = ascii || isUtf8(message);
+      out.jsonString(message.toString(ascii ? 'latin1' : 'utf8'), ascii);
+      tail = tails[valid ? 0 : 1]!;
+    } else {
+      out.putBytes(d.client ? PIECES.clientBinary : PIECES.serverBinary);
+      out.jsonString(message.toString('base64'), true);
+    }
+    out.reserve(256);
+    out.putBytes(PIECES.length);
+    out.putNumber(message.length);
+    out.putBytes(PIECES.wireLength);
+    out.putNumber(message.length);
+    out.putBytes(PIECES.fragments);
+    out.putNumber(fragments);
+    out.putBytes(tail);
+  }
+}
+
+/** Bytes of a frame header from its second byte (the length form and the mask bit). */
+function headerLength(b1: number): number {
+  const len = b1 & 127;
+  return 2 + (len === 126 ? 2 : len === 127 ? 8 : 0) + (b1 & 128 ? 4 : 0);
+}
+
+/** Reads a classic pcap file in 1 MiB chunks, as `read` does; the lines go to `fd`. */
+export function readLean(file: string, fd: number): number {
+  const out = new ByteOutput(
+    (block) => writeSync(fd, block),
+    1 << 20,
+    () => true,
+  );
+  const lean = new LeanDecoder(out);
+  const input = openSync(file, 'r');
+  let carry: Buffer | undefined;
+  let first = true;
+  let nano = false;
+  let link = 1;
+  try {
+    for (;;) {
+      const fresh = Buffer.allocUnsafe(1 << 20);
+      const n = readSync(input, fresh, 0, fresh.length, null);
+      if (n === 0) break;
+      const chunk = carry ? Buffer.concat([carry, fresh.subarray(0, n)]) : fresh.subarray(0, n);
+      let p = 0;
+      if (first) {
+        const magic = chunk.readUInt32LE(0);
+        if (magic !== 0xa1b2c3d4 && magic !== 0xa1b23c4d) throw new NotLean('not a little-endian pcap');
+        nano = magic === 0xa1b23c4d;
+        link = chunk.readUInt32LE(20) & 0xffff;
+        p = 24;
+        first = false;
+      }
+      for (; p + 16 <= chunk.length;) {
+        const caplen = chunk.readUInt32LE(p + 8);
+        if (p + 16 + caplen > chunk.length) break;
+        const ts = chunk.readUInt32LE(p) + chunk.readUInt32LE(p + 4) / (nano ? 1e9 : 1e6);
+        lean.packet(chunk, p + 16, caplen, ts, link);
+        p += 16 + caplen;
+      }
+      carry = p < chunk.length ? Buffer.from(chunk.subarray(p)) : undefined;
+      out.flush();
+    }
+  } finally {
+    closeSync(input);
+  }
+  out.flush();
+  return lean.messages;
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const file = process.argv[2];
+  if (!file) {
+    console.error('usage: read-lean FILE');
+    process.exitCode = 2;
+  } else {
+    try {
+      readLean(file, 1);
+    } catch (err) {
+      if (!(err instanceof NotLean)) throw err;
+      console.error(`read-lean: ${file}: ${err.message}: not an easy case`);
+      process.exitCode = 3;
+    }
+  }
+}
