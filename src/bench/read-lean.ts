@@ -2,8 +2,8 @@
 // that prints the same lines for the captures it can read, timed by read-bench.ts beside the real
 // one. It reads classic little-endian pcap with Ethernet or Linux cooked headers, IPv4 and TCP only, and assumes the easy case: every
 // segment in order (a retransmission of bytes already read is skipped; at any other gap, overlap
-// or reordering it stops),
-// no compression, no TLS, no HTTP beyond skipping to the end of the upgrade, no events but the
+// or reordering it stops), permessage-deflate only with 15 window bits (the project's inflater),
+// no TLS, no HTTP beyond skipping to the end of the upgrade, no events but the
 // message lines, no memory budget, no problems reported. Its lines are built with the project's
 // own encoder (ByteOutput), so the difference to `read` is the cost of everything a real decoder
 // does besides. Runnable alone:
@@ -13,6 +13,7 @@ import { closeSync, openSync, readSync, writeSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { maskInPlace } from '../shared/websocket-masking.js';
 import { ByteOutput } from '../wire/render/byte-output.js';
+import { createInflater, type Inflater } from '../wire/websocket/inflater.js';
 
 const latin1 = (s: string): Buffer => Buffer.from(s, 'latin1');
 const PIECES = {
@@ -25,6 +26,7 @@ const PIECES = {
   length: latin1(',"length":'),
   wireLength: latin1(',"wireLength":'),
   fragments: latin1(',"compressed":false,"fragments":'),
+  compressedFragments: latin1(',"compressed":true,"fragments":'),
 };
 /** `,"masked":…` and `,"utf8Valid":…` (text only) and the end of the line. */
 const tails = (masked: boolean): Buffer[] =>
@@ -55,6 +57,11 @@ class Direction {
   /** The fragments of a message under way. */
   parts: Buffer[] = [];
   messageOpcode = 0;
+  compressed = false;
+  /** The other direction of the connection. */
+  reverse: Direction | undefined;
+  /** Set when the upgrade's answer agreed on permessage-deflate. */
+  inflater: Inflater | undefined;
   constructor(
     readonly client: boolean,
     readonly route: Buffer,
@@ -112,6 +119,10 @@ export class LeanDecoder {
         ? Number(/"conn":(\d+)/.exec(reverse.route.toString('latin1'))![1])
         : ++this.connections;
       d = new Direction(reverse === undefined, latin1(`,"src":"${src}","dst":"${dst}","conn":${conn}`));
+      if (reverse) {
+        d.reverse = reverse;
+        reverse.reverse = d;
+      }
       this.directions.set(key, d);
     }
     return d;
@@ -123,9 +134,21 @@ export class LeanDecoder {
     const blank = d.httpTail.indexOf('\r\n\r\n');
     if (blank < 0) return;
     const after = d.httpTail.length - blank - 4;
+    if (!d.client) this.agree(d, d.httpTail.slice(0, blank));
     d.upgrading = false;
     d.httpTail = '';
     if (after > 0) this.frames(d, buf, end - after, end);
+  }
+
+  /** The server's answer: permessage-deflate agreed (15 window bits) gives each side an inflater. */
+  private agree(server: Direction, head: string): void {
+    const offer = /^sec-websocket-extensions:(.*)$/im.exec(head)?.[1];
+    if (offer === undefined || !/permessage-deflate/i.test(offer)) return;
+    if (/max_window_bits=(?!15)/i.test(offer)) throw new NotLean('a deflate window other than 15 bits');
+    const inflater = (noContextTakeover: boolean): Inflater =>
+      createInflater({ windowBits: 15, noContextTakeover, maxOutputBytes: 64 * 1024 * 1024, maxRatio: 200 });
+    server.inflater = inflater(/server_no_context_takeover/i.test(offer));
+    if (server.reverse) server.reverse.inflater = inflater(/client_no_context_takeover/i.test(offer));
   }
 
   private frames(d: Direction, buf: Buffer, from: number, end: number): void {
@@ -171,7 +194,8 @@ export class LeanDecoder {
     d.key = d.masked ? (h[q]! << 24) | (h[q + 1]! << 16) | (h[q + 2]! << 8) | h[q + 3]! : 0;
     d.opcode = h[0]! & 15;
     d.fin = (h[0]! & 128) !== 0;
-    if (h[0]! & 0x70) throw new NotLean('a compressed frame');
+    if (h[0]! & 0x30 || (h[0]! & 0x40 && d.inflater === undefined)) throw new NotLean('RSV bits');
+    if (d.opcode !== 0 && d.opcode < 8) d.compressed = (h[0]! & 0x40) !== 0;
     d.header = [];
     if (end - p >= len) {
       // Whole in this packet: read in place (nothing else reads the chunk).
@@ -189,13 +213,16 @@ export class LeanDecoder {
     if (d.opcode !== 0) d.messageOpcode = d.opcode;
     d.parts.push(payload);
     if (!d.fin) return;
-    const message = d.parts.length === 1 ? payload : Buffer.concat(d.parts);
+    const wire = d.parts.length === 1 ? payload : Buffer.concat(d.parts);
     const fragments = d.parts.length;
     d.parts = [];
-    this.line(d, message, fragments);
+    if (!d.compressed) return this.line(d, wire, wire.length, fragments);
+    const inflated = d.inflater!.inflate(wire);
+    if (inflated.kind !== 'ok') throw new NotLean('a message that does not inflate');
+    this.line(d, inflated.data, wire.length, fragments);
   }
 
-  private line(d: Direction, message: Buffer, fragments: number): void {
+  private line(d: Direction, message: Buffer, wireLength: number, fragments: number): void {
     const out = this.out;
     this.messages++;
     out.reserve(256 + d.route.length);
@@ -220,8 +247,8 @@ export class LeanDecoder {
     out.putBytes(PIECES.length);
     out.putNumber(message.length);
     out.putBytes(PIECES.wireLength);
-    out.putNumber(message.length);
-    out.putBytes(PIECES.fragments);
+    out.putNumber(wireLength);
+    out.putBytes(d.compressed ? PIECES.compressedFragments : PIECES.fragments);
     out.putNumber(fragments);
     out.putBytes(tail);
   }
