@@ -11,8 +11,8 @@
 //    peak RSS): tshark, `wirechat read --format jsonl` (every event) and `wirechat read --format
 //    jsonl --events ws.message` (with --wss: on the wss capture with its key log, then both on the
 //    ws capture of the same conversation), the messages alone (`--events ws.message --no-chat`:
-//    what tshark prints) and, on the captures it can read (chat-heavy, ws), the lean baseline
-//    (read-lean.ts: the same lines from the leanest decoder). --runs N (default 3); medians are
+//    what tshark prints) and the lean baseline (read-lean.ts: the same message lines, with and
+//    without chat meaning, from the leanest decoder; on the clear captures). --runs N (default 3); medians are
 //    printed with the ratios to tshark and to the floor.
 // 3. The floor (read-floor.ts; --no-floor skips it): Node start-up + reading the file + the
 //    shortest jsonl line per message; with --wss also a wss floor that decrypts every record.
@@ -71,13 +71,14 @@ const messagesOnly = (name: string, file: string, extra: string[] = []): Tool =>
 });
 
 /**
- * The lean baseline (read-lean.ts): the same lines as messagesOnly from the leanest decoder, for
- * captures of the easy case (in order, uncompressed, clear).
+ * The lean baseline (read-lean.ts): the lines of `--events ws.message` (with `chat`, the chat
+ * meaning by the project's annotator) or of messagesOnly, from the leanest decoder that can read
+ * the capture (in-order TCP, clear).
  */
-const lean = (file: string, what: string): Tool => ({
-  name: `lean baseline: read-lean.js (${what}; in-order TCP, no events, no chat)`,
+const lean = (file: string, what: string, chat: boolean): Tool => ({
+  name: `lean baseline: read-lean.js${chat ? ' --chat' : ''} (${what})`,
   cmd: process.execPath,
-  args: [join(projectRoot, 'dist', 'bench', 'read-lean.js'), file],
+  args: [join(projectRoot, 'dist', 'bench', 'read-lean.js'), ...(chat ? ['--chat'] : []), file],
   floor: file,
   notBefore: true,
 });
@@ -127,7 +128,8 @@ async function prepare(): Promise<{
       read('wirechat read --format jsonl (ws, same conversation)', ws),
       messagesOnly('wirechat read --format jsonl --keylog (wss)', wss, ['--keylog', keys]),
       read('wirechat read --format jsonl --events ws.message (ws)', ws, ['--events', 'ws.message']),
-      lean(ws, 'ws'),
+      lean(ws, 'ws', true),
+      lean(ws, 'ws', false),
     ];
     if (!skipTshark) {
       tools.unshift({
@@ -183,9 +185,9 @@ async function prepare(): Promise<{
     read('wirechat read --format jsonl', file),
     read('wirechat read --format jsonl --events ws.message', file, ['--events', 'ws.message']),
     messagesOnly('wirechat read --format jsonl', file),
+    lean(file, label, true),
+    lean(file, label, false),
   ];
-  // The mixed capture has compressed messages: beyond the lean baseline.
-  if (label === 'chat-heavy') tools.push(lean(file, label));
   if (!skipTshark)
     tools.unshift({
       name: 'tshark -Y websocket -e websocket.payload.text',

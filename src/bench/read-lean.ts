@@ -1,4 +1,4 @@
-// A baseline for `wirechat read --format jsonl --events ws.message --no-chat`: the leanest decoder
+// A baseline for `wirechat read --format jsonl --events ws.message [--no-chat]`: the leanest decoder
 // that prints the same lines for the captures it can read, timed by read-bench.ts beside the real
 // one. It reads classic little-endian pcap with Ethernet or Linux cooked headers, IPv4 and TCP only, and assumes the easy case: every
 // segment in order (a retransmission of bytes already read is skipped; at any other gap, overlap
@@ -6,12 +6,14 @@
 // no TLS, no HTTP beyond skipping to the end of the upgrade, no events but the
 // message lines, no memory budget, no problems reported. Its lines are built with the project's
 // own encoder (ByteOutput), so the difference to `read` is the cost of everything a real decoder
-// does besides. Runnable alone:
-//   node dist/bench/read-lean.js FILE > out.jsonl      (exit 3: the capture is not an easy case)
+// does besides. With --chat each text's chat meaning is worked out by the project's annotator and
+// written as `read` does (its lines are then those of `read --events ws.message`). Runnable alone:
+//   node dist/bench/read-lean.js [--chat] FILE > out.jsonl   (exit 3: not an easy case)
 import { isAscii, isUtf8 } from 'node:buffer';
 import { closeSync, openSync, readSync, writeSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { maskInPlace } from '../shared/websocket-masking.js';
+import { createChatContext, type ChatContext } from '../wire/annotate/chat-meaning.js';
 import { ByteOutput } from '../wire/render/byte-output.js';
 import { createInflater, type Inflater } from '../wire/websocket/inflater.js';
 
@@ -27,6 +29,10 @@ const PIECES = {
   wireLength: latin1(',"wireLength":'),
   fragments: latin1(',"compressed":false,"fragments":'),
   compressedFragments: latin1(',"compressed":true,"fragments":'),
+  chatDialect: latin1(',"chat":{"dialect":'),
+  chatType: latin1(',"type":'),
+  chatSummary: latin1(',"summary":'),
+  chatEnd: latin1('}}\n'),
 };
 /** `,"masked":…` and `,"utf8Valid":…` (text only) and the end of the line. */
 const tails = (masked: boolean): Buffer[] =>
@@ -65,6 +71,7 @@ class Direction {
   constructor(
     readonly client: boolean,
     readonly route: Buffer,
+    readonly conn: number,
   ) {}
 }
 
@@ -77,7 +84,11 @@ export class LeanDecoder {
   private ts = 0;
   messages = 0;
 
-  constructor(private readonly out: ByteOutput) {}
+  constructor(
+    private readonly out: ByteOutput,
+    /** With the chat meaning of each text (the project's annotator), as `read` without --no-chat. */
+    private readonly chat?: ChatContext,
+  ) {}
 
   /** One packet: `buf[at, at + length)` holds its link-layer frame (`link`: pcap's link type). */
   packet(buf: Buffer, at: number, length: number, ts: number, link: number): void {
@@ -115,10 +126,9 @@ export class LeanDecoder {
     if (d === undefined) {
       // The first packet of a connection comes from its client (its SYN).
       const reverse = this.directions.get(dst + ' ' + src);
-      const conn = reverse
-        ? Number(/"conn":(\d+)/.exec(reverse.route.toString('latin1'))![1])
-        : ++this.connections;
-      d = new Direction(reverse === undefined, latin1(`,"src":"${src}","dst":"${dst}","conn":${conn}`));
+      const conn = reverse ? reverse.conn : ++this.connections;
+      const route = latin1(`,"src":"${src}","dst":"${dst}","conn":${conn}`);
+      d = new Direction(reverse === undefined, route, conn);
       if (reverse) {
         d.reverse = reverse;
         reverse.reverse = d;
@@ -233,11 +243,13 @@ export class LeanDecoder {
     out.putNumber(this.packetNumber);
     const tails = d.client ? CLIENT_TAILS : SERVER_TAILS;
     let tail = tails[2]!;
+    let text: string | undefined;
     if (d.messageOpcode === 1) {
       out.putBytes(d.client ? PIECES.clientText : PIECES.serverText);
       const ascii = isAscii(message);
       const valid = ascii || isUtf8(message);
-      out.jsonString(message.toString(ascii ? 'latin1' : 'utf8'), ascii);
+      text = message.toString(ascii ? 'latin1' : 'utf8');
+      out.jsonString(text, ascii);
       tail = tails[valid ? 0 : 1]!;
     } else {
       out.putBytes(d.client ? PIECES.clientBinary : PIECES.serverBinary);
@@ -250,7 +262,18 @@ export class LeanDecoder {
     out.putNumber(wireLength);
     out.putBytes(d.compressed ? PIECES.compressedFragments : PIECES.fragments);
     out.putNumber(fragments);
-    out.putBytes(tail);
+    const meaning =
+      text === undefined ? undefined : this.chat?.describe(d.conn, d.client ? 'client' : 'server', text);
+    if (meaning === undefined) return out.putBytes(tail);
+    out.putBytes(tail.subarray(0, tail.length - 2)); // without "}\n"
+    out.putBytes(PIECES.chatDialect);
+    out.jsonString(meaning.dialect);
+    out.putBytes(PIECES.chatType);
+    out.jsonString(meaning.type);
+    out.putBytes(PIECES.chatSummary);
+    out.jsonString(meaning.summary);
+    out.reserve(4);
+    out.putBytes(PIECES.chatEnd);
   }
 }
 
@@ -261,13 +284,13 @@ function headerLength(b1: number): number {
 }
 
 /** Reads a classic pcap file in 1 MiB chunks, as `read` does; the lines go to `fd`. */
-export function readLean(file: string, fd: number): number {
+export function readLean(file: string, fd: number, chat: boolean): number {
   const out = new ByteOutput(
     (block) => writeSync(fd, block),
     1 << 20,
     () => true,
   );
-  const lean = new LeanDecoder(out);
+  const lean = new LeanDecoder(out, chat ? createChatContext() : undefined);
   const input = openSync(file, 'r');
   let carry: Buffer | undefined;
   let first = true;
@@ -306,13 +329,14 @@ export function readLean(file: string, fd: number): number {
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const file = process.argv[2];
+  const chat = process.argv[2] === '--chat';
+  const file = process.argv[chat ? 3 : 2];
   if (!file) {
-    console.error('usage: read-lean FILE');
+    console.error('usage: read-lean [--chat] FILE');
     process.exitCode = 2;
   } else {
     try {
-      readLean(file, 1);
+      readLean(file, 1, chat);
     } catch (err) {
       if (!(err instanceof NotLean)) throw err;
       console.error(`read-lean: ${file}: ${err.message}: not an easy case`);
