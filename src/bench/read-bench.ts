@@ -224,6 +224,28 @@ function withBefore(tools: Tool[]): Tool[] {
   );
 }
 
+/**
+ * The wss baseline: the lean baseline on the clear capture of the same conversation, plus the
+ * decryption of every TLS record (the wss floor's step): what reading the wss capture costs at
+ * least without anything else a real decoder does (TLS records, key schedule, HTTP, events).
+ */
+function printWssBaseline(
+  tools: Tool[],
+  floors: Floor[],
+  med: (name: string, key: 'seconds' | 'cpuSeconds') => number,
+): void {
+  const decrypt = floors.find((f) => f.best.decryptCpuMs !== undefined)?.best.decryptCpuMs;
+  const tshark = tools.find((t) => t.tshark);
+  if (decrypt === undefined) return;
+  console.log('\n| wss baseline: lean baseline (ws) + decrypting every record | CPU s | tshark CPU ÷ this |');
+  console.log('|---|---:|---:|');
+  for (const t of tools.filter((x) => x.name.startsWith('lean baseline'))) {
+    const cpu = med(t.name, 'cpuSeconds') + decrypt / 1000;
+    const vs = tshark ? ratio(med(tshark.name, 'cpuSeconds'), cpu) : '–';
+    console.log(`| ${t.name} + ${decrypt.toFixed(0)} ms | ${cpu.toFixed(2)} | ${vs} |`);
+  }
+}
+
 async function main(): Promise<void> {
   mkdirSync(outDir, { recursive: true });
   const prepared = await prepare();
@@ -262,6 +284,7 @@ async function main(): Promise<void> {
     );
   }
   for (const [i, f] of floorResults.entries()) printFloor(floors[i]!.title, f, statSync(f.file).size);
+  if (label === 'wss') printWssBaseline(tools, floorResults, med);
 
   let stages: StageResult[] | undefined;
   if (flag('--stages') && label !== 'wss') {
