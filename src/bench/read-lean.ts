@@ -52,8 +52,9 @@ class Direction {
   seq = -1;
   upgrading = true;
   httpTail = '';
-  /** A frame header split between packets. */
-  header: number[] = [];
+  /** A frame header (collected across packets when split). */
+  readonly header = new Uint8Array(14);
+  headerBytes = 0;
   payload: Buffer | null = null;
   filled = 0;
   opcode = 0;
@@ -72,6 +73,9 @@ class Direction {
     readonly client: boolean,
     readonly route: Buffer,
     readonly conn: number,
+    /** Source and destination addresses (IPv4 as numbers). */
+    readonly from: number,
+    readonly to: number,
   ) {}
 }
 
@@ -79,6 +83,8 @@ const ipText = (ip: number): string => `${ip >>> 24}.${(ip >> 16) & 255}.${(ip >
 
 export class LeanDecoder {
   private readonly directions = new Map<string, Direction>();
+  /** The same directions by their two ports (the usual lookup: no text made per packet). */
+  private readonly byPorts = new Map<number, Direction>();
   private connections = 0;
   private packetNumber = 0;
   private ts = 0;
@@ -119,8 +125,13 @@ export class LeanDecoder {
   }
 
   private direction(buf: Buffer, ip: number, tcp: number): Direction {
-    const src = `${ipText(buf.readUInt32BE(ip + 12))}:${buf.readUInt16BE(tcp)}`;
-    const dst = `${ipText(buf.readUInt32BE(ip + 16))}:${buf.readUInt16BE(tcp + 2)}`;
+    const from = buf.readUInt32BE(ip + 12);
+    const to = buf.readUInt32BE(ip + 16);
+    const ports = buf.readUInt16BE(tcp) * 65536 + buf.readUInt16BE(tcp + 2);
+    const known = this.byPorts.get(ports);
+    if (known !== undefined && known.from === from && known.to === to) return known;
+    const src = `${ipText(from)}:${buf.readUInt16BE(tcp)}`;
+    const dst = `${ipText(to)}:${buf.readUInt16BE(tcp + 2)}`;
     const key = src + ' ' + dst;
     let d = this.directions.get(key);
     if (d === undefined) {
@@ -128,13 +139,14 @@ export class LeanDecoder {
       const reverse = this.directions.get(dst + ' ' + src);
       const conn = reverse ? reverse.conn : ++this.connections;
       const route = latin1(`,"src":"${src}","dst":"${dst}","conn":${conn}`);
-      d = new Direction(reverse === undefined, route, conn);
+      d = new Direction(reverse === undefined, route, conn, from, to);
       if (reverse) {
         d.reverse = reverse;
         reverse.reverse = d;
       }
       this.directions.set(key, d);
     }
+    this.byPorts.set(ports, d);
     return d;
   }
 
@@ -185,11 +197,12 @@ export class LeanDecoder {
   private header(d: Direction, buf: Buffer, from: number, end: number): number {
     let p = from;
     const h = d.header;
-    while (p < end && h.length < 14) {
-      h.push(buf[p++]!);
-      if (h.length >= 2 && h.length === headerLength(h[1]!)) break;
+    while (p < end && d.headerBytes < 14) {
+      h[d.headerBytes++] = buf[p++]!;
+      if (d.headerBytes >= 2 && d.headerBytes === headerLength(h[1]!)) break;
     }
-    if (h.length < 2 || h.length < headerLength(h[1]!)) return p;
+    if (d.headerBytes < 2 || d.headerBytes < headerLength(h[1]!)) return p;
+    d.headerBytes = 0;
     const b1 = h[1]!;
     let len = b1 & 127;
     let q = 2;
@@ -206,7 +219,6 @@ export class LeanDecoder {
     d.fin = (h[0]! & 128) !== 0;
     if (h[0]! & 0x30 || (h[0]! & 0x40 && d.inflater === undefined)) throw new NotLean('RSV bits');
     if (d.opcode !== 0 && d.opcode < 8) d.compressed = (h[0]! & 0x40) !== 0;
-    d.header = [];
     if (end - p >= len) {
       // Whole in this packet: read in place (nothing else reads the chunk).
       this.frame(d, buf.subarray(p, p + len));
