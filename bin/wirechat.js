@@ -1,13 +1,28 @@
 #!/usr/bin/env node
-// Entry point of the `wirechat` command: the compiled CLI lives in dist/.
+// Entry point of the `wirechat` command: the compiled CLI lives in dist/. The decoding commands
+// start from their one-file bundle when the build made one (dist/cli/command-bundle.js says why);
+// every other command, and those without a bundle, go through the dispatcher, main.js.
 // A Ctrl-C in the first moments (while the CLI loads) is held for the decoding commands, so they
 // still end with their summary; stop-signals.js is tiny and loads first for that reason.
-import { holdStopSignals } from '../dist/cli/stop-signals.js';
+import { runBundled } from '../dist/cli/command-bundle.js';
 
-if (['read', 'capture', 'tap', 'demo'].includes(process.argv[2] ?? '')) holdStopSignals();
-const { main } = await import('../dist/cli/main.js');
+const argv = process.argv.slice(2);
+let done;
+try {
+  done = runBundled(argv[0] ?? '', argv.slice(1));
+} catch (err) {
+  done = Promise.reject(err);
+}
+if (done === undefined) {
+  if (['read', 'capture', 'tap', 'demo'].includes(argv[0] ?? '')) {
+    const { holdStopSignals } = await import('../dist/cli/stop-signals.js');
+    holdStopSignals();
+  }
+  const { main } = await import('../dist/cli/main.js');
+  done = main(argv);
+}
 
-main(process.argv.slice(2)).then(
+done.then(
   (code) => {
     if (typeof code === 'number') process.exitCode = code;
   },

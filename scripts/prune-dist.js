@@ -21,6 +21,8 @@ function prune(relative) {
   for (const name of readdirSync(here)) {
     const rel = join(relative, name);
     const built = join(dist, rel);
+    // The decoding commands' bundles are built from dist/ itself (scripts/bundle-commands.js).
+    if (relative === '' && name === 'bundle') continue;
     if (statSync(built).isDirectory()) {
       prune(rel);
       if (readdirSync(built).length === 0) rmSync(built, { recursive: true });

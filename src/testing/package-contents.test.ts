@@ -45,7 +45,7 @@ test('the check names a test kit, a test file, a benchmark program and a module 
     "dist/testing/chromium.js imports 'playwright-core', which is not a runtime dependency",
     'dist/wire/flow/flow-table.test.js is named like test support',
     'dist/bench/read-bench.js is in the package but neither bin/wirechat.js nor the page loads it',
-    "dist/cli/main.js imports '../shared/errors.js', which the package does not hold",
+    "dist/cli/run-command.js imports '../shared/errors.js', which the package does not hold",
   ];
   for (const message of expected)
     assert.ok(problems.includes(message), `${message}\nin:\n${problems.join('\n')}`);

@@ -1,0 +1,153 @@
+// Writes one file per decoding command (dist/bundle/read.cjs, capture.cjs, tap.cjs): the
+// command's modules, as tsc built them in dist/, turned into CommonJS functions by TypeScript's
+// own transpiler and kept in one script with a small module table. Node 20 spends most of a
+// short `wirechat read` resolving, reading, compiling and linking ~120 ES modules one by one;
+// one script of the same code starts in a fraction of that (see BENCHMARKS.md).
+//
+// What makes it safe: TypeScript does the ESM → CommonJS rewrite (imports, exports, live
+// bindings, dynamic import()), not text edits; every module keeps its own scope and runs in the
+// same order as under ESM (dependencies first, in import order); `import.meta.url` becomes the
+// URL the module has in dist/, so files beside it (the html page's assets) are found the same;
+// bare imports (node:*) are left to Node's require. A construct this can't carry (another
+// `import.meta` property, a top-level await) fails the build instead of changing behaviour.
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { posix } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Script } from 'node:vm';
+import ts from 'typescript';
+
+/** The modules a command's bundle starts from (paths in dist/); which commands get one is the
+ * loader's list (src/cli/command-bundle.ts), read from the build itself. */
+const entriesOf = (command) => ['cli/run-command.js', `cli/${command}.js`];
+
+const isRelative = (specifier) => specifier.startsWith('./') || specifier.startsWith('../');
+
+/** `import.meta.url` → the module's own URL, passed in as `__moduleUrl`; any other use is refused. */
+function importMetaUrl(id) {
+  return (context) => {
+    const visit = (node) => {
+      if (ts.isMetaProperty(node) && node.keywordToken === ts.SyntaxKind.ImportKeyword) {
+        const parent = node.parent;
+        if (!parent || !ts.isPropertyAccessExpression(parent) || parent.name.text !== 'url')
+          throw new Error(`${id}: import.meta is used other than as import.meta.url`);
+      }
+      if (
+        ts.isPropertyAccessExpression(node) &&
+        ts.isMetaProperty(node.expression) &&
+        node.expression.keywordToken === ts.SyntaxKind.ImportKeyword
+      ) {
+        return context.factory.createIdentifier('__moduleUrl');
+      }
+      return ts.visitEachChild(node, visit, context);
+    };
+    return (file) => ts.visitNode(file, visit);
+  };
+}
+
+/** One dist module as the body of a CommonJS function, and whether it reads its own URL. */
+const transpiled = new Map();
+function transpile(id, text) {
+  const key = `${id}\0${text}`;
+  if (!transpiled.has(key)) transpiled.set(key, transpileOnce(id, text));
+  return transpiled.get(key);
+}
+
+function transpileOnce(id, text) {
+  const out = ts.transpileModule(text, {
+    fileName: id,
+    reportDiagnostics: true,
+    compilerOptions: {
+      module: ts.ModuleKind.CommonJS,
+      target: ts.ScriptTarget.ES2022,
+      esModuleInterop: true,
+      removeComments: true,
+      sourceMap: false,
+    },
+    transformers: { before: [importMetaUrl(id)] },
+  });
+  const errors = (out.diagnostics ?? []).filter((d) => d.category === ts.DiagnosticCategory.Error);
+  if (errors.length > 0) {
+    const why = errors.map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n')).join('; ');
+    throw new Error(`${id}: ${why}`);
+  }
+  const body = out.outputText.replace(/^\/\/# sourceMappingURL=.*$/gm, '');
+  return { body, usesUrl: /\b__moduleUrl\b/.test(body) };
+}
+
+/**
+ * The modules reached from `entries` by static and dynamic relative imports, dependencies
+ * before the modules that import them, each with its relative specifiers mapped to module ids.
+ */
+export function moduleGraph(distDir, entries) {
+  const modules = new Map();
+  const visit = (id) => {
+    if (modules.has(id)) return;
+    const text = readFileSync(posix.join(distDir, id), 'utf8');
+    const imports = {};
+    modules.set(id, { id, text, imports });
+    for (const { fileName } of ts.preProcessFile(text, true, true).importedFiles) {
+      if (!isRelative(fileName)) continue;
+      imports[fileName] = posix.join(posix.dirname(id), fileName);
+      visit(imports[fileName]);
+    }
+  };
+  for (const entry of entries) visit(entry);
+  return [...modules.values()];
+}
+
+/** The table and loader every bundle starts with: CommonJS's own rules, one function per module. */
+const prologue = `'use strict';
+const { join } = require('node:path');
+const { pathToFileURL } = require('node:url');
+const dist = join(__dirname, '..');
+const defined = new Map();
+const loaded = new Map();
+function define(id, imports, usesUrl, factory) {
+  defined.set(id, { imports, usesUrl, factory });
+}
+function load(id) {
+  const done = loaded.get(id);
+  if (done) return done.exports;
+  const def = defined.get(id);
+  if (!def) throw new Error('wirechat bundle: no module ' + id);
+  const module = { exports: {} };
+  loaded.set(id, module);
+  const local = (specifier) => (Object.hasOwn(def.imports, specifier) ? load(def.imports[specifier]) : require(specifier));
+  def.factory(module.exports, local, module, def.usesUrl ? pathToFileURL(join(dist, id)).href : undefined);
+  return module.exports;
+}
+`;
+
+/** The text of one command's bundle. */
+export function bundleText(distDir, command) {
+  const modules = moduleGraph(distDir, entriesOf(command));
+  const parts = [prologue];
+  for (const { id, text, imports } of modules) {
+    const { body, usesUrl } = transpile(id, text);
+    parts.push(
+      `define(${JSON.stringify(id)}, ${JSON.stringify(imports)}, ${usesUrl}, function (exports, require, module, __moduleUrl) {\n${body}});\n`,
+    );
+  }
+  parts.push(`module.exports = { load, modules: ${JSON.stringify(modules.map((m) => m.id))} };\n`);
+  const bundle = parts.join('');
+  // A top-level await or other module-only syntax fails here, at build time, not at a user's run.
+  new Script(`(function (exports, require, module, __filename, __dirname) {${bundle}\n})`, {
+    filename: `${command}.cjs`,
+  });
+  return bundle;
+}
+
+/** Writes every command's bundle into dist/bundle/ (each file replaced whole, never half-written). */
+export async function writeBundles(distDir) {
+  const { bundledCommands } = await import(pathToFileURL(posix.join(distDir, 'cli/command-bundle.js')).href);
+  const dir = posix.join(distDir, 'bundle');
+  mkdirSync(dir, { recursive: true });
+  for (const command of bundledCommands) {
+    const path = posix.join(dir, `${command}.cjs`);
+    writeFileSync(`${path}.tmp`, bundleText(distDir, command));
+    renameSync(`${path}.tmp`, path);
+  }
+}
+
+// Run as a build step (`node scripts/bundle-commands.js`); imported by a test, it only lends its functions.
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await writeBundles('dist');

@@ -1,0 +1,165 @@
+// The decoding commands' bundles (dist/bundle/<command>.cjs): each holds exactly the modules its
+// command can load, lazily loaded ones included; it is what the build script makes of dist/ as it
+// is now; it is what `wirechat read` runs; and it says and writes byte for byte what the modules
+// themselves do, in every view, with a key log, and for a user's mistakes.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { fixturesDir, projectRoot } from '../shared/paths.js';
+import { isRelative, reachFrom, specifiersOf } from '../testing/module-graph.js';
+import { available, recordWssSession } from '../testing/wire/wss-recording-kit.js';
+import { bundlePath, bundledCommands, type CommandBundle } from './command-bundle.js';
+
+const dist = join(projectRoot, 'dist');
+const cli = join(projectRoot, 'bin', 'wirechat.js');
+const seed = join(fixturesDir, 'workerman-2014-seed-session.pcap');
+const deflate = join(fixturesDir, 'ws-midstream-deflate.pcap');
+const pcapng = join(fixturesDir, 'ws-echo-any-dumpcap.pcapng');
+
+interface BuildScript {
+  bundleText(distDir: string, command: string): string;
+}
+
+/** A bundle as the command loads it: a CommonJS file, required. */
+const loadBundle = (command: string): CommandBundle =>
+  createRequire(import.meta.url)(bundlePath(command)!) as CommandBundle;
+
+/** Every dist module `entries` reach by static or dynamic relative imports, as ids under dist/. */
+function reachable(entries: string[]): string[] {
+  const edges = (id: string): string[] =>
+    specifiersOf(readFileSync(join(dist, id), 'utf8'))
+      .filter(isRelative)
+      .map((s) => new URL(s, `file:///${id}`).pathname.slice(1));
+  return [...reachFrom(entries, edges).keys()].sort();
+}
+
+function wirechat(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): { stdout: Buffer; stderr: string; status: number | null } {
+  const r = spawnSync(process.execPath, [cli, ...args], {
+    env: { ...process.env, NO_COLOR: '1', WIRECHAT_KEYLOG: '', ...env },
+    maxBuffer: 64 << 20,
+  });
+  return { stdout: r.stdout, stderr: r.stderr.toString(), status: r.status };
+}
+
+/** The same command from its bundle and from the modules: the same bytes out, errors and status. */
+function assertSameBothWays(args: string[]): Buffer {
+  const bundled = wirechat(args);
+  const modules = wirechat(args, { WIRECHAT_BUNDLE: '0' });
+  assert.equal(bundled.status, modules.status, `${args.join(' ')}: ${bundled.stderr}`);
+  assert.equal(bundled.stderr, modules.stderr, args.join(' '));
+  assert.ok(bundled.stdout.equals(modules.stdout), `${args.join(' ')}: stdout differs`);
+  return bundled.stdout;
+}
+
+test('each bundle holds exactly the modules its command can load, lazily loaded ones included', () => {
+  assert.deepEqual([...bundledCommands].sort(), ['capture', 'read', 'tap']);
+  for (const command of bundledCommands) {
+    const { modules } = loadBundle(command);
+    assert.deepEqual([...modules].sort(), reachable(['cli/run-command.js', `cli/${command}.js`]), command);
+    // The html view's modules are only loaded for --format html, and are in the bundle all the same.
+    assert.ok(modules.includes('wire/render/html-ladder.js'), command);
+  }
+  assert.equal(bundlePath('serve'), undefined);
+  assert.equal(bundlePath('demo'), undefined);
+  assert.equal(bundlePath('read', { WIRECHAT_BUNDLE: '0' }), undefined);
+});
+
+test('each bundle on disk is what the build script makes of dist/ now', async () => {
+  const script = pathToFileURL(join(projectRoot, 'scripts', 'bundle-commands.js')).href;
+  const { bundleText } = (await import(script)) as BuildScript;
+  for (const command of bundledCommands) {
+    assert.equal(readFileSync(bundlePath(command)!, 'utf8'), bundleText(dist, command), command);
+  }
+});
+
+test('wirechat read runs from its bundle: no ES module of the decoder is loaded', () => {
+  // A loader hook in the child lists every ES module it loads (bin/ and the bundle's loader only).
+  const hook = `data:text/javascript,${encodeURIComponent(
+    "import { register } from 'node:module';" +
+      'register(\'data:text/javascript,import { writeSync } from "node:fs";' +
+      'export async function load(url, context, next) { if (url.startsWith("file:")) writeSync(2, "loaded " + url + "\\\\n"); return next(url, context); }\');',
+  )}`;
+  const loaded = (env: NodeJS.ProcessEnv): string[] => {
+    const r = spawnSync(process.execPath, ['--import', hook, cli, 'read', '-q', '--format', 'jsonl', seed], {
+      env: { ...process.env, ...env },
+      encoding: 'utf8',
+    });
+    assert.equal(r.status, 0, r.stderr);
+    return [...r.stderr.matchAll(/^loaded file:\/\/(.*)$/gm)].map((m) => m[1]!.slice(projectRoot.length + 1));
+  };
+  assert.deepEqual(loaded({}), ['bin/wirechat.js', 'dist/cli/command-bundle.js']);
+  const unbundled = loaded({ WIRECHAT_BUNDLE: '0' });
+  assert.ok(unbundled.includes('dist/wire/decode-capture.js'), unbundled.join('\n'));
+  assert.ok(unbundled.includes('dist/cli/main.js'));
+});
+
+test('bundled and unbundled, read says the same in every view and filter', () => {
+  for (const file of [seed, deflate, pcapng]) {
+    for (const view of [
+      ['--format', 'jsonl'],
+      ['--format', 'jsonl', '--events', 'ws.message'],
+      ['--format', 'text'],
+      ['--format', 'text', '--full'],
+      ['--format', 'tcpdump', '-X'],
+      ['--format', 'html'],
+    ]) {
+      const out = assertSameBothWays(['read', ...view, file]);
+      assert.ok(out.length > 0, `${view.join(' ')} ${file}: some output`);
+    }
+  }
+});
+
+test('bundled and unbundled, a user mistake is the same one line and exit status', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'wirechat-bundle-'));
+  try {
+    for (const args of [
+      ['read', join(dir, 'missing.pcap')],
+      ['read', '--bogus', seed],
+      ['read', '--format', 'xml', seed],
+      ['read', '--keylog', join(dir, 'missing.keys'), seed],
+      ['read', '--help'],
+      ['capture', '--help'],
+      ['tap', '--help'],
+      ['tap', '--listen', 'x'],
+    ]) {
+      assertSameBothWays(args);
+    }
+    const r = wirechat(['read', join(dir, 'missing.pcap')]);
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /^wirechat read: .*no such file\n$/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test(
+  'bundled and unbundled, a wss capture decrypts the same with --keylog',
+  { timeout: 60_000 },
+  async (t) => {
+    if (!available('tcpdump')) {
+      t.skip('tcpdump is not installed');
+      return;
+    }
+    const dir = mkdtempSync(join(tmpdir(), 'wirechat-bundle-wss-'));
+    try {
+      const { pcap, keylog } = await recordWssSession(dir, ['bundled secret']);
+      for (const format of ['jsonl', 'text', 'html']) {
+        const out = assertSameBothWays(['read', '--format', format, '--keylog', keylog, pcap]);
+        assert.match(out.toString(), /bundled secret/, format);
+      }
+      // Without the keys, the same handshake is explained and the same problem reported.
+      const blind = assertSameBothWays(['read', '--format', 'jsonl', pcap]);
+      assert.match(blind.toString(), /TLS_NO_KEYS/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+);
