@@ -1,6 +1,6 @@
-// Writes one file per decoding command (dist/bundle/read.cjs, capture.cjs, tap.cjs): the
-// command's modules, as tsc built them in dist/, turned into CommonJS functions by TypeScript's
-// own transpiler and kept in one script with a small module table. Node 20 spends most of a
+// Writes one file for the decoding commands (dist/bundle/decode.cjs, for read, capture and tap):
+// their modules, as tsc built them in dist/, turned into CommonJS functions by TypeScript's own
+// transpiler and kept in one script with a small module table. Node 20 spends most of a
 // short `wirechat read` resolving, reading, compiling and linking ~120 ES modules one by one;
 // one script of the same code starts in a fraction of that (see BENCHMARKS.md).
 //
@@ -10,15 +10,16 @@
 // URL the module has in dist/, so files beside it (the html page's assets) are found the same;
 // bare imports (node:*) are left to Node's require. A construct this can't carry (another
 // `import.meta` property, a top-level await) fails the build instead of changing behaviour.
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { posix } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Script } from 'node:vm';
 import ts from 'typescript';
 
-/** The modules a command's bundle starts from (paths in dist/); which commands get one is the
- * loader's list (src/cli/command-bundle.ts), read from the build itself. */
-const entriesOf = (command) => ['cli/run-command.js', `cli/${command}.js`];
+/** The modules the bundle starts from (paths in dist/): the loader's list of commands
+ * (src/cli/command-bundle.ts, read from the build itself) and what runs them. */
+export const bundleEntries = (commands) => ['cli/run-command.js', ...commands.map((c) => `cli/${c}.js`)];
 
 const isRelative = (specifier) => specifier.startsWith('./') || specifier.startsWith('../');
 
@@ -79,20 +80,22 @@ function transpileOnce(id, text) {
  * before the modules that import them, each with its relative specifiers mapped to module ids.
  */
 export function moduleGraph(distDir, entries) {
-  const modules = new Map();
+  const seen = new Set();
+  const modules = [];
   const visit = (id) => {
-    if (modules.has(id)) return;
+    if (seen.has(id)) return;
+    seen.add(id);
     const text = readFileSync(posix.join(distDir, id), 'utf8');
     const imports = {};
-    modules.set(id, { id, text, imports });
     for (const { fileName } of ts.preProcessFile(text, true, true).importedFiles) {
       if (!isRelative(fileName)) continue;
       imports[fileName] = posix.join(posix.dirname(id), fileName);
       visit(imports[fileName]);
     }
+    modules.push({ id, text, imports });
   };
   for (const entry of entries) visit(entry);
-  return [...modules.values()];
+  return modules;
 }
 
 /** The table and loader every bundle starts with: CommonJS's own rules, one function per module. */
@@ -118,9 +121,9 @@ function load(id) {
 }
 `;
 
-/** The text of one command's bundle. */
-export function bundleText(distDir, command) {
-  const modules = moduleGraph(distDir, entriesOf(command));
+/** The text of the bundle of `commands`. */
+export function bundleText(distDir, commands) {
+  const modules = moduleGraph(distDir, bundleEntries(commands));
   const parts = [prologue];
   for (const { id, text, imports } of modules) {
     const { body, usesUrl } = transpile(id, text);
@@ -129,25 +132,35 @@ export function bundleText(distDir, command) {
     );
   }
   parts.push(`module.exports = { load, modules: ${JSON.stringify(modules.map((m) => m.id))} };\n`);
-  const bundle = parts.join('');
+  const body = parts.join('');
+  // The first line names the content: the loader offers the code cache to this text only.
+  const bundle = `// wirechat bundle ${createHash('sha256').update(body).digest('hex')}\n${body}`;
   // A top-level await or other module-only syntax fails here, at build time, not at a user's run.
   new Script(`(function (exports, require, module, __filename, __dirname) {${bundle}\n})`, {
-    filename: `${command}.cjs`,
+    filename: 'decode.cjs',
   });
   return bundle;
 }
 
-/** Writes every command's bundle into dist/bundle/ (each file replaced whole, never half-written). */
-export async function writeBundles(distDir) {
-  const { bundledCommands } = await import(pathToFileURL(posix.join(distDir, 'cli/command-bundle.js')).href);
-  const dir = posix.join(distDir, 'bundle');
-  mkdirSync(dir, { recursive: true });
-  for (const command of bundledCommands) {
-    const path = posix.join(dir, `${command}.cjs`);
-    writeFileSync(`${path}.tmp`, bundleText(distDir, command));
-    renameSync(`${path}.tmp`, path);
-  }
+/** Replaces a file whole: a reader never finds it half-written. */
+function replaceFile(path, data) {
+  writeFileSync(`${path}.tmp`, data);
+  renameSync(`${path}.tmp`, path);
+}
+
+/** Writes the bundle where the loader looks for it, and V8's code cache of it beside it. */
+export async function writeBundle(distDir) {
+  const loader = await import(pathToFileURL(posix.join(distDir, 'cli/command-bundle.js')).href);
+  const path = loader.bundleFile();
+  // Whatever was there goes first: a build that fails below leaves no bundle (the command then
+  // loads its modules), never an old one.
+  rmSync(posix.dirname(path), { recursive: true, force: true });
+  mkdirSync(posix.dirname(path), { recursive: true });
+  replaceFile(path, bundleText(distDir, loader.bundledCommands));
+  replaceFile(loader.cachePath(path), loader.makeCache(path));
 }
 
 // Run as a build step (`node scripts/bundle-commands.js`); imported by a test, it only lends its functions.
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await writeBundles('dist');
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  await writeBundle(fileURLToPath(new URL('../dist', import.meta.url)));
+}

@@ -1,19 +1,26 @@
-// The decoding commands' bundles (dist/bundle/<command>.cjs): each holds exactly the modules its
-// command can load, lazily loaded ones included; it is what the build script makes of dist/ as it
-// is now; it is what `wirechat read` runs; and it says and writes byte for byte what the modules
-// themselves do, in every view, with a key log, and for a user's mistakes.
+// The decoding commands' bundle (dist/bundle/decode.cjs): it holds exactly the modules read,
+// capture and tap can load, lazily loaded ones included; it is what the build script makes of
+// dist/ as it is now; its code cache is taken; it is what `wirechat read` runs; and it says and
+// writes byte for byte what the modules themselves do, in every view, with a key log, and for a
+// user's mistakes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { fixturesDir, projectRoot } from '../shared/paths.js';
 import { isRelative, reachFrom, specifiersOf } from '../testing/module-graph.js';
 import { available, recordWssSession } from '../testing/wire/wss-recording-kit.js';
-import { bundlePath, bundledCommands, type CommandBundle } from './command-bundle.js';
+import {
+  bundleFile,
+  bundlePath,
+  bundledCommands,
+  cachePath,
+  isCurrent,
+  loadBundle,
+} from './command-bundle.js';
 
 const dist = join(projectRoot, 'dist');
 const cli = join(projectRoot, 'bin', 'wirechat.js');
@@ -22,12 +29,11 @@ const deflate = join(fixturesDir, 'ws-midstream-deflate.pcap');
 const pcapng = join(fixturesDir, 'ws-echo-any-dumpcap.pcapng');
 
 interface BuildScript {
-  bundleText(distDir: string, command: string): string;
+  bundleText(distDir: string, commands: readonly string[]): string;
+  bundleEntries(commands: readonly string[]): string[];
 }
-
-/** A bundle as the command loads it: a CommonJS file, required. */
-const loadBundle = (command: string): CommandBundle =>
-  createRequire(import.meta.url)(bundlePath(command)!) as CommandBundle;
+const buildScript = async (): Promise<BuildScript> =>
+  (await import(pathToFileURL(join(projectRoot, 'scripts', 'bundle-commands.js')).href)) as BuildScript;
 
 /** Every dist module `entries` reach by static or dynamic relative imports, as ids under dist/. */
 function reachable(entries: string[]): string[] {
@@ -59,24 +65,73 @@ function assertSameBothWays(args: string[]): Buffer {
   return bundled.stdout;
 }
 
-test('each bundle holds exactly the modules its command can load, lazily loaded ones included', () => {
+test('the bundle holds exactly the modules read, capture and tap can load, lazily loaded ones included', async () => {
   assert.deepEqual([...bundledCommands].sort(), ['capture', 'read', 'tap']);
-  for (const command of bundledCommands) {
-    const { modules } = loadBundle(command);
-    assert.deepEqual([...modules].sort(), reachable(['cli/run-command.js', `cli/${command}.js`]), command);
-    // The html view's modules are only loaded for --format html, and are in the bundle all the same.
-    assert.ok(modules.includes('wire/render/html-ladder.js'), command);
-  }
+  for (const command of bundledCommands) assert.equal(bundlePath(command), bundleFile());
+  const { bundle } = loadBundle(bundleFile());
+  const entries = (await buildScript()).bundleEntries(bundledCommands);
+  assert.deepEqual([...bundle.modules].sort(), reachable(entries));
+  // Modules loaded only for some runs (the html view, a live capture's tcpdump) are in it all the same.
+  assert.ok(bundle.modules.includes('wire/render/html-ladder.js'));
+  assert.ok(bundle.modules.includes('wire/source/live-capture.js'));
   assert.equal(bundlePath('serve'), undefined);
   assert.equal(bundlePath('demo'), undefined);
   assert.equal(bundlePath('read', { WIRECHAT_BUNDLE: '0' }), undefined);
 });
 
-test('each bundle on disk is what the build script makes of dist/ now', async () => {
-  const script = pathToFileURL(join(projectRoot, 'scripts', 'bundle-commands.js')).href;
-  const { bundleText } = (await import(script)) as BuildScript;
-  for (const command of bundledCommands) {
-    assert.equal(readFileSync(bundlePath(command)!, 'utf8'), bundleText(dist, command), command);
+test('the bundle on disk is what the build script makes of dist/ now, and its code cache is taken', async () => {
+  const { bundleText } = await buildScript();
+  assert.equal(readFileSync(bundleFile(), 'utf8'), bundleText(dist, bundledCommands));
+  assert.equal(loadBundle(bundleFile()).cache, 'used');
+  assert.equal(loadBundle(bundleFile(), false).cache, 'none');
+});
+
+test('a code cache is only offered to the bundle text it was made from', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'wirechat-bundle-cache-'));
+  try {
+    const copy = join(dir, 'decode.cjs');
+    const text = readFileSync(bundleFile(), 'utf8');
+    const cache = readFileSync(cachePath(bundleFile()));
+    // The same length, another content (as an edited bundle could be): V8 alone would take it.
+    writeFileSync(
+      copy,
+      text.replace(
+        /^(\/\/ wirechat bundle )(.)/,
+        (_m, head: string, c: string) => head + (c === '0' ? '1' : '0'),
+      ),
+    );
+    writeFileSync(cachePath(copy), cache);
+    const other = loadBundle(copy);
+    assert.equal(other.cache, 'none');
+    assert.ok(other.bundle.modules.includes('cli/read.js'));
+    // A cache V8 refuses (damaged) is no error either: the bundle is compiled as usual.
+    writeFileSync(copy, text);
+    writeFileSync(
+      cachePath(copy),
+      Buffer.concat([cache.subarray(0, text.indexOf('\n') + 1), Buffer.alloc(64, 7)]),
+    );
+    const refused = loadBundle(copy);
+    assert.equal(refused.cache, 'rejected');
+    assert.ok(refused.bundle.modules.includes('cli/read.js'));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a bundle older than the last tsc build is not run, nor a missing one', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'wirechat-bundle-age-'));
+  try {
+    const [bundle, record] = [join(dir, 'decode.cjs'), join(dir, '.tsbuildinfo')];
+    assert.equal(isCurrent(bundle, record), false);
+    writeFileSync(bundle, '');
+    assert.equal(isCurrent(bundle, record), true, 'no build record (the package): the bundle runs');
+    writeFileSync(record, '');
+    utimesSync(bundle, new Date(1_000_000), new Date(1_000_000));
+    assert.equal(isCurrent(bundle, record), false, 'tsc ran after the bundle was made');
+    utimesSync(bundle, new Date(), new Date(Date.now() + 10_000));
+    assert.equal(isCurrent(bundle, record), true);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 });
 

@@ -1,11 +1,20 @@
 // The decoding commands' start-up: `wirechat read` (and capture, tap) loads its modules from one
-// prebuilt script, dist/bundle/<command>.cjs (scripts/bundle-commands.js), instead of ~120 ES
+// prebuilt script, dist/bundle/decode.cjs (scripts/bundle-commands.js), instead of ~120 ES
 // modules one by one, which is most of a short run's CPU time under Node 20. The code is the
 // same, module by module; WIRECHAT_BUNDLE=0 loads the modules themselves (e.g. to profile by
-// file), and a command without a bundle on disk (a build that has not run the step) does too.
-import { existsSync } from 'node:fs';
+// file), and so does a command whose bundle is missing or older than the last tsc build (a tsc
+// run alone, without `npm run build`, would otherwise leave the command running old code).
+//
+// Beside the bundle the build leaves V8's code cache of it (decode.cjs.cache), so the
+// functions every run needs are not parsed and compiled again. V8 checks a cache against its own
+// version and flags and refuses a foreign one (the bundle is then compiled as usual), but it
+// matches a cache to its source by length only: the cache therefore starts with the bundle's
+// first line, `// wirechat bundle <sha-256 of the rest>`, and is only offered to that bundle.
+import { readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Script } from 'node:vm';
 import type { CommandModule } from './run-command.js';
 
 /** What a bundle exports: its module loader and the ids of the modules it holds. */
@@ -14,14 +23,74 @@ export interface CommandBundle {
   modules: string[];
 }
 
-/** The commands started from a bundle; scripts/bundle-commands.js builds one for each. */
+/** A bundle compiled and run (its modules are not, until loaded), and what its code cache did. */
+export interface LoadedBundle {
+  bundle: CommandBundle;
+  script: Script;
+  cache: 'used' | 'rejected' | 'none';
+}
+
+/** The commands started from the bundle (one bundle for the three: they share most modules). */
 export const bundledCommands: readonly string[] = ['read', 'capture', 'tap'];
 
-/** Where a command's bundle is, or undefined when it has none or bundles are switched off. */
+/** Where the build writes the bundle. */
+export const bundleFile = (): string => fileURLToPath(new URL('../bundle/decode.cjs', import.meta.url));
+
+/** The bundle to run a command from, or undefined when it has none or bundles are switched off. */
 export function bundlePath(name: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
   if (!bundledCommands.includes(name) || env.WIRECHAT_BUNDLE === '0') return undefined;
-  const url = new URL(`../bundle/${name}.cjs`, import.meta.url);
-  return existsSync(url) ? fileURLToPath(url) : undefined;
+  const path = bundleFile();
+  return isCurrent(path, fileURLToPath(new URL('../.tsbuildinfo', import.meta.url))) ? path : undefined;
+}
+
+/**
+ * Whether the bundle is there and no older than tsc's build record (which sits in dist/ during
+ * development only: the package leaves it out). A bundle older than the last tsc run holds old code.
+ */
+export function isCurrent(bundle: string, buildRecord: string): boolean {
+  const made = statSync(bundle, { throwIfNoEntry: false });
+  const compiled = statSync(buildRecord, { throwIfNoEntry: false });
+  return made !== undefined && (compiled === undefined || compiled.mtimeMs <= made.mtimeMs);
+}
+
+export const cachePath = (path: string): string => `${path}.cache`;
+
+/** The bundle's first line, which names its content; its code cache starts with the same line. */
+const headerOf = (source: string): Buffer => Buffer.from(source.slice(0, source.indexOf('\n') + 1));
+
+/** The code cache made for exactly this bundle text, or undefined (none, or another build's). */
+function cacheFor(path: string, source: string): Buffer | undefined {
+  const header = headerOf(source);
+  if (!header.toString().startsWith('// wirechat bundle ')) return undefined;
+  let data: Buffer;
+  try {
+    data = readFileSync(cachePath(path));
+  } catch {
+    return undefined;
+  }
+  return data.subarray(0, header.length).equals(header) ? data.subarray(header.length) : undefined;
+}
+
+/** Compiles a bundle as Node compiles a .cjs file (the same wrapper, so the same line numbers). */
+export function loadBundle(path: string, useCache = true): LoadedBundle {
+  const source = readFileSync(path, 'utf8');
+  const cachedData = useCache ? cacheFor(path, source) : undefined;
+  const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
+    filename: path,
+    cachedData,
+  });
+  const module = { exports: {} as CommandBundle };
+  const wrapper = script.runInThisContext() as (...args: unknown[]) => void;
+  wrapper(module.exports, createRequire(path), module, path, dirname(path));
+  const cache = cachedData === undefined ? 'none' : script.cachedDataRejected ? 'rejected' : 'used';
+  return { bundle: module.exports, script, cache };
+}
+
+/** The code cache to keep beside a bundle: every module loaded once, so their code is in it. */
+export function makeCache(path: string): Buffer {
+  const { bundle, script } = loadBundle(path, false);
+  for (const id of bundle.modules) bundle.load(id);
+  return Buffer.concat([headerOf(readFileSync(path, 'utf8')), script.createCachedData()]);
 }
 
 /**
@@ -32,7 +101,7 @@ export function bundlePath(name: string, env: NodeJS.ProcessEnv = process.env): 
 export function runBundled(name: string, args: string[]): Promise<number> | undefined {
   const path = bundlePath(name);
   if (path === undefined) return undefined;
-  const bundle = createRequire(import.meta.url)(path) as CommandBundle;
+  const { bundle } = loadBundle(path);
   const { runCommand } = bundle.load('cli/run-command.js') as typeof import('./run-command.js');
   return runCommand(name, async () => bundle.load(`cli/${name}.js`) as CommandModule, args);
 }
