@@ -11,8 +11,9 @@
 // bare imports (node:*) are left to Node's require. A construct this can't carry (another
 // `import.meta` property, a top-level await) fails the build instead of changing behaviour.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { posix } from 'node:path';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, posix } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Script } from 'node:vm';
 import ts from 'typescript';
@@ -142,6 +143,30 @@ export function bundleText(distDir, commands) {
   return bundle;
 }
 
+/** The capture the warm-up reads: small, and every view has something to show of it. */
+const warmUpCapture = fileURLToPath(
+  new URL('../test-data/fixtures/workerman-2014-seed-session.pcap', import.meta.url),
+);
+
+/**
+ * `read` once per view, into files: what a run compiles then (argument parsing, the decoder, the
+ * views) goes into the code cache with the modules. Without the capture (a tree without test
+ * data) the cache holds the modules only.
+ */
+async function warmUp(bundle) {
+  if (!existsSync(warmUpCapture)) return;
+  const read = bundle.load('cli/read.js');
+  const dir = mkdtempSync(join(tmpdir(), 'wirechat-bundle-'));
+  try {
+    for (const format of ['jsonl', 'text', 'tcpdump', 'html']) {
+      const code = await read.run(['-q', '--format', format, '-o', join(dir, format), warmUpCapture]);
+      if (code !== 0) throw new Error(`warm-up: read --format ${format} ended with ${code}`);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /** Replaces a file whole: a reader never finds it half-written. */
 function replaceFile(path, data) {
   writeFileSync(`${path}.tmp`, data);
@@ -157,7 +182,7 @@ export async function writeBundle(distDir) {
   rmSync(posix.dirname(path), { recursive: true, force: true });
   mkdirSync(posix.dirname(path), { recursive: true });
   replaceFile(path, bundleText(distDir, loader.bundledCommands));
-  replaceFile(loader.cachePath(path), loader.makeCache(path));
+  replaceFile(loader.cachePath(path), await loader.makeCache(path, warmUp));
 }
 
 // Run as a build step (`node scripts/bundle-commands.js`); imported by a test, it only lends its functions.
