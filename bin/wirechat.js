@@ -1,28 +1,26 @@
 #!/usr/bin/env node
-// Entry point of the `wirechat` command: the compiled CLI lives in dist/. The decoding commands
-// start from their one-file bundle when the build made one (dist/cli/command-bundle.js says why);
-// every other command, and those without a bundle, go through the dispatcher, main.js.
+// Entry point of the `wirechat` command: the compiled CLI lives in dist/. This file is CommonJS
+// (bin/package.json says so): a process started from a CommonJS file skips setting up the ES
+// module loader, a few ms of every short run. The decoding commands run from their bundle when
+// the build made one (dist/cli/command-bundle.cjs says why); every other command, and those
+// without a bundle, go through the dispatcher, main.js, an ES module.
 // A Ctrl-C in the first moments (while the CLI loads) is held for the decoding commands, so they
 // still end with their summary; stop-signals.js is tiny and loads first for that reason.
-import { runBundled } from '../dist/cli/command-bundle.js';
+'use strict';
+const { runBundled } = require('../dist/cli/command-bundle.cjs');
 
-const argv = process.argv.slice(2);
-let done;
-try {
-  done = runBundled(argv[0] ?? '', argv.slice(1));
-} catch (err) {
-  done = Promise.reject(err);
-}
-if (done === undefined) {
+async function start(argv) {
+  const bundled = runBundled(argv[0] ?? '', argv.slice(1));
+  if (bundled !== undefined) return bundled;
   if (['read', 'capture', 'tap', 'demo'].includes(argv[0] ?? '')) {
     const { holdStopSignals } = await import('../dist/cli/stop-signals.js');
     holdStopSignals();
   }
   const { main } = await import('../dist/cli/main.js');
-  done = main(argv);
+  return main(argv);
 }
 
-done.then(
+start(process.argv.slice(2)).then(
   (code) => {
     if (typeof code === 'number') process.exitCode = code;
   },

@@ -19,7 +19,7 @@ import { Script } from 'node:vm';
 import ts from 'typescript';
 
 /** The modules the bundle starts from (paths in dist/): the loader's list of commands
- * (src/cli/command-bundle.ts, read from the build itself) and what runs them. */
+ * (src/cli/command-bundle.cts, read from the build itself) and what runs them. */
 export const bundleEntries = (commands) => ['cli/run-command.js', ...commands.map((c) => `cli/${c}.js`)];
 
 const isRelative = (specifier) => specifier.startsWith('./') || specifier.startsWith('../');
@@ -175,7 +175,7 @@ function replaceFile(path, data) {
 
 /** Writes the bundle where the loader looks for it, and V8's code cache of it beside it. */
 export async function writeBundle(distDir) {
-  const loader = await import(pathToFileURL(posix.join(distDir, 'cli/command-bundle.js')).href);
+  const loader = await import(pathToFileURL(posix.join(distDir, 'cli/command-bundle.cjs')).href);
   const path = loader.bundleFile();
   // Whatever was there goes first: a build that fails below leaves no bundle (the command then
   // loads its modules), never an old one.

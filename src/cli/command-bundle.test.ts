@@ -20,7 +20,7 @@ import {
   cachePath,
   isCurrent,
   loadBundle,
-} from './command-bundle.js';
+} from './command-bundle.cjs';
 
 const dist = join(projectRoot, 'dist');
 const cli = join(projectRoot, 'bin', 'wirechat.js');
@@ -135,12 +135,13 @@ test('a bundle older than the last tsc build is not run, nor a missing one', () 
   }
 });
 
-test('wirechat read runs from its bundle: no ES module of the decoder is loaded', () => {
-  // A loader hook in the child lists every ES module it loads (bin/ and the bundle's loader only).
+test("wirechat read runs from its bundle: no ES module is loaded, the decoder's least of all", () => {
+  // A loader hook in the child lists every file the module loader loads, with its format. (With a
+  // hook registered, Node hands it the CommonJS entry point too.)
   const hook = `data:text/javascript,${encodeURIComponent(
     "import { register } from 'node:module';" +
       'register(\'data:text/javascript,import { writeSync } from "node:fs";' +
-      'export async function load(url, context, next) { if (url.startsWith("file:")) writeSync(2, "loaded " + url + "\\\\n"); return next(url, context); }\');',
+      'export async function load(url, context, next) { const r = await next(url, context); if (url.startsWith("file:")) writeSync(2, "loaded " + r.format + " " + url + "\\\\n"); return r; }\');',
   )}`;
   const loaded = (env: NodeJS.ProcessEnv): string[] => {
     const r = spawnSync(process.execPath, ['--import', hook, cli, 'read', '-q', '--format', 'jsonl', seed], {
@@ -148,12 +149,14 @@ test('wirechat read runs from its bundle: no ES module of the decoder is loaded'
       encoding: 'utf8',
     });
     assert.equal(r.status, 0, r.stderr);
-    return [...r.stderr.matchAll(/^loaded file:\/\/(.*)$/gm)].map((m) => m[1]!.slice(projectRoot.length + 1));
+    return [...r.stderr.matchAll(/^loaded (\S+) file:\/\/(.*)$/gm)].map(
+      (m) => `${m[1]} ${m[2]!.slice(projectRoot.length + 1)}`,
+    );
   };
-  assert.deepEqual(loaded({}), ['bin/wirechat.js', 'dist/cli/command-bundle.js']);
+  assert.deepEqual(loaded({}), ['commonjs bin/wirechat.js']);
   const unbundled = loaded({ WIRECHAT_BUNDLE: '0' });
-  assert.ok(unbundled.includes('dist/wire/decode-capture.js'), unbundled.join('\n'));
-  assert.ok(unbundled.includes('dist/cli/main.js'));
+  assert.ok(unbundled.includes('module dist/wire/decode-capture.js'), unbundled.join('\n'));
+  assert.ok(unbundled.includes('module dist/cli/main.js'));
 });
 
 test('bundled and unbundled, read says the same in every view and filter', () => {

@@ -1,4 +1,4 @@
-// The decoding commands' start-up: `wirechat read` (and capture, tap) loads its modules from one
+// The decoding commands' start-up (CommonJS, as bin/wirechat.js, which requires it first): `wirechat read` (and capture, tap) loads its modules from one
 // prebuilt script, dist/bundle/decode.cjs (scripts/bundle-commands.js), instead of ~120 ES
 // modules one by one, which is most of a short run's CPU time under Node 20. The code is the
 // same, module by module; WIRECHAT_BUNDLE=0 loads the modules themselves (e.g. to profile by
@@ -12,8 +12,7 @@
 // first line, `// wirechat bundle <sha-256 of the rest>`, and is only offered to that bundle.
 import { readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
 import { Script } from 'node:vm';
 import type { CommandModule } from './run-command.js';
 
@@ -34,13 +33,13 @@ export interface LoadedBundle {
 export const bundledCommands: readonly string[] = ['read', 'capture', 'tap'];
 
 /** Where the build writes the bundle. */
-export const bundleFile = (): string => fileURLToPath(new URL('../bundle/decode.cjs', import.meta.url));
+export const bundleFile = (): string => join(__dirname, '..', 'bundle', 'decode.cjs');
 
 /** The bundle to run a command from, or undefined when it has none or bundles are switched off. */
 export function bundlePath(name: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
   if (!bundledCommands.includes(name) || env.WIRECHAT_BUNDLE === '0') return undefined;
   const path = bundleFile();
-  return isCurrent(path, fileURLToPath(new URL('../.tsbuildinfo', import.meta.url))) ? path : undefined;
+  return isCurrent(path, join(__dirname, '..', '.tsbuildinfo')) ? path : undefined;
 }
 
 /**
