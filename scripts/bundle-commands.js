@@ -15,7 +15,6 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, w
 import { tmpdir } from 'node:os';
 import { join, posix } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Script } from 'node:vm';
 import ts from 'typescript';
 
 /** The modules the bundle starts from (paths in dist/): the loader's list of commands
@@ -27,19 +26,13 @@ const isRelative = (specifier) => specifier.startsWith('./') || specifier.starts
 /** `import.meta.url` → the module's own URL, passed in as `__moduleUrl`; any other use is refused. */
 function importMetaUrl(id) {
   return (context) => {
+    const isImportMeta = (node) =>
+      ts.isMetaProperty(node) && node.keywordToken === ts.SyntaxKind.ImportKeyword;
     const visit = (node) => {
-      if (ts.isMetaProperty(node) && node.keywordToken === ts.SyntaxKind.ImportKeyword) {
-        const parent = node.parent;
-        if (!parent || !ts.isPropertyAccessExpression(parent) || parent.name.text !== 'url')
-          throw new Error(`${id}: import.meta is used other than as import.meta.url`);
-      }
-      if (
-        ts.isPropertyAccessExpression(node) &&
-        ts.isMetaProperty(node.expression) &&
-        node.expression.keywordToken === ts.SyntaxKind.ImportKeyword
-      ) {
+      if (ts.isPropertyAccessExpression(node) && isImportMeta(node.expression) && node.name.text === 'url')
         return context.factory.createIdentifier('__moduleUrl');
-      }
+      // Any other import.meta (its other properties, or the object itself) is refused.
+      if (isImportMeta(node)) throw new Error(`${id}: import.meta is used other than as import.meta.url`);
       return ts.visitEachChild(node, visit, context);
     };
     return (file) => ts.visitNode(file, visit);
@@ -135,12 +128,7 @@ export function bundleText(distDir, commands) {
   parts.push(`module.exports = { load, modules: ${JSON.stringify(modules.map((m) => m.id))} };\n`);
   const body = parts.join('');
   // The first line names the content: the loader offers the code cache to this text only.
-  const bundle = `// wirechat bundle ${createHash('sha256').update(body).digest('hex')}\n${body}`;
-  // A top-level await or other module-only syntax fails here, at build time, not at a user's run.
-  new Script(`(function (exports, require, module, __filename, __dirname) {${bundle}\n})`, {
-    filename: 'decode.cjs',
-  });
-  return bundle;
+  return `// wirechat bundle ${createHash('sha256').update(body).digest('hex')}\n${body}`;
 }
 
 /** The capture the warm-up reads: small, and every view has something to show of it. */
@@ -167,22 +155,25 @@ async function warmUp(bundle) {
   }
 }
 
-/** Replaces a file whole: a reader never finds it half-written. */
-function replaceFile(path, data) {
-  writeFileSync(`${path}.tmp`, data);
-  renameSync(`${path}.tmp`, path);
-}
-
-/** Writes the bundle where the loader looks for it, and V8's code cache of it beside it. */
+/**
+ * Writes the bundle where the loader looks for it, and V8's code cache of it beside it. The
+ * bundle is first compiled and warmed up by the loader itself under a temporary name, so a
+ * construct CommonJS can't carry (a top-level await) or a failing warm-up fails the build and
+ * leaves no bundle (the commands then load their modules), never a broken or an old one.
+ */
 export async function writeBundle(distDir) {
   const loader = await import(pathToFileURL(posix.join(distDir, 'cli/command-bundle.cjs')).href);
   const path = loader.bundleFile();
-  // Whatever was there goes first: a build that fails below leaves no bundle (the command then
-  // loads its modules), never an old one.
   rmSync(posix.dirname(path), { recursive: true, force: true });
   mkdirSync(posix.dirname(path), { recursive: true });
-  replaceFile(path, bundleText(distDir, loader.bundledCommands));
-  replaceFile(loader.cachePath(path), await loader.makeCache(path, warmUp));
+  const trial = `${path}.tmp`;
+  writeFileSync(trial, bundleText(distDir, loader.bundledCommands));
+  try {
+    writeFileSync(loader.cachePath(path), await loader.makeCache(trial, warmUp));
+    renameSync(trial, path);
+  } finally {
+    rmSync(trial, { force: true });
+  }
 }
 
 // Run as a build step (`node scripts/bundle-commands.js`); imported by a test, it only lends its functions.

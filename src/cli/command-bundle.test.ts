@@ -6,9 +6,18 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { fixturesDir, projectRoot } from '../shared/paths.js';
 import { isRelative, reachFrom, specifiersOf } from '../testing/module-graph.js';
@@ -31,6 +40,7 @@ const pcapng = join(fixturesDir, 'ws-echo-any-dumpcap.pcapng');
 interface BuildScript {
   bundleText(distDir: string, commands: readonly string[]): string;
   bundleEntries(commands: readonly string[]): string[];
+  writeBundle(distDir: string): Promise<void>;
 }
 const buildScript = async (): Promise<BuildScript> =>
   (await import(pathToFileURL(join(projectRoot, 'scripts', 'bundle-commands.js')).href)) as BuildScript;
@@ -115,6 +125,41 @@ test('a code cache is only offered to the bundle text it was made from', () => {
     assert.ok(refused.bundle.modules.includes('cli/read.js'));
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+/** A dist/ of its own: the real loader and run-command, and the three commands as given. */
+function fakeDist(commands: Record<string, string>): string {
+  const fake = mkdtempSync(join(tmpdir(), 'wirechat-bundle-dist-'));
+  for (const file of ['cli/command-bundle.cjs', ...reachable(['cli/run-command.js'])]) {
+    mkdirSync(dirname(join(fake, file)), { recursive: true });
+    copyFileSync(join(dist, file), join(fake, file));
+  }
+  for (const [name, text] of Object.entries(commands)) writeFileSync(join(fake, 'cli', `${name}.js`), text);
+  return fake;
+}
+
+test('the build script: module syntax CommonJS cannot carry fails the build and leaves no bundle', async () => {
+  const { writeBundle, bundleText } = await buildScript();
+  const ok = 'export async function run() { return 0; }\n';
+  const awaits = fakeDist({ read: `await Promise.resolve();\n${ok}`, capture: ok, tap: ok });
+  const meta = fakeDist({ read: `export const where = import.meta.dirname;\n${ok}`, capture: ok, tap: ok });
+  const good = fakeDist({ read: `export const url = import.meta.url;\n${ok}`, capture: ok, tap: ok });
+  try {
+    await assert.rejects(writeBundle(awaits), /await is only valid in async functions/);
+    assert.deepEqual(readdirSync(join(awaits, 'bundle')), []);
+    assert.throws(
+      () => bundleText(meta, bundledCommands),
+      /import\.meta is used other than as import\.meta\.url/,
+    );
+    // A module's import.meta.url is the URL it has in dist/.
+    await writeBundle(good);
+    const { bundle, cache } = loadBundle(join(good, 'bundle', 'decode.cjs'));
+    assert.equal(cache, 'used');
+    const read = bundle.load('cli/read.js') as { url: string };
+    assert.equal(read.url, pathToFileURL(join(good, 'cli', 'read.js')).href);
+  } finally {
+    for (const dir of [awaits, meta, good]) rmSync(dir, { recursive: true, force: true });
   }
 });
 
