@@ -169,7 +169,7 @@ export async function writeBundle(distDir) {
   const trial = `${path}.tmp`;
   writeFileSync(trial, bundleText(distDir, loader.bundledCommands));
   try {
-    writeFileSync(loader.cachePath(path), await loader.makeCache(trial, warmUp));
+    writeFileSync(loader.cachePath(path), await loader.makeCache(trial, warmUp, path));
     renameSync(trial, path);
   } finally {
     rmSync(trial, { force: true });

@@ -70,17 +70,21 @@ function cacheFor(path: string, source: string): Buffer | undefined {
   return data.subarray(0, header.length).equals(header) ? data.subarray(header.length) : undefined;
 }
 
-/** Compiles a bundle as Node compiles a .cjs file (the same wrapper, so the same line numbers). */
-export function loadBundle(path: string, useCache = true): LoadedBundle {
+/**
+ * Compiles a bundle as Node compiles a .cjs file (the same wrapper, so the same line numbers).
+ * `filename` is the name it runs as, when it is read from elsewhere (the build's trial copy): V8
+ * keeps the name a script was compiled under in its code cache, for stack traces and profiles.
+ */
+export function loadBundle(path: string, useCache = true, filename = path): LoadedBundle {
   const source = readFileSync(path, 'utf8');
   const cachedData = useCache ? cacheFor(path, source) : undefined;
   const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
-    filename: path,
+    filename,
     cachedData,
   });
   const module = { exports: {} as CommandBundle };
   const wrapper = script.runInThisContext() as (...args: unknown[]) => void;
-  wrapper(module.exports, createRequire(path), module, path, dirname(path));
+  wrapper(module.exports, createRequire(filename), module, filename, dirname(filename));
   const cache = cachedData === undefined ? 'none' : script.cachedDataRejected ? 'rejected' : 'used';
   return { bundle: module.exports, script, cache };
 }
@@ -92,8 +96,9 @@ export function loadBundle(path: string, useCache = true): LoadedBundle {
 export async function makeCache(
   path: string,
   warmUp: (bundle: CommandBundle) => Promise<void> = async () => undefined,
+  filename = path,
 ): Promise<Buffer> {
-  const { bundle, script } = loadBundle(path, false);
+  const { bundle, script } = loadBundle(path, false, filename);
   for (const id of bundle.modules) bundle.load(id);
   await warmUp(bundle);
   return Buffer.concat([headerOf(readFileSync(path, 'utf8')), script.createCachedData()]);

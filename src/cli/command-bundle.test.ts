@@ -92,8 +92,14 @@ test('the bundle holds exactly the modules read, capture and tap can load, lazil
 test('the bundle on disk is what the build script makes of dist/ now, and its code cache is taken', async () => {
   const { bundleText } = await buildScript();
   assert.equal(readFileSync(bundleFile(), 'utf8'), bundleText(dist, bundledCommands));
-  assert.equal(loadBundle(bundleFile()).cache, 'used');
+  const { bundle, cache } = loadBundle(bundleFile());
+  assert.equal(cache, 'used');
   assert.equal(loadBundle(bundleFile(), false).cache, 'none');
+  // Stack traces (and profiles) name the bundle as it is, not the build's trial copy.
+  assert.throws(
+    () => bundle.load('no/such/module.js'),
+    (err: Error) => err.stack!.includes(`${bundleFile()}:`) && !err.stack!.includes('.tmp'),
+  );
 });
 
 test('a code cache is only offered to the bundle text it was made from', () => {
