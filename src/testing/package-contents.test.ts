@@ -21,6 +21,13 @@ const files = packedFiles(projectRoot);
 
 test('the package holds the product only, and every import in it resolves inside it or to a dependency', () => {
   for (const path of requiredFiles) assert.ok(files.includes(path), `${path} is packed`);
+  // read, capture and tap start from their bundle and its code cache (without them they still run).
+  for (const path of [
+    'dist/bundle/decode.cjs',
+    'dist/bundle/decode.cjs.cache',
+    'dist/cli/command-bundle.cjs',
+  ])
+    assert.ok(files.includes(path), `${path} is packed`);
   assert.deepEqual(
     files.filter(
       (f) => /\.test\.js(\.map)?$/.test(f) || f.startsWith('dist/testing/') || f.startsWith('src/'),
