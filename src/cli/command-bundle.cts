@@ -1,9 +1,10 @@
-// The decoding commands' start-up (CommonJS, as bin/wirechat.js, which requires it first): `wirechat read` (and capture, tap) loads its modules from one
+// The decoding commands' start-up: `wirechat read` (and capture, tap) loads its modules from one
 // prebuilt script, dist/bundle/decode.cjs (scripts/bundle-commands.js), instead of ~120 ES
-// modules one by one, which is most of a short run's CPU time under Node 20. The code is the
-// same, module by module; WIRECHAT_BUNDLE=0 loads the modules themselves (e.g. to profile by
-// file), and so does a command whose bundle is missing or older than the last tsc build (a tsc
-// run alone, without `npm run build`, would otherwise leave the command running old code).
+// modules one by one, which is most of a short run's CPU time under Node 20. This loader is
+// CommonJS, as bin/wirechat.js that requires it, so those runs never start the ES module loader.
+// The code is the same, module by module; WIRECHAT_BUNDLE=0 loads the modules themselves (e.g.
+// to profile by file), and so does a command whose bundle is missing or older than the last tsc
+// build (a tsc run alone, without `npm run build`, would otherwise leave it running old code).
 //
 // Beside the bundle the build leaves V8's code cache of it (decode.cjs.cache), so the
 // functions every run needs are not parsed and compiled again. V8 checks a cache against its own
