@@ -109,7 +109,12 @@ function load(id) {
   if (!def) throw new Error('wirechat bundle: no module ' + id);
   const module = { exports: {} };
   loaded.set(id, module);
-  const local = (specifier) => (Object.hasOwn(def.imports, specifier) ? load(def.imports[specifier]) : require(specifier));
+  const local = (specifier) => {
+    if (Object.hasOwn(def.imports, specifier)) return load(def.imports[specifier]);
+    // A module named at run time only (import(variable)) was not seen by the build: say so.
+    if (specifier.startsWith('.')) throw new Error('wirechat bundle: ' + id + " imports '" + specifier + "', which the bundle does not hold");
+    return require(specifier);
+  };
   def.factory(module.exports, local, module, def.usesUrl ? pathToFileURL(join(dist, id)).href : undefined);
   return module.exports;
 }

@@ -150,7 +150,11 @@ test('the build script: module syntax CommonJS cannot carry fails the build and 
   const ok = 'export async function run() { return 0; }\n';
   const awaits = fakeDist({ read: `await Promise.resolve();\n${ok}`, capture: ok, tap: ok });
   const meta = fakeDist({ read: `export const where = import.meta.dirname;\n${ok}`, capture: ok, tap: ok });
-  const good = fakeDist({ read: `export const url = import.meta.url;\n${ok}`, capture: ok, tap: ok });
+  const good = fakeDist({
+    read: `export const url = import.meta.url;\nexport const late = (name) => import(name);\n${ok}`,
+    capture: ok,
+    tap: ok,
+  });
   try {
     await assert.rejects(writeBundle(awaits), /await is only valid in async functions/);
     assert.deepEqual(readdirSync(join(awaits, 'bundle')), []);
@@ -162,8 +166,14 @@ test('the build script: module syntax CommonJS cannot carry fails the build and 
     await writeBundle(good);
     const { bundle, cache } = loadBundle(join(good, 'bundle', 'decode.cjs'));
     assert.equal(cache, 'used');
-    const read = bundle.load('cli/read.js') as { url: string };
+    const read = bundle.load('cli/read.js') as { url: string; late(name: string): Promise<unknown> };
     assert.equal(read.url, pathToFileURL(join(good, 'cli', 'read.js')).href);
+    // A module named only at run time is not in the bundle, and the error says which.
+    await assert.rejects(
+      read.late('./elsewhere.js'),
+      /cli\/read\.js imports '\.\/elsewhere\.js', which the bundle does not hold/,
+    );
+    assert.ok(await read.late('node:path'));
   } finally {
     for (const dir of [awaits, meta, good]) rmSync(dir, { recursive: true, force: true });
   }
