@@ -1,5 +1,5 @@
 // The decoding commands' bundle (dist/bundle/decode.cjs): it holds exactly the modules read,
-// capture and tap can load, lazily loaded ones included; it is what the build script makes of
+// capture and tap can load, dynamic imports included; it is what the build script makes of
 // dist/ as it is now; its code cache is taken; it is what `wirechat read` runs; and it says and
 // writes byte for byte what the modules themselves do, in every view, with a key log, and for a
 // user's mistakes.
@@ -75,13 +75,13 @@ function assertSameBothWays(args: string[]): Buffer {
   return bundled.stdout;
 }
 
-test('the bundle holds exactly the modules read, capture and tap can load, lazily loaded ones included', async () => {
+test('the bundle holds exactly the modules read, capture and tap can load, dynamic imports included', async () => {
   assert.deepEqual([...bundledCommands].sort(), ['capture', 'read', 'tap']);
   for (const command of bundledCommands) assert.equal(bundlePath(command), bundleFile());
   const { bundle } = loadBundle(bundleFile());
   const entries = (await buildScript()).bundleEntries(bundledCommands);
   assert.deepEqual([...bundle.modules].sort(), reachable(entries));
-  // Modules loaded only for some runs (the html view, a live capture's tcpdump) are in it all the same.
+  // Modules only some runs use (the html view, a live capture's tcpdump) are in it all the same.
   assert.ok(bundle.modules.includes('wire/render/html-ladder.js'));
   assert.ok(bundle.modules.includes('wire/source/live-capture.js'));
   assert.equal(bundlePath('serve'), undefined);
