@@ -8,10 +8,13 @@ import { join } from 'node:path';
 const dist = 'dist';
 const src = 'src';
 
-/** The source files one built file may come from: x.js from x.ts (or an x.js asset), x.js.map from x.ts. */
+/** The source files one built file may come from: x.js from x.ts (or an x.js asset), x.js.map from
+ * x.ts, and x.cjs (.cjs.map) from x.cts. */
 function sourcesOf(path) {
   if (path.endsWith('.js.map')) return [path.slice(0, -'.js.map'.length) + '.ts'];
   if (path.endsWith('.js')) return [path.slice(0, -'.js'.length) + '.ts', path];
+  if (path.endsWith('.cjs.map')) return [path.slice(0, -'.cjs.map'.length) + '.cts'];
+  if (path.endsWith('.cjs')) return [path.slice(0, -'.cjs'.length) + '.cts'];
   return [path];
 }
 
@@ -21,6 +24,8 @@ function prune(relative) {
   for (const name of readdirSync(here)) {
     const rel = join(relative, name);
     const built = join(dist, rel);
+    // The decoding commands' bundles are built from dist/ itself (scripts/bundle-commands.js).
+    if (relative === '' && name === 'bundle') continue;
     if (statSync(built).isDirectory()) {
       prune(rel);
       if (readdirSync(built).length === 0) rmSync(built, { recursive: true });

@@ -1,9 +1,6 @@
 // The `wirechat` command: dispatches to one module per subcommand (src/cli/<name>.ts).
-import { UsageError, formatUserError } from '../shared/errors.js';
 import { safeLine } from '../shared/terminal-text.js';
-import { holdStopSignals } from './stop-signals.js';
-
-type CommandModule = { run(args: string[]): Promise<number> };
+import { runCommand, type CommandModule } from './run-command.js';
 
 /** Subcommands, each loaded only when used so `wirechat read` never pays for the chat's imports. */
 const commands: Record<string, { summary: string; load: () => Promise<CommandModule> }> = {
@@ -54,15 +51,5 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`wirechat: unknown command '${safeLine(name)}'\n\n${mainHelp()}\n`);
     return 2;
   }
-  // A Ctrl-C while a decoding command loads is held for it, so it still ends with its summary.
-  if (name === 'read' || name === 'capture' || name === 'tap' || name === 'demo') holdStopSignals();
-  try {
-    const mod = await command.load();
-    return await mod.run(rest);
-  } catch (err) {
-    const message = formatUserError(err);
-    if (message === undefined) throw err;
-    process.stderr.write(`wirechat ${name}: ${message}\n`);
-    return err instanceof UsageError ? 2 : ((err as { exitCode?: number }).exitCode ?? 1);
-  }
+  return runCommand(name, command.load, rest);
 }

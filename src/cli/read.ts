@@ -2,7 +2,6 @@
 // Only wiring lives here: options, the input stream, the chosen view, stdout and stderr.
 import { basename } from 'node:path';
 import { createReadStream, statSync } from 'node:fs';
-import type { Readable } from 'node:stream';
 import { parseCommandArgs, intOption, type CommandSpec, type ParsedArgs } from '../shared/args.js';
 import { UsageError, UserError } from '../shared/errors.js';
 import { createCaptureDecoder, type CaptureDecoderOptions } from '../wire/decode-capture.js';
@@ -20,6 +19,10 @@ import {
 import { createProgress } from './read-progress.js';
 import { onStopSignal } from './stop-signals.js';
 import { loadTlsOptions, tlsReadOptions } from './tls-options.js';
+import { FileChunks } from './file-chunks.js';
+
+/** What `read` takes its capture from: a file's chunks, or a stream (stdin, a pipe, a device). */
+type Input = AsyncIterable<Buffer> & { destroy(): void };
 
 export const readSpec: CommandSpec = {
   name: 'read',
@@ -125,13 +128,15 @@ function parseHosts(values: ParsedArgs['values']): string[] {
 }
 
 /** Opens the input, turning the usual mistakes into one clear line. */
-function openInput(path: string): { stream: Readable; size: number | undefined } {
+function openInput(path: string): { stream: Input; size: number | undefined } {
   if (path === '-') return { stream: process.stdin, size: undefined };
   let size: number;
+  let regular: boolean;
   try {
     const st = statSync(path);
     if (st.isDirectory()) throw new UserError(`${path}: is a directory, not a capture file`, 'IS_DIRECTORY');
-    size = st.isFile() ? st.size : 0;
+    regular = st.isFile();
+    size = regular ? st.size : 0;
   } catch (err) {
     if (err instanceof UserError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
@@ -139,7 +144,8 @@ function openInput(path: string): { stream: Readable; size: number | undefined }
     if (code === 'EACCES') throw new UserError(`${path}: permission denied`, 'FILE_NOT_READABLE');
     throw new UserError(`${path}: cannot read (${code ?? 'error'})`, 'FILE_NOT_READABLE');
   }
-  return { stream: createReadStream(path, { highWaterMark: 1 << 20 }), size: size || undefined };
+  const stream = regular ? new FileChunks(path) : createReadStream(path, { highWaterMark: 1 << 20 });
+  return { stream, size: size || undefined };
 }
 
 export async function run(argv: string[]): Promise<number> {
@@ -198,7 +204,7 @@ interface ReadJob {
   values: ParsedArgs['values'];
   path: string;
   decoderOptions: CaptureDecoderOptions;
-  stream: Readable;
+  stream: Input;
   size: number | undefined;
 }
 
@@ -244,7 +250,7 @@ async function readInto(view: View, job: ReadJob): Promise<number> {
   });
   const outputStopped = (): boolean => view.readerGone || view.failure !== undefined;
   try {
-    for await (const chunk of stream as AsyncIterable<Buffer>) {
+    for await (const chunk of stream) {
       bytesRead += chunk.length;
       decoder.push(chunk);
       // Whatever a chunk decoded is written before the next is read: a live capture's lines

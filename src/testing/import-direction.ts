@@ -109,8 +109,12 @@ const rules: Rule[] = [
   chatLayersPointDown,
 ];
 
-/** In src/, './x.js' names x.ts; an asset keeps its own name. */
+/** In src/, './x.js' names x.ts and './x.cjs' x.cts; an asset keeps its own name. */
 function sourceFor(path: string): string {
+  if (path.endsWith('.cjs')) {
+    const cts = path.slice(0, -'.cjs'.length) + '.cts';
+    return existsSync(cts) ? cts : path;
+  }
   if (!path.endsWith('.js')) return path;
   const ts = path.slice(0, -'.js'.length) + '.ts';
   return existsSync(ts) ? ts : path;

@@ -21,6 +21,13 @@ const files = packedFiles(projectRoot);
 
 test('the package holds the product only, and every import in it resolves inside it or to a dependency', () => {
   for (const path of requiredFiles) assert.ok(files.includes(path), `${path} is packed`);
+  // read, capture and tap start from their bundle and its code cache (without them they still run).
+  for (const path of [
+    'dist/bundle/decode.cjs',
+    'dist/bundle/decode.cjs.cache',
+    'dist/cli/command-bundle.cjs',
+  ])
+    assert.ok(files.includes(path), `${path} is packed`);
   assert.deepEqual(
     files.filter(
       (f) => /\.test\.js(\.map)?$/.test(f) || f.startsWith('dist/testing/') || f.startsWith('src/'),
@@ -45,7 +52,7 @@ test('the check names a test kit, a test file, a benchmark program and a module 
     "dist/testing/chromium.js imports 'playwright-core', which is not a runtime dependency",
     'dist/wire/flow/flow-table.test.js is named like test support',
     'dist/bench/read-bench.js is in the package but neither bin/wirechat.js nor the page loads it',
-    "dist/cli/main.js imports '../shared/errors.js', which the package does not hold",
+    "dist/cli/run-command.js imports '../shared/errors.js', which the package does not hold",
   ];
   for (const message of expected)
     assert.ok(problems.includes(message), `${message}\nin:\n${problems.join('\n')}`);

@@ -25,6 +25,8 @@ export const requiredFiles = [
   'package.json',
   'README.md',
   'bin/wirechat.js',
+  // bin/wirechat.js is CommonJS only because this says so.
+  'bin/package.json',
   'dist/cli/main.js',
   'dist/web/index.html',
 ];

@@ -1,5 +1,5 @@
 // TCP flag bits and their text in tcpdump's words ("S", "S.", "P.", "FP.", "R.", "none").
-// Both are precomputed for every combination so decoding a packet allocates nothing for them.
+// Both are made once per combination so decoding a packet allocates nothing for them.
 import type { TcpFlags } from '../events.js';
 
 export const TH_FIN = 0x01;
@@ -26,36 +26,38 @@ const LETTERS: Array<[number, string]> = [
   [TH_AE, 'e'],
 ];
 
-const TEXT: string[] = [];
-const OBJECTS: TcpFlags[] = [];
-for (let bits = 0; bits < 512; bits++) {
+// Each text and object is made the first time its combination is seen (a capture shows a
+// handful), not all 512 at load: building every one took ~2 ms of each run's start.
+const TEXT: Array<string | undefined> = new Array<string | undefined>(512);
+const OBJECTS: Array<TcpFlags | undefined> = new Array<TcpFlags | undefined>(256);
+
+function makeText(bits: number): string {
   let text = '';
   for (const [bit, letter] of LETTERS) if (bits & bit) text += letter;
-  TEXT.push(text === '' ? 'none' : text);
-  if (bits < 256) {
-    OBJECTS.push(
-      Object.freeze({
-        fin: (bits & TH_FIN) !== 0,
-        syn: (bits & TH_SYN) !== 0,
-        rst: (bits & TH_RST) !== 0,
-        psh: (bits & TH_PSH) !== 0,
-        ack: (bits & TH_ACK) !== 0,
-        urg: (bits & TH_URG) !== 0,
-        ece: (bits & TH_ECE) !== 0,
-        cwr: (bits & TH_CWR) !== 0,
-      }),
-    );
-  }
+  return (TEXT[bits] = text === '' ? 'none' : text);
+}
+
+function makeObject(bits: number): TcpFlags {
+  return (OBJECTS[bits] = Object.freeze({
+    fin: (bits & TH_FIN) !== 0,
+    syn: (bits & TH_SYN) !== 0,
+    rst: (bits & TH_RST) !== 0,
+    psh: (bits & TH_PSH) !== 0,
+    ack: (bits & TH_ACK) !== 0,
+    urg: (bits & TH_URG) !== 0,
+    ece: (bits & TH_ECE) !== 0,
+    cwr: (bits & TH_CWR) !== 0,
+  }));
 }
 
 /** tcpdump's flag text for the 9 flag bits. */
 export function formatTcpFlags(bits: number): string {
-  return TEXT[bits & 0x1ff]!;
+  return TEXT[bits & 0x1ff] ?? makeText(bits & 0x1ff);
 }
 
 /** A shared, frozen flags object for the 8 classic bits. */
 export function tcpFlagsObject(bits: number): TcpFlags {
-  return OBJECTS[bits & 0xff]!;
+  return OBJECTS[bits & 0xff] ?? makeObject(bits & 0xff);
 }
 
 /** Rebuilds the bit field from a flags object (for packets built by hand, e.g. in tests). */
