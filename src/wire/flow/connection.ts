@@ -140,7 +140,12 @@ export class Connection implements SinkOwner, RecencyNode<Connection> {
 
   /** Which side sent a packet from `src` (the client's endpoint, else the server). */
   sideOf(src: Endpoint): Side {
-    return src.port === this.clientEp.port && src.ip === this.clientEp.ip ? 'client' : 'server';
+    return this.isClient(src.ip, src.port) ? 'client' : 'server';
+  }
+
+  /** Whether ip:port is the client's endpoint. */
+  isClient(ip: string, port: number): boolean {
+    return port === this.clientEp.port && ip === this.clientEp.ip;
   }
 
   dir(side: Side): Direction {

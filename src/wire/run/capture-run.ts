@@ -1,10 +1,11 @@
 // One decoder run: the capture reader, the flow table with its connection sinks, the key store
 // and the memory budget, put together; every event passes the summary and then the gate.
 // One object per run: nothing here is made per packet or per event.
-import type { Endpoint, RawPacket, SummaryEvent, WireEvent } from '../events.js';
+import type { RawPacket, SummaryEvent, WireEvent } from '../events.js';
 import type { CaptureDecoder, CaptureDecoderOptions } from '../decode-capture.js';
 import { createCaptureReader, type CaptureReader } from '../source/capture-reader.js';
-import { decodePacket } from '../layers/decode-packet.js';
+import { decodeTcpPacket } from '../layers/decode-packet.js';
+import { DecodedTcpPacket } from '../layers/tcp-segment.js';
 import { createFlowTable, type FlowTable } from '../flow/flow-table.js';
 import { createChatContext } from '../annotate/chat-meaning.js';
 import { createMemoryBudget, DEFAULT_MAX_MEMORY, type MemoryBudget } from '../budget/memory-budget.js';
@@ -126,14 +127,14 @@ export class CaptureRun implements CaptureDecoder {
     if (!this.filtered) summary.packets++;
     summary.ts = raw.ts;
     this.keys.packet();
-    const result = decodePacket(raw);
-    if (result.kind === 'tcp') {
-      if (this.filtered && !this.passes(result.packet.src, result.packet.dst)) return;
+    const result = decodeTcpPacket(raw);
+    if (result instanceof DecodedTcpPacket) {
+      if (this.filtered && !this.passes(result)) return;
       if (this.filtered) summary.packets++;
       summary.tcpPackets++;
-      this.flowTable.push(result.packet);
+      this.flowTable.push(result);
       if (this.gate.full) this.gate.flush();
-    } else if (result.kind === 'problem') {
+    } else if (result !== null) {
       this.emit({
         event: 'decode.problem',
         ts: raw.ts,
@@ -148,10 +149,10 @@ export class CaptureRun implements CaptureDecoder {
     }
   };
 
-  private passes(src: Endpoint, dst: Endpoint): boolean {
+  private passes(p: DecodedTcpPacket): boolean {
     return (
-      (this.ports.size === 0 || this.ports.has(src.port) || this.ports.has(dst.port)) &&
-      (this.hosts.size === 0 || this.hosts.has(src.ip) || this.hosts.has(dst.ip))
+      (this.ports.size === 0 || this.ports.has(p.srcPort) || this.ports.has(p.dstPort)) &&
+      (this.hosts.size === 0 || this.hosts.has(p.srcIp) || this.hosts.has(p.dstIp))
     );
   }
 }
