@@ -21,6 +21,14 @@ export interface PacketProblem {
 }
 
 const EMPTY_PAYLOAD = Buffer.alloc(0);
+const BLANK_RAW: RawPacket = {
+  index: 0,
+  ts: 0,
+  linkType: 0,
+  data: EMPTY_PAYLOAD,
+  origLen: 0,
+  interfaceId: 0,
+};
 const SKIP: PacketDecodeResult = Object.freeze({ kind: 'skip' });
 const link: LinkResult = { status: 'ok', offset: 0, etherType: 0 };
 
@@ -40,6 +48,11 @@ const u16 = (b: Buffer, o: number): number => (b[o]! << 8) | b[o + 1]!;
 const u32 = (b: Buffer, o: number): number =>
   ((b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!) >>> 0;
 
+/** A TCP packet object to be set() (or handed to decodeTcpPacket to be made over). */
+export function blankTcpPacket(): DecodedTcpPacket {
+  return new DecodedTcpPacket(BLANK_RAW, EMPTY_PAYLOAD, '', 0, '', 0, 4, 0, 0, 0, 0, 0, 0, EMPTY_PAYLOAD, 0);
+}
+
 export function decodePacket(raw: RawPacket): PacketDecodeResult {
   const r = decodeTcpPacket(raw);
   if (r === null) return SKIP;
@@ -50,7 +63,11 @@ export function decodePacket(raw: RawPacket): PacketDecodeResult {
  * decodePacket without a result object around the packet: the TCP packet, a problem, or null
  * for a packet that is not TCP. A packet from the capture readers is read where it lies.
  */
-export function decodeTcpPacket(raw: RawPacket): DecodedTcpPacket | PacketProblem | null {
+export function decodeTcpPacket(
+  raw: RawPacket,
+  /** Made over for this packet instead of a new object (the caller keeps no packet past its use). */
+  reuse?: DecodedTcpPacket,
+): DecodedTcpPacket | PacketProblem | null {
   let data: Buffer;
   let start = 0;
   let end: number;
@@ -67,14 +84,20 @@ export function decodeTcpPacket(raw: RawPacket): DecodedTcpPacket | PacketProble
     return problem('UNKNOWN_LINKTYPE', `link type ${raw.linkType} is not supported`);
   }
   if (link.status === 'short') return problem('TRUNCATED_PACKET', 'link-layer header cut short');
-  if (link.etherType === ETHERTYPE_IPV4) return decodeIpv4(raw, data, link.offset, end);
-  if (link.etherType === ETHERTYPE_IPV6) return decodeIpv6(raw, data, link.offset, end);
+  if (link.etherType === ETHERTYPE_IPV4) return decodeIpv4(raw, data, link.offset, end, reuse);
+  if (link.etherType === ETHERTYPE_IPV6) return decodeIpv6(raw, data, link.offset, end, reuse);
   return null;
 }
 
 type Decoded = DecodedTcpPacket | PacketProblem | null;
 
-function decodeIpv4(raw: RawPacket, data: Buffer, off: number, end: number): Decoded {
+function decodeIpv4(
+  raw: RawPacket,
+  data: Buffer,
+  off: number,
+  end: number,
+  reuse: DecodedTcpPacket | undefined,
+): Decoded {
   if (end < off + 20) return problem('TRUNCATED_PACKET', 'IPv4 header cut short');
   const b0 = data[off]!;
   if (b0 >> 4 !== 4) return problem('BAD_IP_HEADER', `IP version ${b0 >> 4} in an IPv4 packet`);
@@ -96,10 +119,16 @@ function decodeIpv4(raw: RawPacket, data: Buffer, off: number, end: number): Dec
   const src = ipv4Text(data, off + 12);
   const dst = ipv4Text(data, off + 16);
   // Bytes after total length are link padding (Ethernet minimum frame size): ignored.
-  return decodeTcp(raw, data, off + ihl, end, totalLength - ihl, src, dst, 4);
+  return decodeTcp(raw, data, off + ihl, end, totalLength - ihl, src, dst, 4, reuse);
 }
 
-function decodeIpv6(raw: RawPacket, data: Buffer, off: number, end: number): Decoded {
+function decodeIpv6(
+  raw: RawPacket,
+  data: Buffer,
+  off: number,
+  end: number,
+  reuse: DecodedTcpPacket | undefined,
+): Decoded {
   if (end < off + 40) return problem('TRUNCATED_PACKET', 'IPv6 header cut short');
   if (data[off]! >> 4 !== 6)
     return problem('BAD_IP_HEADER', `IP version ${data[off]! >> 4} in an IPv6 packet`);
@@ -140,7 +169,8 @@ function decodeIpv6(raw: RawPacket, data: Buffer, off: number, end: number): Dec
     p += len;
     remaining -= len;
   }
-  return decodeTcp(raw, data, p, end, remaining, ipv6Text(data, srcOff), ipv6Text(data, dstOff), 6);
+  const src = ipv6Text(data, srcOff);
+  return decodeTcp(raw, data, p, end, remaining, src, ipv6Text(data, dstOff), 6, reuse);
 }
 
 /** Whether a fragment's next header is TCP (for non-TCP fragments we stay silent). */
@@ -157,6 +187,7 @@ function decodeTcp(
   srcIp: string,
   dstIp: string,
   ipVersion: 4 | 6,
+  reuse: DecodedTcpPacket | undefined,
 ): Decoded {
   if (tcpLength < 20)
     return problem('BAD_TCP_HEADER', `TCP segment of ${tcpLength} bytes is shorter than a header`);
@@ -169,7 +200,7 @@ function decodeTcp(
   const flagBits = ((data[off + 12]! & 1) << 8) | data[off + 13]!;
   const payloadStart = off + hl;
   const payloadEnd = Math.min(off + tcpLength, end);
-  return new DecodedTcpPacket(
+  return (reuse ?? blankTcpPacket()).set(
     raw,
     data,
     srcIp,

@@ -4,7 +4,7 @@
 import type { RawPacket, SummaryEvent, WireEvent } from '../events.js';
 import type { CaptureDecoder, CaptureDecoderOptions } from '../decode-capture.js';
 import { createCaptureReader, type CaptureReader } from '../source/capture-reader.js';
-import { decodeTcpPacket } from '../layers/decode-packet.js';
+import { blankTcpPacket, decodeTcpPacket } from '../layers/decode-packet.js';
 import { DecodedTcpPacket } from '../layers/tcp-segment.js';
 import { createFlowTable, type FlowTable } from '../flow/flow-table.js';
 import { createChatContext } from '../annotate/chat-meaning.js';
@@ -34,6 +34,8 @@ export class CaptureRun implements CaptureDecoder {
   private readonly hosts: Set<string>;
   private readonly filtered: boolean;
   private ended = false;
+  /** The TCP packet object made over for every packet (when packets are not kept). */
+  private readonly tcp: DecodedTcpPacket | undefined;
 
   constructor(options: CaptureDecoderOptions, onEvents: (events: WireEvent[]) => void) {
     this.gate = new EventGate(options.events, onEvents);
@@ -54,10 +56,15 @@ export class CaptureRun implements CaptureDecoder {
     this.ports = new Set(options.ports ?? []);
     this.hosts = new Set((options.hosts ?? []).map((h) => h.toLowerCase()));
     this.filtered = this.ports.size > 0 || this.hosts.size > 0;
+    // Only tcp.segment events keep a packet (its raw bytes) past the flow table: without them
+    // one packet object and one TCP packet object are made over for every packet.
+    const kept = this.gate.keeps('tcp.segment');
+    this.tcp = kept ? undefined : blankTcpPacket();
     this.reader = createCaptureReader({
       onPacket: this.packet,
       onProblem: this.emit,
       onSecrets: this.keys.onSecrets,
+      packetsNotKept: !kept,
     });
   }
 
@@ -127,7 +134,7 @@ export class CaptureRun implements CaptureDecoder {
     if (!this.filtered) summary.packets++;
     summary.ts = raw.ts;
     this.keys.packet();
-    const result = decodeTcpPacket(raw);
+    const result = decodeTcpPacket(raw, this.tcp);
     if (result instanceof DecodedTcpPacket) {
       if (this.filtered && !this.passes(result)) return;
       if (this.filtered) summary.packets++;

@@ -8,16 +8,16 @@ export class CapturedPacket implements RawPacket {
   private view: Buffer | undefined = undefined;
 
   constructor(
-    readonly index: number,
-    readonly ts: number,
-    readonly linkType: number,
+    public index: number,
+    public ts: number,
+    public linkType: number,
     /** The buffer holding the packet: `bytes[start, end)` are its captured bytes. */
-    readonly bytes: Buffer,
-    readonly start: number,
-    readonly end: number,
-    readonly origLen: number,
-    readonly interfaceId: number,
-    readonly tsNsec: number,
+    public bytes: Buffer,
+    public start: number,
+    public end: number,
+    public origLen: number,
+    public interfaceId: number,
+    public tsNsec: number,
   ) {}
 
   /** The captured bytes as a view (made once, when first asked for). */
@@ -25,4 +25,50 @@ export class CapturedPacket implements RawPacket {
     if (this.view === undefined) this.view = this.bytes.subarray(this.start, this.end);
     return this.view;
   }
+
+  /** Makes this object the next packet (a reader whose packets are not kept reuses one). */
+  set(
+    index: number,
+    ts: number,
+    linkType: number,
+    bytes: Buffer,
+    start: number,
+    end: number,
+    origLen: number,
+    interfaceId: number,
+    tsNsec: number,
+  ): this {
+    this.index = index;
+    this.ts = ts;
+    this.linkType = linkType;
+    this.bytes = bytes;
+    this.start = start;
+    this.end = end;
+    this.origLen = origLen;
+    this.interfaceId = interfaceId;
+    this.tsNsec = tsNsec;
+    this.view = undefined;
+    return this;
+  }
+}
+
+/**
+ * The packet object for the next packet: a new one, or `reused` made over when the reader's
+ * packets are not kept past onPacket (no object per packet then).
+ */
+export function nextPacket(
+  reused: CapturedPacket | undefined,
+  index: number,
+  ts: number,
+  linkType: number,
+  bytes: Buffer,
+  start: number,
+  end: number,
+  origLen: number,
+  interfaceId: number,
+  tsNsec: number,
+): CapturedPacket {
+  return reused !== undefined
+    ? reused.set(index, ts, linkType, bytes, start, end, origLen, interfaceId, tsNsec)
+    : new CapturedPacket(index, ts, linkType, bytes, start, end, origLen, interfaceId, tsNsec);
 }

@@ -1,6 +1,8 @@
 // Classic libpcap files: a 24-byte header, then 16-byte record headers each followed by the
 // captured bytes. Either byte order; magic a1b2c3d4 = microseconds, a1b23c4d = nanoseconds.
-import { CapturedPacket } from './captured-packet.js';
+import { CapturedPacket, nextPacket } from './captured-packet.js';
+
+const EMPTY = Buffer.alloc(0);
 import { MAX_PACKET_BYTES, readerProblem, type CaptureReaderCallbacks, type UnitParser } from './framing.js';
 
 export const PCAP_MAGIC_US = 0xa1b2c3d4;
@@ -22,11 +24,15 @@ export class PcapParser implements UnitParser {
   private index = 0;
   private lastTs = 0;
   private warnedSnaplen = false;
+  /** The one packet object handed on when packets are not kept. */
+  private readonly reused: CapturedPacket | undefined;
 
   constructor(
     private readonly cb: CaptureReaderCallbacks,
     private readonly onHeader: () => void,
-  ) {}
+  ) {
+    this.reused = cb.packetsNotKept ? new CapturedPacket(0, 0, 0, EMPTY, 0, 0, 0, 0, 0) : undefined;
+  }
 
   need(buf: Buffer, off: number, avail: number): number {
     if (!this.headerDone) return 24;
@@ -79,7 +85,8 @@ export class PcapParser implements UnitParser {
     // The exact fraction in nanoseconds; a fraction of a second or more (a broken writer) carries
     // into ts, so it is kept within the second here too.
     const within = frac < perSecond ? frac : frac % perSecond;
-    const packet = new CapturedPacket(
+    const packet = nextPacket(
+      this.reused,
       this.index,
       ts,
       this.linkType,

@@ -5,7 +5,7 @@
 // every other block type. A bad packet block is reported and skipped (the block framing is
 // intact); a bad block length stops the reader because nothing after it can be located.
 import { MAX_BLOCK_BYTES, readerProblem, type CaptureReaderCallbacks, type UnitParser } from './framing.js';
-import { CapturedPacket } from './captured-packet.js';
+import { CapturedPacket, nextPacket } from './captured-packet.js';
 import { splitTicks, splitTime, tickScale, unitsPerSecond, type TickScale } from './timestamp.js';
 
 import {
@@ -33,6 +33,7 @@ interface PcapngInterface {
 }
 
 const MICROSECONDS = tickScale(1e6);
+const EMPTY = Buffer.alloc(0);
 
 export class PcapngParser implements UnitParser {
   private little = true;
@@ -41,11 +42,15 @@ export class PcapngParser implements UnitParser {
   private index = 0;
   private lastTs = 0;
   private lastNsec = 0;
+  /** The one packet object handed on when packets are not kept. */
+  private readonly reused: CapturedPacket | undefined;
 
   constructor(
     private readonly cb: CaptureReaderCallbacks,
     private readonly onHeader: () => void,
-  ) {}
+  ) {
+    this.reused = cb.packetsNotKept ? new CapturedPacket(0, 0, 0, EMPTY, 0, 0, 0, 0, 0) : undefined;
+  }
 
   private u32(buf: Buffer, off: number): number {
     return this.little ? buf.readUInt32LE(off) : buf.readUInt32BE(off);
@@ -229,7 +234,8 @@ export class PcapngParser implements UnitParser {
     this.lastNsec = tsNsec;
     const caplen = end - start;
     this.cb.onPacket(
-      new CapturedPacket(
+      nextPacket(
+        this.reused,
         this.index,
         ts,
         linkType,
