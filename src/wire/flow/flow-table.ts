@@ -27,6 +27,7 @@ import type { EvictionReporter } from '../budget/eviction-report.js';
 import { DecodedTcpPacket } from '../layers/tcp-segment.js';
 import { tcpFlagBits, TH_ACK, TH_FIN, TH_RST, TH_SYN } from '../layers/tcp-flags.js';
 import { SegmentClass } from '../reassembly/stream-reassembler.js';
+import { HistoryQueue } from '../reassembly/history-ring.js';
 import { seqAdd } from '../reassembly/seq.js';
 import { Connection, type Tombstone } from './connection.js';
 import { flowKeyOf, guessAIsClient, sameEndpoint } from './flow-key.js';
@@ -56,6 +57,11 @@ export interface FlowTableOptions {
    * lines of a capture, and most of its garbage); `onSegment` still hears of every packet.
    */
   segmentEvents?: boolean;
+  /**
+   * The owner calls settle() once the packets pushed so far may be let go (after each chunk of
+   * the capture): until then, the history of delivered bytes keeps views instead of copies.
+   */
+  deferHistory?: boolean;
   /** Every packet of a connection (also without segment events): its sender and payload length. */
   onSegment?: (conn: number, from: Side, len: number) => void;
 }
@@ -65,6 +71,11 @@ export interface FlowTable {
   push(packet: TcpPacket): void;
   /** Capture over: flush, end every sink, release everything. */
   end(): void;
+  /**
+   * The packets pushed so far may be let go (their capture chunk is done with): what still
+   * refers to their bytes is copied. A table whose owner never calls it copies at once.
+   */
+  settle(): void;
   /** Connections seen so far (the highest connection number). */
   readonly connectionCount: number;
   /** Connections whose state is currently held. */
@@ -89,6 +100,8 @@ class TcpFlowTable implements FlowTable {
   private readonly tombstones = new Map<string, Tombstone>();
   private readonly batch: PacketBatch;
   private readonly found = new RecentConnections();
+  /** Histories of delivered bytes waiting to be copied in (when the owner settles). */
+  private readonly history: HistoryQueue | undefined;
   private count = 0;
   private now = 0;
   private nextSweep = 0;
@@ -124,6 +137,7 @@ class TcpFlowTable implements FlowTable {
     this.sweepEvery = Math.max(1, Math.min(this.idleTimeout, TOMBSTONE_SECONDS) / 4);
     this.batch = new PacketBatch(this.emit);
     this.segmentEvents = options.segmentEvents ?? true;
+    this.history = options.deferHistory ? new HistoryQueue() : undefined;
     this.onSegment = options.onSegment;
     this.budget = options.budget;
     this.evictions = options.evictions;
@@ -191,6 +205,10 @@ class TcpFlowTable implements FlowTable {
     if (this.budget?.over) relieveBudget(this.evictionHost, c, p.index);
   }
 
+  settle(): void {
+    this.history?.settle();
+  }
+
   end(): void {
     for (const c of [...this.conns.values()]) this.close(c, 'end-of-capture', 'client');
     for (const key of [...this.tombstones.keys()]) this.dropTombstone(key);
@@ -232,6 +250,7 @@ class TcpFlowTable implements FlowTable {
       this.report,
       this.maxBuffered,
       this.budget,
+      this.history,
     );
     this.budget?.charge(FLOW_COST);
     this.conns.set(key, c);

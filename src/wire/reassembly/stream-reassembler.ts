@@ -67,7 +67,7 @@ export class StreamReassembler {
     options: StreamReassemblerOptions = {},
   ) {
     this.maxBuffered = options.maxBufferedBytes ?? 4 * 1024 * 1024;
-    this.history = new HistoryRing(options.historyBytes ?? 2048);
+    this.history = new HistoryRing(options.historyBytes ?? 2048, options.historyQueue);
     this.account = new BudgetAccount(options.budget);
   }
 

@@ -77,6 +77,8 @@ export class CaptureRun implements CaptureDecoder {
   push(chunk: Buffer): void {
     if (this.ended) return;
     this.reader.push(chunk);
+    // The chunk's packets are done with: the bytes still referred to are copied.
+    this.flowTable.settle();
     this.gate.flush();
     this.heapGuard.decoded(chunk.length);
   }
@@ -120,6 +122,7 @@ export class CaptureRun implements CaptureDecoder {
       sinkFactory: connectionSinks(options, this.budget, this.keys.tls, this.gate.keeps('ws.frame')),
       emit: this.emit,
       segmentEvents: this.gate.keeps('tcp.segment'),
+      deferHistory: true,
       onSegment: this.summary.countSegment,
       ...(options.ports?.length ? { ports: options.ports } : {}),
       ...(options.hosts?.length ? { hosts: options.hosts } : {}),
