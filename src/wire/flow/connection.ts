@@ -145,11 +145,6 @@ export class Connection implements SinkOwner, RecencyNode<Connection> {
     this.carriedData = false;
   }
 
-  /** Which side sent a packet from `src` (the client's endpoint, else the server). */
-  sideOf(src: Endpoint): Side {
-    return this.isClient(src.ip, src.port) ? 'client' : 'server';
-  }
-
   /** Whether ip:port is the client's endpoint. */
   isClient(ip: string, port: number): boolean {
     return port === this.clientEp.port && ip === this.clientEp.ip;

@@ -24,6 +24,7 @@ import type { Side, TcpCloseEvent, TcpPacket } from '../events.js';
 import type { ConnectionSinkFactory, EmitEvent } from '../stream.js';
 import type { MemoryBudget } from '../budget/memory-budget.js';
 import type { EvictionReporter } from '../budget/eviction-report.js';
+import type { FlowTable, FlowTableOptions } from './flow-table-types.js';
 import { DecodedTcpPacket } from '../layers/tcp-segment.js';
 import { tcpFlagBits, TH_ACK, TH_FIN, TH_RST, TH_SYN } from '../layers/tcp-flags.js';
 import { SegmentClass } from '../reassembly/stream-reassembler.js';
@@ -38,49 +39,7 @@ import { CLOSED_FLOW_COST, FLOW_COST, SINK_COST } from './flow-costs.js';
 import { PacketBatch } from './packet-batch.js';
 import { closeEvent, openEvent, segmentEvent, snaplenProblem, strayEvent } from './tcp-events.js';
 
-export interface FlowTableOptions {
-  sinkFactory: ConnectionSinkFactory;
-  emit: EmitEvent;
-  /** Keep only packets with one of these ports / hosts on either side (empty = all). */
-  ports?: number[];
-  hosts?: string[];
-  /** Capture-time seconds after which an idle connection's state is released (default 600). */
-  idleTimeout?: number;
-  /** Max out-of-order bytes buffered per direction before declaring a gap (default 4 MiB). */
-  maxBufferedBytes?: number;
-  /** The run's memory budget: connections are evicted to stay within it. */
-  budget?: MemoryBudget;
-  /** Where evictions are reported (required with a budget to see them). */
-  evictions?: EvictionReporter;
-  /**
-   * Whether anyone reads tcp.segment events (default true). When not, none is built (most
-   * lines of a capture, and most of its garbage); `onSegment` still hears of every packet.
-   */
-  segmentEvents?: boolean;
-  /**
-   * The owner calls settle() once the packets pushed so far may be let go (after each chunk of
-   * the capture): until then, the history of delivered bytes keeps views instead of copies.
-   */
-  deferHistory?: boolean;
-  /** Every packet of a connection (also without segment events): its sender and payload length. */
-  onSegment?: (conn: number, from: Side, len: number) => void;
-}
-
-export interface FlowTable {
-  /** Emits 'tcp.segment' first, then open/close/problem events, then calls the sink. */
-  push(packet: TcpPacket): void;
-  /** Capture over: flush, end every sink, release everything. */
-  end(): void;
-  /**
-   * The packets pushed so far may be let go (their capture chunk is done with): what still
-   * refers to their bytes is copied. A table whose owner never calls it copies at once.
-   */
-  settle(): void;
-  /** Connections seen so far (the highest connection number). */
-  readonly connectionCount: number;
-  /** Connections whose state is currently held. */
-  readonly activeConnections: number;
-}
+export type { FlowTable, FlowTableOptions } from './flow-table-types.js';
 
 export function createFlowTable(options: FlowTableOptions): FlowTable {
   return new TcpFlowTable(options);
@@ -100,7 +59,6 @@ class TcpFlowTable implements FlowTable {
   private readonly tombstones = new Map<string, Tombstone>();
   private readonly batch: PacketBatch;
   private readonly found = new RecentConnections();
-  /** Histories of delivered bytes waiting to be copied in (when the owner settles). */
   private readonly history: HistoryQueue | undefined;
   private count = 0;
   private now = 0;

@@ -314,11 +314,8 @@ export class WsDirectionDecoder implements DirectionDecoder, FrameParserHandlers
     this.addToMessage(chunk, copied || usedNow, expected);
   }
 
-  /**
-   * A masked slice of a message that must wait for more (not the end of the message): unmasked
-   * straight into the message's memory instead of scratch memory and then a copy. Declined
-   * (false) for everything else, which onPayload handles.
-   */
+  /** A masked slice of a message that must wait for more: unmasked straight into the message's
+   * memory (not into scratch, then copied). Declined (false) for all else, left to onPayload. */
   takeMasked(
     src: Buffer,
     start: number,
