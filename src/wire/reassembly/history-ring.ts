@@ -12,6 +12,8 @@
 export type Comparison = 'equal' | 'differ' | 'unknown';
 
 const EMPTY = Buffer.alloc(0);
+/** Dropped view slots at the front of a ring's list before they are spliced away. */
+const COMPACT_AT = 1024;
 
 /** Rings holding views of delivered bytes, to be copied in before the bytes they view go. */
 export class HistoryQueue {
@@ -60,6 +62,11 @@ export class HistoryRing {
     while (this.viewBytes - views[this.viewsFirst]!.length >= this.capacity) {
       this.viewBytes -= views[this.viewsFirst]!.length;
       views[this.viewsFirst++] = EMPTY;
+    }
+    // Many tiny segments in one chunk: the dropped slots are let go now and then, not kept.
+    if (this.viewsFirst >= COMPACT_AT) {
+      views.splice(0, this.viewsFirst);
+      this.viewsFirst = 0;
     }
     if (!this.queued) {
       this.queued = true;

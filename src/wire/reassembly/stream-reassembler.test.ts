@@ -328,6 +328,24 @@ test('reassembly: with a history queue, delivered bytes are copied in when it is
   ]);
 });
 
+test('reassembly: with a history queue, thousands of one-byte segments in one chunk keep only the last bytes', () => {
+  const problems: string[] = [];
+  const r = new StreamReassembler(
+    { onData: () => {}, onGap: () => {}, onEnd: () => {}, onProblem: (k, n) => problems.push(`${k} ${n}`) },
+    { historyBytes: 16, historyQueue: new HistoryQueue() },
+  );
+  r.syn(ISN);
+  const text = Array.from({ length: 5000 }, (_, i) => String.fromCharCode(97 + (i % 26))).join('');
+  const chunk = Buffer.from(text, 'latin1');
+  for (let i = 0; i < chunk.length; i++) r.push(seqAdd(ISN, 1 + i), chunk.subarray(i, i + 1), 1, false);
+  // The last 16 delivered bytes are compared; older ones are unknown (counted as retransmitted).
+  const tail = text.slice(-16);
+  r.push(seqAdd(ISN, 5000 - 15), Buffer.from(tail, 'latin1'), 16, false);
+  r.push(seqAdd(ISN, 5000 - 15), Buffer.from(tail.toUpperCase(), 'latin1'), 16, false);
+  r.push(seqAdd(ISN, 1), Buffer.from('ZZZZ', 'latin1'), 4, false);
+  assert.deepEqual(problems, ['tcp.retransmission 16', 'tcp.overlap-conflict 16', 'tcp.retransmission 4']);
+});
+
 test('seq arithmetic wraps', () => {
   assert.equal(seqAdd(0xffffffff, 2), 1);
   assert.equal(seqDiff(1, 0xffffffff), 2);
