@@ -5,7 +5,14 @@
 
 import { maskInPlace } from './websocket-masking.js';
 
-export { maskInPlace, unmaskIntoWords, unmask, unmaskRange, maskHex } from './websocket-masking.js';
+export {
+  maskInPlace,
+  unmaskIntoWords,
+  unmask,
+  unmaskRange,
+  unmaskRangeAt,
+  maskHex,
+} from './websocket-masking.js';
 
 /** Frame opcodes (§5.2). 3–7 and 11–15 are reserved. */
 export const OPCODE = {

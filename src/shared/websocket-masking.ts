@@ -90,14 +90,27 @@ export function unmaskRange(
   offset: number,
   out: Buffer,
 ): Buffer {
+  unmaskRangeAt(src, start, end, key, offset, out, 0);
+  return out;
+}
+
+/** unmaskRange() into `out[at, at + end - start)` (the rest of `out` is left as it is). */
+export function unmaskRangeAt(
+  src: Buffer,
+  start: number,
+  end: number,
+  key: number,
+  offset: number,
+  out: Buffer,
+  at: number,
+): void {
   const n = end - start;
   if (n < WORD_MASK_MIN) {
-    xorBytes(src, start, out, 0, n, key, offset);
-    return out;
+    xorBytes(src, start, out, at, n, key, offset);
+    return;
   }
-  src.copy(out, 0, start, end); // a native memcpy, then XOR in place
-  maskInPlace(out, 0, n, key, offset);
-  return out;
+  src.copy(out, at, start, end); // a native memcpy, then XOR in place
+  maskInPlace(out, at, at + n, key, offset);
 }
 
 /** dst[at, at + n) = src[from, from + n) XOR the mask, four bytes per step (`offset`: payload position of src[from]). */

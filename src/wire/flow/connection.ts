@@ -9,6 +9,7 @@ import {
   type ReassemblyProblem,
 } from '../reassembly/stream-reassembler.js';
 import type { MemoryBudget } from '../budget/memory-budget.js';
+import type { HistoryQueue } from '../reassembly/history-ring.js';
 import { FLOW_DATA_COST } from './flow-costs.js';
 import type { RecencyNode } from './recency-list.js';
 import type { PacketBatch, SinkOwner } from './packet-batch.js';
@@ -37,8 +38,13 @@ export class Direction implements ReassemblyListener {
     private readonly report: ProblemReporter,
     maxBufferedBytes: number,
     budget: MemoryBudget | undefined,
+    historyQueue: HistoryQueue | undefined,
   ) {
-    this.reassembler = new StreamReassembler(this, { maxBufferedBytes, ...(budget ? { budget } : {}) });
+    this.reassembler = new StreamReassembler(this, {
+      maxBufferedBytes,
+      ...(budget ? { budget } : {}),
+      ...(historyQueue ? { historyQueue } : {}),
+    });
   }
 
   setBase(seq: number): void {
@@ -120,11 +126,12 @@ export class Connection implements SinkOwner, RecencyNode<Connection> {
     report: ProblemReporter,
     maxBufferedBytes: number,
     private readonly budget?: MemoryBudget,
+    historyQueue?: HistoryQueue,
   ) {
     this.clientText = formatEndpoint(clientEp);
     this.serverText = formatEndpoint(serverEp);
-    this.client = new Direction(this, 'client', batch, report, maxBufferedBytes, budget);
-    this.server = new Direction(this, 'server', batch, report, maxBufferedBytes, budget);
+    this.client = new Direction(this, 'client', batch, report, maxBufferedBytes, budget, historyQueue);
+    this.server = new Direction(this, 'server', batch, report, maxBufferedBytes, budget, historyQueue);
   }
 
   firstData(): void {
@@ -138,9 +145,9 @@ export class Connection implements SinkOwner, RecencyNode<Connection> {
     this.carriedData = false;
   }
 
-  /** Which side sent a packet from `src` (the client's endpoint, else the server). */
-  sideOf(src: Endpoint): Side {
-    return src.port === this.clientEp.port && src.ip === this.clientEp.ip ? 'client' : 'server';
+  /** Whether ip:port is the client's endpoint. */
+  isClient(ip: string, port: number): boolean {
+    return port === this.clientEp.port && ip === this.clientEp.ip;
   }
 
   dir(side: Side): Direction {

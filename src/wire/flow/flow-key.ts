@@ -4,10 +4,13 @@ import type { Endpoint } from '../events.js';
 
 /** The same key for a→b and b→a. */
 export function flowKey(a: Endpoint, b: Endpoint): string {
-  const aFirst = a.ip < b.ip || (a.ip === b.ip && a.port <= b.port);
-  return aFirst
-    ? a.ip + '|' + a.port + '|' + b.ip + '|' + b.port
-    : b.ip + '|' + b.port + '|' + a.ip + '|' + a.port;
+  return flowKeyOf(a.ip, a.port, b.ip, b.port);
+}
+
+/** flowKey of the addresses as text and numbers (no Endpoint objects needed). */
+export function flowKeyOf(aIp: string, aPort: number, bIp: string, bPort: number): string {
+  const aFirst = aIp < bIp || (aIp === bIp && aPort <= bPort);
+  return aFirst ? aIp + '|' + aPort + '|' + bIp + '|' + bPort : bIp + '|' + bPort + '|' + aIp + '|' + aPort;
 }
 
 export function sameEndpoint(a: Endpoint, b: Endpoint): boolean {

@@ -20,16 +20,18 @@
 //   state up until the run is back within the budget (relieve(): closed records first, then
 //   the least recently seen connections, then what the current one holds; flow-eviction.ts). An evicted
 //   connection seen again is picked up mid-stream as a new connection.
-import type { Endpoint, Side, TcpCloseEvent, TcpPacket } from '../events.js';
+import type { Side, TcpCloseEvent, TcpPacket } from '../events.js';
 import type { ConnectionSinkFactory, EmitEvent } from '../stream.js';
 import type { MemoryBudget } from '../budget/memory-budget.js';
 import type { EvictionReporter } from '../budget/eviction-report.js';
+import type { FlowTable, FlowTableOptions } from './flow-table-types.js';
 import { DecodedTcpPacket } from '../layers/tcp-segment.js';
 import { tcpFlagBits, TH_ACK, TH_FIN, TH_RST, TH_SYN } from '../layers/tcp-flags.js';
 import { SegmentClass } from '../reassembly/stream-reassembler.js';
+import { HistoryQueue } from '../reassembly/history-ring.js';
 import { seqAdd } from '../reassembly/seq.js';
 import { Connection, type Tombstone } from './connection.js';
-import { flowKey, guessAIsClient, sameEndpoint } from './flow-key.js';
+import { flowKeyOf, guessAIsClient, sameEndpoint } from './flow-key.js';
 import { RecencyList } from './recency-list.js';
 import { RecentConnections } from './recent-connections.js';
 import { relieveBudget, type EvictionHost } from './flow-eviction.js';
@@ -37,39 +39,7 @@ import { CLOSED_FLOW_COST, FLOW_COST, SINK_COST } from './flow-costs.js';
 import { PacketBatch } from './packet-batch.js';
 import { closeEvent, openEvent, segmentEvent, snaplenProblem, strayEvent } from './tcp-events.js';
 
-export interface FlowTableOptions {
-  sinkFactory: ConnectionSinkFactory;
-  emit: EmitEvent;
-  /** Keep only packets with one of these ports / hosts on either side (empty = all). */
-  ports?: number[];
-  hosts?: string[];
-  /** Capture-time seconds after which an idle connection's state is released (default 600). */
-  idleTimeout?: number;
-  /** Max out-of-order bytes buffered per direction before declaring a gap (default 4 MiB). */
-  maxBufferedBytes?: number;
-  /** The run's memory budget: connections are evicted to stay within it. */
-  budget?: MemoryBudget;
-  /** Where evictions are reported (required with a budget to see them). */
-  evictions?: EvictionReporter;
-  /**
-   * Whether anyone reads tcp.segment events (default true). When not, none is built (most
-   * lines of a capture, and most of its garbage); `onSegment` still hears of every packet.
-   */
-  segmentEvents?: boolean;
-  /** Every packet of a connection (also without segment events): its sender and payload length. */
-  onSegment?: (conn: number, from: Side, len: number) => void;
-}
-
-export interface FlowTable {
-  /** Emits 'tcp.segment' first, then open/close/problem events, then calls the sink. */
-  push(packet: TcpPacket): void;
-  /** Capture over: flush, end every sink, release everything. */
-  end(): void;
-  /** Connections seen so far (the highest connection number). */
-  readonly connectionCount: number;
-  /** Connections whose state is currently held. */
-  readonly activeConnections: number;
-}
+export type { FlowTable, FlowTableOptions } from './flow-table-types.js';
 
 export function createFlowTable(options: FlowTableOptions): FlowTable {
   return new TcpFlowTable(options);
@@ -89,6 +59,7 @@ class TcpFlowTable implements FlowTable {
   private readonly tombstones = new Map<string, Tombstone>();
   private readonly batch: PacketBatch;
   private readonly found = new RecentConnections();
+  private readonly history: HistoryQueue | undefined;
   private count = 0;
   private now = 0;
   private nextSweep = 0;
@@ -124,6 +95,7 @@ class TcpFlowTable implements FlowTable {
     this.sweepEvery = Math.max(1, Math.min(this.idleTimeout, TOMBSTONE_SECONDS) / 4);
     this.batch = new PacketBatch(this.emit);
     this.segmentEvents = options.segmentEvents ?? true;
+    this.history = options.deferHistory ? new HistoryQueue() : undefined;
     this.onSegment = options.onSegment;
     this.budget = options.budget;
     this.evictions = options.evictions;
@@ -155,19 +127,26 @@ class TcpFlowTable implements FlowTable {
   }
 
   push(p: TcpPacket): void {
-    if (!this.accepts(p.src, p.dst)) return;
+    // Decoded packets carry their addresses as text and numbers: no Endpoint is made for them.
+    const decoded = p instanceof DecodedTcpPacket;
+    const srcIp = decoded ? p.srcIp : p.src.ip;
+    const srcPort = decoded ? p.srcPort : p.src.port;
+    const dstIp = decoded ? p.dstIp : p.dst.ip;
+    const dstPort = decoded ? p.dstPort : p.dst.port;
+    if (!this.accepts(srcIp, srcPort, dstIp, dstPort)) return;
     if (p.ts > this.now) this.now = p.ts;
     if (this.now >= this.nextSweep) this.sweep();
-    const bits = p instanceof DecodedTcpPacket ? p.flagBits : tcpFlagBits(p.flags);
+    const bits = decoded ? p.flagBits : tcpFlagBits(p.flags);
     const newSyn = (bits & (TH_SYN | TH_ACK)) === TH_SYN;
-    let c = this.find(p.src, p.dst);
-    if (c !== null && newSyn && (c.sideOf(p.src) === 'server' || !c.synSeen || p.seq !== c.client.base)) {
+    let c = this.find(srcIp, srcPort, dstIp, dstPort);
+    const fromClient = c !== null && c.isClient(srcIp, srcPort);
+    if (c !== null && newSyn && (!fromClient || !c.synSeen || p.seq !== c.client.base)) {
       // A new SYN on a 4-tuple still held: the old connection was abandoned; start afresh.
       this.close(c, 'idle', 'client');
       c = null;
     }
     if (c === null) {
-      const key = flowKey(p.src, p.dst);
+      const key = flowKeyOf(srcIp, srcPort, dstIp, dstPort);
       const t = this.tombstones.get(key);
       if (t !== undefined && !newSyn) {
         this.onSegment?.(t.conn, sameEndpoint(p.src, t.clientEp) ? 'client' : 'server', p.payloadLength);
@@ -176,9 +155,16 @@ class TcpFlowTable implements FlowTable {
       }
       if (t !== undefined) this.dropTombstone(key);
       c = this.create(p, bits, key);
-    } else this.recent.touch(c);
-    this.process(c, p, bits);
+      this.process(c, p, bits, c.isClient(srcIp, srcPort) ? 'client' : 'server');
+    } else {
+      this.recent.touch(c);
+      this.process(c, p, bits, fromClient ? 'client' : 'server');
+    }
     if (this.budget?.over) relieveBudget(this.evictionHost, c, p.index);
+  }
+
+  settle(): void {
+    this.history?.settle();
   }
 
   end(): void {
@@ -187,16 +173,16 @@ class TcpFlowTable implements FlowTable {
     this.found.clear();
   }
 
-  private accepts(a: Endpoint, b: Endpoint): boolean {
-    if (this.ports.size > 0 && !this.ports.has(a.port) && !this.ports.has(b.port)) return false;
-    if (this.hosts.size > 0 && !this.hosts.has(a.ip) && !this.hosts.has(b.ip)) return false;
+  private accepts(aIp: string, aPort: number, bIp: string, bPort: number): boolean {
+    if (this.ports.size > 0 && !this.ports.has(aPort) && !this.ports.has(bPort)) return false;
+    if (this.hosts.size > 0 && !this.hosts.has(aIp) && !this.hosts.has(bIp)) return false;
     return true;
   }
 
-  private find(src: Endpoint, dst: Endpoint): Connection | null {
-    const recent = this.found.find(src, dst);
+  private find(srcIp: string, srcPort: number, dstIp: string, dstPort: number): Connection | null {
+    const recent = this.found.findAddr(srcIp, srcPort, dstIp, dstPort);
     if (recent !== null) return recent;
-    const c = this.conns.get(flowKey(src, dst)) ?? null;
+    const c = this.conns.get(flowKeyOf(srcIp, srcPort, dstIp, dstPort)) ?? null;
     if (c !== null) this.found.remember(c);
     return c;
   }
@@ -222,6 +208,7 @@ class TcpFlowTable implements FlowTable {
       this.report,
       this.maxBuffered,
       this.budget,
+      this.history,
     );
     this.budget?.charge(FLOW_COST);
     this.conns.set(key, c);
@@ -257,11 +244,10 @@ class TcpFlowTable implements FlowTable {
    * One packet of a known connection, in named steps: place its bytes (or its SYN) in the
    * reassembly, then announce it (tcp.segment, tcp.open), then act on FIN and RST.
    */
-  private process(c: Connection, p: TcpPacket, bits: number): void {
+  private process(c: Connection, p: TcpPacket, bits: number, side: Side): void {
     this.batch.begin(p.ts, p.index);
     c.lastTs = p.ts;
     c.lastPacket = p.index;
-    const side = c.sideOf(p.src);
     const ack = (bits & TH_ACK) !== 0;
     // The first packet that is neither SYN nor RST opens the connection.
     const open = (bits & (TH_SYN | TH_RST)) === 0 && !c.opened;

@@ -3,17 +3,23 @@
 // the key was the table's largest cost on a capture of many small messages.
 import type { Endpoint } from '../events.js';
 import type { Connection } from './connection.js';
-import { sameEndpoint } from './flow-key.js';
 
 /** How many connections are looked at before the key is built. */
 const SLOTS = 8;
 
-/** Whether packet endpoints src→dst belong to connection c (either direction). */
-function isConnectionOf(c: Connection, src: Endpoint, dst: Endpoint): boolean {
-  return (
-    (sameEndpoint(c.clientEp, src) && sameEndpoint(c.serverEp, dst)) ||
-    (sameEndpoint(c.serverEp, src) && sameEndpoint(c.clientEp, dst))
-  );
+/** Whether a packet from srcIp:srcPort to dstIp:dstPort belongs to connection c (either direction). */
+function isConnectionOf(
+  c: Connection,
+  srcIp: string,
+  srcPort: number,
+  dstIp: string,
+  dstPort: number,
+): boolean {
+  const client = c.clientEp;
+  const server = c.serverEp;
+  return client.port === srcPort
+    ? server.port === dstPort && client.ip === srcIp && server.ip === dstIp
+    : client.port === dstPort && server.port === srcPort && client.ip === dstIp && server.ip === srcIp;
 }
 
 export class RecentConnections {
@@ -24,12 +30,17 @@ export class RecentConnections {
 
   /** A remembered connection of src→dst, or null (then look it up by key). */
   find(src: Endpoint, dst: Endpoint): Connection | null {
+    return this.findAddr(src.ip, src.port, dst.ip, dst.port);
+  }
+
+  /** find() of the addresses as text and numbers. */
+  findAddr(srcIp: string, srcPort: number, dstIp: string, dstPort: number): Connection | null {
     const l = this.last;
-    if (l !== null && isConnectionOf(l, src, dst)) return l;
+    if (l !== null && isConnectionOf(l, srcIp, srcPort, dstIp, dstPort)) return l;
     const slots = this.slots;
     for (let i = 0; i < SLOTS; i++) {
       const c = slots[i]!;
-      if (c !== null && isConnectionOf(c, src, dst)) {
+      if (c !== null && isConnectionOf(c, srcIp, srcPort, dstIp, dstPort)) {
         this.last = c;
         return c;
       }

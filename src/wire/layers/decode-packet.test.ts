@@ -8,11 +8,11 @@ import { execFileSync } from 'node:child_process';
 import { fixturesDir } from '../../shared/paths.js';
 import type { RawPacket, TcpPacket } from '../events.js';
 import { createCaptureReader } from '../source/capture-reader.js';
-import { decodePacket } from './decode-packet.js';
+import { blankTcpPacket, decodePacket, decodeTcpPacket } from './decode-packet.js';
 import { formatTcpOptions, formatTcpOptionsIn } from './tcp-options.js';
 import { formatTcpFlags } from './tcp-flags.js';
 import { formatIpv6 } from './ip-text.js';
-import type { DecodedTcpPacket } from './tcp-segment.js';
+import { DecodedTcpPacket } from './tcp-segment.js';
 
 function packetsOf(path: string): RawPacket[] {
   const out: RawPacket[] = [];
@@ -277,6 +277,48 @@ test('layers: random bytes under every link type never throw', () => {
       const r = decodePacket(raw(lt, data));
       assert.ok(['tcp', 'skip', 'problem'].includes(r.kind));
       if (r.kind === 'tcp') void r.packet.options;
+    }
+  }
+});
+
+test('layers: a TCP packet object made over reads each packet as a new one does, endpoints and options too', () => {
+  const reused = blankTcpPacket();
+  for (const name of readdirSync(fixturesDir).filter((f) => /\.pcap(ng)?$/.test(f))) {
+    for (const r of packetsOf(join(fixturesDir, name))) {
+      const fresh = decodePacket(r);
+      const again = decodeTcpPacket(r, reused);
+      if (fresh.kind !== 'tcp') {
+        assert.ok(!(again instanceof DecodedTcpPacket), `${name} packet ${r.index}`);
+        continue;
+      }
+      assert.equal(again, reused);
+      const p = fresh.packet;
+      const q = again as TcpPacket;
+      assert.deepEqual(
+        [
+          q.src,
+          q.dst,
+          q.seq,
+          q.ack,
+          q.flags,
+          q.window,
+          q.options,
+          q.payloadLength,
+          q.payload.toString('hex'),
+        ],
+        [
+          p.src,
+          p.dst,
+          p.seq,
+          p.ack,
+          p.flags,
+          p.window,
+          p.options,
+          p.payloadLength,
+          p.payload.toString('hex'),
+        ],
+        `${name} packet ${r.index}`,
+      );
     }
   }
 });

@@ -5,14 +5,27 @@
 const V4_CACHE_MAX = 4096;
 const v4Cache = new Map<number, string>();
 
+// The last two addresses (a packet's source and destination, the next packet's the other way
+// round), looked at before the map.
+let lastValueA = -1;
+let lastTextA = '';
+let lastValueB = -1;
+let lastTextB = '';
+
 export function ipv4Text(buf: Buffer, off: number): string {
-  const value = buf.readUInt32BE(off);
+  const value = ((buf[off]! << 24) | (buf[off + 1]! << 16) | (buf[off + 2]! << 8) | buf[off + 3]!) >>> 0;
+  if (value === lastValueA) return lastTextA;
+  if (value === lastValueB) return lastTextB;
   let text = v4Cache.get(value);
   if (text === undefined) {
     text = buf[off] + '.' + buf[off + 1] + '.' + buf[off + 2] + '.' + buf[off + 3];
     if (v4Cache.size >= V4_CACHE_MAX) v4Cache.clear();
     v4Cache.set(value, text);
   }
+  lastValueB = lastValueA;
+  lastTextB = lastTextA;
+  lastValueA = value;
+  lastTextA = text;
   return text;
 }
 

@@ -33,21 +33,23 @@ function familyToEtherType(af: number): number {
   return -1;
 }
 
-function rawVersion(data: Buffer, offset: number): number {
-  if (data.length <= offset) return -1;
+function rawVersion(data: Buffer, offset: number, end: number): number {
+  if (end <= offset) return -1;
   const v = data[offset]! >> 4;
   return v === 4 ? ETHERTYPE_IPV4 : v === 6 ? ETHERTYPE_IPV6 : -1;
 }
 
+const u16 = (b: Buffer, o: number): number => (b[o]! << 8) | b[o + 1]!;
+
 /** Skips 802.1Q / 802.1ad tags after an EtherType field at `typeOffset`. */
-function skipVlanTags(data: Buffer, typeOffset: number, out: LinkResult): LinkResult {
+function skipVlanTags(data: Buffer, typeOffset: number, end: number, out: LinkResult): LinkResult {
   let t = typeOffset;
   for (;;) {
-    if (data.length < t + 2) {
+    if (end < t + 2) {
       out.status = 'short';
       return out;
     }
-    const type = data.readUInt16BE(t);
+    const type = u16(data, t);
     if (type === ETHERTYPE_VLAN || type === ETHERTYPE_QINQ || type === ETHERTYPE_QINQ_OLD) {
       t += 4;
       continue;
@@ -59,45 +61,56 @@ function skipVlanTags(data: Buffer, typeOffset: number, out: LinkResult): LinkRe
   }
 }
 
-export function decodeLink(linkType: number, data: Buffer, out: LinkResult): LinkResult {
+/**
+ * The link header of the packet at `data[start, end)` (default: all of `data`); `out.offset` is
+ * where the network header starts in `data`.
+ */
+export function decodeLink(
+  linkType: number,
+  data: Buffer,
+  out: LinkResult,
+  start = 0,
+  end = data.length,
+): LinkResult {
   out.status = 'ok';
-  out.offset = 0;
+  out.offset = start;
   out.etherType = -1;
+  const len = end - start;
   switch (linkType) {
     case LINKTYPE_ETHERNET:
-      if (data.length < 14) break;
-      return skipVlanTags(data, 12, out);
+      if (len < 14) break;
+      return skipVlanTags(data, start + 12, end, out);
     case LINKTYPE_LINUX_SLL:
       // 16 bytes: packet type, ARPHRD type, address length, 8 address bytes, protocol.
-      if (data.length < 16) break;
-      return skipVlanTags(data, 14, out);
+      if (len < 16) break;
+      return skipVlanTags(data, start + 14, end, out);
     case LINKTYPE_LINUX_SLL2:
       // 20 bytes: protocol first, then reserved, interface index, ARPHRD type, packet type, address.
-      if (data.length < 20) break;
-      out.etherType = data.readUInt16BE(0);
-      out.offset = 20;
-      if (out.etherType === ETHERTYPE_VLAN) return skipVlanTags(data, 20 - 2 + 4, out);
+      if (len < 20) break;
+      out.etherType = u16(data, start);
+      out.offset = start + 20;
+      if (out.etherType === ETHERTYPE_VLAN) return skipVlanTags(data, start + 20 - 2 + 4, end, out);
       return out;
     case LINKTYPE_NULL: {
-      if (data.length < 4) break;
+      if (len < 4) break;
       // Host byte order of the capturing machine: read little-endian, and if that is not a
       // small number, the writer was big-endian.
-      let af = data.readUInt32LE(0);
-      if (af > 0xffff) af = data.readUInt32BE(0);
+      let af = data.readUInt32LE(start);
+      if (af > 0xffff) af = data.readUInt32BE(start);
       out.etherType = familyToEtherType(af);
-      out.offset = 4;
+      out.offset = start + 4;
       return out;
     }
     case LINKTYPE_LOOP:
-      if (data.length < 4) break;
-      out.etherType = familyToEtherType(data.readUInt32BE(0));
-      out.offset = 4;
+      if (len < 4) break;
+      out.etherType = familyToEtherType(data.readUInt32BE(start));
+      out.offset = start + 4;
       return out;
     case LINKTYPE_RAW:
     case LINKTYPE_RAW_OLD_A:
     case LINKTYPE_RAW_OLD_B:
-      out.etherType = rawVersion(data, 0);
-      if (out.etherType < 0 && data.length === 0) break;
+      out.etherType = rawVersion(data, start, end);
+      if (out.etherType < 0 && len === 0) break;
       return out;
     case LINKTYPE_IPV4:
       out.etherType = ETHERTYPE_IPV4;

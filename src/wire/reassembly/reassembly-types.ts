@@ -1,6 +1,7 @@
 // What a stream reassembler (stream-reassembler.ts) takes and hands on: its options, its
 // listener and what it says of each segment.
 import type { MemoryBudget } from '../budget/memory-budget.js';
+import type { HistoryQueue } from './history-ring.js';
 
 export type ReassemblyProblem = 'tcp.overlap-conflict' | 'tcp.out-of-order' | 'tcp.retransmission';
 
@@ -22,6 +23,11 @@ export interface StreamReassemblerOptions {
   historyBytes?: number;
   /** The run's memory budget, charged with what is buffered. */
   budget?: MemoryBudget;
+  /**
+   * Where the history of delivered bytes defers its copies (history-ring.ts): its owner settles
+   * it before the bytes delivered are let go. Without one, every segment is copied at once.
+   */
+  historyQueue?: HistoryQueue;
 }
 
 /** What a segment turned out to be, for the tcp.segment event's role. */

@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SegmentClass, StreamReassembler, type ReassemblyListener } from './stream-reassembler.js';
 import { seqAdd, seqDiff } from './seq.js';
+import { HistoryQueue } from './history-ring.js';
 
 interface Seg {
   seq: number;
@@ -285,6 +286,64 @@ test('reassembly: retransmissions of delivered bytes are compared with the histo
     'tcp.overlap-conflict 4',
   ]);
   assert.equal(out, 'abcdefghijklmnopqrstuvw');
+});
+
+test('reassembly: with a history queue, delivered bytes are copied in when it is settled, compared the same', () => {
+  const problems: string[] = [];
+  const queue = new HistoryQueue();
+  const r = new StreamReassembler(
+    {
+      onData: () => {},
+      onGap: () => {},
+      onEnd: () => {},
+      onProblem: (kind, bytes) => problems.push(`${kind} ${bytes}`),
+    },
+    { historyBytes: 16, historyQueue: queue },
+  );
+  r.syn(ISN);
+  const chunk = Buffer.from('abcdefghijklmnopqrstuvw', 'latin1');
+  // Delivered as views of one chunk, nothing copied yet.
+  r.push(seqAdd(ISN, 1), chunk.subarray(0, 10), 10, false);
+  r.push(seqAdd(ISN, 11), chunk.subarray(10, 20), 10, false);
+  r.push(seqAdd(ISN, 21), chunk.subarray(20), 3, false);
+  const push = (seq: number, text: string): SegmentClass =>
+    r.push(seqAdd(ISN, seq), Buffer.from(text, 'latin1'), text.length, false);
+  // A comparison before the queue is settled takes the copies it needs first.
+  assert.equal(push(15, 'opqr'), SegmentClass.Retransmission);
+  assert.equal(push(15, 'opQr'), SegmentClass.Retransmission);
+  // More views, then the queue settled and the chunk let go (overwritten here): the ring kept
+  // its own copy of the last 16 bytes.
+  const next = Buffer.from('xyz0123', 'latin1');
+  r.push(seqAdd(ISN, 24), next, next.length, false);
+  queue.settle();
+  next.fill(0);
+  chunk.fill(0);
+  assert.equal(push(20, 'tuvwxyz0'), SegmentClass.Retransmission);
+  assert.equal(push(27, '0I2'), SegmentClass.Retransmission);
+  assert.deepEqual(problems, [
+    'tcp.retransmission 4',
+    'tcp.overlap-conflict 4',
+    'tcp.retransmission 8',
+    'tcp.overlap-conflict 3',
+  ]);
+});
+
+test('reassembly: with a history queue, thousands of one-byte segments in one chunk keep only the last bytes', () => {
+  const problems: string[] = [];
+  const r = new StreamReassembler(
+    { onData: () => {}, onGap: () => {}, onEnd: () => {}, onProblem: (k, n) => problems.push(`${k} ${n}`) },
+    { historyBytes: 16, historyQueue: new HistoryQueue() },
+  );
+  r.syn(ISN);
+  const text = Array.from({ length: 5000 }, (_, i) => String.fromCharCode(97 + (i % 26))).join('');
+  const chunk = Buffer.from(text, 'latin1');
+  for (let i = 0; i < chunk.length; i++) r.push(seqAdd(ISN, 1 + i), chunk.subarray(i, i + 1), 1, false);
+  // The last 16 delivered bytes are compared; older ones are unknown (counted as retransmitted).
+  const tail = text.slice(-16);
+  r.push(seqAdd(ISN, 5000 - 15), Buffer.from(tail, 'latin1'), 16, false);
+  r.push(seqAdd(ISN, 5000 - 15), Buffer.from(tail.toUpperCase(), 'latin1'), 16, false);
+  r.push(seqAdd(ISN, 1), Buffer.from('ZZZZ', 'latin1'), 4, false);
+  assert.deepEqual(problems, ['tcp.retransmission 16', 'tcp.overlap-conflict 16', 'tcp.retransmission 4']);
 });
 
 test('seq arithmetic wraps', () => {

@@ -67,7 +67,7 @@ export class StreamReassembler {
     options: StreamReassemblerOptions = {},
   ) {
     this.maxBuffered = options.maxBufferedBytes ?? 4 * 1024 * 1024;
-    this.history = new HistoryRing(options.historyBytes ?? 2048);
+    this.history = new HistoryRing(options.historyBytes ?? 2048, options.historyQueue);
     this.account = new BudgetAccount(options.budget);
   }
 
@@ -120,8 +120,10 @@ export class StreamReassembler {
     if (wireLength > 0) {
       if (seq >>> 0 === this.nextSeq && this.pending.size === 0 && !this.finSeen) {
         // In order with nothing waiting (most segments): delivered at once, as drain() would,
-        // without a piece, a list block and a cursor made and dropped for it.
+        // without a piece, a list block and a cursor made and dropped for it. Without a FIN
+        // nothing is left to drain, limit, copy or reach: done.
         this.deliver(payload, wireLength);
+        if (!fin) return SegmentClass.Data;
         cls = SegmentClass.Data;
       } else cls = this.insert(seq >>> 0, payload, wireLength);
     }

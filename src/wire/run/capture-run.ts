@@ -1,10 +1,11 @@
 // One decoder run: the capture reader, the flow table with its connection sinks, the key store
 // and the memory budget, put together; every event passes the summary and then the gate.
 // One object per run: nothing here is made per packet or per event.
-import type { Endpoint, RawPacket, SummaryEvent, WireEvent } from '../events.js';
+import type { RawPacket, SummaryEvent, WireEvent } from '../events.js';
 import type { CaptureDecoder, CaptureDecoderOptions } from '../decode-capture.js';
 import { createCaptureReader, type CaptureReader } from '../source/capture-reader.js';
-import { decodePacket } from '../layers/decode-packet.js';
+import { blankTcpPacket, decodeTcpPacket } from '../layers/decode-packet.js';
+import { DecodedTcpPacket } from '../layers/tcp-segment.js';
 import { createFlowTable, type FlowTable } from '../flow/flow-table.js';
 import { createChatContext } from '../annotate/chat-meaning.js';
 import { createMemoryBudget, DEFAULT_MAX_MEMORY, type MemoryBudget } from '../budget/memory-budget.js';
@@ -33,6 +34,8 @@ export class CaptureRun implements CaptureDecoder {
   private readonly hosts: Set<string>;
   private readonly filtered: boolean;
   private ended = false;
+  /** The TCP packet object made over for every packet (when packets are not kept). */
+  private readonly tcp: DecodedTcpPacket | undefined;
 
   constructor(options: CaptureDecoderOptions, onEvents: (events: WireEvent[]) => void) {
     this.gate = new EventGate(options.events, onEvents);
@@ -53,10 +56,15 @@ export class CaptureRun implements CaptureDecoder {
     this.ports = new Set(options.ports ?? []);
     this.hosts = new Set((options.hosts ?? []).map((h) => h.toLowerCase()));
     this.filtered = this.ports.size > 0 || this.hosts.size > 0;
+    // Only tcp.segment events keep a packet (its raw bytes) past the flow table: without them
+    // one packet object and one TCP packet object are made over for every packet.
+    const kept = this.gate.keeps('tcp.segment');
+    this.tcp = kept ? undefined : blankTcpPacket();
     this.reader = createCaptureReader({
       onPacket: this.packet,
       onProblem: this.emit,
       onSecrets: this.keys.onSecrets,
+      packetsNotKept: !kept,
     });
   }
 
@@ -69,6 +77,8 @@ export class CaptureRun implements CaptureDecoder {
   push(chunk: Buffer): void {
     if (this.ended) return;
     this.reader.push(chunk);
+    // The chunk's packets are done with: the bytes still referred to are copied.
+    this.flowTable.settle();
     this.gate.flush();
     this.heapGuard.decoded(chunk.length);
   }
@@ -112,6 +122,7 @@ export class CaptureRun implements CaptureDecoder {
       sinkFactory: connectionSinks(options, this.budget, this.keys.tls, this.gate.keeps('ws.frame')),
       emit: this.emit,
       segmentEvents: this.gate.keeps('tcp.segment'),
+      deferHistory: true,
       onSegment: this.summary.countSegment,
       ...(options.ports?.length ? { ports: options.ports } : {}),
       ...(options.hosts?.length ? { hosts: options.hosts } : {}),
@@ -126,14 +137,14 @@ export class CaptureRun implements CaptureDecoder {
     if (!this.filtered) summary.packets++;
     summary.ts = raw.ts;
     this.keys.packet();
-    const result = decodePacket(raw);
-    if (result.kind === 'tcp') {
-      if (this.filtered && !this.passes(result.packet.src, result.packet.dst)) return;
+    const result = decodeTcpPacket(raw, this.tcp);
+    if (result instanceof DecodedTcpPacket) {
+      if (this.filtered && !this.passes(result)) return;
       if (this.filtered) summary.packets++;
       summary.tcpPackets++;
-      this.flowTable.push(result.packet);
+      this.flowTable.push(result);
       if (this.gate.full) this.gate.flush();
-    } else if (result.kind === 'problem') {
+    } else if (result !== null) {
       this.emit({
         event: 'decode.problem',
         ts: raw.ts,
@@ -148,10 +159,10 @@ export class CaptureRun implements CaptureDecoder {
     }
   };
 
-  private passes(src: Endpoint, dst: Endpoint): boolean {
+  private passes(p: DecodedTcpPacket): boolean {
     return (
-      (this.ports.size === 0 || this.ports.has(src.port) || this.ports.has(dst.port)) &&
-      (this.hosts.size === 0 || this.hosts.has(src.ip) || this.hosts.has(dst.ip))
+      (this.ports.size === 0 || this.ports.has(p.srcPort) || this.ports.has(p.dstPort)) &&
+      (this.hosts.size === 0 || this.hosts.has(p.srcIp) || this.hosts.has(p.dstIp))
     );
   }
 }

@@ -11,6 +11,9 @@ export class EventGate {
   private batch: WireEvent[] = [];
   /** Decided once per event name, not once per event. */
   private readonly kept = new Map<string, boolean>();
+  /** The last event name looked up and its answer (runs of one event name are the rule). */
+  private lastName = '';
+  private lastKept = false;
 
   constructor(
     private readonly wanted: ((name: string) => boolean) | undefined,
@@ -27,12 +30,17 @@ export class EventGate {
       this.batch.push(ev);
       return;
     }
-    let k = this.kept.get(ev.event);
-    if (k === undefined) {
-      k = this.keeps(ev.event);
-      this.kept.set(ev.event, k);
+    const name = ev.event;
+    if (name !== this.lastName) {
+      let k = this.kept.get(name);
+      if (k === undefined) {
+        k = this.keeps(name);
+        this.kept.set(name, k);
+      }
+      this.lastName = name;
+      this.lastKept = k;
     }
-    if (k) this.batch.push(ev);
+    if (this.lastKept) this.batch.push(ev);
   }
 
   /** True when the batch is long enough to be cut at this packet boundary. */

@@ -25,6 +25,8 @@ export class RunSummary {
   };
   /** Connections known to carry WebSocket; entries leave when the connection is released. */
   private readonly wsConns = new Set<number>();
+  /** The connection marked last (most events in a row are of one connection): no set lookup. */
+  private lastWs = 0;
 
   constructor(private readonly chat: ChatContext | undefined) {}
 
@@ -79,9 +81,12 @@ export class RunSummary {
   private released(conn: number): void {
     this.chat?.release(conn);
     this.wsConns.delete(conn);
+    if (this.lastWs === conn) this.lastWs = 0;
   }
 
   private markWebSocket(conn: number): void {
+    if (conn === this.lastWs) return;
+    this.lastWs = conn;
     if (this.wsConns.has(conn)) return;
     this.wsConns.add(conn);
     this.event.websocketConnections++;

@@ -9,6 +9,11 @@ export interface CaptureReaderCallbacks {
   onProblem(problem: DecodeProblemEvent): void;
   /** A pcapng Decryption Secrets Block: its secrets type and data (padding removed). */
   onSecrets?(secretsType: number, data: Buffer): void;
+  /**
+   * true: the packet handed to onPacket is not kept once the call returns (nor its `data`), so
+   * the reader may hand on one object made over for every packet. Default false.
+   */
+  packetsNotKept?: boolean;
 }
 
 /**

@@ -5,6 +5,7 @@
 // every other block type. A bad packet block is reported and skipped (the block framing is
 // intact); a bad block length stops the reader because nothing after it can be located.
 import { MAX_BLOCK_BYTES, readerProblem, type CaptureReaderCallbacks, type UnitParser } from './framing.js';
+import { CapturedPacket, nextPacket } from './captured-packet.js';
 import { splitTicks, splitTime, tickScale, unitsPerSecond, type TickScale } from './timestamp.js';
 
 import {
@@ -32,6 +33,7 @@ interface PcapngInterface {
 }
 
 const MICROSECONDS = tickScale(1e6);
+const EMPTY = Buffer.alloc(0);
 
 export class PcapngParser implements UnitParser {
   private little = true;
@@ -40,11 +42,15 @@ export class PcapngParser implements UnitParser {
   private index = 0;
   private lastTs = 0;
   private lastNsec = 0;
+  /** The one packet object handed on when packets are not kept. */
+  private readonly reused: CapturedPacket | undefined;
 
   constructor(
     private readonly cb: CaptureReaderCallbacks,
     private readonly onHeader: () => void,
-  ) {}
+  ) {
+    this.reused = cb.packetsNotKept ? new CapturedPacket(0, 0, 0, EMPTY, 0, 0, 0, 0, 0) : undefined;
+  }
 
   private u32(buf: Buffer, off: number): number {
     return this.little ? buf.readUInt32LE(off) : buf.readUInt32BE(off);
@@ -197,7 +203,7 @@ export class PcapngParser implements UnitParser {
     }
     // if_tsoffset is whole seconds, so it moves only the seconds: the nanoseconds stay exact.
     const ts = splitTicks(high, low, iface.scale) + iface.offset;
-    this.emit(ts, splitTime.nsec, iface.linkType, buf.subarray(data, data + caplen), origLen, ifId);
+    this.emit(ts, splitTime.nsec, iface.linkType, buf, data, data + caplen, origLen, ifId);
   }
 
   private readSimplePacket(buf: Buffer, body: number, end: number): void {
@@ -210,36 +216,37 @@ export class PcapngParser implements UnitParser {
     let caplen = Math.min(origLen, end - body - 4);
     if (iface.snaplen > 0) caplen = Math.min(caplen, iface.snaplen);
     // No timestamp in an SPB: it takes the time of the packet before it.
-    this.emit(
-      this.lastTs,
-      this.lastNsec,
-      iface.linkType,
-      buf.subarray(body + 4, body + 4 + caplen),
-      origLen,
-      0,
-    );
+    this.emit(this.lastTs, this.lastNsec, iface.linkType, buf, body + 4, body + 4 + caplen, origLen, 0);
   }
 
   private emit(
     ts: number,
     tsNsec: number,
     linkType: number,
-    data: Buffer,
+    buf: Buffer,
+    start: number,
+    end: number,
     origLen: number,
     interfaceId: number,
   ): void {
     this.index++;
     this.lastTs = ts;
     this.lastNsec = tsNsec;
-    this.cb.onPacket({
-      index: this.index,
-      ts,
-      linkType,
-      data,
-      origLen: origLen < data.length ? data.length : origLen,
-      interfaceId,
-      tsNsec,
-    });
+    const caplen = end - start;
+    this.cb.onPacket(
+      nextPacket(
+        this.reused,
+        this.index,
+        ts,
+        linkType,
+        buf,
+        start,
+        end,
+        origLen < caplen ? caplen : origLen,
+        interfaceId,
+        tsNsec,
+      ),
+    );
   }
 
   get lastTimestamp(): number {

@@ -2,7 +2,7 @@
 // §5.2–5.3), TLS 1.2 AEAD (RFC 5288, RFC 7905) and TLS 1.2 CBC with HMAC, MAC-then-encrypt
 // (RFC 5246 §6.2.3.1) or encrypt-then-MAC (RFC 7366). The ciphers and HMAC are node:crypto's; a
 // record that fails its tag, MAC or padding check comes back as a failure, never as data.
-import { createDecipheriv, createHmac, timingSafeEqual } from 'node:crypto';
+import { createDecipheriv, createHmac, createSecretKey, timingSafeEqual, type KeyObject } from 'node:crypto';
 import type { CipherSuite } from './cipher-suites.js';
 import type { TrafficKeys } from './key-schedule.js';
 import type { TlsRecord } from './record-parser.js';
@@ -34,11 +34,12 @@ export function createRecordCipher(
   options: CipherOptions,
 ): RecordCipher {
   let sequence = 0;
+  const aead = suite.protection === 'cbc-hmac' ? undefined : new AeadOpener(suite, keys);
   const open = options.tls13
-    ? (r: TlsRecord) => open13(suite, keys, sequence, r)
-    : suite.protection === 'cbc-hmac'
+    ? (r: TlsRecord) => aead!.open13(sequence, r)
+    : aead === undefined
       ? (r: TlsRecord) => openCbc(suite, keys, sequence, r, options.encryptThenMac === true)
-      : (r: TlsRecord) => openAead12(suite, keys, sequence, r);
+      : (r: TlsRecord) => aead.open12(sequence, r);
   return {
     suite,
     get sequence() {
@@ -58,53 +59,106 @@ export function createRecordCipher(
 /** The 8-byte big-endian sequence number. */
 function seqBytes(sequence: number): Buffer {
   const b = Buffer.alloc(8);
-  b.writeUInt32BE(Math.floor(sequence / 0x100000000), 0);
-  b.writeUInt32BE(sequence >>> 0, 4);
+  writeSeq(b, 0, sequence);
   return b;
 }
 
-/** The per-record nonce of RFC 8446 §5.3 (also ChaCha20-Poly1305 in TLS 1.2): iv XOR padded seq. */
-function xorNonce(iv: Buffer, sequence: number): Buffer {
-  const nonce = Buffer.from(iv);
-  const seq = seqBytes(sequence);
-  for (let i = 0; i < 8; i++) nonce[nonce.length - 8 + i] ^= seq[i]!;
-  return nonce;
+/** Writes the 64-bit big-endian sequence number at `at`. */
+function writeSeq(into: Buffer, at: number, sequence: number): void {
+  into.writeUInt32BE(Math.floor(sequence / 0x100000000), at);
+  into.writeUInt32BE(sequence >>> 0, at + 4);
 }
 
-function aeadOpen(
-  suite: CipherSuite,
-  key: Buffer,
-  nonce: Buffer,
-  aad: Buffer,
-  sealed: Buffer,
-): Buffer | undefined {
-  if (sealed.length < TAG_BYTES) return undefined;
-  const body = sealed.subarray(0, sealed.length - TAG_BYTES);
-  const tag = sealed.subarray(sealed.length - TAG_BYTES);
-  try {
-    const decipher = createDecipheriv(suite.cipher as 'aes-128-gcm', key, nonce, {
-      authTagLength: TAG_BYTES,
-    });
-    decipher.setAAD(aad);
-    decipher.setAuthTag(tag);
-    return Buffer.concat([decipher.update(body), decipher.final()]);
-  } catch {
-    return undefined;
+/**
+ * AEAD records of one direction's keys: the key imported once, and the nonce and additional
+ * data written into buffers of its own for each record (no allocation per record but the
+ * decrypted bytes).
+ */
+class AeadOpener {
+  private readonly key: KeyObject;
+  private readonly nonce: Buffer;
+  private readonly aad13 = Buffer.alloc(5);
+  private readonly aad12 = Buffer.alloc(13);
+
+  constructor(
+    private readonly suite: CipherSuite,
+    private readonly keys: TrafficKeys,
+  ) {
+    this.key = createSecretKey(keys.key);
+    this.nonce = Buffer.alloc(suite.protection === 'aes-gcm' && keys.iv.length === 4 ? 12 : keys.iv.length);
   }
-}
 
-function open13(suite: CipherSuite, keys: TrafficKeys, sequence: number, record: TlsRecord): Opened {
-  const aad = Buffer.alloc(5);
-  aad[0] = record.contentType;
-  aad.writeUInt16BE(record.version, 1);
-  aad.writeUInt16BE(record.fragment.length, 3);
-  const inner = aeadOpen(suite, keys.key, xorNonce(keys.iv, sequence), aad, record.fragment);
-  if (!inner) return { ok: false, reason: 'authentication tag does not match' };
-  // TLSInnerPlaintext: content, then the real content type, then zero padding.
-  let end = inner.length - 1;
-  while (end >= 0 && inner[end] === 0) end--;
-  if (end < 0) return { ok: false, reason: 'decrypted record has no content type' };
-  return { ok: true, contentType: inner[end]!, plaintext: inner.subarray(0, end) };
+  /** TLS 1.3 (RFC 8446 §5.2): the inner plaintext's content type follows the content and padding. */
+  open13(sequence: number, record: TlsRecord): Opened {
+    const aad = this.aad13;
+    aad[0] = record.contentType;
+    aad.writeUInt16BE(record.version, 1);
+    aad.writeUInt16BE(record.fragment.length, 3);
+    const inner = this.run(this.xorNonce(sequence), aad, record.fragment);
+    if (!inner) return { ok: false, reason: 'authentication tag does not match' };
+    // TLSInnerPlaintext: content, then the real content type, then zero padding.
+    let end = inner.length - 1;
+    while (end >= 0 && inner[end] === 0) end--;
+    if (end < 0) return { ok: false, reason: 'decrypted record has no content type' };
+    return { ok: true, contentType: inner[end]!, plaintext: inner.subarray(0, end) };
+  }
+
+  /** TLS 1.2 AES-GCM (RFC 5288: salt + explicit nonce) and ChaCha20-Poly1305 (RFC 7905). */
+  open12(sequence: number, record: TlsRecord): Opened {
+    let nonce: Buffer;
+    let sealed: Buffer;
+    if (this.suite.protection === 'aes-gcm') {
+      if (record.fragment.length < GCM_EXPLICIT_NONCE + TAG_BYTES)
+        return { ok: false, reason: 'record too short' };
+      nonce = this.nonce;
+      this.keys.iv.copy(nonce, 0);
+      record.fragment.copy(nonce, this.keys.iv.length, 0, GCM_EXPLICIT_NONCE);
+      sealed = record.fragment.subarray(GCM_EXPLICIT_NONCE);
+    } else {
+      nonce = this.xorNonce(sequence);
+      sealed = record.fragment;
+    }
+    if (sealed.length < TAG_BYTES) return { ok: false, reason: 'record too short' };
+    const aad = this.aad12;
+    writeSeq(aad, 0, sequence);
+    aad[8] = record.contentType;
+    aad.writeUInt16BE(record.version, 9);
+    aad.writeUInt16BE(sealed.length - TAG_BYTES, 11);
+    const plaintext = this.run(nonce, aad, sealed);
+    if (!plaintext) return { ok: false, reason: 'authentication tag does not match' };
+    return { ok: true, contentType: record.contentType, plaintext };
+  }
+
+  /** The per-record nonce of RFC 8446 §5.3 (also ChaCha20-Poly1305 in TLS 1.2): iv XOR padded seq. */
+  private xorNonce(sequence: number): Buffer {
+    const nonce = this.nonce;
+    const iv = this.keys.iv;
+    iv.copy(nonce, 0);
+    const at = nonce.length - 8;
+    const hi = Math.floor(sequence / 0x100000000);
+    const lo = sequence >>> 0;
+    nonce.writeUInt32BE((nonce.readUInt32BE(at) ^ hi) >>> 0, at);
+    nonce.writeUInt32BE((nonce.readUInt32BE(at + 4) ^ lo) >>> 0, at + 4);
+    return nonce;
+  }
+
+  /** Decrypts and authenticates; undefined when the tag does not match. */
+  private run(nonce: Buffer, aad: Buffer, sealed: Buffer): Buffer | undefined {
+    if (sealed.length < TAG_BYTES) return undefined;
+    try {
+      const decipher = createDecipheriv(this.suite.cipher as 'aes-128-gcm', this.key, nonce, {
+        authTagLength: TAG_BYTES,
+      });
+      decipher.setAAD(aad);
+      decipher.setAuthTag(sealed.subarray(sealed.length - TAG_BYTES));
+      const plaintext = decipher.update(sealed.subarray(0, sealed.length - TAG_BYTES));
+      // An AEAD stream cipher gives all its bytes from update(); final() checks the tag.
+      decipher.final();
+      return plaintext;
+    } catch {
+      return undefined;
+    }
+  }
 }
 
 function aad12(sequence: number, record: TlsRecord, length: number): Buffer {
@@ -114,25 +168,6 @@ function aad12(sequence: number, record: TlsRecord, length: number): Buffer {
   aad.writeUInt16BE(record.version, 9);
   aad.writeUInt16BE(length, 11);
   return aad;
-}
-
-function openAead12(suite: CipherSuite, keys: TrafficKeys, sequence: number, record: TlsRecord): Opened {
-  let nonce: Buffer;
-  let sealed: Buffer;
-  if (suite.protection === 'aes-gcm') {
-    if (record.fragment.length < GCM_EXPLICIT_NONCE + TAG_BYTES)
-      return { ok: false, reason: 'record too short' };
-    nonce = Buffer.concat([keys.iv, record.fragment.subarray(0, GCM_EXPLICIT_NONCE)]);
-    sealed = record.fragment.subarray(GCM_EXPLICIT_NONCE);
-  } else {
-    nonce = xorNonce(keys.iv, sequence);
-    sealed = record.fragment;
-  }
-  if (sealed.length < TAG_BYTES) return { ok: false, reason: 'record too short' };
-  const aad = aad12(sequence, record, sealed.length - TAG_BYTES);
-  const plaintext = aeadOpen(suite, keys.key, nonce, aad, sealed);
-  if (!plaintext) return { ok: false, reason: 'authentication tag does not match' };
-  return { ok: true, contentType: record.contentType, plaintext };
 }
 
 function cbcDecrypt(suite: CipherSuite, key: Buffer, iv: Buffer, body: Buffer): Buffer | undefined {

@@ -76,12 +76,20 @@ class TlsRecordParser implements RecordParser {
 
   private readFragment(input: Buffer, pos: number, out: TlsRecord[]): number {
     const take = Math.min(this.need - this.have, input.length - pos);
-    // A copy: the caller may reuse its buffer before the record completes.
-    this.pieces.push(Buffer.from(input.subarray(pos, pos + take)));
-    this.have += take;
-    if (this.have === this.need) {
+    const piece = input.subarray(pos, pos + take);
+    if (this.have + take === this.need) {
+      // The last piece is used now, as a record whole in one push is: joined with the pieces
+      // held (one copy), or handed on as a view when it is the whole fragment.
       const pieces = this.pieces;
-      this.finish(out, pieces.length === 1 ? pieces[0]! : Buffer.concat(pieces, this.need));
+      if (pieces.length === 0) this.finish(out, piece);
+      else {
+        pieces.push(piece);
+        this.finish(out, Buffer.concat(pieces, this.need));
+      }
+    } else {
+      // A copy: the caller may reuse its buffer before the record completes.
+      this.pieces.push(Buffer.from(piece));
+      this.have += take;
     }
     return pos + take;
   }

@@ -314,6 +314,36 @@ export class WsDirectionDecoder implements DirectionDecoder, FrameParserHandlers
     this.addToMessage(chunk, copied || usedNow, expected);
   }
 
+  /** A masked slice of a message that must wait for more: unmasked straight into the message's
+   * memory (not into scratch, then copied). Declined (false) for all else, left to onPayload. */
+  takeMasked(
+    src: Buffer,
+    start: number,
+    end: number,
+    h: FrameHeader,
+    offset: number,
+    last: boolean,
+  ): boolean {
+    const n = end - start;
+    const m = this.message;
+    if (!this.inFrame || this.role !== DATA || !m.active || this.framePayloads || (last && h.fin))
+      return false;
+    const keptSoFar = m.bytes.length;
+    if (keptSoFar + n > this.maxMessageBytes) return false;
+    const expected = this.frameLeft;
+    this.frameLeft -= n;
+    m.total += n;
+    m.bytes.pushUnmasked(
+      src,
+      start,
+      end,
+      h.maskKey,
+      offset,
+      Math.min(expected, this.maxMessageBytes - keptSoFar),
+    );
+    return true;
+  }
+
   /** `expected`: the bytes of this frame still to come, `chunk` included. */
   private addToMessage(chunk: Buffer, stable: boolean, expected: number): void {
     const m = this.message;

@@ -29,6 +29,21 @@ export interface FrameParserHandlers {
    */
   onPayload(chunk: Buffer, wire: Buffer | undefined, header: FrameHeader, last: boolean): void;
   onFrameEnd(header: FrameHeader): void;
+  /**
+   * Optional: offered each masked slice `src[start, end)` before the parser unmasks it into
+   * scratch memory (`offset`: its position in the payload; `last` as for onPayload). A handler
+   * that keeps the slice can unmask it straight where it keeps it and return true: the parser
+   * then moves on as if onPayload had been called. Not offered when the parser passes wire
+   * slices on (`wantWire`).
+   */
+  takeMasked?(
+    src: Buffer,
+    start: number,
+    end: number,
+    header: FrameHeader,
+    offset: number,
+    last: boolean,
+  ): boolean;
   /** A header that cannot be followed (length beyond 2^53): the parser stops for good. */
   onFatal(code: 'WS_LENGTH_IMPOSSIBLE', message: string): void;
 }
@@ -122,16 +137,18 @@ export class FrameParser {
   private readPayload(bytes: Buffer, pos: number): number {
     const h = this.header;
     const take = Math.min(h.length - this.payloadDone, bytes.length - pos);
-    let plain: Buffer;
-    let wire: Buffer | undefined;
-    if (!h.masked) plain = wire = bytes.subarray(pos, pos + take);
-    else {
-      plain = unmaskScratch(bytes, pos, pos + take, h.maskKey, this.payloadDone);
-      if (this.wantWire) wire = bytes.subarray(pos, pos + take);
-    }
+    const offset = this.payloadDone;
+    const last = offset + take === h.length;
     this.payloadDone += take;
-    const last = this.payloadDone === h.length;
-    this.handlers.onPayload(plain, wire, h, last);
+    if (!h.masked) {
+      const view = bytes.subarray(pos, pos + take);
+      this.handlers.onPayload(view, view, h, last);
+    } else if (this.wantWire) {
+      const plain = unmaskScratch(bytes, pos, pos + take, h.maskKey, offset);
+      this.handlers.onPayload(plain, bytes.subarray(pos, pos + take), h, last);
+    } else if (!this.handlers.takeMasked?.(bytes, pos, pos + take, h, offset, last)) {
+      this.handlers.onPayload(unmaskScratch(bytes, pos, pos + take, h.maskKey, offset), undefined, h, last);
+    }
     if (last) this.endFrame();
     return pos + take;
   }

@@ -267,3 +267,25 @@ test('wantFrames: false builds no ws.frame event; messages, control frames and f
   assert.ok(summary(without).includes('problem WS_CONTROL_TOO_LONG'));
   assert.ok(summary(without).includes('client text hello'));
 });
+
+test('masked frames over many packets unmask straight into the message at every offset and size', () => {
+  // Two fragments of 1,000 and 3,001 bytes cut at uneven places: each piece lands at an offset
+  // that is not a multiple of 4 in the mask and in the message, short pieces and long ones.
+  const text = Array.from({ length: 4001 }, (_, i) => String.fromCharCode(33 + ((i * 7) % 90))).join('');
+  const bytes = Buffer.concat([
+    frame({ opcode: 1, fin: false, payload: text.slice(0, 1000) }),
+    frame({ opcode: 0, payload: text.slice(1000) }),
+  ]);
+  const steps: Array<['client' | 'server', Buffer]> = [
+    ['client', request],
+    ['server', response],
+  ];
+  for (let at = 0, n = 1; at < bytes.length; at += n, n = (n * 3 + 1) % 701) {
+    steps.push(['client', bytes.subarray(at, at + n)]);
+  }
+  assert.deepEqual(summary(decode(steps)), [
+    'request GET /chat',
+    'response 101 accept=true',
+    `client text ${text}`,
+  ]);
+});

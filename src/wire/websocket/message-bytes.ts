@@ -4,6 +4,8 @@
 // of a million one-byte fragments then costs about its bytes, not a Buffer object per fragment
 // (~140 bytes each), and joining it at the end is free.
 
+import { unmaskRange, unmaskRangeAt } from '../../shared/websocket-framing.js';
+
 const FIRST_GROWTH = 256;
 /**
  * Room made beyond a chunk for the rest of its frame (its header tells how much is to come): a
@@ -33,23 +35,47 @@ export class MessageBytes {
    * `expected`: the bytes of its frame still to come, this chunk included (room is made for them).
    */
   push(chunk: Buffer, stable: boolean, expected = chunk.length): void {
-    if (chunk.length === 0) return;
-    const ahead =
-      expected > chunk.length
-        ? Math.min(expected - chunk.length, MAX_AHEAD, AHEAD_FACTOR * (this.len + chunk.length))
-        : 0;
-    if (this.buf === null && this.single === null) {
-      if (ahead === 0) {
-        this.single = stable ? chunk : Buffer.from(chunk);
-        this.len = chunk.length;
-        return;
-      }
-      this.buf = Buffer.allocUnsafe(Math.max(chunk.length + ahead, FIRST_GROWTH));
-      chunk.copy(this.buf, 0);
-      this.len = chunk.length;
+    const n = chunk.length;
+    if (n === 0) return;
+    if (this.buf === null && this.single === null && this.aheadFor(n, expected) === 0) {
+      this.single = stable ? chunk : Buffer.from(chunk);
+      this.len = n;
       return;
     }
-    const need = this.len + chunk.length;
+    chunk.copy(this.room(n, expected), this.len);
+    this.len += n;
+  }
+
+  /**
+   * Appends the masked bytes `src[start, end)` unmasked (`key`, `offset`: the mask and the
+   * payload position of src[start]), straight into the message's own memory: no scratch copy
+   * between the wire and the message. `expected` as for push().
+   */
+  pushUnmasked(src: Buffer, start: number, end: number, key: number, offset: number, expected: number): void {
+    const n = end - start;
+    if (n === 0) return;
+    if (this.buf === null && this.single === null && this.aheadFor(n, expected) === 0) {
+      this.single = unmaskRange(src, start, end, key, offset, Buffer.allocUnsafe(n));
+      this.len = n;
+      return;
+    }
+    unmaskRangeAt(src, start, end, key, offset, this.room(n, expected), this.len);
+    this.len += n;
+  }
+
+  /** Room to make beyond `n` new bytes for the rest of their frame. */
+  private aheadFor(n: number, expected: number): number {
+    return expected > n ? Math.min(expected - n, MAX_AHEAD, AHEAD_FACTOR * (this.len + n)) : 0;
+  }
+
+  /** The buffer, grown (or made) so that `n` more bytes fit after the `len` held. */
+  private room(n: number, expected: number): Buffer {
+    const ahead = this.aheadFor(n, expected);
+    if (this.buf === null && this.single === null) {
+      this.buf = Buffer.allocUnsafe(Math.max(n + ahead, FIRST_GROWTH));
+      return this.buf;
+    }
+    const need = this.len + n;
     if (this.buf === null || need > this.buf.length) {
       const grown = Buffer.allocUnsafe(Math.max(need + ahead, FIRST_GROWTH, (this.buf?.length ?? 0) * 2));
       if (this.buf !== null) this.buf.copy(grown, 0, 0, this.len);
@@ -57,8 +83,7 @@ export class MessageBytes {
       this.buf = grown;
       this.single = null;
     }
-    chunk.copy(this.buf, this.len);
-    this.len = need;
+    return this.buf;
   }
 
   /** Forgets the bytes (a message ended or was dropped). */
