@@ -12,6 +12,14 @@
 import { isAscii, isUtf8 } from 'node:buffer';
 import { closeSync, openSync, readSync, writeSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
+import {
+  decodeFrameHeader,
+  HEADER_NEEDS_MORE,
+  headerLengthFor,
+  MAX_HEADER_BYTES,
+  newFrameHeader,
+  type FrameHeader,
+} from '../shared/websocket-framing.js';
 import { maskInPlace } from '../shared/websocket-masking.js';
 import { createChatContext, type ChatContext } from '../wire/annotate/chat-meaning.js';
 import { ByteOutput } from '../wire/render/byte-output.js';
@@ -52,15 +60,12 @@ class Direction {
   seq = -1;
   upgrading = true;
   httpTail = '';
-  /** A frame header (collected across packets when split). */
-  readonly header = new Uint8Array(14);
+  /** A frame header's bytes (collected across packets when split), and the header read. */
+  readonly header = new Uint8Array(MAX_HEADER_BYTES);
   headerBytes = 0;
+  readonly frame: FrameHeader = newFrameHeader();
   payload: Buffer | null = null;
   filled = 0;
-  opcode = 0;
-  fin = true;
-  masked = false;
-  key = 0;
   /** The fragments of a message under way. */
   parts: Buffer[] = [];
   messageOpcode = 0;
@@ -197,28 +202,18 @@ export class LeanDecoder {
   private header(d: Direction, buf: Buffer, from: number, end: number): number {
     let p = from;
     const h = d.header;
-    while (p < end && d.headerBytes < 14) {
+    while (p < end && d.headerBytes < MAX_HEADER_BYTES) {
       h[d.headerBytes++] = buf[p++]!;
-      if (d.headerBytes >= 2 && d.headerBytes === headerLength(h[1]!)) break;
+      if (d.headerBytes >= 2 && d.headerBytes === headerLengthFor(h[1]!)) break;
     }
-    if (d.headerBytes < 2 || d.headerBytes < headerLength(h[1]!)) return p;
+    const f = d.frame;
+    const size = decodeFrameHeader(h, 0, d.headerBytes, f);
+    if (size === HEADER_NEEDS_MORE) return p;
+    if (size < 0) throw new NotLean('an impossible frame length');
     d.headerBytes = 0;
-    const b1 = h[1]!;
-    let len = b1 & 127;
-    let q = 2;
-    if (len === 126) {
-      len = (h[2]! << 8) | h[3]!;
-      q = 4;
-    } else if (len === 127) {
-      len = h[6]! * 2 ** 24 + ((h[7]! << 16) | (h[8]! << 8) | h[9]!);
-      q = 10;
-    }
-    d.masked = (b1 & 128) !== 0;
-    d.key = d.masked ? (h[q]! << 24) | (h[q + 1]! << 16) | (h[q + 2]! << 8) | h[q + 3]! : 0;
-    d.opcode = h[0]! & 15;
-    d.fin = (h[0]! & 128) !== 0;
-    if (h[0]! & 0x30 || (h[0]! & 0x40 && d.inflater === undefined)) throw new NotLean('RSV bits');
-    if (d.opcode !== 0 && d.opcode < 8) d.compressed = (h[0]! & 0x40) !== 0;
+    if (f.rsv2 || f.rsv3 || (f.rsv1 && d.inflater === undefined)) throw new NotLean('RSV bits');
+    if (f.opcode !== 0 && f.opcode < 8) d.compressed = f.rsv1;
+    const len = f.length;
     if (end - p >= len) {
       // Whole in this packet: read in place (nothing else reads the chunk).
       this.frame(d, buf.subarray(p, p + len));
@@ -230,11 +225,12 @@ export class LeanDecoder {
   }
 
   private frame(d: Direction, payload: Buffer): void {
-    if (d.masked) maskInPlace(payload, 0, payload.length, d.key, 0);
-    if (d.opcode >= 8) return;
-    if (d.opcode !== 0) d.messageOpcode = d.opcode;
+    const f = d.frame;
+    if (f.masked) maskInPlace(payload, 0, payload.length, f.maskKey, 0);
+    if (f.opcode >= 8) return;
+    if (f.opcode !== 0) d.messageOpcode = f.opcode;
     d.parts.push(payload);
-    if (!d.fin) return;
+    if (!f.fin) return;
     const wire = d.parts.length === 1 ? payload : Buffer.concat(d.parts);
     const fragments = d.parts.length;
     d.parts = [];
@@ -287,12 +283,6 @@ export class LeanDecoder {
     out.reserve(4);
     out.putBytes(PIECES.chatEnd);
   }
-}
-
-/** Bytes of a frame header from its second byte (the length form and the mask bit). */
-function headerLength(b1: number): number {
-  const len = b1 & 127;
-  return 2 + (len === 126 ? 2 : len === 127 ? 8 : 0) + (b1 & 128 ? 4 : 0);
 }
 
 /** Reads a classic pcap file in 1 MiB chunks, as `read` does; the lines go to `fd`. */
