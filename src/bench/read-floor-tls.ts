@@ -11,7 +11,8 @@ import { syncBuiltinESMExports } from 'node:module';
 
 export interface RecordedDecipher {
   algorithm: string;
-  key: Buffer;
+  /** As the TLS layer gave it: a KeyObject made once per direction's keys, or raw bytes. */
+  key: crypto.KeyObject | Buffer;
   iv: Buffer;
   authTagLength: number | undefined;
   aad: Buffer | undefined;
@@ -32,7 +33,7 @@ export function recordDeciphers(): { stop(): RecordedDecipher[] } {
     const d = original(algorithm, key, iv, options as never) as DecipherGCM;
     const r: RecordedDecipher = {
       algorithm,
-      key: Buffer.from(key as Buffer),
+      key: key instanceof crypto.KeyObject ? key : Buffer.from(key as Buffer),
       iv: Buffer.from(iv as Buffer),
       authTagLength: options?.authTagLength,
       aad: undefined,
