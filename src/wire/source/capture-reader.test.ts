@@ -368,37 +368,3 @@ test('reader: a pcapng block with an impossible length stops the reader', () => 
     ['BLOCK_UNREADABLE'],
   );
 });
-
-test('reader: packets not kept are one object made over, reading the same as new ones', () => {
-  for (const name of fixtures) {
-    const bytes = readFileSync(join(fixturesDir, name));
-    const fresh = read(bytes, 4096).packets;
-    const seen: Array<Omit<RawPacket, 'data'> & { hex: string }> = [];
-    const objects = new Set<RawPacket>();
-    const reader = createCaptureReader({
-      onPacket: (p) => {
-        objects.add(p);
-        const { index, ts, linkType, origLen, interfaceId, tsNsec } = p;
-        seen.push({ index, ts, linkType, origLen, interfaceId, tsNsec, hex: p.data.toString('hex') });
-      },
-      onProblem: () => {},
-      packetsNotKept: true,
-    });
-    for (let i = 0; i < bytes.length; i += 4096) reader.push(bytes.subarray(i, i + 4096));
-    reader.end();
-    assert.equal(objects.size, Math.min(1, fresh.length), name);
-    assert.deepEqual(
-      seen,
-      fresh.map(({ index, ts, linkType, origLen, interfaceId, tsNsec, data }) => ({
-        index,
-        ts,
-        linkType,
-        origLen,
-        interfaceId,
-        tsNsec,
-        hex: data.toString('hex'),
-      })),
-      name,
-    );
-  }
-});
