@@ -44,8 +44,14 @@ export default tseslint.config(
     },
   },
   {
-    // The decoder's state objects keep one short method per state (docs/architecture.md).
-    files: ['src/wire/**/*.ts', 'src/shared/websocket-framing.ts', 'src/shared/websocket-masking.ts'],
+    // The decoder's state objects keep one short method per state (docs/architecture.md); the
+    // commands' runs one short function per step.
+    files: [
+      'src/wire/**/*.ts',
+      'src/shared/websocket-framing.ts',
+      'src/shared/websocket-masking.ts',
+      'src/cli/{demo,demo-run,read,read-run,read-progress,bench}.ts',
+    ],
     ignores: ['**/*.test.ts'],
     rules: { 'max-lines-per-function': ['error', { max: 60, skipBlankLines: true, skipComments: true }] },
   },

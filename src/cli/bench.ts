@@ -14,7 +14,7 @@ import { LOAD_DIALECTS, type LoadDialect } from '../bench/bench-message.js';
 import { TARGETS, type TargetName } from '../bench/target.js';
 import { Progress } from '../bench/progress.js';
 import { parseTargetUrl } from '../bench/raw-ws-client.js';
-import { runFanout } from '../bench/fanout.js';
+import { runFanout, type FanoutRun } from '../bench/fanout.js';
 import { runCapacity } from '../bench/broadcast-capacity.js';
 import { runConnections } from '../bench/connections.js';
 import { fanoutRatios, formatCapacity, formatConnections, formatFanout } from '../bench/report.js';
@@ -178,57 +178,84 @@ export async function run(args: string[]): Promise<number> {
   const parsed = parseCommandArgs(spec, rest);
   if (!parsed) return 0;
   const { values } = parsed;
-  const base = readCommon(values);
-  const json = values.json === true;
-  const progress = new Progress(process.stderr, values.quiet === true);
+  // The common options are checked before the scenario's own: their mistakes are named first.
+  const job: ScenarioJob = {
+    values,
+    base: readCommon(values),
+    json: values.json === true,
+    progress: new Progress(process.stderr, values.quiet === true),
+  };
+  if (scenario === 'fanout') return benchFanout(job);
+  if (scenario === 'broadcast-capacity') return benchCapacity(job);
+  return benchConnections(job);
+}
 
-  if (scenario === 'fanout') {
-    const options = {
-      ...base,
-      receivers: intOption(values, 'receivers', 1, 1_000_000),
-      senders: intOption(values, 'senders', 1, 10_000),
-      inflight: intOption(values, 'inflight', 1, 100_000),
-      rate: numberOption(values, 'rate', 0, 10_000_000),
-      durationSec: numberOption(values, 'duration', 0.1, 86_400),
-    };
-    const runs = await runFanout(options, progress);
-    const ratios = fanoutRatios(runs);
-    print(
-      json,
-      {
-        scenario,
-        options,
-        runs: runs.map((r) => {
-          const invalid = invalidReason(r.result);
-          return { ...r, ratios: ratios[r.target], ...(invalid ? { invalid } : {}) };
-        }),
-      },
-      formatFanout(runs),
+/** What every scenario starts from: its parsed options, the common ones read, where to report. */
+interface ScenarioJob {
+  values: ParsedArgs['values'];
+  base: Common;
+  json: boolean;
+  progress: Progress;
+}
+
+/** `bench fanout`: exit 1 when a run is invalid or a receiver missed, repeated or reordered. */
+async function benchFanout({ values, base, json, progress }: ScenarioJob): Promise<number> {
+  const options = {
+    ...base,
+    receivers: intOption(values, 'receivers', 1, 1_000_000),
+    senders: intOption(values, 'senders', 1, 10_000),
+    inflight: intOption(values, 'inflight', 1, 100_000),
+    rate: numberOption(values, 'rate', 0, 10_000_000),
+    durationSec: numberOption(values, 'duration', 0.1, 86_400),
+  };
+  const runs = await runFanout(options, progress);
+  const ratios = fanoutRatios(runs);
+  print(
+    json,
+    {
+      scenario: 'fanout',
+      options,
+      runs: runs.map((r) => {
+        const invalid = invalidReason(r.result);
+        return { ...r, ratios: ratios[r.target], ...(invalid ? { invalid } : {}) };
+      }),
+    },
+    formatFanout(runs),
+  );
+  return reportFanoutFailures(runs);
+}
+
+/** The fanout runs' failures on stderr, one line each (after the results); 1 when there was one. */
+function reportFanoutFailures(runs: FanoutRun[]): number {
+  const invalid = runs.filter((r) => invalidReason(r.result) !== undefined);
+  for (const r of invalid)
+    process.stderr.write(`wirechat bench: ${r.target}: invalid run: ${invalidReason(r.result)!}\n`);
+  const bad = runs.filter((r) => r.result.complete !== r.result.receivers || r.result.outOfOrder > 0);
+  for (const r of bad) {
+    process.stderr.write(
+      `wirechat bench: ${r.target}: ${r.result.receivers - r.result.complete} of ${r.result.receivers} receivers did not get every message exactly once, in order (missing ${r.result.missing}, extra ${r.result.extra}, out of order ${r.result.outOfOrder})\n`,
     );
-    const invalid = runs.filter((r) => invalidReason(r.result) !== undefined);
-    for (const r of invalid)
-      process.stderr.write(`wirechat bench: ${r.target}: invalid run: ${invalidReason(r.result)!}\n`);
-    const bad = runs.filter((r) => r.result.complete !== r.result.receivers || r.result.outOfOrder > 0);
-    for (const r of bad) {
-      process.stderr.write(
-        `wirechat bench: ${r.target}: ${r.result.receivers - r.result.complete} of ${r.result.receivers} receivers did not get every message exactly once, in order (missing ${r.result.missing}, extra ${r.result.extra}, out of order ${r.result.outOfOrder})\n`,
-      );
-    }
-    return bad.length || invalid.length ? 1 : 0;
   }
-  if (scenario === 'broadcast-capacity') {
-    const options = {
-      ...base,
-      broadcasters: intOption(values, 'broadcasters', 1, 1000),
-      step: intOption(values, 'step', 1, 1_000_000),
-      maxClients: intOption(values, 'max-clients', 1, 1_000_000),
-      limitMs: numberOption(values, 'limit-ms', 0.1, 600_000),
-      stepDurationSec: numberOption(values, 'step-duration', 0.1, 3600),
-    };
-    const runs = await runCapacity(options, progress);
-    print(json, { scenario, options, runs }, formatCapacity(runs));
-    return 0;
-  }
+  return bad.length || invalid.length ? 1 : 0;
+}
+
+/** `bench broadcast-capacity`: a measurement only, so it always exits 0. */
+async function benchCapacity({ values, base, json, progress }: ScenarioJob): Promise<number> {
+  const options = {
+    ...base,
+    broadcasters: intOption(values, 'broadcasters', 1, 1000),
+    step: intOption(values, 'step', 1, 1_000_000),
+    maxClients: intOption(values, 'max-clients', 1, 1_000_000),
+    limitMs: numberOption(values, 'limit-ms', 0.1, 600_000),
+    stepDurationSec: numberOption(values, 'step-duration', 0.1, 3600),
+  };
+  const runs = await runCapacity(options, progress);
+  print(json, { scenario: 'broadcast-capacity', options, runs }, formatCapacity(runs));
+  return 0;
+}
+
+/** `bench connections`: exit 1 when some user did not receive the final broadcast. */
+async function benchConnections({ values, base, json, progress }: ScenarioJob): Promise<number> {
   const users = intOption(values, 'users', 2, 10_000_000);
   const pid = values.pid !== undefined ? parsePids(String(values.pid)) : undefined;
   const rooms = intOption(values, 'rooms', 1, 1_000_000);
@@ -238,7 +265,7 @@ export async function run(args: string[]): Promise<number> {
   const settleSec = numberOption(values, 'settle', 0, 3600);
   const options = { ...base, users, rooms, settleSec, ...(pid ? { pid } : {}) };
   const runs = await runConnections(options, progress);
-  print(json, { scenario, options, runs }, formatConnections(runs));
+  print(json, { scenario: 'connections', options, runs }, formatConnections(runs));
   const bad = runs.filter((r) => !r.result.allReached);
   for (const r of bad) {
     process.stderr.write(

@@ -4,9 +4,7 @@ import { basename } from 'node:path';
 import { createReadStream, statSync } from 'node:fs';
 import { parseCommandArgs, intOption, type CommandSpec, type ParsedArgs } from '../shared/args.js';
 import { UsageError, UserError } from '../shared/errors.js';
-import { createCaptureDecoder, type CaptureDecoderOptions } from '../wire/decode-capture.js';
-import type { DecodeProblemEvent } from '../wire/events.js';
-import type { View } from '../wire/render/view.js';
+import type { CaptureDecoderOptions } from '../wire/decode-capture.js';
 import { createEventFilter, EVENT_NAMES } from '../wire/render/event-filter.js';
 import {
   displayOptions,
@@ -16,13 +14,9 @@ import {
   parseMaxMemory,
   parseChat,
 } from './view-options.js';
-import { createProgress } from './read-progress.js';
-import { onStopSignal } from './stop-signals.js';
 import { loadTlsOptions, tlsReadOptions } from './tls-options.js';
 import { FileChunks } from './file-chunks.js';
-
-/** What `read` takes its capture from: a file's chunks, or a stream (stdin, a pipe, a device). */
-type Input = AsyncIterable<Buffer> & { destroy(): void };
+import { readInto, type Input } from './read-run.js';
 
 export const readSpec: CommandSpec = {
   name: 'read',
@@ -152,36 +146,10 @@ export async function run(argv: string[]): Promise<number> {
   const parsed = parseCommandArgs(readSpec, argv);
   if (!parsed) return 0;
   const { values, positionals } = parsed;
-  // tcpdump's habit: `-r FILE` names the input as the FILE argument does.
-  if (typeof values.read === 'string') {
-    if (positionals.length > 0)
-      throw new UsageError(`-r ${values.read} and FILE ${positionals[0]}: one input only`);
-    positionals.push(values.read);
-  }
-  if (positionals.length !== 1) {
-    throw new UsageError(
-      positionals.length === 0
-        ? "missing FILE (or - for stdin); see 'wirechat read --help'"
-        : `one FILE only, got ${positionals.length}`,
-    );
-  }
+  const path = inputPath(values, positionals);
   const format = parseFormat(values, argv);
   const keepEvent = parseEventFilter(values, format);
-  const decoderOptions: CaptureDecoderOptions = {
-    ports: parsePorts(values),
-    hosts: parseHosts(values),
-    // Only the byte views show frame payloads; the others never pay for copying them.
-    includeFramePayloads: format === 'tcpdump' || format === 'html',
-    maxMemory: parseMaxMemory(values),
-    chat: parseChat(values),
-  };
-  // --events: the decoder does not build the events nobody will print.
-  if (keepEvent !== undefined) decoderOptions.events = keepEvent;
-  if (values['max-message-bytes'] !== undefined) {
-    decoderOptions.maxMessageBytes = intOption(values, 'max-message-bytes', 1024, 2 ** 31);
-  }
-  decoderOptions.tls = loadTlsOptions(values, values.quiet === true);
-  const path = positionals[0]!;
+  const decoderOptions = parseDecoderOptions(values, format, keepEvent);
   const { stream, size } = openInput(path);
   const view = openView(values, {
     argv,
@@ -200,103 +168,44 @@ export async function run(argv: string[]): Promise<number> {
   }
 }
 
-interface ReadJob {
-  values: ParsedArgs['values'];
-  path: string;
-  decoderOptions: CaptureDecoderOptions;
-  stream: Input;
-  size: number | undefined;
+/** The one input, named by FILE or by tcpdump's habit `-r FILE`. */
+function inputPath(values: ParsedArgs['values'], positionals: string[]): string {
+  if (typeof values.read === 'string') {
+    if (positionals.length > 0)
+      throw new UsageError(`-r ${values.read} and FILE ${positionals[0]}: one input only`);
+    positionals.push(values.read);
+  }
+  if (positionals.length !== 1) {
+    throw new UsageError(
+      positionals.length === 0
+        ? "missing FILE (or - for stdin); see 'wirechat read --help'"
+        : `one FILE only, got ${positionals.length}`,
+    );
+  }
+  return positionals[0]!;
 }
 
-async function readInto(view: View, job: ReadJob): Promise<number> {
-  const { values, path, decoderOptions, stream, size } = job;
-  const quiet = values.quiet === true;
-
-  /** After Ctrl-C: the summary of what was read when there was a capture at all, exit 130. */
-  const endInterrupted = async (): Promise<number> => {
-    const summary = decoder.end();
-    if (decoder.usable && decoder.format !== undefined) view.finish(summary);
-    // Reading stdin (a live `tcpdump -w -`), Ctrl-C is how the run ends: the view is kept. A
-    // file's reading cut short leaves the old -o file as it was.
-    if (view.toFile && path === '-') await view.close().catch(() => view.discard());
-    else if (view.toFile) view.discard();
-    else await view.close(true);
-    removeSignals();
-    return 130;
+/** The decoder's options, in the order their mistakes are reported (the key log read last). */
+function parseDecoderOptions(
+  values: ParsedArgs['values'],
+  format: string,
+  keepEvent: ((name: string) => boolean) | undefined,
+): CaptureDecoderOptions {
+  const decoderOptions: CaptureDecoderOptions = {
+    ports: parsePorts(values),
+    hosts: parseHosts(values),
+    // Only the byte views show frame payloads; the others never pay for copying them.
+    includeFramePayloads: format === 'tcpdump' || format === 'html',
+    maxMemory: parseMaxMemory(values),
+    chat: parseChat(values),
   };
-
-  let firstProblem: DecodeProblemEvent | undefined;
-  const decoder = createCaptureDecoder(decoderOptions, (events) => {
-    if (firstProblem === undefined)
-      firstProblem = events.find((e): e is DecodeProblemEvent => e.event === 'decode.problem');
-    // Input that is no capture at all gets its one line on stderr, not a view on stdout.
-    if (decoder.usable) view.write(events);
-  });
-
-  const progress = createProgress({
-    enabled: !quiet && process.stderr.isTTY === true && (view.toFile || !view.toTerminal),
-    total: size,
-  });
-  let bytesRead = 0;
-  // Ctrl-C ends the reading where it is (also while waiting for input or for the output to
-  // drain) and the run ends with the summary of what was read, exit 130.
-  let interrupted = false;
-  let wake = (): void => undefined;
-  const stopped = new Promise<void>((resolve) => (wake = resolve));
-  const removeSignals = onStopSignal(() => {
-    interrupted = true;
-    stream.destroy();
-    wake();
-  });
-  const outputStopped = (): boolean => view.readerGone || view.failure !== undefined;
-  try {
-    for await (const chunk of stream) {
-      bytesRead += chunk.length;
-      decoder.push(chunk);
-      // Whatever a chunk decoded is written before the next is read: a live capture's lines
-      // come out as soon as they are decoded.
-      view.flush();
-      progress.update(bytesRead);
-      // Garbage (a header that is no capture, a length that cannot be trusted) ends the run now:
-      // reading the rest of /dev/zero or of an endless pipe would go on for ever.
-      if (outputStopped() || decoder.stopped || interrupted) break;
-      if (view.blocked) {
-        await Promise.race([view.drained(), stopped]);
-        if (outputStopped() || interrupted) break;
-      }
-    }
-  } catch (err) {
-    progress.done();
-    if (interrupted) return endInterrupted();
-    if (outputStopped() && !view.failure) return 0;
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new UserError(`${path}: read failed (${code ?? (err as Error).message})`, 'READ_FAILED');
-  } finally {
-    // Past the reading, Ctrl-C is the default again (exit at once), unless it already came.
-    if (!interrupted) removeSignals();
-    if ((outputStopped() || decoder.stopped) && stream !== process.stdin) stream.destroy();
+  // --events: the decoder does not build the events nobody will print.
+  if (keepEvent !== undefined) decoderOptions.events = keepEvent;
+  if (values['max-message-bytes'] !== undefined) {
+    decoderOptions.maxMessageBytes = intOption(values, 'max-message-bytes', 1024, 2 ** 31);
   }
-  progress.done();
-  if (view.failure) throw writeFailed(values, view.failure);
-  if (view.readerGone) return 0;
-  if (interrupted) return endInterrupted();
-
-  const summary = decoder.end();
-  if (bytesRead === 0) throw new UserError(`${path}: empty input, not a capture`, 'EMPTY_CAPTURE');
-  if (!decoder.usable || decoder.format === undefined) {
-    const why = firstProblem
-      ? `${firstProblem.message} (${firstProblem.code})`
-      : 'not a pcap or pcapng capture';
-    throw new UserError(`${path}: ${why}`, firstProblem?.code ?? 'NOT_A_CAPTURE');
-  }
-  view.finish(summary);
-  if (view.failure) throw writeFailed(values, view.failure);
-  await view.close();
-  return 0;
-}
-
-function writeFailed(values: ParsedArgs['values'], err: Error): UserError {
-  return new UserError(`cannot write ${String(values.output)}: ${err.message}`, 'OUTPUT_FAILED');
+  decoderOptions.tls = loadTlsOptions(values, values.quiet === true);
+  return decoderOptions;
 }
 
 /** The capture's name in an html page's title and header: its file name only, since pages are
