@@ -51,6 +51,7 @@ export default tseslint.config(
       'src/shared/websocket-framing.ts',
       'src/shared/websocket-masking.ts',
       'src/cli/{demo,demo-run,read,read-run,read-progress,bench}.ts',
+      'src/cli/{capture,capture-run,tap,tap-run,tap-recorder}.ts',
     ],
     ignores: ['**/*.test.ts'],
     rules: { 'max-lines-per-function': ['error', { max: 60, skipBlankLines: true, skipComments: true }] },

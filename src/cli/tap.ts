@@ -1,20 +1,16 @@
 // `wirechat tap --listen HOST:PORT --upstream HOST:PORT`: a transparent proxy whose traffic is
 // decoded and shown exactly as `capture` shows a live capture (no root needed). The relayed bytes
 // become synthetic packets, written as pcapng, and those bytes feed the same decoder as a file.
-import { readFileSync, type WriteStream } from 'node:fs';
+// Only the options live here; tap-run.ts runs them, tap-recorder.ts turns the relay into packets.
+import { readFileSync } from 'node:fs';
 import { parseCommandArgs, type CommandSpec, type ParsedArgs } from '../shared/args.js';
 import { UsageError, UserError } from '../shared/errors.js';
 import { loadTls } from '../chat/transport/tls.js';
-import { safeLine } from '../shared/terminal-text.js';
-import { createCaptureDecoder, type CaptureDecoder } from '../wire/decode-capture.js';
-import { startTapProxy, type TapProxy } from '../wire/source/tap-proxy.js';
-import { createPcapngWriter } from '../wire/source/pcapng-writer.js';
-import type { SyntheticPacket } from '../wire/source/synthetic-tcp.js';
-import { openView, parseMaxMemory, viewOptions, parseChat } from './view-options.js';
-import { onStopSignal } from './stop-signals.js';
-import { openOutputFile } from '../wire/render/output-file.js';
+import { viewOptions } from './view-options.js';
 import { loadLiveTlsOptions, tlsLiveOptions } from './tls-options.js';
-import { createSecretsOrderedOutput, type SecretsOrderedOutputOptions } from './keyed-capture-file.js';
+import { TapCommandRun, type TapSettings, type TapTls } from './tap-run.js';
+
+export { createTapRecorder, type TapRecorder } from './tap-recorder.js';
 
 export const tapSpec: CommandSpec = {
   name: 'tap',
@@ -93,46 +89,8 @@ export function parseHostPort(text: string, option: string): { host: string; por
   return { host: m[1] ?? (m[2] || '0.0.0.0'), port };
 }
 
-export interface TapRecorder {
-  (packet: SyntheticPacket): void;
-  /** Key log lines for the saved file (with `keyed`). */
-  secrets(lines: string): void;
-  /** Writes what the file kept back. */
-  end(): void;
-}
-
-/**
- * The tap's packets, as pcapng bytes, into a decoder (and a file). With `keyed`, the file carries
- * the key log in Decryption Secrets Blocks, before the packets that need them.
- */
-export function createTapRecorder(
-  decoder: CaptureDecoder,
-  save?: WriteStream,
-  keyed?: SecretsOrderedOutputOptions,
-): TapRecorder {
-  const writer = createPcapngWriter({ application: 'wirechat tap' });
-  const header = writer.header();
-  save?.write(header);
-  decoder.push(header);
-  const output = save && keyed ? createSecretsOrderedOutput(save, writer, keyed) : undefined;
-  const record = (packet: SyntheticPacket): void => {
-    const bytes = writer.packet(packet);
-    // The decoder first: a connection it starts holding for its secrets holds the file too.
-    decoder.push(bytes);
-    if (output) output.packet(bytes);
-    else save?.write(bytes);
-  };
-  return Object.assign(record, {
-    secrets: (lines: string) => output?.secrets(lines),
-    end: () => output?.end(),
-  });
-}
-
 /** --tls-cert/--tls-key and --upstream-tls/--upstream-ca/--insecure, checked. */
-function tapTlsOptions(values: ParsedArgs['values']): {
-  serverTls?: { cert: Buffer; key: Buffer };
-  upstreamTls?: { ca?: Buffer; insecure?: boolean };
-} {
+function tapTlsOptions(values: ParsedArgs['values']): TapTls {
   const str = (name: string): string | undefined =>
     typeof values[name] === 'string' && values[name] !== '' ? String(values[name]) : undefined;
   const cert = str('tls-cert');
@@ -144,7 +102,7 @@ function tapTlsOptions(values: ParsedArgs['values']): {
     throw new UsageError(`--${ca ? 'upstream-ca' : 'insecure'} goes with --upstream-tls`);
   }
   if (ca && insecure) throw new UsageError('--upstream-ca and --insecure cannot be combined');
-  const result: ReturnType<typeof tapTlsOptions> = {};
+  const result: TapTls = {};
   if (cert && key) result.serverTls = loadTls(cert, key);
   if (values['upstream-tls'] === true) {
     let caPem: Buffer | undefined;
@@ -164,96 +122,22 @@ function tapTlsOptions(values: ParsedArgs['values']): {
 export async function run(argv: string[]): Promise<number> {
   const parsed = parseCommandArgs(tapSpec, argv);
   if (!parsed) return 0;
-  const { values } = parsed;
+  const settings = tapSettings(parsed.values);
+  const liveTls = loadLiveTlsOptions(parsed.values, settings.quiet);
+  return new TapCommandRun(settings, parsed.values, liveTls).run();
+}
+
+/** tap's own options, checked (a bad one is a usage error before anything starts). */
+function tapSettings(values: ParsedArgs['values']): TapSettings {
   const listen = parseHostPort(String(values.listen), 'listen');
   const upstream = parseHostPort(String(values.upstream), 'upstream');
   if (upstream.port === 0) throw new UsageError('--upstream needs a port');
-  const tapTls = tapTlsOptions(values);
-  const liveTls = loadLiveTlsOptions(values, values.quiet === true);
-  let stopTap = (): void => undefined;
-  let proxy: TapProxy | undefined = undefined;
-  const view = openView(values, {
-    onReaderGone: () => stopTap(),
-    // A slow reader of the view slows the relay: the tap stops reading its sockets meanwhile.
-    onBackpressure: (paused) => (paused ? proxy?.pause() : proxy?.resume()),
-    title: `wirechat tap ${listen.host}:${listen.port} → ${upstream.host}:${upstream.port}`,
-    source: `tap --listen ${String(values.listen)} --upstream ${String(values.upstream)}`,
-  });
-  // Interrupted for good (a second Ctrl-C), what was saved so far is kept, as tcpdump -w does.
-  const save =
-    typeof values.write === 'string' ? openOutputFile(values.write, { keepOnExit: true }) : undefined;
-  const decoder = createCaptureDecoder(
-    {
-      includeFramePayloads: view.needsPayloads,
-      tls: liveTls.tls,
-      maxMemory: parseMaxMemory(values),
-      chat: parseChat(values),
-    },
-    (events) => view.write(events),
-  );
-  const record = createTapRecorder(
-    decoder,
-    save?.stream,
-    liveTls.tls.keys
-      ? {
-          initialLines: liveTls.takeInitialLines(),
-          waiting: () => liveTls.waiting(),
-          maxHeldBytes: liveTls.tls.keyWait?.maxBytes ?? 0,
-        }
-      : undefined,
-  );
-  liveTls.follow((lines) => {
-    record.secrets(lines);
-    decoder.deliver();
-  });
-
-  try {
-    proxy = await startTapProxy({
-      listenHost: listen.host,
-      listenPort: listen.port,
-      upstreamHost: upstream.host,
-      upstreamPort: upstream.port,
-      onPacket: record,
-      ...tapTls,
-      onNotice: (n) => {
-        if (!values.quiet) process.stderr.write(safeLine(`wirechat tap: ${n.message}`) + '\n');
-      },
-    });
-  } catch (err) {
-    // Never started (the port is taken): the files that were there stay as they were.
-    liveTls.stop();
-    view.discard();
-    save?.discard();
-    throw err;
-  }
-  if (!values.quiet) {
-    const scheme = (secure: boolean): string => (secure ? ' (TLS)' : '');
-    process.stderr.write(
-      safeLine(
-        `wirechat tap: listening on ${listen.host}:${proxy.port}${scheme(tapTls.serverTls !== undefined)}, relaying to ${upstream.host}:${upstream.port}${scheme(tapTls.upstreamTls !== undefined)}; Ctrl-C stops`,
-      ) + '\n',
-    );
-  }
-  let interrupted = false;
-  let removeSignals = (): void => undefined;
-  await new Promise<void>((resolve) => {
-    removeSignals = onStopSignal(() => {
-      interrupted = true;
-      resolve();
-    });
-    stopTap = resolve;
-  });
-  try {
-    await proxy.close();
-    // Secrets written at the very end still count.
-    liveTls.stop();
-    record.end();
-    const summary = decoder.end();
-    // Interrupted while the output is stuck (its reader stopped reading): it is dropped, not waited for.
-    await view.end(summary, interrupted);
-    await save?.commit();
-  } finally {
-    removeSignals();
-  }
-  return 0;
+  return {
+    listen,
+    upstream,
+    listenText: String(values.listen),
+    upstreamText: String(values.upstream),
+    tapTls: tapTlsOptions(values),
+    quiet: values.quiet === true,
+  };
 }
